@@ -1,0 +1,61 @@
+package io.vireo.agent.hypervisor;
+
+import io.vireo.model.rpc.HostFacts;
+import io.vireo.model.rpc.HostStats;
+import io.vireo.model.rpc.VmObservation;
+import io.vireo.model.rpc.VmSpec;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The agent's view of the hypervisor on its host. Every method is idempotent and bounded in time:
+ * an implementation must give up with {@link HypervisorException} rather than hang (a stopped
+ * libvirtd makes calls hang forever otherwise).
+ */
+public interface Hypervisor extends AutoCloseable {
+    HostFacts facts();
+
+    HostStats stats();
+
+    /** Every VM this host runs or holds, Vireo's and, if any, foreign ones. */
+    List<VmObservation> listVms();
+
+    Optional<VmObservation> findVm(String vmId);
+
+    /** Starts the VM unless it already runs; answers the observation and whether it already ran. */
+    EnsureRunningResult ensureRunning(VmSpec spec);
+
+    /** Powers the VM off if it runs; answers whether it was running. */
+    boolean ensureStopped(String vmId);
+
+    /** Presses the ACPI power button; answers false when the VM does not run. */
+    boolean requestShutdown(String vmId);
+
+    void reboot(String vmId);
+
+    VmObservation ensurePaused(String vmId);
+
+    VmObservation ensureResumed(String vmId);
+
+    /** Reads the guest's serial console log from the given byte offset. */
+    ConsoleChunk readConsoleLog(String vmId, long offset);
+
+    /** Registers a listener for lifecycle changes (started, stopped, paused, resumed, crashed). */
+    void onStateChange(StateChangeListener listener);
+
+    @Override
+    void close();
+
+    record EnsureRunningResult(VmObservation observation, boolean alreadyRunning) {
+    }
+
+    record ConsoleChunk(String text, long nextOffset) {
+    }
+
+    @FunctionalInterface
+    interface StateChangeListener {
+        /** @param observation the VM as it is now; state shutoff when it has gone */
+        void stateChanged(VmObservation observation);
+    }
+}

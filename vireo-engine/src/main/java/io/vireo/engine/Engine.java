@@ -1,0 +1,198 @@
+package io.vireo.engine;
+
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vireo.engine.api.ApiServer;
+import io.vireo.engine.auth.AuthResource;
+import io.vireo.engine.auth.AuthService;
+import io.vireo.engine.auth.PasswordHasher;
+import io.vireo.engine.datacenters.DataCenterResource;
+import io.vireo.engine.datacenters.DataCenterService;
+import io.vireo.engine.events.EventLog;
+import io.vireo.engine.hostlink.AgentGateway;
+import io.vireo.engine.hostlink.AgentLinkServer;
+import io.vireo.engine.hostlink.CertificateAuthority;
+import io.vireo.engine.hosts.HostMonitor;
+import io.vireo.engine.hosts.HostRepository;
+import io.vireo.engine.hosts.HostResource;
+import io.vireo.engine.hosts.HostService;
+import io.vireo.engine.jobs.JobHandler;
+import io.vireo.engine.jobs.JobRepository;
+import io.vireo.engine.jobs.JobResource;
+import io.vireo.engine.jobs.JobRunner;
+import io.vireo.engine.leadership.LeadershipLease;
+import io.vireo.engine.metrics.InventoryGauges;
+import io.vireo.engine.storage.DiskJobs;
+import io.vireo.engine.storage.StorageResource;
+import io.vireo.engine.storage.StorageService;
+import io.vireo.engine.store.Database;
+import io.vireo.engine.store.ManagedPostgres;
+import io.vireo.engine.vms.VmJobs;
+import io.vireo.engine.vms.VmMonitor;
+import io.vireo.engine.vms.VmPlacement;
+import io.vireo.engine.vms.VmRepository;
+import io.vireo.engine.vms.VmResource;
+import io.vireo.engine.vms.VmService;
+import io.vireo.engine.vms.VmSpecs;
+import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedDeque;
+
+import static java.util.Objects.requireNonNull;
+
+/** One engine process, wired by hand: storage, services, leadership, loops and the two servers. */
+public final class Engine implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Engine.class);
+    public static final String VERSION = "0.1.0";
+
+    private final EngineConfig config;
+    private final Deque<AutoCloseable> closeables = new ConcurrentLinkedDeque<>();
+    private ApiServer api;
+    private AgentLinkServer agentLink;
+    private HostService hostService;
+    private Optional<String> generatedAdminPassword = Optional.empty();
+    private String advertisedAddress;
+
+    public Engine(EngineConfig config) {
+        this.config = requireNonNull(config, "config");
+    }
+
+    public void start() {
+        try {
+            Files.createDirectories(config.dataDirectory());
+            Database database = openDatabase();
+            Jdbi jdbi = database.jdbi();
+            PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            EventLog events = new EventLog(jdbi);
+            LeadershipLease leadership = new LeadershipLease(jdbi, instanceId(), Duration.ofSeconds(10));
+            closeables.push(leadership);
+            AuthService auth = new AuthService(jdbi, new PasswordHasher());
+            generatedAdminPassword = auth.ensureAdmin(config.adminPassword());
+            CertificateAuthority authority = CertificateAuthority.loadOrCreate(config.dataDirectory().resolve("pki"));
+            advertisedAddress = config.advertisedAddress().orElseGet(NetworkAddresses::firstNonLoopback);
+
+            JobRepository jobs = new JobRepository(jdbi);
+            DataCenterService dataCenters = new DataCenterService(jdbi, events);
+            HostRepository hostRepository = new HostRepository(jdbi);
+            AgentGateway gateway = new AgentGateway(leadership);
+            StorageService storage = new StorageService(jdbi, dataCenters, jobs, events);
+            VmRepository vmRepository = new VmRepository(jdbi);
+            VmMonitor vmMonitor = new VmMonitor(jdbi, vmRepository, events);
+            hostService = new HostService(jdbi, hostRepository, dataCenters, authority, events, this::agentEndpoint);
+            VmService vms = new VmService(jdbi, vmRepository, dataCenters, storage, hostRepository, jobs, events);
+            HostMonitor hostMonitor = new HostMonitor(jdbi, hostRepository, gateway, vmMonitor, events, leadership,
+                    config.hostNonResponsiveAfter());
+            closeables.push(hostMonitor);
+
+            List<JobHandler> handlers = new ArrayList<>();
+            handlers.addAll(new DiskJobs(jdbi, storage, hostRepository, gateway, events).handlers());
+            handlers.addAll(new VmJobs(jdbi, vmRepository, new VmSpecs(jdbi, storage),
+                    new VmPlacement(jdbi, hostRepository, dataCenters, gateway), vmMonitor, gateway, events).handlers());
+            JobRunner runner = new JobRunner(database, jobs, leadership, events, handlers);
+            closeables.push(runner);
+
+            InventoryGauges gauges = new InventoryGauges(jdbi, metrics);
+            closeables.push(gauges);
+
+            char[] keyPassword = UUID.randomUUID().toString().toCharArray();
+            agentLink = new AgentLinkServer(config.listenAddress(), config.agentPort(),
+                    authority.serverKeyStore(NetworkAddresses.dnsNames(), NetworkAddresses.ipAddresses(advertisedAddress),
+                            keyPassword),
+                    keyPassword, authority.trustStore(), hostRepository::certificateSerial, hostMonitor);
+            closeables.push(agentLink);
+            api = new ApiServer(config.listenAddress(), config.apiPort(), auth, metrics, List.of(
+                    new AuthResource(auth, hostService),
+                    new DataCenterResource(dataCenters),
+                    new HostResource(hostService),
+                    new StorageResource(storage, jobs),
+                    new VmResource(vms, jobs, gateway),
+                    new JobResource(jobs, events)), VERSION);
+            closeables.push(api);
+
+            leadership.start();
+            agentLink.start();
+            api.start();
+            runner.start();
+            hostMonitor.start();
+            gauges.start();
+            log.info("Vireo engine {} is up: API http://{}:{}/api, agents dial {}", VERSION, advertisedAddress, api.port(),
+                    agentEndpoint());
+        } catch (IOException e) {
+            close();
+            throw new UncheckedIOException(e);
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    private Database openDatabase() {
+        if (config.databaseUrl().isPresent()) {
+            Database database = new Database(config.databaseUrl().get(), config.databaseUser().orElse(null),
+                    config.databasePassword().orElse(null));
+            closeables.push(database);
+            return database;
+        }
+        ManagedPostgres postgres = ManagedPostgres.start(config.dataDirectory().resolve("postgres"));
+        closeables.push(postgres);
+        Database database = new Database(postgres.jdbcUrl(), postgres.user(), null);
+        closeables.push(database);
+        return database;
+    }
+
+    private String instanceId() throws IOException {
+        Path file = config.dataDirectory().resolve("instance-id");
+        if (Files.exists(file)) {
+            return Files.readString(file).strip();
+        }
+        String id = UUID.randomUUID().toString();
+        Files.writeString(file, id);
+        return id;
+    }
+
+    public String agentEndpoint() {
+        return "wss://" + NetworkAddresses.hostPort(advertisedAddress, agentLink == null ? config.agentPort() : agentLink.port())
+                + "/agent";
+    }
+
+    public String apiUrl() {
+        return "http://" + NetworkAddresses.hostPort(advertisedAddress, api.port());
+    }
+
+    public int apiPort() {
+        return api.port();
+    }
+
+    public HostService hosts() {
+        return hostService;
+    }
+
+    /** The admin password if this start created the admin user with a generated one. */
+    public Optional<String> generatedAdminPassword() {
+        return generatedAdminPassword;
+    }
+
+    @Override
+    public void close() {
+        AutoCloseable next;
+        while ((next = closeables.poll()) != null) {
+            try {
+                next.close();
+            } catch (Exception e) {
+                log.warn("Stopping {} failed: {}", next.getClass().getSimpleName(), e.getMessage());
+            }
+        }
+    }
+}

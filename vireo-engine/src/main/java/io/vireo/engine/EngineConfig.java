@@ -1,0 +1,55 @@
+package io.vireo.engine;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Everything an engine is started with. Defaults suit an all-in-one machine: data under
+ * /var/lib/vireo (or ~/.vireo when not root), an embedded PostgreSQL, API on port 8080 and the
+ * agent endpoint on 8443 on every address.
+ *
+ * @param advertisedAddress the address agents are told to dial; empty to pick this machine's first non-loopback one
+ */
+public record EngineConfig(
+        Path dataDirectory,
+        Optional<String> databaseUrl,
+        Optional<String> databaseUser,
+        Optional<String> databasePassword,
+        String listenAddress,
+        int apiPort,
+        int agentPort,
+        Optional<String> advertisedAddress,
+        Optional<String> adminPassword,
+        Duration hostNonResponsiveAfter) {
+    public EngineConfig {
+        requireNonNull(dataDirectory, "dataDirectory");
+        requireNonNull(databaseUrl, "databaseUrl");
+        requireNonNull(databaseUser, "databaseUser");
+        requireNonNull(databasePassword, "databasePassword");
+        requireNonNull(listenAddress, "listenAddress");
+        requireNonNull(advertisedAddress, "advertisedAddress");
+        requireNonNull(adminPassword, "adminPassword");
+        requireNonNull(hostNonResponsiveAfter, "hostNonResponsiveAfter");
+        if (apiPort < 0 || apiPort > 65535 || agentPort < 0 || agentPort > 65535) {
+            throw new IllegalArgumentException("ports must be between 0 and 65535");
+        }
+    }
+
+    public static Path defaultDataDirectory() {
+        return "root".equals(System.getProperty("user.name")) ? Path.of("/var/lib/vireo")
+                : Path.of(System.getProperty("user.home"), ".vireo");
+    }
+
+    public static EngineConfig defaults() {
+        return new EngineConfig(defaultDataDirectory(), Optional.empty(), Optional.empty(), Optional.empty(), "0.0.0.0",
+                8080, 8443, Optional.empty(), Optional.empty(), Duration.ofSeconds(30));
+    }
+
+    public EngineConfig withDataDirectory(Path directory) {
+        return new EngineConfig(directory, databaseUrl, databaseUser, databasePassword, listenAddress, apiPort, agentPort,
+                advertisedAddress, adminPassword, hostNonResponsiveAfter);
+    }
+}

@@ -1,0 +1,146 @@
+package io.vireo.engine.api;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vireo.engine.auth.AuthService;
+import io.vireo.model.ApiError;
+import io.vireo.model.ErrorCode;
+import io.vireo.model.Json;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * The HTTP server of the engine: /api (bearer token required), /sso/oauth/token, the enrollment
+ * endpoint, /metrics. Every refusal is a JSON error with a code and a sentence.
+ */
+public final class ApiServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ApiServer.class);
+    public static final ObjectMapper MAPPER = Json.strictMapper();
+    private static final String USER_ATTRIBUTE = "vireo.user";
+    private static final String TIMER_ATTRIBUTE = "vireo.timer";
+
+    private final String host;
+    private final int port;
+    private final AuthService auth;
+    private final PrometheusMeterRegistry metrics;
+    private final List<Consumer<RouteTable>> resources;
+    private final String version;
+    private Javalin app;
+
+    public ApiServer(String host, int port, AuthService auth, PrometheusMeterRegistry metrics,
+                     List<Consumer<RouteTable>> resources, String version) {
+        this.host = requireNonNull(host, "host");
+        this.port = port;
+        this.auth = requireNonNull(auth, "auth");
+        this.metrics = requireNonNull(metrics, "metrics");
+        this.resources = List.copyOf(resources);
+        this.version = requireNonNull(version, "version");
+    }
+
+    public void start() {
+        app = Javalin.create(config -> {
+            config.startup.showJavalinBanner = false;
+            config.concurrency.useVirtualThreads = true;
+            config.jsonMapper(new JacksonJsonMapper(MAPPER));
+            config.jetty.host = host;
+            config.jetty.port = port;
+            config.routes.before(ctx -> ctx.attribute(TIMER_ATTRIBUTE, Timer.start(metrics)));
+            config.routes.before("/api/*", this::authenticate);
+            config.routes.before("/api", this::authenticate);
+            config.routes.after(this::recordLatency);
+            RouteTable table = new RouteTable(config.routes);
+            resources.forEach(resource -> resource.accept(table));
+            config.routes.get("/api/openapi.json", ctx -> ctx.json(table.openApi(MAPPER, version)));
+            config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(metrics.scrape()));
+            config.routes.exception(ApiException.class, (e, ctx) -> error(ctx, e.code().httpStatus(),
+                    new ApiError(e.code().name(), e.getMessage(), e.details())));
+            config.routes.exception(JacksonJsonMapper.RequestBodyException.class, (e, ctx) ->
+                    error(ctx, 400, ErrorTranslator.fromBody(e)));
+            config.routes.exception(HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(),
+                    new ApiError(e.getStatus() == 404 ? ErrorCode.NOT_FOUND.name() : ErrorCode.MALFORMED_REQUEST.name(),
+                            e.getMessage(), Map.of())));
+            config.routes.exception(Exception.class, (e, ctx) -> {
+                log.error("Request {} {} failed", ctx.method(), ctx.path(), e);
+                error(ctx, 500, new ApiError(ErrorCode.INTERNAL_ERROR.name(), "The engine failed to handle this request: "
+                        + e.getMessage(), Map.of()));
+            });
+            config.routes.error(404, ctx -> {
+                if (ctx.result() == null || ctx.result().isEmpty() || !ctx.result().startsWith("{")) {
+                    ctx.json(new ApiError(ErrorCode.NOT_FOUND.name(), "No such resource: " + ctx.method() + " " + ctx.path(),
+                            Map.of()));
+                }
+            });
+            config.routes.error(405, ctx -> ctx.json(new ApiError(ErrorCode.MALFORMED_REQUEST.name(),
+                    ctx.method() + " is not allowed on " + ctx.path(), Map.of())));
+        });
+        app.start();
+        log.info("API listens on http://{}:{}/api", host, app.port());
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    private void authenticate(Context ctx) {
+        String header = ctx.header("Authorization");
+        Optional<String> user = Optional.empty();
+        if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            user = auth.userForToken(header.substring(7).trim());
+        }
+        if (user.isEmpty()) {
+            ctx.header("WWW-Authenticate", "Bearer");
+            throw new ApiException(ErrorCode.UNAUTHORIZED, header == null
+                    ? "This endpoint needs a bearer token: get one from POST /sso/oauth/token"
+                    : "The bearer token is not valid or has expired; log in again");
+        }
+        ctx.attribute(USER_ATTRIBUTE, user.get());
+    }
+
+    public static String user(Context ctx) {
+        return ctx.attribute(USER_ATTRIBUTE);
+    }
+
+    private void recordLatency(Context ctx) {
+        Timer.Sample sample = ctx.attribute(TIMER_ATTRIBUTE);
+        if (sample != null && ctx.endpoint() != null) {
+            sample.stop(metrics.timer("vireo_api_request", "method", ctx.method().name(),
+                    "route", ctx.endpoint().path, "status", String.valueOf(ctx.statusCode())));
+        }
+    }
+
+    private static void error(Context ctx, int status, ApiError error) {
+        ctx.status(status).json(error);
+    }
+
+    /** Reads a JSON body into a record, or fails with a 400 that says what is wrong. */
+    public static <T> T body(Context ctx, Class<T> type) {
+        String text = ctx.body();
+        if (text.isBlank()) {
+            throw new ApiException(ErrorCode.MALFORMED_REQUEST, "The request needs a JSON body");
+        }
+        return ctx.bodyAsClass(type);
+    }
+
+    /** Like {@link #body} but an empty body is fine and gives null. */
+    public static <T> T optionalBody(Context ctx, Class<T> type) {
+        return ctx.body().isBlank() ? null : ctx.bodyAsClass(type);
+    }
+
+    @Override
+    public void close() {
+        if (app != null) {
+            app.stop();
+        }
+    }
+}

@@ -1,0 +1,42 @@
+package io.vireo.engine.auth;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.javalin.http.Context;
+import io.vireo.engine.api.ApiServer;
+import io.vireo.engine.api.RouteTable;
+import io.vireo.engine.hosts.HostService;
+import io.vireo.model.Host;
+
+import java.util.function.Consumer;
+
+import static java.util.Objects.requireNonNull;
+
+/** Log in (OAuth 2.0 password grant) and host enrollment: the two ways in that need no bearer token. */
+public final class AuthResource implements Consumer<RouteTable> {
+    private final AuthService auth;
+    private final HostService hosts;
+
+    public AuthResource(AuthService auth, HostService hosts) {
+        this.auth = requireNonNull(auth, "auth");
+        this.hosts = requireNonNull(hosts, "hosts");
+    }
+
+    @Override
+    public void accept(RouteTable routes) {
+        routes.post("/sso/oauth/token", "Log in with grant_type=password, username and password; answers a bearer token",
+                200, this::token);
+        routes.post("/hostlink/enroll", "Exchange a host's one-time enrollment token and a CSR for its certificate",
+                200, ctx -> ctx.json(hosts.enroll(ApiServer.body(ctx, Host.EnrollRequest.class))));
+    }
+
+    private void token(Context ctx) {
+        String contentType = ctx.contentType() == null ? "" : ctx.contentType();
+        if (contentType.startsWith("application/json")) {
+            JsonNode body = ApiServer.body(ctx, JsonNode.class);
+            ctx.json(auth.login(body.path("grant_type").asText(null), body.path("username").asText(null),
+                    body.path("password").asText(null)));
+        } else {
+            ctx.json(auth.login(ctx.formParam("grant_type"), ctx.formParam("username"), ctx.formParam("password")));
+        }
+    }
+}

@@ -1,0 +1,170 @@
+package io.vireo.engine.hosts;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vireo.engine.events.EventLog;
+import io.vireo.engine.hostlink.AgentException;
+import io.vireo.engine.hostlink.AgentGateway;
+import io.vireo.engine.hostlink.AgentLinkListener;
+import io.vireo.engine.hostlink.AgentSession;
+import io.vireo.engine.leadership.LeadershipLease;
+import io.vireo.engine.vms.VmMonitor;
+import io.vireo.model.Host;
+import io.vireo.model.HostStatus;
+import io.vireo.model.Json;
+import io.vireo.model.rpc.AgentMethods;
+import io.vireo.model.rpc.HostFacts;
+import io.vireo.model.rpc.HostStats;
+import io.vireo.model.rpc.VmObservation;
+import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Host liveness and what agents report. A host is Up while its agent's heartbeats arrive,
+ * Connecting after {@link #CONNECTING_AFTER} of silence, and NonResponsive after the grace period;
+ * then its VMs are Unknown.
+ */
+public final class HostMonitor implements AgentLinkListener, AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(HostMonitor.class);
+    private static final ObjectMapper MAPPER = Json.lenientMapper();
+    static final Duration CONNECTING_AFTER = Duration.ofSeconds(3);
+
+    private final Jdbi jdbi;
+    private final HostRepository hosts;
+    private final AgentGateway gateway;
+    private final VmMonitor vmMonitor;
+    private final EventLog events;
+    private final LeadershipLease leadership;
+    private final Duration nonResponsiveAfter;
+    private final Map<UUID, Instant> lastHeard = new ConcurrentHashMap<>();
+    private final Instant startedAt = Instant.now();
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("host-liveness").daemon().factory());
+
+    public HostMonitor(Jdbi jdbi, HostRepository hosts, AgentGateway gateway, VmMonitor vmMonitor, EventLog events,
+                       LeadershipLease leadership, Duration nonResponsiveAfter) {
+        this.jdbi = requireNonNull(jdbi, "jdbi");
+        this.hosts = requireNonNull(hosts, "hosts");
+        this.gateway = requireNonNull(gateway, "gateway");
+        this.vmMonitor = requireNonNull(vmMonitor, "vmMonitor");
+        this.events = requireNonNull(events, "events");
+        this.leadership = requireNonNull(leadership, "leadership");
+        this.nonResponsiveAfter = requireNonNull(nonResponsiveAfter, "nonResponsiveAfter");
+    }
+
+    public void start() {
+        timer.scheduleWithFixedDelay(this::checkLiveness, 1, 1, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public void connected(AgentSession session) {
+        UUID hostId = session.hostId();
+        gateway.register(session);
+        lastHeard.put(hostId, Instant.now());
+        try {
+            JsonNode hello = gateway.call(hostId, AgentMethods.HOST_HELLO, gateway.params(), Duration.ofSeconds(30));
+            HostFacts facts = gateway.convert(hello.get("facts"), HostFacts.class);
+            List<VmObservation> vms = MAPPER.convertValue(hello.get("vms"), new TypeReference<>() {
+            });
+            Host host = hosts.find(hostId).orElseThrow();
+            jdbi.useTransaction(h -> {
+                hosts.recordFacts(h, hostId, facts);
+                hosts.setStatus(h, hostId, HostStatus.UP).ifPresent(previous -> events.write(h, EventLog.Entry.info("HOST_UP",
+                        "Host " + host.name() + " is Up (" + facts.domainType() + " guests, " + facts.cpuCount() + " CPUs, "
+                                + facts.memoryTotalKib() / 1024 + " MiB, libvirt " + facts.libvirtVersion() + ")").host(hostId)));
+            });
+            vmMonitor.reconcileHost(hostId, vms, true);
+        } catch (AgentException | IllegalStateException e) {
+            log.warn("Host {} connected but its hello failed: {}", hostId, e.getMessage());
+            session.close();
+        }
+    }
+
+    @Override
+    public void notification(UUID hostId, String method, JsonNode params) {
+        lastHeard.put(hostId, Instant.now());
+        try {
+            switch (method) {
+                case AgentMethods.EVENT_HEARTBEAT -> {
+                }
+                case AgentMethods.EVENT_VM_STATE_CHANGED ->
+                        vmMonitor.observe(hostId, MAPPER.treeToValue(params, VmObservation.class));
+                case AgentMethods.EVENT_HOST_STATS -> {
+                    hosts.recordStats(hostId, MAPPER.treeToValue(params.get("host"), HostStats.class));
+                    List<VmObservation> vms = MAPPER.convertValue(params.get("vms"), new TypeReference<>() {
+                    });
+                    vmMonitor.reconcileHost(hostId, vms, false);
+                }
+                default -> log.debug("Host {} sent an unknown notification {}", hostId, method);
+            }
+        } catch (Exception e) {
+            log.warn("Cannot apply {} from host {}: {}", method, hostId, e.getMessage());
+        }
+    }
+
+    @Override
+    public void disconnected(AgentSession session) {
+        if (gateway.unregister(session)) {
+            log.info("The agent of host {} disconnected", session.hostId());
+        }
+    }
+
+    private void checkLiveness() {
+        if (!leadership.isLeader()) {
+            return;
+        }
+        try {
+            Instant now = Instant.now();
+            List<Host> watched = jdbi.withHandle(h -> h.createQuery(
+                            "SELECT * FROM hosts WHERE status IN ('UP', 'CONNECTING')")
+                    .map((rs, ctx) -> HostRepository.toHost(rs)).list());
+            for (Host host : watched) {
+                UUID id = UUID.fromString(host.id());
+                Instant heard = lastHeard.getOrDefault(id, startedAt);
+                Duration silence = Duration.between(heard, now);
+                if (host.status() == HostStatus.UP && silence.compareTo(CONNECTING_AFTER) > 0) {
+                    transition(host, HostStatus.CONNECTING, "Host " + host.name() + " is Connecting: no word from its agent for "
+                            + silence.toSeconds() + " s");
+                } else if (host.status() == HostStatus.CONNECTING && gateway.isConnected(id)
+                        && silence.compareTo(CONNECTING_AFTER) <= 0) {
+                    transition(host, HostStatus.UP, "Host " + host.name() + " is Up again");
+                } else if (host.status() == HostStatus.CONNECTING && silence.compareTo(nonResponsiveAfter) > 0) {
+                    transition(host, HostStatus.NON_RESPONSIVE, "Host " + host.name() + " is NonResponsive: no word from its agent for "
+                            + silence.toSeconds() + " s");
+                    vmMonitor.hostLost(id, host.name());
+                    gateway.session(id).ifPresent(AgentSession::close);
+                }
+            }
+        } catch (RuntimeException e) {
+            log.warn("Host liveness check failed: {}", e.getMessage());
+        }
+    }
+
+    private void transition(Host host, HostStatus status, String message) {
+        UUID id = UUID.fromString(host.id());
+        jdbi.useTransaction(h -> hosts.setStatus(h, id, status).ifPresent(previous -> {
+            EventLog.Entry entry = status == HostStatus.UP ? EventLog.Entry.info("HOST_" + status.name(), message)
+                    : EventLog.Entry.warning("HOST_" + status.name(), message);
+            events.write(h, entry.host(id));
+        }));
+    }
+
+    @Override
+    public void close() {
+        timer.shutdownNow();
+    }
+}

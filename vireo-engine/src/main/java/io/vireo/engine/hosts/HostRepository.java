@@ -1,0 +1,89 @@
+package io.vireo.engine.hosts;
+
+import io.vireo.engine.store.Rows;
+import io.vireo.model.Host;
+import io.vireo.model.HostStatus;
+import io.vireo.model.rpc.HostFacts;
+import io.vireo.model.rpc.HostStats;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+import static java.util.Objects.requireNonNull;
+
+/** SQL of hosts. */
+public final class HostRepository {
+    private final Jdbi jdbi;
+
+    public HostRepository(Jdbi jdbi) {
+        this.jdbi = requireNonNull(jdbi, "jdbi");
+    }
+
+    public Optional<Host> find(UUID id) {
+        return jdbi.withHandle(h -> find(h, id));
+    }
+
+    public Optional<Host> find(Handle h, UUID id) {
+        return h.createQuery("SELECT * FROM hosts WHERE id = :id").bind("id", id).map((rs, ctx) -> toHost(rs)).findOne();
+    }
+
+    public List<Host> list(String where, java.util.Map<String, Object> parameters, String orderBy, int limit, int offset) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM hosts WHERE " + where + " ORDER BY " + orderBy
+                        + " LIMIT :limit OFFSET :offset")
+                .bindMap(parameters).bind("limit", limit).bind("offset", offset)
+                .map((rs, ctx) -> toHost(rs)).list());
+    }
+
+    public List<Host> upHostsInCluster(Handle h, UUID clusterId) {
+        return h.createQuery("SELECT * FROM hosts WHERE cluster_id = :cluster AND status = 'UP' ORDER BY name")
+                .bind("cluster", clusterId).map((rs, ctx) -> toHost(rs)).list();
+    }
+
+    public List<Host> upHostsInDataCenter(UUID dataCenterId) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT hosts.* FROM hosts JOIN clusters c ON c.id = hosts.cluster_id "
+                        + "WHERE c.data_center_id = :dc AND hosts.status = 'UP' ORDER BY hosts.name")
+                .bind("dc", dataCenterId).map((rs, ctx) -> toHost(rs)).list());
+    }
+
+    public Optional<String> certificateSerial(UUID hostId) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT certificate_serial FROM hosts WHERE id = :id").bind("id", hostId)
+                .mapTo(String.class).findOne().filter(serial -> serial != null));
+    }
+
+    /** Sets the status; answers the previous one if it changed. */
+    public Optional<HostStatus> setStatus(Handle h, UUID hostId, HostStatus status) {
+        return h.createQuery("UPDATE hosts SET status = :status, status_changed_at = now() FROM "
+                        + "(SELECT id, status AS old FROM hosts WHERE id = :id FOR UPDATE) previous "
+                        + "WHERE hosts.id = previous.id AND hosts.status <> :status RETURNING previous.old")
+                .bind("id", hostId).bind("status", status.name()).mapTo(String.class).findOne().map(HostStatus::valueOf);
+    }
+
+    public void recordFacts(Handle h, UUID hostId, HostFacts facts) {
+        h.createUpdate("UPDATE hosts SET domain_type = :type, libvirt_version = :libvirt, cpu_count = :cpus, "
+                        + "memory_total_kib = :memory, last_seen_at = now() WHERE id = :id")
+                .bind("id", hostId).bind("type", facts.domainType()).bind("libvirt", facts.libvirtVersion())
+                .bind("cpus", facts.cpuCount()).bind("memory", facts.memoryTotalKib()).execute();
+    }
+
+    public void recordStats(UUID hostId, HostStats stats) {
+        jdbi.useHandle(h -> h.createUpdate("UPDATE hosts SET cpu_count = :cpus, cpu_load_percent = :load, "
+                        + "memory_total_kib = :total, memory_free_kib = :free, running_vms = :vms, last_seen_at = now() "
+                        + "WHERE id = :id")
+                .bind("id", hostId).bind("cpus", stats.cpuCount()).bind("load", stats.cpuLoadPercent())
+                .bind("total", stats.memoryTotalKib()).bind("free", stats.memoryFreeKib()).bind("vms", stats.runningVms())
+                .execute());
+    }
+
+    public static Host toHost(ResultSet rs) throws SQLException {
+        return new Host(rs.getObject("id").toString(), rs.getString("name"), rs.getString("address"),
+                rs.getObject("cluster_id").toString(), HostStatus.valueOf(rs.getString("status")),
+                rs.getString("domain_type"), rs.getString("libvirt_version"), rs.getInt("cpu_count"),
+                rs.getDouble("cpu_load_percent"), rs.getLong("memory_total_kib"), rs.getLong("memory_free_kib"),
+                rs.getInt("running_vms"), Rows.instant(rs, "last_seen_at"), Rows.instant(rs, "created_at"));
+    }
+}

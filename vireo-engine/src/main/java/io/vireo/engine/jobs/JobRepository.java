@@ -1,0 +1,165 @@
+package io.vireo.engine.jobs;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vireo.model.Job;
+import io.vireo.model.Json;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+import static java.util.Objects.requireNonNull;
+
+/** SQL of jobs and their steps. */
+public final class JobRepository {
+    static final ObjectMapper MAPPER = Json.lenientMapper();
+    public static final String CHANNEL = "vireo_jobs";
+
+    private final Jdbi jdbi;
+
+    public JobRepository(Jdbi jdbi) {
+        this.jdbi = requireNonNull(jdbi, "jdbi");
+    }
+
+    /** Records a job in the caller's transaction and wakes the job runner when that commits. */
+    public UUID create(Handle h, String kind, String targetType, UUID targetId, String description,
+                       Map<String, Object> params, List<String> steps) {
+        UUID id = UUID.randomUUID();
+        h.createUpdate("INSERT INTO jobs (id, kind, target_type, target_id, description, status, params) "
+                        + "VALUES (:id, :kind, :targetType, :targetId, :description, 'PENDING', CAST(:params AS jsonb))")
+                .bind("id", id).bind("kind", kind).bind("targetType", targetType).bind("targetId", targetId)
+                .bind("description", description).bind("params", toJson(params)).execute();
+        for (int i = 0; i < steps.size(); i++) {
+            h.createUpdate("INSERT INTO job_steps (job_id, position, name, status) VALUES (:job, :position, :name, 'PENDING')")
+                    .bind("job", id).bind("position", i).bind("name", steps.get(i)).execute();
+        }
+        h.execute("NOTIFY " + CHANNEL);
+        return id;
+    }
+
+    public Optional<Job> find(UUID id) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM jobs WHERE id = :id").bind("id", id)
+                .map((rs, ctx) -> toJob(rs, steps(h, id))).findOne());
+    }
+
+    public List<Job> list(int max) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM jobs ORDER BY created_at DESC LIMIT :max")
+                .bind("max", max)
+                .map((rs, ctx) -> toJob(rs, steps(h, rs.getObject("id", UUID.class)))).list());
+    }
+
+    /** Whether a job that is not over works on this target (one long operation per VM at a time). */
+    public Optional<UUID> openJobFor(Handle h, UUID targetId) {
+        return h.createQuery("SELECT id FROM jobs WHERE target_id = :target AND status IN ('PENDING', 'RUNNING') LIMIT 1")
+                .bind("target", targetId).mapTo(UUID.class).findOne();
+    }
+
+    /**
+     * Claims jobs that nobody runs: new ones, ones claimed under an older epoch (a dead or deposed
+     * leader), and ones whose heartbeat stopped.
+     */
+    public List<ClaimedJob> claim(long epoch, int max) {
+        return jdbi.inTransaction(h -> h.createQuery("UPDATE jobs SET status = 'RUNNING', epoch = :epoch, heartbeat_at = now() "
+                        + "WHERE id IN (SELECT id FROM jobs WHERE status IN ('PENDING', 'RUNNING') "
+                        + "AND (epoch IS NULL OR epoch < :epoch OR heartbeat_at < now() - interval '30 seconds') "
+                        + "ORDER BY created_at LIMIT :max FOR UPDATE SKIP LOCKED) "
+                        + "RETURNING id, kind, target_id, params, state")
+                .bind("epoch", epoch).bind("max", max)
+                .map((rs, ctx) -> new ClaimedJob(rs.getObject("id", UUID.class), rs.getString("kind"),
+                        rs.getObject("target_id", UUID.class), parse(rs.getString("params")), parse(rs.getString("state"))))
+                .list());
+    }
+
+    public List<StepRow> stepRows(UUID jobId) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT position, name, status FROM job_steps WHERE job_id = :job ORDER BY position")
+                .bind("job", jobId)
+                .map((rs, ctx) -> new StepRow(rs.getInt("position"), rs.getString("name"), rs.getString("status"))).list());
+    }
+
+    public void startStep(UUID jobId, int position) {
+        jdbi.useHandle(h -> h.createUpdate("UPDATE job_steps SET status = 'RUNNING', started_at = coalesce(started_at, now()) "
+                + "WHERE job_id = :job AND position = :position").bind("job", jobId).bind("position", position).execute());
+    }
+
+    public void progress(UUID jobId, int position, int percent, String message) {
+        jdbi.useHandle(h -> h.createUpdate("UPDATE job_steps SET progress = :progress, message = :message "
+                        + "WHERE job_id = :job AND position = :position")
+                .bind("job", jobId).bind("position", position).bind("progress", percent).bind("message", message).execute());
+    }
+
+    public void endStep(UUID jobId, int position, String status, String message) {
+        jdbi.useHandle(h -> h.createUpdate("UPDATE job_steps SET status = :status, ended_at = now(), "
+                        + "progress = CASE WHEN :status = 'DONE' THEN 100 ELSE progress END, "
+                        + "message = CASE WHEN :message = '' THEN message ELSE :message END "
+                        + "WHERE job_id = :job AND position = :position")
+                .bind("job", jobId).bind("position", position).bind("status", status).bind("message", message).execute());
+    }
+
+    public void saveState(UUID jobId, ObjectNode state) {
+        jdbi.useHandle(h -> h.createUpdate("UPDATE jobs SET state = CAST(:state AS jsonb) WHERE id = :id")
+                .bind("id", jobId).bind("state", state.toString()).execute());
+    }
+
+    /** Renews the heartbeat; answers false when another epoch has taken the job over. */
+    public boolean heartbeat(UUID jobId, long epoch) {
+        return jdbi.withHandle(h -> h.createUpdate("UPDATE jobs SET heartbeat_at = now() WHERE id = :id AND epoch = :epoch")
+                .bind("id", jobId).bind("epoch", epoch).execute()) == 1;
+    }
+
+    public void finish(Handle h, UUID jobId, String status, String errorCode, String errorMessage) {
+        h.createUpdate("UPDATE jobs SET status = :status, error_code = :code, error_message = :message, ended_at = now() "
+                        + "WHERE id = :id")
+                .bind("id", jobId).bind("status", status).bind("code", errorCode).bind("message", errorMessage).execute();
+    }
+
+    public record ClaimedJob(UUID id, String kind, UUID targetId, ObjectNode params, ObjectNode state) {
+    }
+
+    public record StepRow(int position, String name, String status) {
+    }
+
+    private static List<Job.Step> steps(Handle h, UUID jobId) {
+        return h.createQuery("SELECT * FROM job_steps WHERE job_id = :job ORDER BY position").bind("job", jobId)
+                .map((rs, ctx) -> new Job.Step(rs.getInt("position"), rs.getString("name"), rs.getString("status"),
+                        rs.getInt("progress"), rs.getString("message"), instant(rs, "started_at"), instant(rs, "ended_at")))
+                .list();
+    }
+
+    private static Job toJob(ResultSet rs, List<Job.Step> steps) throws SQLException {
+        return new Job(rs.getObject("id").toString(), rs.getString("kind"), rs.getString("target_type"),
+                rs.getObject("target_id").toString(), rs.getString("description"), rs.getString("status"),
+                rs.getString("error_code"), rs.getString("error_message"), steps, instant(rs, "created_at"),
+                instant(rs, "ended_at"));
+    }
+
+    static Instant instant(ResultSet rs, String column) throws SQLException {
+        OffsetDateTime value = rs.getObject(column, OffsetDateTime.class);
+        return value == null ? null : value.toInstant();
+    }
+
+    private static String toJson(Object value) {
+        try {
+            return MAPPER.writeValueAsString(value);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static ObjectNode parse(String json) {
+        try {
+            return (ObjectNode) MAPPER.readTree(json);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,159 @@
+package io.vireo.engine.jobs;
+
+import io.vireo.engine.events.EventLog;
+import io.vireo.engine.leadership.LeadershipLease;
+import io.vireo.engine.store.Database;
+import io.vireo.model.ErrorCode;
+import org.postgresql.PGConnection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Runs jobs on the leader: woken by PostgreSQL NOTIFY (or its next tick), it claims open jobs under
+ * the current epoch and runs each on a virtual thread, step after step, from the first step not done.
+ */
+public final class JobRunner implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(JobRunner.class);
+
+    private final Database database;
+    private final JobRepository repository;
+    private final LeadershipLease leadership;
+    private final EventLog events;
+    private final Map<String, JobHandler> handlers;
+    private final Set<UUID> running = ConcurrentHashMap.newKeySet();
+    private volatile boolean stopped;
+    private Thread loop;
+
+    public JobRunner(Database database, JobRepository repository, LeadershipLease leadership, EventLog events,
+                     List<JobHandler> handlers) {
+        this.database = requireNonNull(database, "database");
+        this.repository = requireNonNull(repository, "repository");
+        this.leadership = requireNonNull(leadership, "leadership");
+        this.events = requireNonNull(events, "events");
+        this.handlers = new ConcurrentHashMap<>();
+        handlers.forEach(handler -> this.handlers.put(handler.kind(), handler));
+    }
+
+    public void start() {
+        loop = Thread.ofPlatform().name("job-runner").daemon().start(this::loop);
+    }
+
+    private void loop() {
+        while (!stopped) {
+            try (Connection connection = database.openDedicatedConnection()) {
+                try (Statement statement = connection.createStatement()) {
+                    statement.execute("LISTEN " + JobRepository.CHANNEL);
+                }
+                PGConnection listener = connection.unwrap(PGConnection.class);
+                while (!stopped) {
+                    claimAndRun();
+                    listener.getNotifications(1000);
+                }
+            } catch (SQLException | RuntimeException e) {
+                if (!stopped) {
+                    log.warn("Job runner lost its database connection, retrying: {}", e.getMessage());
+                    sleepQuietly(1000);
+                }
+            }
+        }
+    }
+
+    private void claimAndRun() {
+        Optional<Long> epoch = leadership.epoch();
+        if (epoch.isEmpty()) {
+            return;
+        }
+        for (JobRepository.ClaimedJob job : repository.claim(epoch.get(), 32)) {
+            if (running.add(job.id())) {
+                Thread.ofVirtual().name("job-" + job.kind() + "-" + job.id()).start(() -> run(job, epoch.get()));
+            }
+        }
+    }
+
+    private void run(JobRepository.ClaimedJob job, long epoch) {
+        JobContext context = new JobContext(job.id(), job.targetId(), job.params(), job.state(), epoch, repository);
+        JobHandler handler = handlers.get(job.kind());
+        try {
+            if (handler == null) {
+                throw new JobFailure(ErrorCode.INTERNAL_ERROR, "This engine cannot run jobs of kind " + job.kind());
+            }
+            for (JobRepository.StepRow step : repository.stepRows(job.id())) {
+                if (step.status().equals("DONE")) {
+                    continue;
+                }
+                if (!repository.heartbeat(job.id(), epoch)) {
+                    log.warn("Job {} was taken over by a newer epoch; this engine stops running it", job.id());
+                    return;
+                }
+                context.currentStep(step.position());
+                repository.startStep(job.id(), step.position());
+                runStep(handler, context, step);
+                repository.endStep(job.id(), step.position(), "DONE", "");
+            }
+            database.jdbi().useTransaction(h -> {
+                handler.onSuccess(context, h);
+                repository.finish(h, job.id(), "DONE", null, null);
+            });
+        } catch (JobFailure failure) {
+            fail(job, handler, context, failure);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            log.error("Job {} ({}) failed unexpectedly", job.id(), job.kind(), e);
+            fail(job, handler, context, new JobFailure(ErrorCode.INTERNAL_ERROR, "Unexpected error: " + e.getMessage()));
+        } finally {
+            running.remove(job.id());
+        }
+    }
+
+    private void runStep(JobHandler handler, JobContext context, JobRepository.StepRow step) throws InterruptedException {
+        try {
+            handler.runStep(context, step.name());
+        } catch (JobFailure failure) {
+            repository.endStep(context.jobId(), step.position(), "FAILED", failure.getMessage());
+            throw failure;
+        }
+    }
+
+    private void fail(JobRepository.ClaimedJob job, JobHandler handler, JobContext context, JobFailure failure) {
+        try {
+            if (handler != null) {
+                handler.onFailure(context, failure);
+            }
+        } catch (RuntimeException e) {
+            log.error("Cleaning up after job {} failed", job.id(), e);
+        }
+        database.jdbi().useTransaction(h -> {
+            repository.finish(h, job.id(), "FAILED", failure.code().name(), failure.getMessage());
+            events.write(h, EventLog.Entry.error(job.kind() + "_FAILED", failure.getMessage()).job(job.id()));
+        });
+    }
+
+    private static void sleepQuietly(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        stopped = true;
+        if (loop != null) {
+            loop.interrupt();
+        }
+    }
+}

@@ -1,0 +1,93 @@
+package io.vireo.engine.leadership;
+
+import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Leadership as a lease row in PostgreSQL. Taking the lease raises the epoch; every agent command
+ * carries the epoch, and agents refuse lower ones, so a deposed leader can do no harm. An engine
+ * that restarts under the same instance id takes its lease back at once with a new epoch.
+ */
+public final class LeadershipLease implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(LeadershipLease.class);
+
+    private final Jdbi jdbi;
+    private final String instanceId;
+    private final Duration ttl;
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("leadership").daemon().factory());
+    private volatile long epoch = -1;
+
+    public LeadershipLease(Jdbi jdbi, String instanceId, Duration ttl) {
+        this.jdbi = requireNonNull(jdbi, "jdbi");
+        this.instanceId = requireNonNull(instanceId, "instanceId");
+        this.ttl = requireNonNull(ttl, "ttl");
+    }
+
+    public void start() {
+        tryAcquireOrRenew();
+        timer.scheduleWithFixedDelay(this::tryAcquireOrRenew, 1, 1, TimeUnit.SECONDS);
+    }
+
+    /** The epoch while this engine leads. */
+    public Optional<Long> epoch() {
+        long current = epoch;
+        return current < 0 ? Optional.empty() : Optional.of(current);
+    }
+
+    public boolean isLeader() {
+        return epoch >= 0;
+    }
+
+    private void tryAcquireOrRenew() {
+        try {
+            long seconds = ttl.toSeconds();
+            Optional<Long> result = jdbi.inTransaction(h -> {
+                h.execute("INSERT INTO leadership (id, holder, epoch, expires_at) VALUES (1, '', 0, now()) ON CONFLICT DO NOTHING");
+                return h.createQuery("UPDATE leadership SET "
+                                + "epoch = CASE WHEN holder = :me AND epoch = :mine THEN epoch ELSE epoch + 1 END, "
+                                + "holder = :me, expires_at = now() + make_interval(secs => :ttl) "
+                                + "WHERE id = 1 AND (holder = :me OR expires_at < now()) RETURNING epoch")
+                        .bind("me", instanceId).bind("mine", epoch).bind("ttl", seconds)
+                        .mapTo(Long.class).findOne();
+            });
+            long previous = epoch;
+            epoch = result.orElse(-1L);
+            if (epoch != previous) {
+                if (epoch >= 0) {
+                    log.info("This engine ({}) leads with epoch {}", instanceId, epoch);
+                } else {
+                    log.warn("This engine ({}) lost leadership", instanceId);
+                }
+            }
+        } catch (RuntimeException e) {
+            if (epoch >= 0) {
+                log.warn("Cannot renew the leadership lease, stepping down: {}", e.getMessage());
+            }
+            epoch = -1;
+        }
+    }
+
+    @Override
+    public void close() {
+        timer.shutdownNow();
+        if (epoch >= 0) {
+            try {
+                jdbi.useHandle(h -> h.createUpdate("UPDATE leadership SET expires_at = now() WHERE holder = :me")
+                        .bind("me", instanceId).execute());
+            } catch (RuntimeException e) {
+                log.debug("Could not release the lease", e);
+            }
+        }
+        epoch = -1;
+    }
+}

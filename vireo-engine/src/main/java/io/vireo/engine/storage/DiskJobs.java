@@ -1,0 +1,130 @@
+package io.vireo.engine.storage;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vireo.engine.events.EventLog;
+import io.vireo.engine.hostlink.AgentException;
+import io.vireo.engine.hostlink.AgentGateway;
+import io.vireo.engine.hosts.HostRepository;
+import io.vireo.engine.jobs.JobContext;
+import io.vireo.engine.jobs.JobFailure;
+import io.vireo.engine.jobs.JobHandler;
+import io.vireo.model.Disk;
+import io.vireo.model.ErrorCode;
+import io.vireo.model.Host;
+import io.vireo.model.rpc.AgentMethods;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+
+import static java.util.Objects.requireNonNull;
+
+/** The jobs that make and remove disk images on a host of the disk's data center. */
+public final class DiskJobs {
+    public static final String CREATE_DISK = "CREATE_DISK";
+    public static final String DELETE_DISK = "DELETE_DISK";
+    static final String STEP_CREATE_IMAGE = "CREATE_IMAGE";
+    static final String STEP_DELETE_IMAGE = "DELETE_IMAGE";
+
+    private final Jdbi jdbi;
+    private final StorageService storage;
+    private final HostRepository hosts;
+    private final AgentGateway gateway;
+    private final EventLog events;
+
+    public DiskJobs(Jdbi jdbi, StorageService storage, HostRepository hosts, AgentGateway gateway, EventLog events) {
+        this.jdbi = requireNonNull(jdbi, "jdbi");
+        this.storage = requireNonNull(storage, "storage");
+        this.hosts = requireNonNull(hosts, "hosts");
+        this.gateway = requireNonNull(gateway, "gateway");
+        this.events = requireNonNull(events, "events");
+    }
+
+    public List<JobHandler> handlers() {
+        return List.of(new Create(), new Delete());
+    }
+
+    private UUID pickHost(JobContext context) {
+        UUID dataCenterId = UUID.fromString(context.params().get("dataCenterId").asText());
+        List<Host> candidates = hosts.upHostsInDataCenter(dataCenterId).stream()
+                .filter(host -> gateway.isConnected(UUID.fromString(host.id()))).toList();
+        if (candidates.isEmpty()) {
+            throw new JobFailure(ErrorCode.NO_HOST_AVAILABLE, "No host of the data center is Up to work on the storage");
+        }
+        return UUID.fromString(candidates.getFirst().id());
+    }
+
+    private final class Create implements JobHandler {
+        @Override
+        public String kind() {
+            return CREATE_DISK;
+        }
+
+        @Override
+        public void runStep(JobContext context, String step) {
+            Disk disk = storage.disk(context.targetId());
+            UUID host = pickHost(context);
+            ObjectNode params = gateway.params().put("path", disk.path()).put("sizeBytes", disk.sizeBytes())
+                    .put("format", disk.format());
+            context.progress(10, "Creating the image on host " + host);
+            try {
+                gateway.call(host, AgentMethods.DISK_ENSURE_CREATED, params, Duration.ofMinutes(10));
+            } catch (AgentException e) {
+                throw new JobFailure(e.code(), "Disk " + disk.name() + " could not be created: " + e.getMessage());
+            }
+        }
+
+        @Override
+        public void onSuccess(JobContext context, Handle h) {
+            {
+                h.createUpdate("UPDATE disks SET status = 'OK' WHERE id = :id").bind("id", context.targetId()).execute();
+                Disk disk = storage.findDisk(h, context.targetId()).orElseThrow();
+                events.write(h, EventLog.Entry.info("DISK_CREATED", "Disk " + disk.name() + " is ready (" + disk.path() + ")")
+                        .job(context.jobId()));
+            }
+        }
+
+        @Override
+        public void onFailure(JobContext context, JobFailure failure) {
+            jdbi.useHandle(h -> h.createUpdate("UPDATE disks SET status = 'ILLEGAL' WHERE id = :id")
+                    .bind("id", context.targetId()).execute());
+        }
+    }
+
+    private final class Delete implements JobHandler {
+        @Override
+        public String kind() {
+            return DELETE_DISK;
+        }
+
+        @Override
+        public void runStep(JobContext context, String step) {
+            storage.findDisk(context.targetId()).ifPresent(disk -> {
+                UUID host = pickHost(context);
+                try {
+                    JsonNode ignored = gateway.call(host, AgentMethods.DISK_ENSURE_DELETED,
+                            gateway.params().put("path", disk.path()));
+                } catch (AgentException e) {
+                    throw new JobFailure(e.code(), "Disk " + disk.name() + " could not be removed: " + e.getMessage());
+                }
+            });
+        }
+
+        @Override
+        public void onSuccess(JobContext context, Handle h) {
+            storage.findDisk(h, context.targetId()).ifPresent(disk -> {
+                h.createUpdate("DELETE FROM disks WHERE id = :id").bind("id", context.targetId()).execute();
+                events.write(h, EventLog.Entry.info("DISK_REMOVED", "Disk " + disk.name() + " was removed").job(context.jobId()));
+            });
+        }
+
+        @Override
+        public void onFailure(JobContext context, JobFailure failure) {
+            jdbi.useHandle(h -> h.createUpdate("UPDATE disks SET status = 'ILLEGAL' WHERE id = :id")
+                    .bind("id", context.targetId()).execute());
+        }
+    }
+}

@@ -1,0 +1,65 @@
+package io.vireo.engine.vms;
+
+import io.vireo.engine.api.ApiException;
+import io.vireo.model.ErrorCode;
+import io.vireo.model.Vm;
+import io.vireo.model.VmStatus;
+
+import java.util.List;
+import java.util.Set;
+
+/** The power actions on a VM: which status allows each, its job and steps. */
+public enum VmAction {
+    START(Set.of(VmStatus.DOWN), ErrorCode.VM_NOT_DOWN, "Start", List.of("SCHEDULE", "LAUNCH", "WAIT_UP")),
+    STOP(Set.of(VmStatus.UP, VmStatus.PAUSED, VmStatus.POWERING_UP, VmStatus.POWERING_DOWN, VmStatus.REBOOT_IN_PROGRESS,
+            VmStatus.UNKNOWN), ErrorCode.VM_NOT_UP, "Power off", List.of("POWER_OFF")),
+    SHUTDOWN(Set.of(VmStatus.UP, VmStatus.POWERING_DOWN), ErrorCode.VM_NOT_UP, "Shut down",
+            List.of("REQUEST_SHUTDOWN", "WAIT_DOWN", "POWER_OFF")),
+    REBOOT(Set.of(VmStatus.UP), ErrorCode.VM_NOT_UP, "Reboot", List.of("REBOOT")),
+    SUSPEND(Set.of(VmStatus.UP), ErrorCode.VM_NOT_UP, "Suspend", List.of("PAUSE")),
+    RESUME(Set.of(VmStatus.PAUSED), ErrorCode.VM_NOT_PAUSED, "Resume", List.of("RESUME"));
+
+    private final Set<VmStatus> allowed;
+    private final ErrorCode refusal;
+    private final String verb;
+    private final List<String> steps;
+
+    VmAction(Set<VmStatus> allowed, ErrorCode refusal, String verb, List<String> steps) {
+        this.allowed = allowed;
+        this.refusal = refusal;
+        this.verb = verb;
+        this.steps = steps;
+    }
+
+    public void check(Vm vm) {
+        if (!allowed.contains(vm.status())) {
+            String hint = switch (refusal) {
+                case VM_NOT_DOWN -> "; it must be Down";
+                case VM_NOT_PAUSED -> "; only a Paused VM can be resumed";
+                default -> "; it must be running";
+            };
+            throw new ApiException(refusal, "Cannot " + verb.toLowerCase() + " VM " + vm.name() + ": it is "
+                    + vm.status() + hint);
+        }
+    }
+
+    public String desiredState(Vm vm) {
+        return switch (this) {
+            case START, REBOOT, RESUME -> "UP";
+            case STOP, SHUTDOWN -> "DOWN";
+            case SUSPEND -> "PAUSED";
+        };
+    }
+
+    public String jobKind() {
+        return name() + "_VM";
+    }
+
+    public List<String> steps() {
+        return steps;
+    }
+
+    public String describe(Vm vm) {
+        return verb + " VM " + vm.name();
+    }
+}

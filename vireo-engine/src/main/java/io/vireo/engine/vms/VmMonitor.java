@@ -1,0 +1,152 @@
+package io.vireo.engine.vms;
+
+import io.vireo.engine.events.EventLog;
+import io.vireo.model.Vm;
+import io.vireo.model.VmStatus;
+import io.vireo.model.rpc.VmObservation;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Applies what hosts report about their VMs to the VMs' observed status. The host is the truth:
+ * a VM it runs is adopted, a VM it no longer holds is Down.
+ */
+public final class VmMonitor {
+    private static final Logger log = LoggerFactory.getLogger(VmMonitor.class);
+    /**
+     * A periodic full list may have been taken just before a VM started; a VM whose status changed
+     * this recently is not marked Down for being absent from such a list (explicit events still apply).
+     */
+    private static final Duration ABSENCE_GRACE = Duration.ofSeconds(5);
+
+    private final Jdbi jdbi;
+    private final VmRepository vms;
+    private final EventLog events;
+
+    public VmMonitor(Jdbi jdbi, VmRepository vms, EventLog events) {
+        this.jdbi = requireNonNull(jdbi, "jdbi");
+        this.vms = requireNonNull(vms, "vms");
+        this.events = requireNonNull(events, "events");
+    }
+
+    public static VmStatus statusOf(String state) {
+        return switch (state) {
+            case VmObservation.RUNNING -> VmStatus.UP;
+            case VmObservation.PAUSED -> VmStatus.PAUSED;
+            case VmObservation.SHUTTING_DOWN -> VmStatus.POWERING_DOWN;
+            default -> VmStatus.DOWN;
+        };
+    }
+
+    /** One VM's state as its host reports it (an event or a command's answer). */
+    public void observe(UUID hostId, VmObservation observation) {
+        UUID vmId;
+        try {
+            vmId = UUID.fromString(observation.id());
+        } catch (IllegalArgumentException e) {
+            return;
+        }
+        jdbi.useTransaction(h -> vms.lock(h, vmId).ifPresentOrElse(
+                vm -> apply(h, vm, hostId, observation),
+                () -> log.debug("Host {} runs {} ({}), which Vireo does not manage", hostId, observation.name(), vmId)));
+    }
+
+    /** The full list of a host: everything not in it, that the engine thought ran there, is Down. */
+    public void reconcileHost(UUID hostId, List<VmObservation> observations, boolean afterConnect) {
+        for (VmObservation observation : observations) {
+            observe(hostId, observation);
+        }
+        Set<String> present = observations.stream().map(VmObservation::id).collect(Collectors.toSet());
+        Instant recent = Instant.now().minus(ABSENCE_GRACE);
+        jdbi.useTransaction(h -> {
+            for (Vm vm : vms.onHost(h, hostId)) {
+                if (present.contains(vm.id()) || vm.status() == VmStatus.DOWN) {
+                    continue;
+                }
+                if (!afterConnect && vm.statusChangedAt().isAfter(recent)) {
+                    continue;
+                }
+                vms.lock(h, UUID.fromString(vm.id())).ifPresent(locked -> markGone(h, locked, hostId));
+            }
+        });
+    }
+
+    /** A host stopped answering: what ran there is Unknown until it is back or proven fenced. */
+    public void hostLost(UUID hostId, String hostName) {
+        jdbi.useTransaction(h -> {
+            for (Vm vm : vms.onHost(h, hostId)) {
+                if (vm.status() != VmStatus.DOWN && vm.status() != VmStatus.UNKNOWN) {
+                    vms.setStatus(h, UUID.fromString(vm.id()), VmStatus.UNKNOWN, hostId, vm.vncPort());
+                    events.write(h, EventLog.Entry.warning("VM_UNKNOWN", "VM " + vm.name() + " is Unknown: its host "
+                            + hostName + " does not respond").vm(UUID.fromString(vm.id())).host(hostId));
+                }
+            }
+        });
+    }
+
+    private void apply(Handle h, Vm vm, UUID hostId, VmObservation observation) {
+        VmStatus status = statusOf(observation.state());
+        UUID vmId = UUID.fromString(vm.id());
+        Optional<UUID> currentHost = Optional.ofNullable(vm.hostId()).map(UUID::fromString);
+        if (status == VmStatus.DOWN) {
+            if (currentHost.isEmpty() || currentHost.get().equals(hostId)) {
+                markGone(h, vm, hostId);
+            }
+            return;
+        }
+        if (currentHost.isPresent() && !currentHost.get().equals(hostId) && vm.status() != VmStatus.DOWN) {
+            log.warn("VM {} is reported on host {} but the engine has it on {}; following the newest report",
+                    vm.name(), hostId, currentHost.get());
+        }
+        Integer vncPort = observation.vncPort() > 0 ? observation.vncPort() : null;
+        if (vm.status() != status || !hostId.toString().equals(vm.hostId())) {
+            vms.setStatus(h, vmId, status, hostId, vncPort);
+            if (vm.status() == VmStatus.UNKNOWN || vm.status() == VmStatus.DOWN && vm.desiredState().equals("DOWN")) {
+                events.write(h, EventLog.Entry.info("VM_ADOPTED", "VM " + vm.name() + " was found " + status.name()
+                        + " on its host and adopted").vm(vmId).host(hostId));
+            } else {
+                events.write(h, EventLog.Entry.info("VM_" + status.name(), "VM " + vm.name() + " is " + readable(status))
+                        .vm(vmId).host(hostId));
+            }
+        } else if (!java.util.Objects.equals(vncPort, vm.vncPort())) {
+            vms.setStatus(h, vmId, status, hostId, vncPort);
+        }
+    }
+
+    private void markGone(Handle h, Vm vm, UUID hostId) {
+        if (vm.status() == VmStatus.DOWN) {
+            return;
+        }
+        UUID vmId = UUID.fromString(vm.id());
+        vms.setStatus(h, vmId, VmStatus.DOWN, null, null);
+        if (vm.desiredState().equals("DOWN")) {
+            events.write(h, EventLog.Entry.info("VM_DOWN", "VM " + vm.name() + " is Down").vm(vmId).host(hostId));
+        } else {
+            vms.setDesiredState(h, vmId, "DOWN");
+            events.write(h, EventLog.Entry.warning("VM_DOWN_UNEXPECTEDLY", "VM " + vm.name()
+                    + " is Down: it stopped without a request through Vireo (crashed, powered off in the guest, "
+                    + "or destroyed on the host)").vm(vmId).host(hostId));
+        }
+    }
+
+    private static String readable(VmStatus status) {
+        return switch (status) {
+            case UP -> "Up";
+            case PAUSED -> "Paused";
+            case POWERING_DOWN -> "powering down";
+            default -> status.name();
+        };
+    }
+}

@@ -1,0 +1,83 @@
+package io.vireo.engine.vms;
+
+import io.vireo.engine.store.Rows;
+import io.vireo.model.Vm;
+import io.vireo.model.VmStatus;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+import static java.util.Objects.requireNonNull;
+
+/** SQL of VMs. */
+public final class VmRepository {
+    private final Jdbi jdbi;
+
+    public VmRepository(Jdbi jdbi) {
+        this.jdbi = requireNonNull(jdbi, "jdbi");
+    }
+
+    public Optional<Vm> find(UUID id) {
+        return jdbi.withHandle(h -> find(h, id));
+    }
+
+    public Optional<Vm> find(Handle h, UUID id) {
+        return h.createQuery("SELECT * FROM vms WHERE id = :id").bind("id", id)
+                .map((rs, ctx) -> toVm(rs, diskIds(h, id))).findOne();
+    }
+
+    /** Locks the VM's row for the rest of the transaction, so two requests cannot both act on it. */
+    public Optional<Vm> lock(Handle h, UUID id) {
+        return h.createQuery("SELECT * FROM vms WHERE id = :id FOR UPDATE").bind("id", id)
+                .map((rs, ctx) -> toVm(rs, diskIds(h, id))).findOne();
+    }
+
+    public List<Vm> list(String where, Map<String, Object> parameters, String orderBy, int limit, int offset) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM vms WHERE " + where + " ORDER BY " + orderBy
+                        + " LIMIT :limit OFFSET :offset")
+                .bindMap(parameters).bind("limit", limit).bind("offset", offset)
+                .map((rs, ctx) -> toVm(rs, diskIds(h, rs.getObject("id", UUID.class)))).list());
+    }
+
+    public List<Vm> onHost(Handle h, UUID hostId) {
+        return h.createQuery("SELECT * FROM vms WHERE host_id = :host").bind("host", hostId)
+                .map((rs, ctx) -> toVm(rs, List.of())).list();
+    }
+
+    public void setStatus(Handle h, UUID id, VmStatus status, UUID hostId, Integer vncPort) {
+        h.createUpdate("UPDATE vms SET status = :status, host_id = :host, vnc_port = :vnc, "
+                        + "status_changed_at = CASE WHEN status <> :status THEN now() ELSE status_changed_at END WHERE id = :id")
+                .bind("id", id).bind("status", status.name()).bind("host", hostId).bind("vnc", vncPort).execute();
+    }
+
+    public void setDesiredState(Handle h, UUID id, String desired) {
+        h.createUpdate("UPDATE vms SET desired_state = :desired WHERE id = :id").bind("id", id).bind("desired", desired).execute();
+    }
+
+    public Map<String, Integer> countByStatus() {
+        return jdbi.withHandle(h -> h.createQuery("SELECT status, count(*) AS n FROM vms GROUP BY status")
+                .reduceRows(new java.util.HashMap<>(), (map, row) -> {
+                    map.put(row.getColumn("status", String.class), row.getColumn("n", Integer.class));
+                    return map;
+                }));
+    }
+
+    private static List<String> diskIds(Handle h, UUID vmId) {
+        return h.createQuery("SELECT id FROM disks WHERE vm_id = :vm ORDER BY boot_order, created_at").bind("vm", vmId)
+                .mapTo(UUID.class).map(UUID::toString).list();
+    }
+
+    static Vm toVm(ResultSet rs, List<String> diskIds) throws SQLException {
+        return new Vm(rs.getObject("id").toString(), rs.getString("name"), rs.getObject("cluster_id").toString(),
+                rs.getInt("vcpus"), rs.getInt("memory_mib"), rs.getString("kernel"), rs.getString("initrd"),
+                rs.getString("cmdline"), rs.getString("graphics"), rs.getString("desired_state"),
+                VmStatus.valueOf(rs.getString("status")), Rows.id(rs, "host_id"), Rows.integer(rs, "vnc_port"),
+                diskIds, Rows.instant(rs, "status_changed_at"), Rows.instant(rs, "created_at"));
+    }
+}

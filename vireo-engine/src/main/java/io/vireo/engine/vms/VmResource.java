@@ -1,0 +1,114 @@
+package io.vireo.engine.vms;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.javalin.http.Context;
+import io.vireo.engine.api.ApiException;
+import io.vireo.engine.api.ApiServer;
+import io.vireo.engine.api.Fields;
+import io.vireo.engine.api.Paging;
+import io.vireo.engine.api.RouteTable;
+import io.vireo.engine.hostlink.AgentException;
+import io.vireo.engine.hostlink.AgentGateway;
+import io.vireo.engine.jobs.JobRepository;
+import io.vireo.model.ErrorCode;
+import io.vireo.model.Vm;
+import io.vireo.model.rpc.AgentMethods;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Consumer;
+
+import static java.util.Objects.requireNonNull;
+
+public final class VmResource implements Consumer<RouteTable> {
+    private final VmService service;
+    private final JobRepository jobs;
+    private final AgentGateway gateway;
+
+    public VmResource(VmService service, JobRepository jobs, AgentGateway gateway) {
+        this.service = requireNonNull(service, "service");
+        this.jobs = requireNonNull(jobs, "jobs");
+        this.gateway = requireNonNull(gateway, "gateway");
+    }
+
+    @Override
+    public void accept(RouteTable routes) {
+        routes.get("/api/vms", "List VMs; ?search=name=web* and status=up&max=&page=", ctx -> {
+            Paging paging = Paging.of(ctx);
+            ctx.json(service.list(ctx.queryParam("search"), paging.max(), paging.page()));
+        });
+        routes.post("/api/vms", "Create a VM (Down)", 201, ctx -> ctx.status(201).json(service.create(ApiServer.body(ctx, Vm.Create.class))));
+        routes.get("/api/vms/{id}", "Show a VM", ctx -> ctx.json(service.vm(id(ctx))));
+        routes.delete("/api/vms/{id}", "Remove a Down VM; ?removeDisks=true removes its disks too (202 with jobs)", 200, this::delete);
+        routes.post("/api/vms/{id}/start", "Start a VM; optional body {\"hostId\"}; answers 202 with the job", 202, ctx -> {
+            Vm.Start body = ApiServer.optionalBody(ctx, Vm.Start.class);
+            Map<String, Object> params = new HashMap<>();
+            if (body != null && body.hostId() != null) {
+                params.put("hostId", Fields.id("hostId", body.hostId()));
+            }
+            accepted(ctx, service.action(id(ctx), VmAction.START, params));
+        });
+        routes.post("/api/vms/{id}/stop", "Power a VM off; 202 with the job", 202,
+                ctx -> accepted(ctx, service.action(id(ctx), VmAction.STOP, Map.of())));
+        routes.post("/api/vms/{id}/shutdown", "Shut a VM down (ACPI), powering off after {\"timeoutSeconds\"} (default 60)", 202, ctx -> {
+            Vm.Shutdown body = ApiServer.optionalBody(ctx, Vm.Shutdown.class);
+            int timeout = body == null || body.timeoutSeconds() == null ? 60
+                    : Fields.range("timeoutSeconds", body.timeoutSeconds(), 0, 3600);
+            accepted(ctx, service.action(id(ctx), VmAction.SHUTDOWN, Map.of("timeoutSeconds", timeout)));
+        });
+        routes.post("/api/vms/{id}/reboot", "Reboot a VM; 202 with the job", 202,
+                ctx -> accepted(ctx, service.action(id(ctx), VmAction.REBOOT, Map.of())));
+        routes.post("/api/vms/{id}/suspend", "Suspend (pause) a VM; 202 with the job", 202,
+                ctx -> accepted(ctx, service.action(id(ctx), VmAction.SUSPEND, Map.of())));
+        routes.post("/api/vms/{id}/resume", "Resume a suspended VM; 202 with the job", 202,
+                ctx -> accepted(ctx, service.action(id(ctx), VmAction.RESUME, Map.of())));
+        routes.get("/api/vms/{id}/consolelog", "Read the guest's serial console log: ?offset=N", this::consoleLog);
+    }
+
+    private static UUID id(Context ctx) {
+        return Fields.id("id", ctx.pathParam("id"));
+    }
+
+    private void accepted(Context ctx, UUID job) {
+        ctx.status(202).json(jobs.find(job).orElseThrow());
+    }
+
+    private void delete(Context ctx) {
+        String removeDisks = ctx.queryParam("removeDisks");
+        if (removeDisks != null && !removeDisks.equals("true") && !removeDisks.equals("false")) {
+            throw ApiException.invalid("removeDisks", "removeDisks must be true or false");
+        }
+        VmService.DeleteResult result = service.delete(id(ctx), "true".equals(removeDisks));
+        if (result.diskJobIds().isEmpty()) {
+            ctx.status(200).json(Map.of("removed", true, "jobs", java.util.List.of()));
+        } else {
+            ctx.status(202).json(Map.of("removed", true,
+                    "jobs", result.diskJobIds().stream().map(job -> jobs.find(job).orElseThrow()).toList()));
+        }
+    }
+
+    private void consoleLog(Context ctx) {
+        Vm vm = service.vm(id(ctx));
+        long offset;
+        try {
+            offset = ctx.queryParam("offset") == null ? 0 : Long.parseLong(ctx.queryParam("offset"));
+        } catch (NumberFormatException e) {
+            throw ApiException.invalid("offset", "The offset must be a whole number of bytes");
+        }
+        if (offset < 0) {
+            throw ApiException.invalid("offset", "The offset cannot be negative");
+        }
+        if (vm.hostId() == null) {
+            throw new ApiException(ErrorCode.VM_NOT_UP, "VM " + vm.name() + " runs on no host, so it has no console log to read");
+        }
+        try {
+            JsonNode chunk = gateway.call(UUID.fromString(vm.hostId()), AgentMethods.VM_READ_CONSOLE_LOG,
+                    gateway.params().put("vmId", vm.id()).put("offset", offset), Duration.ofSeconds(15));
+            ctx.json(chunk);
+        } catch (AgentException e) {
+            throw new ApiException(e.code(), "Cannot read the console log of VM " + vm.name() + ": " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,216 @@
+package io.vireo.engine.vms;
+
+import io.vireo.engine.api.ApiException;
+import io.vireo.engine.api.Fields;
+import io.vireo.engine.api.SearchQuery;
+import io.vireo.engine.datacenters.DataCenterService;
+import io.vireo.engine.events.EventLog;
+import io.vireo.engine.hosts.HostRepository;
+import io.vireo.engine.jobs.JobRepository;
+import io.vireo.engine.storage.StorageService;
+import io.vireo.model.Cluster;
+import io.vireo.model.Disk;
+import io.vireo.model.ErrorCode;
+import io.vireo.model.Vm;
+import io.vireo.model.VmStatus;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static java.util.Objects.requireNonNull;
+
+/** The rules of VMs: what may be created, and which action is allowed in which status. */
+public final class VmService {
+    public static final Map<String, SearchQuery.Field> SEARCH_FIELDS = Map.of(
+            "name", new SearchQuery.Field("name", SearchQuery.Type.TEXT),
+            "status", new SearchQuery.Field("status", SearchQuery.Type.ENUM),
+            "host", new SearchQuery.Field("host_id::text", SearchQuery.Type.TEXT),
+            "cluster", new SearchQuery.Field("cluster_id::text", SearchQuery.Type.TEXT),
+            "memory", new SearchQuery.Field("memory_mib", SearchQuery.Type.NUMBER),
+            "vcpus", new SearchQuery.Field("vcpus", SearchQuery.Type.NUMBER));
+    public static final int MAX_VCPUS = 256;
+    public static final int MIN_MEMORY_MIB = 64;
+    public static final int MAX_MEMORY_MIB = 4 * 1024 * 1024;
+
+    private final Jdbi jdbi;
+    private final VmRepository vms;
+    private final DataCenterService dataCenters;
+    private final StorageService storage;
+    private final HostRepository hosts;
+    private final JobRepository jobs;
+    private final EventLog events;
+
+    public VmService(Jdbi jdbi, VmRepository vms, DataCenterService dataCenters, StorageService storage,
+                     HostRepository hosts, JobRepository jobs, EventLog events) {
+        this.jdbi = requireNonNull(jdbi, "jdbi");
+        this.vms = requireNonNull(vms, "vms");
+        this.dataCenters = requireNonNull(dataCenters, "dataCenters");
+        this.storage = requireNonNull(storage, "storage");
+        this.hosts = requireNonNull(hosts, "hosts");
+        this.jobs = requireNonNull(jobs, "jobs");
+        this.events = requireNonNull(events, "events");
+    }
+
+    public Vm create(Vm.Create request) {
+        Fields.required("body", request);
+        String name = Fields.name("name", request.name());
+        UUID clusterId = Fields.id("clusterId", request.clusterId());
+        int vcpus = Fields.range("vcpus", request.vcpus(), 1, MAX_VCPUS);
+        int memory = Fields.range("memoryMib", request.memoryMib(), MIN_MEMORY_MIB, MAX_MEMORY_MIB);
+        String graphics = request.graphics() == null ? "vnc" : Fields.oneOf("graphics", request.graphics(), "vnc", "spice", "none");
+        String kernel = request.kernel() == null ? null : Fields.absolutePath("kernel", request.kernel());
+        String initrd = request.initrd() == null ? null : Fields.absolutePath("initrd", request.initrd());
+        if (kernel == null && (initrd != null || request.cmdline() != null)) {
+            throw ApiException.invalid("kernel", "An initrd or a kernel command line needs a kernel");
+        }
+        if (request.cmdline() != null && request.cmdline().length() > 4096) {
+            throw ApiException.invalid("cmdline", "The kernel command line is longer than 4096 characters");
+        }
+        List<UUID> diskIds = diskIds(request.diskIds());
+        if (kernel == null && diskIds.isEmpty()) {
+            throw ApiException.invalid("diskIds", "A VM needs a disk or a kernel to boot from");
+        }
+        Cluster cluster = dataCenters.cluster(clusterId);
+        UUID id = UUID.randomUUID();
+        dataCenters.insertUnique("VM", name, h -> {
+            List<Disk> disks = lockDisks(h, diskIds, cluster);
+            h.createUpdate("INSERT INTO vms (id, name, cluster_id, vcpus, memory_mib, kernel, initrd, cmdline, graphics, "
+                            + "desired_state, status) VALUES (:id, :name, :cluster, :vcpus, :memory, :kernel, :initrd, :cmdline, "
+                            + ":graphics, 'DOWN', 'DOWN')")
+                    .bind("id", id).bind("name", name).bind("cluster", clusterId).bind("vcpus", vcpus).bind("memory", memory)
+                    .bind("kernel", kernel).bind("initrd", initrd).bind("cmdline", request.cmdline()).bind("graphics", graphics)
+                    .execute();
+            for (int i = 0; i < disks.size(); i++) {
+                h.createUpdate("UPDATE disks SET vm_id = :vm, boot_order = :order WHERE id = :id")
+                        .bind("vm", id).bind("order", i + 1).bind("id", UUID.fromString(disks.get(i).id())).execute();
+            }
+            events.write(h, EventLog.Entry.info("VM_CREATED", "VM " + name + " was created in cluster " + cluster.name()
+                    + " (" + vcpus + " vCPUs, " + memory + " MiB, " + disks.size() + " disk(s))").vm(id));
+        });
+        return vm(id);
+    }
+
+    private static List<UUID> diskIds(List<String> values) {
+        if (values == null) {
+            return List.of();
+        }
+        if (values.size() > 16) {
+            throw ApiException.invalid("diskIds", "A VM can have at most 16 disks");
+        }
+        List<UUID> ids = new ArrayList<>();
+        for (String value : values) {
+            ids.add(Fields.id("diskIds", value));
+        }
+        if (new HashSet<>(ids).size() != ids.size()) {
+            throw ApiException.invalid("diskIds", "A disk is listed twice");
+        }
+        return ids;
+    }
+
+    private List<Disk> lockDisks(Handle h, List<UUID> diskIds, Cluster cluster) {
+        List<Disk> disks = new ArrayList<>();
+        for (UUID diskId : diskIds) {
+            Disk disk = h.createQuery("SELECT id FROM disks WHERE id = :id FOR UPDATE").bind("id", diskId).mapTo(UUID.class)
+                    .findOne().flatMap(ignored -> storage.findDisk(h, diskId))
+                    .orElseThrow(() -> ApiException.notFound(ErrorCode.DISK_NOT_FOUND, "disk", diskId));
+            if (disk.vmId() != null) {
+                throw new ApiException(ErrorCode.DISK_IN_USE, "Disk " + disk.name() + " is attached to another VM",
+                        Map.of("diskId", disk.id(), "vmId", disk.vmId()));
+            }
+            if (!disk.status().equals("OK")) {
+                throw new ApiException(ErrorCode.DISK_NOT_READY, "Disk " + disk.name() + " is " + disk.status()
+                        + ", not ready to be attached", Map.of("diskId", disk.id()));
+            }
+            String domainDataCenter = storage.domain(UUID.fromString(disk.storageDomainId())).dataCenterId();
+            if (!domainDataCenter.equals(cluster.dataCenterId())) {
+                throw ApiException.invalid("diskIds", "Disk " + disk.name() + " is in another data center than cluster "
+                        + cluster.name());
+            }
+            disks.add(disk);
+        }
+        return disks;
+    }
+
+    public Vm vm(UUID id) {
+        return vms.find(id).orElseThrow(() -> ApiException.notFound(ErrorCode.VM_NOT_FOUND, "VM", id));
+    }
+
+    public List<Vm> list(String search, int max, int page) {
+        SearchQuery query = SearchQuery.parse(search, SEARCH_FIELDS);
+        return vms.list(query.where(), query.parameters(), "name", max, (page - 1) * max);
+    }
+
+    /** Records the intent of an action and the job that carries it out; answers the job id. */
+    public UUID action(UUID vmId, VmAction action, Map<String, Object> params) {
+        return jdbi.inTransaction(h -> {
+            Vm vm = vms.lock(h, vmId).orElseThrow(() -> ApiException.notFound(ErrorCode.VM_NOT_FOUND, "VM", vmId));
+            jobs.openJobFor(h, vmId).ifPresent(job -> {
+                throw new ApiException(ErrorCode.VM_BUSY, "VM " + vm.name() + " is busy with another operation (job "
+                        + job + "); wait for it to end", Map.of("jobId", job.toString()));
+            });
+            action.check(vm);
+            if (action == VmAction.START) {
+                checkStartable(h, vm, params);
+            }
+            vms.setDesiredState(h, vmId, action.desiredState(vm));
+            UUID job = jobs.create(h, action.jobKind(), "vm", vmId, action.describe(vm), params, action.steps());
+            events.write(h, EventLog.Entry.info("VM_" + action.name() + "_REQUESTED", action.describe(vm) + " was requested")
+                    .vm(vmId).job(job));
+            return job;
+        });
+    }
+
+    private void checkStartable(Handle h, Vm vm, Map<String, Object> params) {
+        for (Disk disk : storage.disksOfVm(h, UUID.fromString(vm.id()))) {
+            if (!disk.status().equals("OK")) {
+                throw new ApiException(ErrorCode.DISK_NOT_READY, "VM " + vm.name() + " cannot start: disk " + disk.name()
+                        + " is " + disk.status());
+            }
+        }
+        Object hostId = params.get("hostId");
+        if (hostId != null) {
+            var host = hosts.find(h, (UUID) hostId).orElseThrow(() -> ApiException.notFound(ErrorCode.HOST_NOT_FOUND, "host", hostId));
+            if (!host.clusterId().equals(vm.clusterId())) {
+                throw ApiException.invalid("hostId", "Host " + host.name() + " is not in the VM's cluster");
+            }
+        } else if (hosts.upHostsInCluster(h, UUID.fromString(vm.clusterId())).isEmpty()) {
+            throw new ApiException(ErrorCode.NO_HOST_AVAILABLE, "VM " + vm.name() + " cannot start: no host of its cluster is Up");
+        }
+    }
+
+    /** Removes a Down VM; its disks are detached, or removed too when asked. Answers a job when images are deleted. */
+    public DeleteResult delete(UUID vmId, boolean removeDisks) {
+        return jdbi.inTransaction(h -> {
+            Vm vm = vms.lock(h, vmId).orElseThrow(() -> ApiException.notFound(ErrorCode.VM_NOT_FOUND, "VM", vmId));
+            if (vm.status() != VmStatus.DOWN) {
+                throw new ApiException(ErrorCode.VM_NOT_DOWN, "VM " + vm.name() + " is " + vm.status() + "; stop it before removing it");
+            }
+            jobs.openJobFor(h, vmId).ifPresent(job -> {
+                throw new ApiException(ErrorCode.VM_BUSY, "VM " + vm.name() + " is busy with job " + job);
+            });
+            List<Disk> disks = storage.disksOfVm(h, vmId);
+            h.createUpdate("UPDATE disks SET vm_id = NULL, boot_order = 0 WHERE vm_id = :vm").bind("vm", vmId).execute();
+            h.createUpdate("DELETE FROM vms WHERE id = :id").bind("id", vmId).execute();
+            events.write(h, EventLog.Entry.info("VM_REMOVED", "VM " + vm.name() + " was removed"
+                    + (removeDisks && !disks.isEmpty() ? "; its " + disks.size() + " disk(s) are being removed" : "")));
+            List<UUID> diskJobs = new ArrayList<>();
+            if (removeDisks) {
+                for (Disk disk : disks) {
+                    h.createUpdate("UPDATE disks SET status = 'LOCKED' WHERE id = :id").bind("id", UUID.fromString(disk.id())).execute();
+                    UUID dataCenter = UUID.fromString(dataCenters.cluster(UUID.fromString(vm.clusterId())).dataCenterId());
+                    diskJobs.add(jobs.create(h, io.vireo.engine.storage.DiskJobs.DELETE_DISK, "disk", UUID.fromString(disk.id()),
+                            "Remove disk " + disk.name(), Map.of("dataCenterId", dataCenter), List.of("DELETE_IMAGE")));
+                }
+            }
+            return new DeleteResult(diskJobs);
+        });
+    }
+
+    public record DeleteResult(List<UUID> diskJobIds) {
+    }
+}

@@ -1,0 +1,38 @@
+package io.vireo.engine.vms;
+
+import io.vireo.engine.storage.StorageService;
+import io.vireo.model.Disk;
+import io.vireo.model.Vm;
+import io.vireo.model.rpc.DiskAttachment;
+import io.vireo.model.rpc.KernelBoot;
+import io.vireo.model.rpc.VmSpec;
+import org.jdbi.v3.core.Jdbi;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import static java.util.Objects.requireNonNull;
+
+/** Builds the spec an agent runs a VM from, out of the VM's desired state. */
+public final class VmSpecs {
+    private final Jdbi jdbi;
+    private final StorageService storage;
+
+    public VmSpecs(Jdbi jdbi, StorageService storage) {
+        this.jdbi = requireNonNull(jdbi, "jdbi");
+        this.storage = requireNonNull(storage, "storage");
+    }
+
+    public VmSpec specOf(Vm vm) {
+        List<Disk> disks = jdbi.withHandle(h -> storage.disksOfVm(h, UUID.fromString(vm.id())));
+        List<DiskAttachment> attachments = new ArrayList<>();
+        for (int i = 0; i < disks.size(); i++) {
+            Disk disk = disks.get(i);
+            attachments.add(new DiskAttachment(disk.id(), disk.path(), disk.format(), "vd" + (char) ('a' + i),
+                    vm.kernel() == null ? i + 1 : 0));
+        }
+        KernelBoot boot = vm.kernel() == null ? null : new KernelBoot(vm.kernel(), vm.initrd(), vm.cmdline());
+        return new VmSpec(vm.id(), vm.name(), vm.vcpus(), vm.memoryMib(), attachments, boot, vm.graphics());
+    }
+}

@@ -1,0 +1,35 @@
+package io.vireo.model;
+
+import java.time.Instant;
+import java.util.List;
+
+public record Vm(
+        String id,
+        String name,
+        String clusterId,
+        int vcpus,
+        int memoryMib,
+        String kernel,
+        String initrd,
+        String cmdline,
+        String graphics,
+        String desiredState,
+        VmStatus status,
+        String hostId,
+        Integer vncPort,
+        List<String> diskIds,
+        Instant statusChangedAt,
+        Instant createdAt) {
+    /** Body of POST /api/vms. Disks are attached in the order given; the first one boots. */
+    public record Create(String name, String clusterId, Integer vcpus, Integer memoryMib, List<String> diskIds,
+                         String kernel, String initrd, String cmdline, String graphics) {
+    }
+
+    /** Body of POST /api/vms/{id}/shutdown: seconds to wait for the guest before powering off. */
+    public record Shutdown(Integer timeoutSeconds) {
+    }
+
+    /** Optional body of POST /api/vms/{id}/start: a host to start on. */
+    public record Start(String hostId) {
+    }
+}

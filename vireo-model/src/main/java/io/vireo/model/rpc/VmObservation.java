@@ -1,0 +1,22 @@
+package io.vireo.model.rpc;
+
+/**
+ * What a host reports about one VM it runs.
+ *
+ * @param state one of running, paused, shutting_down, shutoff, crashed
+ * @param vncPort -1 when there is no VNC display
+ */
+public record VmObservation(
+        String id,
+        String name,
+        String state,
+        int vncPort,
+        long cpuTimeNanos,
+        long memoryKib,
+        int vcpus) {
+    public static final String RUNNING = "running";
+    public static final String PAUSED = "paused";
+    public static final String SHUTTING_DOWN = "shutting_down";
+    public static final String SHUTOFF = "shutoff";
+    public static final String CRASHED = "crashed";
+}

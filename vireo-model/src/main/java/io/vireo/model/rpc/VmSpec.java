@@ -1,0 +1,28 @@
+package io.vireo.model.rpc;
+
+import java.util.List;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Everything an agent needs to run a VM. The engine sends the whole spec with every ensureRunning,
+ * so the host never needs state of its own to start a VM again.
+ *
+ * @param kernelBoot null to boot from the first disk
+ * @param graphics "vnc", "spice" or "none"
+ */
+public record VmSpec(
+        String id,
+        String name,
+        int vcpus,
+        int memoryMib,
+        List<DiskAttachment> disks,
+        KernelBoot kernelBoot,
+        String graphics) {
+    public VmSpec {
+        requireNonNull(id, "id");
+        requireNonNull(name, "name");
+        disks = disks == null ? List.of() : List.copyOf(disks);
+        graphics = graphics == null ? "vnc" : graphics;
+    }
+}
