@@ -62,6 +62,8 @@ public final class Engine implements AutoCloseable {
     private ApiServer api;
     private AgentLinkServer agentLink;
     private HostService hostService;
+    private DataCenterService dataCenterService;
+    private StorageService storageService;
     private Optional<String> generatedAdminPassword = Optional.empty();
     private String advertisedAddress;
 
@@ -88,6 +90,8 @@ public final class Engine implements AutoCloseable {
             HostRepository hostRepository = new HostRepository(jdbi);
             AgentGateway gateway = new AgentGateway(leadership);
             StorageService storage = new StorageService(jdbi, dataCenters, jobs, events);
+            dataCenterService = dataCenters;
+            storageService = storage;
             VmRepository vmRepository = new VmRepository(jdbi);
             VmMonitor vmMonitor = new VmMonitor(jdbi, vmRepository, events);
             hostService = new HostService(jdbi, hostRepository, dataCenters, authority, events, this::agentEndpoint);
@@ -173,6 +177,14 @@ public final class Engine implements AutoCloseable {
 
     public int apiPort() {
         return api.port();
+    }
+
+    public DataCenterService dataCenters() {
+        return dataCenterService;
+    }
+
+    public StorageService storage() {
+        return storageService;
     }
 
     public HostService hosts() {

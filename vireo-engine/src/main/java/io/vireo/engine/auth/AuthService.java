@@ -90,7 +90,7 @@ public final class AuthService {
     private void recordFailure(UserRow user) {
         int failures = user.failedLogins() + 1;
         OffsetDateTime lockedUntil = failures >= MAX_FAILED_LOGINS ? OffsetDateTime.now(ZoneOffset.UTC).plus(LOCKOUT) : null;
-        jdbi.useHandle(h -> h.createUpdate("UPDATE users SET failed_logins = :failures, locked_until = :locked WHERE id = :id")
+        jdbi.useHandle(h -> h.createUpdate("UPDATE users SET failed_logins = :failures, locked_until = CAST(:locked AS timestamptz) WHERE id = :id")
                 .bind("failures", lockedUntil == null ? failures : 0).bind("locked", lockedUntil).bind("id", user.id())
                 .execute());
     }

@@ -52,7 +52,7 @@ public final class EventLog {
 
     public void write(Handle handle, Entry entry) {
         handle.createUpdate("INSERT INTO events (severity, code, message, vm_id, host_id, job_id) "
-                        + "VALUES (:severity, :code, :message, :vm, :host, :job)")
+                        + "VALUES (:severity, :code, :message, CAST(:vm AS uuid), CAST(:host AS uuid), CAST(:job AS uuid))")
                 .bind("severity", entry.severity()).bind("code", entry.code()).bind("message", entry.message())
                 .bind("vm", entry.vmId()).bind("host", entry.hostId()).bind("job", entry.jobId())
                 .execute();

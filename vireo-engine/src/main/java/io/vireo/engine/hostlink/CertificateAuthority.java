@@ -12,7 +12,8 @@ import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
-import org.bouncycastle.openssl.PEMKeyPair;
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
@@ -69,8 +70,9 @@ public final class CertificateAuthority {
         Path certificateFile = directory.resolve("ca.crt");
         try {
             if (Files.exists(keyFile) && Files.exists(certificateFile)) {
-                return new CertificateAuthority(readKeyPair(Files.readString(keyFile)),
-                        readCertificate(Files.readString(certificateFile)));
+                X509Certificate certificate = readCertificate(Files.readString(certificateFile));
+                return new CertificateAuthority(new KeyPair(certificate.getPublicKey(), readPrivateKey(Files.readString(keyFile))),
+                        certificate);
             }
             Files.createDirectories(directory);
             KeyPair keyPair = newKeyPair();
@@ -81,7 +83,7 @@ public final class CertificateAuthority {
                     .addExtension(Extension.basicConstraints, true, new BasicConstraints(0))
                     .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
             X509Certificate certificate = sign(builder, keyPair.getPrivate());
-            writePrivate(keyFile, toPem(keyPair.getPrivate()));
+            writePrivate(keyFile, privateKeyPem(keyPair.getPrivate()));
             Files.writeString(certificateFile, toPem(certificate));
             return new CertificateAuthority(keyPair, certificate);
         } catch (IOException e) {
@@ -196,13 +198,22 @@ public final class CertificateAuthority {
         return out.toString();
     }
 
-    private static KeyPair readKeyPair(String pem) throws IOException {
+    /** PKCS#8, which keeps every key type readable back (SEC1 EC keys may lack their public half). */
+    static String privateKeyPem(PrivateKey key) {
+        try {
+            return toPem(new JcaPKCS8Generator(key, null).generate());
+        } catch (org.bouncycastle.util.io.pem.PemGenerationException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static PrivateKey readPrivateKey(String pem) throws IOException {
         try (PEMParser parser = new PEMParser(new StringReader(pem))) {
             Object parsed = parser.readObject();
-            if (parsed instanceof PEMKeyPair pair) {
-                return new JcaPEMKeyConverter().getKeyPair(pair);
+            if (parsed instanceof PrivateKeyInfo info) {
+                return new JcaPEMKeyConverter().getPrivateKey(info);
             }
-            throw new IOException("ca.key does not hold a key pair");
+            throw new IOException("ca.key does not hold a PKCS#8 private key");
         }
     }
 

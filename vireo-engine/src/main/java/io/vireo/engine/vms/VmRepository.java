@@ -51,7 +51,7 @@ public final class VmRepository {
     }
 
     public void setStatus(Handle h, UUID id, VmStatus status, UUID hostId, Integer vncPort) {
-        h.createUpdate("UPDATE vms SET status = :status, host_id = :host, vnc_port = :vnc, "
+        h.createUpdate("UPDATE vms SET status = :status, host_id = CAST(:host AS uuid), vnc_port = CAST(:vnc AS integer), "
                         + "status_changed_at = CASE WHEN status <> :status THEN now() ELSE status_changed_at END WHERE id = :id")
                 .bind("id", id).bind("status", status.name()).bind("host", hostId).bind("vnc", vncPort).execute();
     }
