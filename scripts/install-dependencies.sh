@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs what Vireo and its tests need on Debian 12: QEMU, libvirt, PostgreSQL, the lab's tools.
+# Safe to run again; used by ./install.sh and by .ci/run.
+set -euo pipefail
+if [ "$(id -u)" != 0 ]; then
+    echo "run as root (it installs Debian packages)" >&2
+    exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+# qemu + libvirt: the hypervisor, virsh, and the C library libvirt-java binds; postgresql: the binaries
+# the engine's embedded database runs; busybox-static + cpio: the lab's tiny guest; iproute2, dnsmasq,
+# nftables: lab networks; maven: the build.
+PACKAGES=(
+    qemu-system-x86 qemu-utils
+    libvirt-daemon-system libvirt-clients libvirt0
+    postgresql
+    busybox-static cpio
+    iproute2 dnsmasq-base nftables
+    maven
+)
+missing=()
+for package in "${PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+    echo "Installing: ${missing[*]}"
+    apt-get update -q
+    apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+# Debian's postgresql package starts a cluster of its own where systemd runs; Vireo does not use it.
+if [ ! -x /usr/lib/jvm/temurin-25-jdk-amd64/bin/java ]; then
+    echo "Java 21+ is needed at /usr/lib/jvm/temurin-25-jdk-amd64 (or set JAVA_HOME to a JDK 21+)" >&2
+    [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/java" ] || exit 1
+fi

@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Starts virtlogd and libvirtd on a machine without systemd, unless they run already.
+set -euo pipefail
+if ! pgrep -x virtlogd >/dev/null; then virtlogd -d; fi
+if ! pgrep -x libvirtd >/dev/null; then libvirtd -d; fi
+for _ in $(seq 1 100); do
+    virsh -c qemu:///system version >/dev/null 2>&1 && exit 0
+    sleep 0.2
+done
+echo "libvirtd does not answer on qemu:///system" >&2
+exit 1

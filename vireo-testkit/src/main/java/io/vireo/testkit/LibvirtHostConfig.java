@@ -1,0 +1,72 @@
+package io.vireo.testkit;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+/**
+ * The private /etc/libvirt of a lab host: the machine's configuration files plus what lets several
+ * libvirtds share one kernel. Domain, network, storage-pool and secret definitions of the machine's
+ * own libvirtd are deliberately not copied: a lab host starts empty.
+ */
+final class LibvirtHostConfig
+{
+    private LibvirtHostConfig() {}
+
+    static void write(Path etcDir, String hostName, String address)
+    {
+        try {
+            Path source = Path.of("/etc/libvirt");
+            Files.createDirectories(etcDir.resolve("qemu/networks/autostart"));
+            try (Stream<Path> entries = Files.list(source)) {
+                for (Path entry : entries.filter(Files::isRegularFile).toList()) {
+                    Files.copy(entry, etcDir.resolve(entry.getFileName()));
+                }
+            }
+            if (Files.isDirectory(source.resolve("nwfilter"))) {
+                Commands.check("cp", "-a", source.resolve("nwfilter").toString(), etcDir.toString());
+            }
+            append(etcDir.resolve("libvirtd.conf"), """
+                    listen_tls = 0
+                    listen_tcp = 1
+                    listen_addr = "%s"
+                    auth_tcp = "none"
+                    auth_unix_rw = "none"
+                    auth_unix_ro = "none"
+                    host_uuid = "%s"
+                    log_outputs = "3:file:/var/log/libvirt/libvirtd.log"
+                    """.formatted(address, hostUuid(hostName)));
+            // cgroup_controllers: two libvirtds would otherwise fight over the same cgroup paths.
+            // remember_owner: its xattrs on shared files confuse the other hosts.
+            append(etcDir.resolve("qemu.conf"), """
+                    cgroup_controllers = [ ]
+                    remember_owner = 0
+                    vnc_listen = "%1$s"
+                    spice_listen = "%1$s"
+                    migration_address = "%1$s"
+                    migration_host = "%1$s"
+                    """.formatted(address));
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException("cannot write the libvirt configuration of " + hostName, e);
+        }
+    }
+
+    /** Stable across lab runs, so that a host keeps its identity when the lab is rebuilt. */
+    static UUID hostUuid(String hostName)
+    {
+        return UUID.nameUUIDFromBytes(("vireo-lab-host-" + hostName).getBytes(UTF_8));
+    }
+
+    private static void append(Path file, String text)
+            throws IOException
+    {
+        Files.writeString(file, "\n# Added by the Vireo lab\n" + text, UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    }
+}

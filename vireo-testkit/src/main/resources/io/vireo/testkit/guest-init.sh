@@ -1,0 +1,66 @@
+#!/bin/busybox sh
+# /init of the Vireo lab guest: just enough to show that a VM booted, got its network and keeps
+# running (the TICK counter and uptime go on across a live migration, and restart after a reboot).
+# Kernel arguments it reads: labip=A.B.C.D/NN (static eth0 address, else DHCP is tried),
+# labgw=A.B.C.D (default route), labname=NAME (hostname).
+
+/bin/busybox --install -s
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
+
+cmdline="$(cat /proc/cmdline)"
+
+# Tests read the serial port: when the console is elsewhere, say it on ttyS0 as well.
+say() {
+    echo "$@"
+    case " $cmdline " in
+        *" console=ttyS0"*) ;;
+        *) echo "$@" > /dev/ttyS0 2>/dev/null ;;
+    esac
+}
+
+for module in $(cat /etc/modules-load); do
+    insmod "/lib/modules/$module.ko" || say "GUEST-WARNING insmod $module failed"
+done
+
+say "GUEST-BOOTED"
+
+labip=""
+labgw=""
+for argument in $cmdline; do
+    case "$argument" in
+        labip=*) labip="${argument#labip=}" ;;
+        labgw=*) labgw="${argument#labgw=}" ;;
+        labname=*) hostname "${argument#labname=}" ;;
+    esac
+done
+
+ip link set lo up
+# The NIC can show up a moment after virtio_net is loaded.
+for attempt in 1 2 3 4 5 6 7 8 9 10; do
+    [ -e /sys/class/net/eth0 ] && break
+    sleep 0.2
+done
+if [ -e /sys/class/net/eth0 ]; then
+    ip link set eth0 up
+    if [ -n "$labip" ]; then
+        if ip addr add "$labip" dev eth0; then
+            say "GUEST-NET eth0 $labip"
+        else
+            say "GUEST-WARNING cannot set $labip on eth0"
+        fi
+        [ -n "$labgw" ] && ip route add default via "$labgw"
+    else
+        # In the background and bounded: a guest without a DHCP server must still tick.
+        udhcpc -i eth0 -s /etc/udhcpc.script -n -q -t 5 -T 2 >/dev/null 2>&1 &
+    fi
+fi
+
+tick=0
+while true; do
+    tick=$((tick + 1))
+    read uptime idle < /proc/uptime
+    say "TICK $tick $uptime"
+    sleep 1
+done
