@@ -29,6 +29,10 @@ public record Vm(
     public record Shutdown(Integer timeoutSeconds) {
     }
 
+    /** Optional body of POST /api/vms/{id}/reboot: force resets the VM instead of asking the guest. */
+    public record Reboot(Boolean force) {
+    }
+
     /** Optional body of POST /api/vms/{id}/start: a host to start on. */
     public record Start(String hostId) {
     }

@@ -32,7 +32,11 @@ public interface Hypervisor extends AutoCloseable {
     /** Presses the ACPI power button; answers false when the VM does not run. */
     boolean requestShutdown(String vmId);
 
+    /** Asks the guest to reboot (ACPI); a guest that ignores it keeps running. */
     void reboot(String vmId);
+
+    /** Resets the VM like a reset button: no guest cooperation. */
+    void reset(String vmId);
 
     VmObservation ensurePaused(String vmId);
 

@@ -88,7 +88,7 @@ public final class HostMonitor implements AgentLinkListener, AutoCloseable {
                                 + facts.memoryTotalKib() / 1024 + " MiB, libvirt " + facts.libvirtVersion() + ")").host(hostId)));
             });
             vmMonitor.reconcileHost(hostId, vms, true);
-        } catch (AgentException | IllegalStateException e) {
+        } catch (RuntimeException e) {
             log.warn("Host {} connected but its hello failed: {}", hostId, e.getMessage());
             session.close();
         }

@@ -215,7 +215,14 @@ public final class VmJobs {
                         powerOff(vm);
                     }
                 }
-                case REBOOT -> command(hostOf(vm), AgentMethods.VM_REBOOT, vm, Duration.ofSeconds(60));
+                case REBOOT -> {
+                    try {
+                        gateway.call(hostOf(vm), AgentMethods.VM_REBOOT, gateway.params().put("vmId", vm.id())
+                                .put("force", context.params().path("force").asBoolean(false)), Duration.ofSeconds(60));
+                    } catch (AgentException e) {
+                        throw new JobFailure(e.code(), "VM " + vm.name() + ": " + e.getMessage());
+                    }
+                }
                 case SUSPEND -> observe(hostOf(vm), command(hostOf(vm), AgentMethods.VM_ENSURE_PAUSED, vm, Duration.ofSeconds(60)));
                 case RESUME -> observe(hostOf(vm), command(hostOf(vm), AgentMethods.VM_ENSURE_RESUMED, vm, Duration.ofSeconds(60)));
                 default -> throw new IllegalStateException(action.name());

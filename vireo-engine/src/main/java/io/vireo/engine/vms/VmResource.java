@@ -58,8 +58,12 @@ public final class VmResource implements Consumer<RouteTable> {
                     : Fields.range("timeoutSeconds", body.timeoutSeconds(), 0, 3600);
             accepted(ctx, service.action(id(ctx), VmAction.SHUTDOWN, Map.of("timeoutSeconds", timeout)));
         });
-        routes.post("/api/vms/{id}/reboot", "Reboot a VM; 202 with the job", 202,
-                ctx -> accepted(ctx, service.action(id(ctx), VmAction.REBOOT, Map.of())));
+        routes.post("/api/vms/{id}/reboot", "Reboot a VM through the guest, or reset it with {\"force\": true}; 202 with the job",
+                202, ctx -> {
+                    Vm.Reboot body = ApiServer.optionalBody(ctx, Vm.Reboot.class);
+                    boolean force = body != null && Boolean.TRUE.equals(body.force());
+                    accepted(ctx, service.action(id(ctx), VmAction.REBOOT, Map.of("force", force)));
+                });
         routes.post("/api/vms/{id}/suspend", "Suspend (pause) a VM; 202 with the job", 202,
                 ctx -> accepted(ctx, service.action(id(ctx), VmAction.SUSPEND, Map.of())));
         routes.post("/api/vms/{id}/resume", "Resume a suspended VM; 202 with the job", 202,

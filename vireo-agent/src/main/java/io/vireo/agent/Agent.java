@@ -1,0 +1,102 @@
+package io.vireo.agent;
+
+import io.vireo.agent.commands.DiskEnsureCreatedCommand;
+import io.vireo.agent.commands.DiskEnsureDeletedCommand;
+import io.vireo.agent.commands.HostHelloCommand;
+import io.vireo.agent.commands.VmEnsurePausedCommand;
+import io.vireo.agent.commands.VmEnsureResumedCommand;
+import io.vireo.agent.commands.VmEnsureRunningCommand;
+import io.vireo.agent.commands.VmEnsureStoppedCommand;
+import io.vireo.agent.commands.VmListCommand;
+import io.vireo.agent.commands.VmReadConsoleLogCommand;
+import io.vireo.agent.commands.VmRebootCommand;
+import io.vireo.agent.commands.VmRequestShutdownCommand;
+import io.vireo.agent.enrollment.AgentIdentity;
+import io.vireo.agent.hypervisor.DiskImages;
+import io.vireo.agent.hypervisor.Hypervisor;
+import io.vireo.agent.rpc.AgentCommand;
+import io.vireo.agent.rpc.CommandDispatcher;
+import io.vireo.agent.rpc.EngineLink;
+import io.vireo.agent.rpc.EpochGuard;
+import io.vireo.model.rpc.AgentMethods;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import static java.util.Objects.requireNonNull;
+
+/** One host agent, wired by hand: identity, hypervisor, commands, the link to the engine and its reports. */
+public final class Agent implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Agent.class);
+
+    private final AgentConfig config;
+    private final AgentIdentity identity;
+    private final Hypervisor hypervisor;
+    private final DiskImages diskImages;
+    private final ScheduledExecutorService timer = Executors.newScheduledThreadPool(2,
+            Thread.ofPlatform().name("agent-reports").daemon().factory());
+    private EngineLink link;
+
+    public Agent(AgentConfig config, AgentIdentity identity, Hypervisor hypervisor, DiskImages diskImages) {
+        this.config = requireNonNull(config, "config");
+        this.identity = requireNonNull(identity, "identity");
+        this.hypervisor = requireNonNull(hypervisor, "hypervisor");
+        this.diskImages = requireNonNull(diskImages, "diskImages");
+    }
+
+    public void start() {
+        EpochGuard epochs = new EpochGuard(config.stateDirectory().resolve("epoch"));
+        List<AgentCommand> commands = List.of(
+                new HostHelloCommand(hypervisor),
+                new VmListCommand(hypervisor),
+                new VmEnsureRunningCommand(hypervisor, () -> { }),
+                new VmEnsureStoppedCommand(hypervisor),
+                new VmRequestShutdownCommand(hypervisor),
+                new VmRebootCommand(hypervisor),
+                new VmEnsurePausedCommand(hypervisor),
+                new VmEnsureResumedCommand(hypervisor),
+                new VmReadConsoleLogCommand(hypervisor),
+                new DiskEnsureCreatedCommand(diskImages),
+                new DiskEnsureDeletedCommand(diskImages));
+        link = new EngineLink(URI.create(identity.endpoint()), identity.sslContext(),
+                new CommandDispatcher(commands, epochs), () -> log.info("Serving the engine as host {}", identity.hostId()));
+        hypervisor.onStateChange(observation -> link.notify(AgentMethods.EVENT_VM_STATE_CHANGED, observation));
+        link.start();
+        timer.scheduleAtFixedRate(this::heartbeat, 1, 1, TimeUnit.SECONDS);
+        long statsMillis = config.statsInterval().toMillis();
+        timer.scheduleAtFixedRate(this::stats, statsMillis, statsMillis, TimeUnit.MILLISECONDS);
+        log.info("Agent of host {} started; it dials {}", identity.hostId(), identity.endpoint());
+    }
+
+    private void heartbeat() {
+        if (link.isConnected()) {
+            link.notify(AgentMethods.EVENT_HEARTBEAT, Map.of());
+        }
+    }
+
+    private void stats() {
+        if (!link.isConnected()) {
+            return;
+        }
+        try {
+            link.notify(AgentMethods.EVENT_HOST_STATS, Map.of("host", hypervisor.stats(), "vms", hypervisor.listVms()));
+        } catch (RuntimeException e) {
+            log.warn("Cannot gather host statistics: {}", e.getMessage());
+        }
+    }
+
+    @Override
+    public void close() {
+        timer.shutdownNow();
+        if (link != null) {
+            link.close();
+        }
+        hypervisor.close();
+    }
+}

@@ -1,0 +1,39 @@
+package io.vireo.agent;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * How an agent runs.
+ *
+ * @param stateDirectory its key, certificates, enrollment and highest seen epoch
+ * @param libvirtUri e.g. qemu:///system, or qemu:///system?socket=... for a lab host
+ * @param vncListenAddress where guests' VNC servers listen
+ * @param domainType "kvm" or "qemu" to force, empty to detect from the host
+ */
+public record AgentConfig(
+        Path stateDirectory,
+        String libvirtUri,
+        String vncListenAddress,
+        Optional<String> domainType,
+        Duration statsInterval) {
+    public AgentConfig {
+        requireNonNull(stateDirectory, "stateDirectory");
+        requireNonNull(libvirtUri, "libvirtUri");
+        requireNonNull(vncListenAddress, "vncListenAddress");
+        requireNonNull(domainType, "domainType");
+        requireNonNull(statsInterval, "statsInterval");
+    }
+
+    public static Path defaultStateDirectory() {
+        return "root".equals(System.getProperty("user.name")) ? Path.of("/var/lib/vireo-agent")
+                : Path.of(System.getProperty("user.home"), ".vireo-agent");
+    }
+
+    public Path consoleLogDirectory() {
+        return stateDirectory.resolve("console");
+    }
+}

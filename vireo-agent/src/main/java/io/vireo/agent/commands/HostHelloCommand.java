@@ -1,0 +1,29 @@
+package io.vireo.agent.commands;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.vireo.agent.hypervisor.Hypervisor;
+import io.vireo.agent.rpc.AgentCommand;
+import io.vireo.model.rpc.AgentMethods;
+
+import java.util.Map;
+
+import static java.util.Objects.requireNonNull;
+
+/** The engine's first call on every connection: the host's facts and its full VM list. */
+public final class HostHelloCommand implements AgentCommand {
+    private final Hypervisor hypervisor;
+
+    public HostHelloCommand(Hypervisor hypervisor) {
+        this.hypervisor = requireNonNull(hypervisor, "hypervisor");
+    }
+
+    @Override
+    public String method() {
+        return AgentMethods.HOST_HELLO;
+    }
+
+    @Override
+    public Object execute(JsonNode params) {
+        return Map.of("facts", hypervisor.facts(), "vms", hypervisor.listVms());
+    }
+}

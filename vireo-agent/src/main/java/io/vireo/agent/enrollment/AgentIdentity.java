@@ -1,0 +1,203 @@
+package io.vireo.agent.enrollment;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vireo.model.Host;
+import io.vireo.model.Json;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
+import org.bouncycastle.openssl.PEMParser;
+import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
+import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.bouncycastle.pkcs.PKCS10CertificationRequest;
+import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
+
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import java.io.IOException;
+import java.io.StringReader;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.security.spec.ECGenParameterSpec;
+import java.time.Duration;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * The agent's identity: a key made on the host (it never leaves it), the certificate the engine's
+ * CA signed for it at enrollment, the CA certificate, and the endpoint to dial.
+ */
+public final class AgentIdentity {
+    private static final ObjectMapper MAPPER = Json.lenientMapper();
+
+    private final String hostId;
+    private final String endpoint;
+    private final KeyPair keyPair;
+    private final X509Certificate certificate;
+    private final X509Certificate caCertificate;
+
+    private AgentIdentity(String hostId, String endpoint, KeyPair keyPair, X509Certificate certificate,
+                          X509Certificate caCertificate) {
+        this.hostId = requireNonNull(hostId, "hostId");
+        this.endpoint = requireNonNull(endpoint, "endpoint");
+        this.keyPair = requireNonNull(keyPair, "keyPair");
+        this.certificate = requireNonNull(certificate, "certificate");
+        this.caCertificate = requireNonNull(caCertificate, "caCertificate");
+    }
+
+    public String hostId() {
+        return hostId;
+    }
+
+    public String endpoint() {
+        return endpoint;
+    }
+
+    /**
+     * Enrolls with the engine: makes a key, sends a certificate request with the one-time token,
+     * and keeps what the engine answers in the state directory.
+     */
+    public static AgentIdentity enroll(String engineUrl, String token, Path stateDirectory) throws IOException, InterruptedException {
+        Files.createDirectories(stateDirectory);
+        KeyPair keyPair = newKeyPair();
+        String csr = certificateRequest(keyPair);
+        String body = MAPPER.writeValueAsString(new Host.EnrollRequest(token, csr));
+        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+        HttpRequest request = HttpRequest.newBuilder(URI.create(engineUrl.replaceAll("/+$", "") + "/hostlink/enroll"))
+                .header("Content-Type", "application/json").timeout(Duration.ofSeconds(30))
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+        HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            String message = MAPPER.readTree(response.body()).path("message").asText(response.body());
+            throw new IOException("The engine refused the enrollment (HTTP " + response.statusCode() + "): " + message);
+        }
+        Host.Enrollment enrollment = MAPPER.readValue(response.body(), Host.Enrollment.class);
+        writePrivate(stateDirectory.resolve("agent.key"), privateKeyPem(keyPair));
+        Files.writeString(stateDirectory.resolve("agent.crt"), enrollment.certificatePem());
+        Files.writeString(stateDirectory.resolve("ca.crt"), enrollment.caCertificatePem());
+        MAPPER.writeValue(stateDirectory.resolve("enrollment.json").toFile(), enrollment);
+        return load(stateDirectory);
+    }
+
+    public static boolean isEnrolled(Path stateDirectory) {
+        return Files.exists(stateDirectory.resolve("enrollment.json")) && Files.exists(stateDirectory.resolve("agent.key"));
+    }
+
+    public static AgentIdentity load(Path stateDirectory) throws IOException {
+        if (!isEnrolled(stateDirectory)) {
+            throw new IOException("This agent is not enrolled (no " + stateDirectory.resolve("enrollment.json")
+                    + "): run 'vireo agent enroll --engine URL --token T' first");
+        }
+        Host.Enrollment enrollment = MAPPER.readValue(stateDirectory.resolve("enrollment.json").toFile(), Host.Enrollment.class);
+        X509Certificate certificate = readCertificate(Files.readString(stateDirectory.resolve("agent.crt")));
+        return new AgentIdentity(enrollment.hostId(), enrollment.agentEndpoint(),
+                new KeyPair(certificate.getPublicKey(), readPrivateKey(Files.readString(stateDirectory.resolve("agent.key")))),
+                certificate,
+                readCertificate(Files.readString(stateDirectory.resolve("ca.crt"))));
+    }
+
+    /** TLS that presents this host's certificate and trusts only the engine's CA. */
+    public SSLContext sslContext() {
+        try {
+            char[] password = "agent".toCharArray();
+            KeyStore keys = KeyStore.getInstance("PKCS12");
+            keys.load(null, null);
+            keys.setKeyEntry("agent", keyPair.getPrivate(), password, new Certificate[]{certificate, caCertificate});
+            KeyManagerFactory keyManagers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            keyManagers.init(keys, password);
+            KeyStore trust = KeyStore.getInstance("PKCS12");
+            trust.load(null, null);
+            trust.setCertificateEntry("vireo-ca", caCertificate);
+            TrustManagerFactory trustManagers = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            trustManagers.init(trust);
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(keyManagers.getKeyManagers(), trustManagers.getTrustManagers(), null);
+            return context;
+        } catch (GeneralSecurityException | IOException e) {
+            throw new IllegalStateException("Cannot set up TLS with the agent's certificate", e);
+        }
+    }
+
+    private static KeyPair newKeyPair() {
+        try {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+            generator.initialize(new ECGenParameterSpec("secp256r1"));
+            return generator.generateKeyPair();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String certificateRequest(KeyPair keyPair) {
+        try {
+            PKCS10CertificationRequest request = new JcaPKCS10CertificationRequestBuilder(new X500Name("CN=vireo-agent"),
+                    keyPair.getPublic()).build(new JcaContentSignerBuilder("SHA256withECDSA").build(keyPair.getPrivate()));
+            return pem(request);
+        } catch (Exception e) {
+            throw new IllegalStateException("Cannot make a certificate request", e);
+        }
+    }
+
+    private static String pem(Object object) {
+        StringWriter out = new StringWriter();
+        try (JcaPEMWriter writer = new JcaPEMWriter(out)) {
+            writer.writeObject(object);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toString();
+    }
+
+    private static String privateKeyPem(KeyPair keyPair) {
+        try {
+            return pem(new JcaPKCS8Generator(keyPair.getPrivate(), null).generate());
+        } catch (org.bouncycastle.util.io.pem.PemGenerationException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static java.security.PrivateKey readPrivateKey(String pem) throws IOException {
+        try (PEMParser parser = new PEMParser(new StringReader(pem))) {
+            Object parsed = parser.readObject();
+            if (parsed instanceof PrivateKeyInfo info) {
+                return new JcaPEMKeyConverter().getPrivateKey(info);
+            }
+            throw new IOException("agent.key does not hold a PKCS#8 private key");
+        }
+    }
+
+    private static X509Certificate readCertificate(String pem) throws IOException {
+        try (PEMParser parser = new PEMParser(new StringReader(pem))) {
+            Object parsed = parser.readObject();
+            if (parsed instanceof X509CertificateHolder holder) {
+                return new JcaX509CertificateConverter().getCertificate(holder);
+            }
+            throw new IOException("not a PEM certificate");
+        } catch (GeneralSecurityException e) {
+            throw new IOException(e);
+        }
+    }
+
+    private static void writePrivate(Path file, String content) throws IOException {
+        Files.deleteIfExists(file);
+        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(file, content);
+    }
+}

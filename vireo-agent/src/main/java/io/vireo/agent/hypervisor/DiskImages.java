@@ -1,0 +1,161 @@
+package io.vireo.agent.hypervisor;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Disk image files on the host, made and inspected with qemu-img. Both operations are idempotent,
+ * as agent commands must be: a retry after a timeout finds the work done and says so.
+ */
+public final class DiskImages {
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(2);
+    private static final Set<String> FORMATS = Set.of("qcow2", "raw");
+    private static final long SECTOR = 512;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Duration timeout;
+
+    public DiskImages() {
+        this(DEFAULT_TIMEOUT);
+    }
+
+    public DiskImages(Duration timeout) {
+        this.timeout = requireNonNull(timeout, "timeout");
+    }
+
+    /** @param created false when an identical image was there already */
+    public record EnsureCreatedResult(String path, long actualSizeBytes, boolean created) {
+    }
+
+    /** What qemu-img says about an image: its format, the size the guest sees, the space it takes. */
+    public record ImageInfo(String format, long virtualSizeBytes, long actualSizeBytes) {
+    }
+
+    /**
+     * Creates the image unless it exists. An existing image of the same format and virtual size
+     * counts as done; one that differs is an error, never overwritten. The size is rounded up to
+     * whole 512-byte sectors, as qemu-img does. The image is made under a temporary name and only
+     * then given its real one, so that a failure leaves no half-made image under the real name.
+     */
+    public EnsureCreatedResult ensureCreated(Path path, long sizeBytes, String format) {
+        requireValidPath(path);
+        if (sizeBytes <= 0) {
+            throw new IllegalArgumentException("disk size must be positive: " + sizeBytes);
+        }
+        if (!FORMATS.contains(format)) {
+            throw new IllegalArgumentException("disk format must be qcow2 or raw, not " + format);
+        }
+        long virtualSize = (sizeBytes + SECTOR - 1) / SECTOR * SECTOR;
+        if (Files.exists(path)) {
+            ImageInfo existing = info(path);
+            if (!existing.format().equals(format) || existing.virtualSizeBytes() != virtualSize) {
+                throw new HypervisorException("disk image " + path + " exists as " + existing.format() + " of " + existing.virtualSizeBytes()
+                        + " bytes, not " + format + " of " + virtualSize + " bytes", null);
+            }
+            return new EnsureCreatedResult(path.toString(), existing.actualSizeBytes(), false);
+        }
+        if (!Files.isDirectory(path.getParent())) {
+            throw new HypervisorException("the directory of disk image " + path + " does not exist", null);
+        }
+        Path temporary = path.resolveSibling("." + path.getFileName() + "." + UUID.randomUUID() + ".creating");
+        boolean created;
+        try {
+            qemuImg(List.of("create", "-q", "-f", format, temporary.toString(), Long.toString(virtualSize)), "create " + path);
+            created = linkIntoPlace(temporary, path);
+        }
+        finally {
+            deleteQuietly(temporary);
+        }
+        if (!created) {
+            // A concurrent attempt finished first; it is done if it made the same image.
+            return ensureCreated(path, sizeBytes, format);
+        }
+        return new EnsureCreatedResult(path.toString(), info(path).actualSizeBytes(), true);
+    }
+
+    /** Deletes the image if it exists; answers whether it did. */
+    public boolean ensureDeleted(Path path) {
+        requireValidPath(path);
+        try {
+            return Files.deleteIfExists(path);
+        }
+        catch (IOException e) {
+            throw new HypervisorException("cannot delete disk image " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    public ImageInfo info(Path path) {
+        requireValidPath(path);
+        // --force-share: the image of a running VM is locked by its QEMU, and reading its header is harmless.
+        String json = qemuImg(List.of("info", "--force-share", "--output=json", path.toString()), "inspect " + path);
+        try {
+            JsonNode node = JSON.readTree(json);
+            return new ImageInfo(node.path("format").asText(), node.path("virtual-size").asLong(-1), node.path("actual-size").asLong(-1));
+        }
+        catch (IOException e) {
+            throw new HypervisorException("qemu-img info gave unreadable output for " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Absolute and normalized: a path with ".." could point the agent anywhere on the host. */
+    static void requireValidPath(Path path) {
+        requireNonNull(path, "path");
+        if (!path.isAbsolute() || !path.normalize().equals(path) || path.getFileName() == null) {
+            throw new IllegalArgumentException("a disk image path must be absolute and normalized: " + path);
+        }
+        for (Path part : path) {
+            if (part.toString().equals("..") || part.toString().equals(".")) {
+                throw new IllegalArgumentException("a disk image path must be absolute and normalized: " + path);
+            }
+        }
+    }
+
+    private String qemuImg(List<String> arguments, String what) {
+        List<String> command = new ArrayList<>(arguments.size() + 1);
+        command.add("qemu-img");
+        command.addAll(arguments);
+        ProcessRunner.Result result = ProcessRunner.run(command, timeout);
+        if (!result.succeeded()) {
+            throw new HypervisorException("qemu-img could not " + what + ": " + result.failure(), null);
+        }
+        return result.stdout();
+    }
+
+    /**
+     * A hard link, not a rename: rename replaces silently, and the image that appeared meanwhile
+     * could be another attempt's, already attached to a running VM. Answers false when one did.
+     */
+    private static boolean linkIntoPlace(Path temporary, Path path) {
+        try {
+            Files.createLink(path, temporary);
+            return true;
+        }
+        catch (FileAlreadyExistsException e) {
+            return false;
+        }
+        catch (IOException | UnsupportedOperationException e) {
+            throw new HypervisorException("cannot put disk image " + temporary + " in place as " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void deleteQuietly(Path path) {
+        try {
+            Files.deleteIfExists(path);
+        }
+        catch (IOException ignored) {
+            // Only a leftover temporary file with a dot name; the next attempt overwrites it.
+        }
+    }
+}

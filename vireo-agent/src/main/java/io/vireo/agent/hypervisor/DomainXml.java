@@ -1,0 +1,355 @@
+package io.vireo.agent.hypervisor;
+
+import io.vireo.model.rpc.DiskAttachment;
+import io.vireo.model.rpc.KernelBoot;
+import io.vireo.model.rpc.VmSpec;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.w3c.dom.NodeList;
+import org.xml.sax.InputSource;
+import org.xml.sax.SAXException;
+import org.xml.sax.SAXParseException;
+import org.xml.sax.helpers.DefaultHandler;
+
+import javax.xml.XMLConstants;
+import javax.xml.parsers.DocumentBuilder;
+import javax.xml.parsers.DocumentBuilderFactory;
+import javax.xml.parsers.ParserConfigurationException;
+import javax.xml.transform.OutputKeys;
+import javax.xml.transform.Transformer;
+import javax.xml.transform.TransformerException;
+import javax.xml.transform.TransformerFactory;
+import javax.xml.transform.dom.DOMSource;
+import javax.xml.transform.stream.StreamResult;
+import java.io.IOException;
+import java.io.StringReader;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Function;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Libvirt domain XML for a {@link VmSpec}, and the few facts the agent reads back from a running
+ * domain's XML. Built with DOM so that user-supplied names and paths are always escaped.
+ */
+public final class DomainXml {
+    public static final String VIREO_NAMESPACE = "https://vireo.io/xmlns/vm/1";
+
+    private static final Set<String> DOMAIN_TYPES = Set.of("kvm", "qemu");
+    private static final Set<String> GRAPHICS = Set.of("vnc", "spice", "none");
+    private static final Set<String> DISK_FORMATS = Set.of("qcow2", "raw");
+    private static final Set<String> CACHE_MODES = Set.of("none", "writeback", "writethrough", "directsync", "unsafe");
+
+    private DomainXml() {
+    }
+
+    /**
+     * What the host decides about a domain, beyond the spec.
+     *
+     * @param domainType "kvm" or "qemu" (TCG)
+     * @param consoleLog the file the guest's serial console is appended to
+     * @param vncListenAddress the address VNC and SPICE servers listen on
+     * @param diskCacheMode the libvirt cache mode for a disk: "none" needs O_DIRECT from the filesystem
+     */
+    public record HostSettings(
+            String domainType,
+            Path consoleLog,
+            String vncListenAddress,
+            Function<DiskAttachment, String> diskCacheMode) {
+        public HostSettings {
+            requireNonNull(domainType, "domainType");
+            requireNonNull(consoleLog, "consoleLog");
+            requireNonNull(vncListenAddress, "vncListenAddress");
+            requireNonNull(diskCacheMode, "diskCacheMode");
+        }
+
+        public HostSettings(String domainType, Path consoleLog, String vncListenAddress) {
+            this(domainType, consoleLog, vncListenAddress, disk -> "none");
+        }
+    }
+
+    /** Renders a transient domain; throws IllegalArgumentException for a spec libvirt could not take. */
+    public static String render(VmSpec spec, HostSettings host) {
+        validate(spec, host);
+        Document document = newDocumentBuilder().newDocument();
+        Element domain = document.createElement("domain");
+        document.appendChild(domain);
+        domain.setAttribute("type", host.domainType());
+        child(domain, "name", spec.name());
+        child(domain, "uuid", spec.id());
+        Element metadata = child(domain, "metadata");
+        Element vireo = document.createElementNS(VIREO_NAMESPACE, "vireo:vm");
+        vireo.setAttribute("id", spec.id());
+        metadata.appendChild(vireo);
+        child(domain, "memory", Integer.toString(spec.memoryMib())).setAttribute("unit", "MiB");
+        child(domain, "vcpu", Integer.toString(spec.vcpus()));
+        appendOs(domain, spec.kernelBoot());
+        Element features = child(domain, "features");
+        // ACPI is what makes requestShutdown (the power button) reach the guest.
+        child(features, "acpi");
+        child(features, "apic");
+        if (host.domainType().equals("kvm")) {
+            child(domain, "cpu").setAttribute("mode", "host-model");
+        }
+        child(domain, "clock").setAttribute("offset", "utc");
+        child(domain, "on_poweroff", "destroy");
+        child(domain, "on_reboot", "restart");
+        child(domain, "on_crash", "destroy");
+        appendDevices(domain, spec, host);
+        return serialize(document);
+    }
+
+    private static void appendOs(Element domain, KernelBoot kernelBoot) {
+        Element os = child(domain, "os");
+        Element type = child(os, "type", "hvm");
+        type.setAttribute("arch", "x86_64");
+        // i440fx: plain PCI takes hot-plugged devices without the root ports q35 would need.
+        type.setAttribute("machine", "pc");
+        if (kernelBoot != null) {
+            child(os, "kernel", kernelBoot.kernel());
+            if (kernelBoot.initrd() != null) {
+                child(os, "initrd", kernelBoot.initrd());
+            }
+            if (!kernelBoot.cmdline().isEmpty()) {
+                child(os, "cmdline", kernelBoot.cmdline());
+            }
+        }
+    }
+
+    private static void appendDevices(Element domain, VmSpec spec, HostSettings host) {
+        Element devices = child(domain, "devices");
+        int firstBootable = firstBootDisk(spec);
+        for (int i = 0; i < spec.disks().size(); i++) {
+            DiskAttachment disk = spec.disks().get(i);
+            int bootOrder = i == firstBootable ? 1 : Math.max(disk.bootOrder(), 0);
+            if (spec.kernelBoot() != null) {
+                bootOrder = 0;
+            }
+            appendDisk(devices, disk, host.diskCacheMode().apply(disk), bootOrder);
+        }
+        String consoleLog = host.consoleLog().toString();
+        Element serial = child(devices, "serial");
+        serial.setAttribute("type", "file");
+        fileSource(serial, consoleLog);
+        child(serial, "target").setAttribute("port", "0");
+        Element console = child(devices, "console");
+        console.setAttribute("type", "file");
+        fileSource(console, consoleLog);
+        Element consoleTarget = child(console, "target");
+        consoleTarget.setAttribute("type", "serial");
+        consoleTarget.setAttribute("port", "0");
+        appendGraphics(devices, spec.graphics(), host.vncListenAddress());
+        child(devices, "memballoon").setAttribute("model", "virtio");
+        Element rng = child(devices, "rng");
+        rng.setAttribute("model", "virtio");
+        child(rng, "backend", "/dev/urandom").setAttribute("model", "random");
+    }
+
+    /** The disk that boots when no disk names a boot order: the first one, as VmSpec documents. */
+    private static int firstBootDisk(VmSpec spec) {
+        boolean anyOrdered = spec.disks().stream().anyMatch(disk -> disk.bootOrder() > 0);
+        return anyOrdered || spec.disks().isEmpty() ? -1 : 0;
+    }
+
+    private static void appendDisk(Element devices, DiskAttachment disk, String cacheMode, int bootOrder) {
+        Element element = child(devices, "disk");
+        element.setAttribute("type", "file");
+        element.setAttribute("device", "disk");
+        Element driver = child(element, "driver");
+        driver.setAttribute("name", "qemu");
+        driver.setAttribute("type", disk.format());
+        driver.setAttribute("cache", cacheMode);
+        if (cacheMode.equals("none") || cacheMode.equals("directsync")) {
+            driver.setAttribute("io", "native");
+        }
+        child(element, "source").setAttribute("file", disk.path());
+        Element target = child(element, "target");
+        target.setAttribute("dev", disk.target());
+        target.setAttribute("bus", "virtio");
+        diskSerial(disk.diskId()).ifPresent(serial -> child(element, "serial", serial));
+        if (bootOrder > 0) {
+            child(element, "boot").setAttribute("order", Integer.toString(bootOrder));
+        }
+    }
+
+    /**
+     * The disk id as the serial the guest sees (/dev/disk/by-id/virtio-...), so that a guest can
+     * tell its disks apart. virtio-blk carries at most 20 bytes; an id with other characters than
+     * these is left out rather than risk QEMU refusing it.
+     */
+    static Optional<String> diskSerial(String diskId) {
+        if (!diskId.matches("[A-Za-z0-9_.+-]+")) {
+            return Optional.empty();
+        }
+        return Optional.of(diskId.length() > 20 ? diskId.substring(0, 20) : diskId);
+    }
+
+    private static void appendGraphics(Element devices, String graphics, String listenAddress) {
+        if (graphics.equals("none")) {
+            child(child(devices, "video"), "model").setAttribute("type", "none");
+            return;
+        }
+        Element element = child(devices, "graphics");
+        element.setAttribute("type", graphics);
+        element.setAttribute("autoport", "yes");
+        Element listen = child(element, "listen");
+        listen.setAttribute("type", "address");
+        listen.setAttribute("address", listenAddress);
+        // An absolute pointer keeps the remote cursor where the viewer's is.
+        Element tablet = child(devices, "input");
+        tablet.setAttribute("type", "tablet");
+        tablet.setAttribute("bus", "usb");
+        child(child(devices, "video"), "model").setAttribute("type", graphics.equals("spice") ? "qxl" : "vga");
+    }
+
+    private static void fileSource(Element parent, String path) {
+        Element source = child(parent, "source");
+        source.setAttribute("path", path);
+        source.setAttribute("append", "on");
+    }
+
+    private static void validate(VmSpec spec, HostSettings host) {
+        check(DOMAIN_TYPES.contains(host.domainType()), "domain type must be kvm or qemu, not " + host.domainType());
+        check(GRAPHICS.contains(spec.graphics()), "graphics must be vnc, spice or none, not " + spec.graphics());
+        check(isCanonicalUuid(spec.id()), "VM id must be a UUID, not " + spec.id());
+        check(!spec.name().isBlank() && !spec.name().contains("/"), "VM name must be non-blank without '/': " + spec.name());
+        check(spec.vcpus() > 0, "vcpus must be positive");
+        check(spec.memoryMib() > 0, "memory must be positive");
+        check(host.consoleLog().isAbsolute(), "console log path must be absolute");
+        xmlSafe("name", spec.name());
+        xmlSafe("VNC listen address", host.vncListenAddress());
+        xmlSafe("console log path", host.consoleLog().toString());
+        for (DiskAttachment disk : spec.disks()) {
+            check(DISK_FORMATS.contains(disk.format()), "disk format must be qcow2 or raw, not " + disk.format());
+            check(Path.of(disk.path()).isAbsolute(), "disk path must be absolute: " + disk.path());
+            check(disk.target().matches("vd[a-z]{1,2}"), "disk target must be a virtio name like vda: " + disk.target());
+            check(CACHE_MODES.contains(host.diskCacheMode().apply(disk)), "unknown disk cache mode");
+            xmlSafe("disk path", disk.path());
+            xmlSafe("disk id", disk.diskId());
+        }
+        check(spec.disks().stream().map(DiskAttachment::target).distinct().count() == spec.disks().size(),
+                "two disks share a target device");
+        if (spec.kernelBoot() != null) {
+            KernelBoot boot = spec.kernelBoot();
+            check(Path.of(boot.kernel()).isAbsolute(), "kernel path must be absolute: " + boot.kernel());
+            check(boot.initrd() == null || Path.of(boot.initrd()).isAbsolute(), "initrd path must be absolute: " + boot.initrd());
+            xmlSafe("kernel path", boot.kernel());
+            xmlSafe("initrd path", boot.initrd() == null ? "" : boot.initrd());
+            xmlSafe("kernel command line", boot.cmdline());
+        }
+    }
+
+    /** The VNC port of a running domain, or -1 when it has no VNC display (or none allocated yet). */
+    public static int vncPort(String domainXml) {
+        NodeList graphics = parse(domainXml).getElementsByTagName("graphics");
+        for (int i = 0; i < graphics.getLength(); i++) {
+            Element element = (Element) graphics.item(i);
+            if (element.getAttribute("type").equals("vnc")) {
+                try {
+                    int port = Integer.parseInt(element.getAttribute("port"));
+                    return port > 0 ? port : -1;
+                }
+                catch (NumberFormatException e) {
+                    return -1;
+                }
+            }
+        }
+        return -1;
+    }
+
+    /** The Vireo VM id from the domain's metadata; empty for a domain Vireo did not create. */
+    public static Optional<String> vireoVmId(String domainXml) {
+        NodeList elements = parse(domainXml).getElementsByTagNameNS(VIREO_NAMESPACE, "vm");
+        if (elements.getLength() == 0) {
+            return Optional.empty();
+        }
+        String id = ((Element) elements.item(0)).getAttribute("id");
+        return id.isEmpty() ? Optional.empty() : Optional.of(id);
+    }
+
+    /** Lower-case canonical form only, because libvirt answers UUIDs in that form and ids must match. */
+    static boolean isCanonicalUuid(String value) {
+        try {
+            return UUID.fromString(value).toString().equals(value);
+        }
+        catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    static Document parse(String xml) {
+        try {
+            return newDocumentBuilder().parse(new InputSource(new StringReader(xml)));
+        }
+        catch (SAXException | IOException e) {
+            throw new IllegalArgumentException("not well-formed domain XML: " + e.getMessage(), e);
+        }
+    }
+
+    private static DocumentBuilder newDocumentBuilder() {
+        try {
+            DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
+            factory.setNamespaceAware(true);
+            // Domain XML never carries a DTD; refusing one closes the door on entity tricks.
+            factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
+            factory.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
+            factory.setXIncludeAware(false);
+            factory.setExpandEntityReferences(false);
+            DocumentBuilder builder = factory.newDocumentBuilder();
+            // The default handler prints every parse error on stderr before throwing it.
+            builder.setErrorHandler(new DefaultHandler() {
+                @Override
+                public void fatalError(SAXParseException e) throws SAXException {
+                    throw e;
+                }
+            });
+            return builder;
+        }
+        catch (ParserConfigurationException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String serialize(Document document) {
+        try {
+            Transformer transformer = TransformerFactory.newInstance().newTransformer();
+            transformer.setOutputProperty(OutputKeys.OMIT_XML_DECLARATION, "yes");
+            transformer.setOutputProperty(OutputKeys.INDENT, "yes");
+            transformer.setOutputProperty("{http://xml.apache.org/xslt}indent-amount", "2");
+            StringWriter writer = new StringWriter();
+            transformer.transform(new DOMSource(document), new StreamResult(writer));
+            return writer.toString();
+        }
+        catch (TransformerException e) {
+            throw new IllegalStateException("cannot serialize domain XML", e);
+        }
+    }
+
+    private static Element child(Element parent, String name) {
+        Element element = parent.getOwnerDocument().createElement(name);
+        parent.appendChild(element);
+        return element;
+    }
+
+    private static Element child(Element parent, String name, String text) {
+        Element element = child(parent, name);
+        element.setTextContent(text);
+        return element;
+    }
+
+    /** XML 1.0 cannot carry most control characters at all, escaped or not. */
+    private static void xmlSafe(String what, String value) {
+        boolean safe = value.chars().allMatch(c -> c >= 0x20 || c == '\t' || c == '\n' || c == '\r');
+        check(safe, what + " contains a control character");
+    }
+
+    private static void check(boolean condition, String message) {
+        if (!condition) {
+            throw new IllegalArgumentException(message);
+        }
+    }
+}

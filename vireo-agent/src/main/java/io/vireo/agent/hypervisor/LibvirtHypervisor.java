@@ -1,0 +1,279 @@
+package io.vireo.agent.hypervisor;
+
+import io.vireo.model.rpc.DiskAttachment;
+import io.vireo.model.rpc.HostFacts;
+import io.vireo.model.rpc.HostStats;
+import io.vireo.model.rpc.KernelBoot;
+import io.vireo.model.rpc.VmObservation;
+import io.vireo.model.rpc.VmSpec;
+import org.libvirt.Connect;
+import org.libvirt.Domain;
+import org.libvirt.LibvirtException;
+import org.libvirt.event.DomainEvent;
+import org.libvirt.event.LifecycleListener;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * The hypervisor through libvirt's C API (libvirt-java over JNA). VMs are transient domains:
+ * the engine holds the desired state and sends the whole spec with every start, so nothing on the
+ * host outlives a VM's run. A VM is found by its domain UUID, which is the Vireo VM id.
+ */
+public final class LibvirtHypervisor implements Hypervisor {
+    private static final Logger log = LoggerFactory.getLogger(LibvirtHypervisor.class);
+    /** Events tell within milliseconds; the poll only catches what events could not tell. */
+    static final Duration SAFETY_NET_POLL = Duration.ofSeconds(2);
+
+    private final LibvirtHypervisorConfig config;
+    private final ConsoleLogs consoleLogs;
+    private final ProcHostFigures hostFigures;
+    private final VmStateMonitor monitor;
+    private final LifecycleListener lifecycleListener;
+    private final LibvirtConnection connection;
+    private final Map<String, Object> vmLocks = new ConcurrentHashMap<>();
+    private final AtomicBoolean opened = new AtomicBoolean();
+    private volatile String domainType;
+
+    public LibvirtHypervisor(LibvirtHypervisorConfig config) {
+        this.config = requireNonNull(config, "config");
+        this.consoleLogs = new ConsoleLogs(config.consoleLogDir());
+        this.hostFigures = new ProcHostFigures();
+        this.monitor = new VmStateMonitor(new VmStateMonitor.Source() {
+            @Override
+            public List<VmObservation> listVms() {
+                return LibvirtHypervisor.this.listVms();
+            }
+
+            @Override
+            public Optional<VmObservation> findVm(String vmId) {
+                return LibvirtHypervisor.this.findVm(vmId);
+            }
+        });
+        this.lifecycleListener = this::lifecycleEvent;
+        this.connection = new LibvirtConnection(config.uri(), config.callTimeout(), this::connectionOpened, this::connectionClosing);
+        monitor.start(SAFETY_NET_POLL);
+    }
+
+    @Override
+    public HostFacts facts() {
+        // Memory from /proc/meminfo, not libvirt's node info: that sums the NUMA nodes' meminfo, which
+        // on the lab machines shows a fifth of the memory (hot-plugged memory is not counted there).
+        return connection.call("reading the host's facts", c -> new HostFacts(c.getHostName(), domainType(c), c.nodeInfo().cpus,
+                hostFigures.memoryTotalKib(), versionString(c.getLibVersion()), agentVersion()));
+    }
+
+    @Override
+    public HostStats stats() {
+        record Counts(int cpus, int runningVms) {
+        }
+        Counts counts = connection.call("counting the host's VMs", c -> new Counts(c.nodeInfo().cpus, c.numOfDomains()));
+        return new HostStats(counts.cpus(), hostFigures.cpuLoadPercent(), hostFigures.memoryTotalKib(), hostFigures.memoryFreeKib(), counts.runningVms());
+    }
+
+    @Override
+    public List<VmObservation> listVms() {
+        return connection.call("listing VMs", LibvirtDomains::listActive);
+    }
+
+    @Override
+    public Optional<VmObservation> findVm(String vmId) {
+        requireVmId(vmId);
+        return connection.call("looking up VM " + vmId, c -> LibvirtDomains.activeObservation(c, vmId));
+    }
+
+    @Override
+    public EnsureRunningResult ensureRunning(VmSpec spec) {
+        requireNonNull(spec, "spec");
+        requireVmId(spec.id());
+        synchronized (lockFor(spec.id())) {
+            Optional<VmObservation> running = findVm(spec.id());
+            if (running.isPresent()) {
+                return new EnsureRunningResult(running.get(), true);
+            }
+            requireFilesExist(spec);
+            String xml = domainXml(spec);
+            long started = System.nanoTime();
+            EnsureRunningResult result = connection.call("starting VM " + spec.id() + " (" + spec.name() + ")",
+                    c -> LibvirtDomains.create(c, spec.id(), xml));
+            log.info("started VM {} ({}) in {} ms", spec.id(), spec.name(), (System.nanoTime() - started) / 1_000_000);
+            return result;
+        }
+    }
+
+    private String domainXml(VmSpec spec) {
+        String type = connection.call("reading the host's capabilities", this::domainType);
+        DomainXml.HostSettings settings = new DomainXml.HostSettings(
+                type, consoleLogs.pathFor(spec.id()), config.vncListenAddress(), DiskCacheModes::cacheModeFor);
+        String xml;
+        try {
+            xml = DomainXml.render(spec, settings);
+        }
+        catch (IllegalArgumentException e) {
+            throw new HypervisorException("VM " + spec.id() + " cannot start: " + e.getMessage(), e);
+        }
+        // Only once the spec is known good: a bad spec must not wipe the log of the last boot.
+        consoleLogs.prepareFreshBoot(spec.id());
+        return xml;
+    }
+
+    @Override
+    public boolean ensureStopped(String vmId) {
+        requireVmId(vmId);
+        synchronized (lockFor(vmId)) {
+            return connection.call("stopping VM " + vmId, c -> LibvirtDomains.onActive(c, vmId, Domain::destroy));
+        }
+    }
+
+    @Override
+    public boolean requestShutdown(String vmId) {
+        requireVmId(vmId);
+        return connection.call("shutting VM " + vmId + " down", c -> LibvirtDomains.onActive(c, vmId, Domain::shutdown));
+    }
+
+    @Override
+    public void reboot(String vmId) {
+        requireVmId(vmId);
+        // Flags 0: libvirt picks the guest's way (ACPI); a hung guest needs ensureStopped, then ensureRunning.
+        if (!connection.call("rebooting VM " + vmId, c -> LibvirtDomains.onActive(c, vmId, domain -> domain.reboot(0)))) {
+            throw HypervisorException.noSuchVm(vmId);
+        }
+    }
+
+    @Override
+    public void reset(String vmId) {
+        requireVmId(vmId);
+        if (!connection.call("resetting VM " + vmId, c -> LibvirtDomains.onActive(c, vmId, domain -> domain.reset()))) {
+            throw HypervisorException.noSuchVm(vmId);
+        }
+    }
+
+    @Override
+    public VmObservation ensurePaused(String vmId) {
+        requireVmId(vmId);
+        synchronized (lockFor(vmId)) {
+            return connection.call("pausing VM " + vmId, c -> LibvirtDomains.changeRunState(c, vmId, true));
+        }
+    }
+
+    @Override
+    public VmObservation ensureResumed(String vmId) {
+        requireVmId(vmId);
+        synchronized (lockFor(vmId)) {
+            return connection.call("resuming VM " + vmId, c -> LibvirtDomains.changeRunState(c, vmId, false));
+        }
+    }
+
+    @Override
+    public ConsoleChunk readConsoleLog(String vmId, long offset) {
+        requireVmId(vmId);
+        return consoleLogs.read(vmId, offset);
+    }
+
+    @Override
+    public void onStateChange(StateChangeListener listener) {
+        monitor.addListener(listener);
+    }
+
+    @Override
+    public void close() {
+        monitor.close();
+        connection.close();
+    }
+
+    private String domainType(Connect c) throws LibvirtException {
+        String type = domainType;
+        if (type == null) {
+            DomainTypeDetector.Decision decision = new DomainTypeDetector().decide(config.domainType(), c.getCapabilities());
+            log.info("guests run with libvirt domain type {}: {}", decision.domainType(), decision.reason());
+            type = decision.domainType();
+            domainType = type;
+        }
+        return type;
+    }
+
+    private void connectionOpened(Connect c) {
+        try {
+            c.addLifecycleListener(lifecycleListener);
+        }
+        catch (LibvirtException e) {
+            log.warn("no libvirt lifecycle events on {} ({}); VM state changes are seen by polling only", config.uri(), e.getMessage());
+        }
+        if (!opened.compareAndSet(false, true)) {
+            // Whatever happened while disconnected came with no event.
+            monitor.resync();
+        }
+    }
+
+    private void connectionClosing(Connect c) {
+        try {
+            c.removeLifecycleListener(lifecycleListener);
+        }
+        catch (LibvirtException | RuntimeException e) {
+            log.debug("cannot deregister the lifecycle listener: {}", e.getMessage());
+        }
+    }
+
+    /** On libvirt's event thread: only local calls here, the rest happens on the monitor's thread. */
+    private int lifecycleEvent(Domain domain, DomainEvent event) {
+        try {
+            monitor.eventReceived(domain.getUUIDString(), domain.getName(), DomainObservations.stateAfter(event.getType()));
+        }
+        catch (LibvirtException | RuntimeException e) {
+            log.warn("cannot handle libvirt event {}: {}", event, e.getMessage());
+        }
+        finally {
+            LibvirtDomains.free(domain);
+        }
+        return 0;
+    }
+
+    private void requireFilesExist(VmSpec spec) {
+        for (DiskAttachment disk : spec.disks()) {
+            requireFile("disk image of disk " + disk.diskId(), disk.path());
+        }
+        KernelBoot boot = spec.kernelBoot();
+        if (boot != null) {
+            requireFile("kernel", boot.kernel());
+            if (boot.initrd() != null) {
+                requireFile("initrd", boot.initrd());
+            }
+        }
+    }
+
+    private static void requireFile(String what, String path) {
+        if (!Files.isRegularFile(Path.of(path))) {
+            throw new HypervisorException("the " + what + " does not exist: " + path, null);
+        }
+    }
+
+    private static void requireVmId(String vmId) {
+        requireNonNull(vmId, "vmId");
+        if (!DomainXml.isCanonicalUuid(vmId)) {
+            throw new HypervisorException("a VM id is a lower-case UUID, not " + vmId, null);
+        }
+    }
+
+    private Object lockFor(String vmId) {
+        return vmLocks.computeIfAbsent(vmId, id -> new Object());
+    }
+
+    static String versionString(long version) {
+        return (version / 1_000_000) + "." + (version / 1_000 % 1_000) + "." + (version % 1_000);
+    }
+
+    private static String agentVersion() {
+        String version = LibvirtHypervisor.class.getPackage().getImplementationVersion();
+        return version == null ? "development" : version;
+    }
+}

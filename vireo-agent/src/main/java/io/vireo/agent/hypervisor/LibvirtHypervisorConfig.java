@@ -1,0 +1,55 @@
+package io.vireo.agent.hypervisor;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * How the agent reaches libvirt.
+ *
+ * @param uri libvirt URI, e.g. qemu:///system or qemu:///system?socket=/path/to/libvirt-sock
+ * @param consoleLogDir where each VM's serial console is written, as {@code <vmId>.log}
+ * @param vncListenAddress the address VNC and SPICE servers of the guests listen on
+ * @param callTimeout how long any one libvirt operation may take before the agent gives up on it
+ * @param domainType "kvm" or "qemu" to override detection, or null to detect (see {@link DomainTypeDetector})
+ */
+public record LibvirtHypervisorConfig(
+        String uri,
+        Path consoleLogDir,
+        String vncListenAddress,
+        Duration callTimeout,
+        String domainType) {
+    public static final String DEFAULT_URI = "qemu:///system";
+    public static final Duration DEFAULT_CALL_TIMEOUT = Duration.ofSeconds(30);
+
+    public LibvirtHypervisorConfig {
+        requireNonNull(uri, "uri");
+        requireNonNull(consoleLogDir, "consoleLogDir");
+        requireNonNull(vncListenAddress, "vncListenAddress");
+        requireNonNull(callTimeout, "callTimeout");
+        if (!consoleLogDir.isAbsolute()) {
+            throw new IllegalArgumentException("consoleLogDir must be absolute: " + consoleLogDir);
+        }
+        if (callTimeout.isNegative() || callTimeout.isZero()) {
+            throw new IllegalArgumentException("callTimeout must be positive: " + callTimeout);
+        }
+        if (domainType != null && !DomainTypeDetector.TYPES.contains(domainType)) {
+            throw new IllegalArgumentException("domainType must be kvm, qemu or null, not " + domainType);
+        }
+    }
+
+    /** Detects the domain type. */
+    public LibvirtHypervisorConfig(String uri, Path consoleLogDir, String vncListenAddress, Duration callTimeout) {
+        this(uri, consoleLogDir, vncListenAddress, callTimeout, null);
+    }
+
+    /** The system libvirtd, guests' consoles under /var/log/vireo/console, VNC on every address. */
+    public static LibvirtHypervisorConfig defaults() {
+        return new LibvirtHypervisorConfig(DEFAULT_URI, Path.of("/var/log/vireo/console"), "0.0.0.0", DEFAULT_CALL_TIMEOUT);
+    }
+
+    public LibvirtHypervisorConfig withDomainType(String newDomainType) {
+        return new LibvirtHypervisorConfig(uri, consoleLogDir, vncListenAddress, callTimeout, newDomainType);
+    }
+}

@@ -1,0 +1,68 @@
+package io.vireo.agent.rpc;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vireo.agent.hypervisor.HypervisorException;
+import io.vireo.model.Json;
+import io.vireo.model.rpc.AgentMethods;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static java.util.Objects.requireNonNull;
+
+/** Turns a JSON-RPC request into a command call after checking its epoch, and the outcome into a response. */
+public final class CommandDispatcher {
+    private static final Logger log = LoggerFactory.getLogger(CommandDispatcher.class);
+    static final ObjectMapper MAPPER = Json.lenientMapper();
+
+    private final Map<String, AgentCommand> commands = new HashMap<>();
+    private final EpochGuard epochs;
+
+    public CommandDispatcher(List<AgentCommand> commands, EpochGuard epochs) {
+        commands.forEach(command -> this.commands.put(command.method(), command));
+        this.epochs = requireNonNull(epochs, "epochs");
+    }
+
+    public ObjectNode dispatch(JsonNode request) {
+        JsonNode id = request.get("id");
+        String method = request.path("method").asText();
+        JsonNode params = request.path("params");
+        AgentCommand command = commands.get(method);
+        if (command == null) {
+            return error(id, -32601, "This agent has no method " + method);
+        }
+        if (!params.has("epoch") || !epochs.accept(params.get("epoch").asLong())) {
+            return error(id, AgentMethods.ERROR_STALE_EPOCH, "The command's epoch " + params.path("epoch").asText("(none)")
+                    + " is lower than " + epochs.highest() + ", the newest leader's; refused");
+        }
+        try {
+            long started = System.nanoTime();
+            Object result = command.execute(params);
+            log.debug("{} done in {} ms", method, (System.nanoTime() - started) / 1_000_000);
+            ObjectNode response = MAPPER.createObjectNode().put("jsonrpc", "2.0");
+            response.set("id", id);
+            response.set("result", MAPPER.valueToTree(result == null ? Map.of() : result));
+            return response;
+        } catch (HypervisorException e) {
+            log.warn("{} failed: {}", method, e.getMessage());
+            return error(id, e.isNoSuchVm() ? AgentMethods.ERROR_NO_SUCH_VM : AgentMethods.ERROR_HOST_FAILURE, e.getMessage());
+        } catch (IllegalArgumentException e) {
+            return error(id, -32602, "Invalid parameters for " + method + ": " + e.getMessage());
+        } catch (Exception e) {
+            log.warn("{} failed", method, e);
+            return error(id, AgentMethods.ERROR_HOST_FAILURE, method + " failed on the host: " + e.getMessage());
+        }
+    }
+
+    private static ObjectNode error(JsonNode id, int code, String message) {
+        ObjectNode response = MAPPER.createObjectNode().put("jsonrpc", "2.0");
+        response.set("id", id);
+        response.putObject("error").put("code", code).put("message", message);
+        return response;
+    }
+}

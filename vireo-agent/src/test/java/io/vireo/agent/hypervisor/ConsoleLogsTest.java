@@ -1,0 +1,100 @@
+package io.vireo.agent.hypervisor;
+
+import io.vireo.agent.hypervisor.Hypervisor.ConsoleChunk;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ConsoleLogsTest {
+    private static final String ID = "0b8f1c9e-7d7a-4a3e-9a4f-1e2d3c4b5a69";
+
+    @TempDir
+    Path directory;
+
+    @Test
+    void readsFromAnOffsetAndFollows() throws IOException {
+        ConsoleLogs logs = new ConsoleLogs(directory.resolve("console"));
+        Path path = logs.prepareFreshBoot(ID);
+        Files.writeString(path, "GUEST-BOOTED\n");
+
+        ConsoleChunk first = logs.read(ID, 0);
+        Files.writeString(path, "TICK 1\n", StandardOpenOption.APPEND);
+        ConsoleChunk second = logs.read(ID, first.nextOffset());
+        ConsoleChunk nothingNew = logs.read(ID, second.nextOffset());
+
+        assertThat(first).isEqualTo(new ConsoleChunk("GUEST-BOOTED\n", 13));
+        assertThat(second).isEqualTo(new ConsoleChunk("TICK 1\n", 20));
+        assertThat(nothingNew).isEqualTo(new ConsoleChunk("", 20));
+    }
+
+    @Test
+    void aFreshBootEmptiesTheLogAndReadersStartOver() throws IOException {
+        ConsoleLogs logs = new ConsoleLogs(directory);
+        Path path = logs.prepareFreshBoot(ID);
+        Files.writeString(path, "first boot, a long line of text\n");
+        long offsetOfOldReader = logs.read(ID, 0).nextOffset();
+
+        logs.prepareFreshBoot(ID);
+        Files.writeString(path, "second\n");
+
+        assertThat(logs.read(ID, offsetOfOldReader)).isEqualTo(new ConsoleChunk("second\n", 7));
+    }
+
+    @Test
+    void readsAtMostOneChunkAtATime() throws IOException {
+        ConsoleLogs logs = new ConsoleLogs(directory);
+        Path path = logs.prepareFreshBoot(ID);
+        Files.writeString(path, "x".repeat(ConsoleLogs.MAX_CHUNK_BYTES + 10));
+
+        ConsoleChunk first = logs.read(ID, 0);
+        ConsoleChunk rest = logs.read(ID, first.nextOffset());
+
+        assertThat(first.nextOffset()).isEqualTo(ConsoleLogs.MAX_CHUNK_BYTES);
+        assertThat(rest.text()).hasSize(10);
+    }
+
+    @Test
+    void neverSplitsACharacter() throws IOException {
+        ConsoleLogs logs = new ConsoleLogs(directory);
+        Path path = logs.prepareFreshBoot(ID);
+        String text = "x".repeat(ConsoleLogs.MAX_CHUNK_BYTES - 1) + "\u00e9tat \u20ac";
+        Files.writeString(path, text);
+
+        ConsoleChunk first = logs.read(ID, 0);
+        ConsoleChunk rest = logs.read(ID, first.nextOffset());
+
+        assertThat(first.nextOffset()).isEqualTo(ConsoleLogs.MAX_CHUNK_BYTES - 1);
+        assertThat(first.text() + rest.text()).isEqualTo(text);
+        assertThat(rest.nextOffset()).isEqualTo(text.getBytes(StandardCharsets.UTF_8).length);
+    }
+
+    @Test
+    void completeUtf8Length() {
+        byte[] euro = "\u20ac".getBytes(StandardCharsets.UTF_8);
+
+        assertThat(ConsoleLogs.completeUtf8Length(euro, 3)).isEqualTo(3);
+        assertThat(ConsoleLogs.completeUtf8Length(euro, 2)).isZero();
+        assertThat(ConsoleLogs.completeUtf8Length(euro, 1)).isZero();
+        assertThat(ConsoleLogs.completeUtf8Length("ab".getBytes(StandardCharsets.UTF_8), 2)).isEqualTo(2);
+    }
+
+    @Test
+    void aVmThatNeverBootedHasAnEmptyLog() {
+        assertThat(new ConsoleLogs(directory).read(ID, 0)).isEqualTo(new ConsoleChunk("", 0));
+    }
+
+    @Test
+    void refusesIdsThatAreNoUuids() {
+        ConsoleLogs logs = new ConsoleLogs(directory);
+
+        assertThatThrownBy(() -> logs.read("../../etc/passwd", 0)).isInstanceOf(IllegalArgumentException.class);
+    }
+}

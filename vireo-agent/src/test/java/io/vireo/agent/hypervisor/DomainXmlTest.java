@@ -1,0 +1,222 @@
+package io.vireo.agent.hypervisor;
+
+import io.vireo.model.rpc.DiskAttachment;
+import io.vireo.model.rpc.KernelBoot;
+import io.vireo.model.rpc.VmSpec;
+import org.junit.jupiter.api.Test;
+import org.w3c.dom.Document;
+import org.w3c.dom.NodeList;
+
+import javax.xml.xpath.XPathConstants;
+import javax.xml.xpath.XPathExpressionException;
+import javax.xml.xpath.XPathFactory;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class DomainXmlTest {
+    private static final String ID = "6f1c2a8e-3b7d-4e59-9a10-2c4b5d6e7f80";
+    private static final DomainXml.HostSettings HOST =
+            new DomainXml.HostSettings("qemu", Path.of("/var/log/vireo/console/" + ID + ".log"), "10.231.0.1");
+
+    @Test
+    void kernelBootDomain() {
+        VmSpec spec = new VmSpec(ID, "web1", 2, 256, List.of(), new KernelBoot("/boot/vmlinuz", "/boot/initrd.img", "console=ttyS0 quiet"), "vnc");
+
+        Document xml = DomainXml.parse(DomainXml.render(spec, HOST));
+
+        assertThat(text(xml, "/domain/@type")).isEqualTo("qemu");
+        assertThat(text(xml, "/domain/name")).isEqualTo("web1");
+        assertThat(text(xml, "/domain/uuid")).isEqualTo(ID);
+        assertThat(text(xml, "/domain/memory")).isEqualTo("256");
+        assertThat(text(xml, "/domain/memory/@unit")).isEqualTo("MiB");
+        assertThat(text(xml, "/domain/vcpu")).isEqualTo("2");
+        assertThat(text(xml, "/domain/os/type")).isEqualTo("hvm");
+        assertThat(text(xml, "/domain/os/kernel")).isEqualTo("/boot/vmlinuz");
+        assertThat(text(xml, "/domain/os/initrd")).isEqualTo("/boot/initrd.img");
+        assertThat(text(xml, "/domain/os/cmdline")).isEqualTo("console=ttyS0 quiet");
+        assertThat(text(xml, "/domain/on_poweroff")).isEqualTo("destroy");
+        assertThat(text(xml, "/domain/on_reboot")).isEqualTo("restart");
+        assertThat(text(xml, "/domain/on_crash")).isEqualTo("destroy");
+        assertThat(text(xml, "/domain/devices/serial/@type")).isEqualTo("file");
+        assertThat(text(xml, "/domain/devices/serial/source/@path")).isEqualTo(HOST.consoleLog().toString());
+        assertThat(text(xml, "/domain/devices/serial/source/@append")).isEqualTo("on");
+        assertThat(text(xml, "/domain/devices/console/source/@path")).isEqualTo(HOST.consoleLog().toString());
+        assertThat(text(xml, "/domain/devices/graphics/@type")).isEqualTo("vnc");
+        assertThat(text(xml, "/domain/devices/graphics/@autoport")).isEqualTo("yes");
+        assertThat(text(xml, "/domain/devices/graphics/listen/@address")).isEqualTo("10.231.0.1");
+        assertThat(text(xml, "/domain/devices/memballoon/@model")).isEqualTo("virtio");
+        assertThat(text(xml, "/domain/devices/rng/@model")).isEqualTo("virtio");
+        assertThat(xml.getElementsByTagName("cpu").getLength()).isZero();
+    }
+
+    @Test
+    void marksTheDomainAsVireos() {
+        VmSpec spec = new VmSpec(ID, "web1", 1, 128, List.of(), null, "none");
+
+        String xml = DomainXml.render(spec, HOST);
+
+        assertThat(xml).contains("xmlns:vireo=\"" + DomainXml.VIREO_NAMESPACE + "\"");
+        assertThat(DomainXml.vireoVmId(xml)).contains(ID);
+    }
+
+    @Test
+    void diskBootFollowsTheBootOrder() {
+        VmSpec spec = new VmSpec(ID, "db1", 1, 512, List.of(
+                new DiskAttachment("data", "/images/data.raw", "raw", "vdb", 0),
+                new DiskAttachment("system", "/images/system.qcow2", "qcow2", "vda", 1)), null, "spice");
+
+        Document xml = DomainXml.parse(DomainXml.render(spec, HOST));
+
+        assertThat(xml.getElementsByTagName("kernel").getLength()).isZero();
+        assertThat(text(xml, "/domain/devices/disk[target/@dev='vda']/boot/@order")).isEqualTo("1");
+        assertThat(nodes(xml, "/domain/devices/disk[target/@dev='vdb']/boot").getLength()).isZero();
+        assertThat(text(xml, "/domain/devices/disk[target/@dev='vda']/driver/@type")).isEqualTo("qcow2");
+        assertThat(text(xml, "/domain/devices/disk[target/@dev='vdb']/driver/@type")).isEqualTo("raw");
+        assertThat(text(xml, "/domain/devices/disk[target/@dev='vda']/driver/@cache")).isEqualTo("none");
+        assertThat(text(xml, "/domain/devices/disk[target/@dev='vda']/target/@bus")).isEqualTo("virtio");
+        assertThat(text(xml, "/domain/devices/disk[target/@dev='vda']/source/@file")).isEqualTo("/images/system.qcow2");
+        assertThat(text(xml, "/domain/devices/graphics/@type")).isEqualTo("spice");
+    }
+
+    @Test
+    void theDiskIdBecomesTheSerialWhenItFits() {
+        assertThat(DomainXml.diskSerial("system")).contains("system");
+        assertThat(DomainXml.diskSerial("1b4e28ba-2fa1-11d2-883f-0016d3cca427")).contains("1b4e28ba-2fa1-11d2-8");
+        assertThat(DomainXml.diskSerial("disk, with commas")).isEmpty();
+    }
+
+    @Test
+    void firstDiskBootsWhenNoneHasABootOrder() {
+        VmSpec spec = new VmSpec(ID, "db1", 1, 512, List.of(
+                new DiskAttachment("system", "/images/system.qcow2", "qcow2", "vda", 0),
+                new DiskAttachment("data", "/images/data.qcow2", "qcow2", "vdb", 0)), null, "none");
+
+        Document xml = DomainXml.parse(DomainXml.render(spec, HOST));
+
+        assertThat(text(xml, "/domain/devices/disk[target/@dev='vda']/boot/@order")).isEqualTo("1");
+        assertThat(nodes(xml, "/domain/devices/disk[target/@dev='vdb']/boot").getLength()).isZero();
+        assertThat(nodes(xml, "/domain/devices/graphics").getLength()).isZero();
+    }
+
+    @Test
+    void kernelBootIgnoresDiskBootOrder() {
+        VmSpec spec = new VmSpec(ID, "k1", 1, 128, List.of(new DiskAttachment("system", "/images/system.qcow2", "qcow2", "vda", 1)),
+                new KernelBoot("/boot/vmlinuz", null, null), "none");
+
+        Document xml = DomainXml.parse(DomainXml.render(spec, HOST));
+
+        assertThat(text(xml, "/domain/os/kernel")).isEqualTo("/boot/vmlinuz");
+        assertThat(xml.getElementsByTagName("initrd").getLength()).isZero();
+        assertThat(xml.getElementsByTagName("cmdline").getLength()).isZero();
+        assertThat(xml.getElementsByTagName("boot").getLength()).isZero();
+    }
+
+    @Test
+    void usesTheCacheModeTheHostChose() {
+        DomainXml.HostSettings buffered = new DomainXml.HostSettings("kvm", HOST.consoleLog(), "127.0.0.1", disk -> "writeback");
+        VmSpec spec = new VmSpec(ID, "db1", 1, 512, List.of(new DiskAttachment("system", "/images/system.qcow2", "qcow2", "vda", 1)), null, "vnc");
+
+        Document xml = DomainXml.parse(DomainXml.render(spec, buffered));
+
+        assertThat(text(xml, "/domain/devices/disk/driver/@cache")).isEqualTo("writeback");
+        assertThat(text(xml, "/domain/devices/disk/driver/@io")).isEmpty();
+        assertThat(text(xml, "/domain/@type")).isEqualTo("kvm");
+        assertThat(text(xml, "/domain/cpu/@mode")).isEqualTo("host-model");
+    }
+
+    @Test
+    void escapesHostileStrings() {
+        String name = "evil\"><devices><disk type='block'>&amp;<name>";
+        String cmdline = "a</cmdline></os><devices><disk type='block'><source dev='/dev/sda'/></disk></devices><os><cmdline>";
+        VmSpec spec = new VmSpec(ID, name, 1, 128, List.of(), new KernelBoot("/boot/vm<linuz>", null, cmdline), "none");
+
+        String rendered = DomainXml.render(spec, HOST);
+        Document xml = DomainXml.parse(rendered);
+
+        assertThat(text(xml, "/domain/name")).isEqualTo(name);
+        assertThat(text(xml, "/domain/os/kernel")).isEqualTo("/boot/vm<linuz>");
+        assertThat(text(xml, "/domain/os/cmdline")).isEqualTo(cmdline);
+        assertThat(xml.getElementsByTagName("disk").getLength()).isZero();
+        assertThat(rendered).doesNotContain("<disk");
+    }
+
+    @Test
+    void refusesWhatLibvirtCouldNotTake() {
+        assertThatThrownBy(() -> DomainXml.render(new VmSpec("not-a-uuid", "x", 1, 128, List.of(), null, "none"), HOST))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("UUID");
+        assertThatThrownBy(() -> DomainXml.render(new VmSpec(ID, "a/b", 1, 128, List.of(), null, "none"), HOST))
+                .hasMessageContaining("name");
+        assertThatThrownBy(() -> DomainXml.render(new VmSpec(ID, "bell\u0007", 1, 128, List.of(), null, "none"), HOST))
+                .hasMessageContaining("control character");
+        assertThatThrownBy(() -> DomainXml.render(new VmSpec(ID, "x", 1, 128, List.of(), null, "rdp"), HOST))
+                .hasMessageContaining("graphics");
+        assertThatThrownBy(() -> DomainXml.render(new VmSpec(ID, "x", 1, 128,
+                List.of(new DiskAttachment("d", "/images/d.vmdk", "vmdk", "vda", 1)), null, "none"), HOST))
+                .hasMessageContaining("format");
+        assertThatThrownBy(() -> DomainXml.render(new VmSpec(ID, "x", 1, 128,
+                List.of(new DiskAttachment("d", "images/d.raw", "raw", "vda", 1)), null, "none"), HOST))
+                .hasMessageContaining("absolute");
+        assertThatThrownBy(() -> DomainXml.render(new VmSpec(ID, "x", 1, 128, List.of(), null, "none"),
+                new DomainXml.HostSettings("xen", HOST.consoleLog(), "0.0.0.0")))
+                .hasMessageContaining("domain type");
+    }
+
+    @Test
+    void readsTheVncPortOfARunningDomain() {
+        String running = """
+                <domain type='qemu' id='3'>
+                  <name>web1</name>
+                  <devices>
+                    <graphics type='spice' port='5901' autoport='yes'/>
+                    <graphics type='vnc' port='5902' autoport='yes' listen='0.0.0.0'>
+                      <listen type='address' address='0.0.0.0'/>
+                    </graphics>
+                  </devices>
+                </domain>""";
+
+        assertThat(DomainXml.vncPort(running)).isEqualTo(5902);
+        assertThat(DomainXml.vireoVmId(running)).isEmpty();
+    }
+
+    @Test
+    void noVncPortWithoutVncOrBeforeOneIsAllocated() {
+        assertThat(DomainXml.vncPort("<domain><devices/></domain>")).isEqualTo(-1);
+        assertThat(DomainXml.vncPort("<domain><devices><graphics type='vnc' port='-1' autoport='yes'/></devices></domain>")).isEqualTo(-1);
+    }
+
+    @Test
+    void readsTheVireoIdWhateverThePrefix() {
+        String xml = "<domain><metadata><v:vm xmlns:v='" + DomainXml.VIREO_NAMESPACE + "' id='" + ID + "'/>"
+                + "<other:vm xmlns:other='https://example.com/' id='not-ours'/></metadata></domain>";
+
+        assertThat(DomainXml.vireoVmId(xml)).contains(ID);
+    }
+
+    @Test
+    void refusesADoctype() {
+        String xml = "<!DOCTYPE domain [<!ENTITY x SYSTEM 'file:///etc/passwd'>]><domain><name>&x;</name></domain>";
+
+        assertThatThrownBy(() -> DomainXml.vncPort(xml)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    private static String text(Document document, String xpath) {
+        try {
+            return (String) XPathFactory.newInstance().newXPath().evaluate(xpath, document, XPathConstants.STRING);
+        }
+        catch (XPathExpressionException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static NodeList nodes(Document document, String xpath) {
+        try {
+            return (NodeList) XPathFactory.newInstance().newXPath().evaluate(xpath, document, XPathConstants.NODESET);
+        }
+        catch (XPathExpressionException e) {
+            throw new AssertionError(e);
+        }
+    }
+}

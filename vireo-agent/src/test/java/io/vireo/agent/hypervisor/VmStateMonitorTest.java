@@ -1,0 +1,219 @@
+package io.vireo.agent.hypervisor;
+
+import io.vireo.model.rpc.VmObservation;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static io.vireo.model.rpc.VmObservation.PAUSED;
+import static io.vireo.model.rpc.VmObservation.RUNNING;
+import static io.vireo.model.rpc.VmObservation.SHUTOFF;
+import static io.vireo.model.rpc.VmObservation.SHUTTING_DOWN;
+import static org.assertj.core.api.Assertions.assertThat;
+
+class VmStateMonitorTest {
+    private final FakeHost host = new FakeHost();
+    private final AtomicLong clock = new AtomicLong();
+    private final VmStateMonitor monitor = new VmStateMonitor(host, clock::get);
+    private final List<VmObservation> seen = new CopyOnWriteArrayList<>();
+
+    VmStateMonitorTest() {
+        monitor.addListener(seen::add);
+    }
+
+    @AfterEach
+    void close() {
+        monitor.close();
+    }
+
+    @Test
+    void theFirstPollOnlyLearns() {
+        host.run("a", RUNNING);
+
+        monitor.poll();
+
+        assertThat(seen).isEmpty();
+    }
+
+    @Test
+    void pollsAnnounceChangesAndVanishedVms() {
+        host.run("a", RUNNING);
+        host.run("b", RUNNING);
+        monitor.poll();
+
+        host.run("a", PAUSED);
+        host.vanish("b");
+        host.run("c", RUNNING);
+        monitor.poll();
+        monitor.poll();
+
+        assertThat(states()).containsExactly("a=paused", "c=running", "b=shutoff");
+    }
+
+    @Test
+    void anEventAsksTheHostForTheTruth() {
+        monitor.poll();
+        host.run("a", PAUSED);
+
+        monitor.handleEvent("a", "vm-a", RUNNING);
+
+        assertThat(states()).containsExactly("a=paused");
+    }
+
+    @Test
+    void aStoppedEventNeedsNoLookup() {
+        host.run("a", RUNNING);
+        monitor.poll();
+        host.failing = true;
+
+        monitor.handleEvent("a", "vm-a", SHUTOFF);
+
+        assertThat(states()).containsExactly("a=shutoff");
+    }
+
+    @Test
+    void whenTheHostCannotBeAskedTheEventDecides() {
+        monitor.poll();
+        host.failing = true;
+
+        monitor.handleEvent("a", "vm-a", SHUTTING_DOWN);
+        monitor.handleEvent("a", "vm-a", null);
+
+        assertThat(states()).containsExactly("a=shutting_down");
+    }
+
+    @Test
+    void eventsAndPollsDoNotRepeatEachOther() {
+        host.run("a", RUNNING);
+        monitor.poll();
+
+        host.vanish("a");
+        monitor.handleEvent("a", "vm-a", SHUTOFF);
+        monitor.poll();
+        monitor.handleEvent("a", "vm-a", SHUTOFF);
+
+        assertThat(states()).containsExactly("a=shutoff");
+    }
+
+    @Test
+    void aVmStartedAgainIsAnnouncedAgain() {
+        host.run("a", RUNNING);
+        monitor.poll();
+
+        host.vanish("a");
+        monitor.poll();
+        host.run("a", RUNNING);
+        monitor.handleEvent("a", "vm-a", RUNNING);
+
+        assertThat(states()).containsExactly("a=shutoff", "a=running");
+    }
+
+    @Test
+    void aFailedPollIsNotAHostWithoutVms() {
+        host.run("a", RUNNING);
+        monitor.poll();
+        host.failing = true;
+
+        monitor.start(Duration.ofMillis(10));
+        monitor.resync();
+        sleep(100);
+
+        assertThat(seen).isEmpty();
+    }
+
+    @Test
+    void eventsArriveOnTheMonitorThread() {
+        host.run("a", RUNNING);
+
+        monitor.eventReceived("a", "vm-a", RUNNING);
+
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (seen.isEmpty() && System.nanoTime() < deadline) {
+            sleep(10);
+        }
+        assertThat(states()).containsExactly("a=running");
+    }
+
+    @Test
+    void forgetsShutoffVmsAfterAWhile() {
+        host.run("a", RUNNING);
+        monitor.poll();
+        host.vanish("a");
+        monitor.poll();
+
+        clock.addAndGet(Duration.ofMinutes(2).toNanos());
+        monitor.poll();
+        monitor.handleEvent("a", "vm-a", SHUTOFF);
+
+        assertThat(states()).containsExactly("a=shutoff", "a=shutoff");
+    }
+
+    @Test
+    void aFailingListenerDoesNotSilenceTheOthers() {
+        List<VmObservation> others = new ArrayList<>();
+        VmStateMonitor monitorWithBadListener = new VmStateMonitor(host, clock::get);
+        monitorWithBadListener.addListener(observation -> {
+            throw new IllegalStateException("listener bug");
+        });
+        monitorWithBadListener.addListener(others::add);
+        host.run("a", RUNNING);
+
+        monitorWithBadListener.handleEvent("a", "vm-a", RUNNING);
+
+        assertThat(others).hasSize(1);
+        monitorWithBadListener.close();
+    }
+
+    private List<String> states() {
+        return seen.stream().map(observation -> observation.id() + "=" + observation.state()).toList();
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        }
+        catch (InterruptedException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** A host whose VMs the test sets by hand. */
+    private static final class FakeHost implements VmStateMonitor.Source {
+        private final Map<String, VmObservation> vms = new LinkedHashMap<>();
+        volatile boolean failing;
+
+        synchronized void run(String id, String state) {
+            vms.put(id, new VmObservation(id, "vm-" + id, state, -1, 0, 131072, 1));
+        }
+
+        synchronized void vanish(String id) {
+            vms.remove(id);
+        }
+
+        @Override
+        public synchronized List<VmObservation> listVms() {
+            failIfAsked();
+            return List.copyOf(vms.values());
+        }
+
+        @Override
+        public synchronized Optional<VmObservation> findVm(String vmId) {
+            failIfAsked();
+            return Optional.ofNullable(vms.get(vmId));
+        }
+
+        private void failIfAsked() {
+            if (failing) {
+                throw new HypervisorException("libvirtd is not answering", null);
+            }
+        }
+    }
+}

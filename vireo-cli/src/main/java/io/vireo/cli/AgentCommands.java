@@ -1,0 +1,77 @@
+package io.vireo.cli;
+
+import io.vireo.agent.Agent;
+import io.vireo.agent.AgentConfig;
+import io.vireo.agent.enrollment.AgentIdentity;
+import io.vireo.agent.hypervisor.DiskImages;
+import io.vireo.agent.hypervisor.LibvirtHypervisor;
+import io.vireo.agent.hypervisor.LibvirtHypervisorConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+@Command(name = "agent", mixinStandardHelpOptions = true, description = "The host agent",
+        subcommands = {AgentCommands.Enroll.class, AgentCommands.Run.class})
+public final class AgentCommands {
+    @Command(name = "enroll", mixinStandardHelpOptions = true,
+            description = "Enroll this host with an engine using the one-time token from 'vireo host add'")
+    public static final class Enroll implements Callable<Integer> {
+        @Option(names = "--engine", required = true, description = "Engine URL, e.g. http://10.0.0.1:8080")
+        String engine;
+        @Option(names = "--token", required = true)
+        String token;
+        @Option(names = "--state-dir", description = "Default /var/lib/vireo-agent as root")
+        Path stateDirectory;
+
+        @Override
+        public Integer call() throws Exception {
+            Path state = stateDirectory == null ? AgentConfig.defaultStateDirectory() : stateDirectory;
+            AgentIdentity identity = AgentIdentity.enroll(engine, token, state);
+            System.out.println("Enrolled as host " + identity.hostId() + "; the agent will dial " + identity.endpoint());
+            System.out.println("Start it with: vireo agent run" + (stateDirectory == null ? "" : " --state-dir " + state));
+            return 0;
+        }
+    }
+
+    @Command(name = "run", mixinStandardHelpOptions = true, description = "Run the agent (after enrolling)")
+    public static final class Run implements Callable<Integer> {
+        @Option(names = "--state-dir")
+        Path stateDirectory;
+        @Option(names = "--libvirt-uri", defaultValue = "qemu:///system")
+        String libvirtUri;
+        @Option(names = "--vnc-listen", defaultValue = "127.0.0.1", description = "Where guests' VNC servers listen (default ${DEFAULT-VALUE})")
+        String vncListen;
+        @Option(names = "--domain-type", description = "kvm or qemu; default: detected from the host")
+        String domainType;
+        @Option(names = "--stats-seconds", defaultValue = "5")
+        int statsSeconds;
+
+        AgentConfig config() {
+            return new AgentConfig(stateDirectory == null ? AgentConfig.defaultStateDirectory() : stateDirectory, libvirtUri,
+                    vncListen, Optional.ofNullable(domainType), Duration.ofSeconds(statsSeconds));
+        }
+
+        @Override
+        public Integer call() throws Exception {
+            AgentConfig config = config();
+            Agent agent = start(config);
+            Runtime.getRuntime().addShutdownHook(new Thread(agent::close));
+            new CountDownLatch(1).await();
+            return 0;
+        }
+    }
+
+    static Agent start(AgentConfig config) throws Exception {
+        AgentIdentity identity = AgentIdentity.load(config.stateDirectory());
+        LibvirtHypervisor hypervisor = new LibvirtHypervisor(new LibvirtHypervisorConfig(config.libvirtUri(),
+                config.consoleLogDirectory(), config.vncListenAddress(), Duration.ofSeconds(30), config.domainType().orElse(null)));
+        Agent agent = new Agent(config, identity, hypervisor, new DiskImages(Duration.ofMinutes(10)));
+        agent.start();
+        return agent;
+    }
+}

@@ -1,0 +1,70 @@
+package io.vireo.cli;
+
+import io.vireo.agent.Agent;
+import io.vireo.agent.AgentConfig;
+import io.vireo.agent.enrollment.AgentIdentity;
+import io.vireo.engine.Engine;
+import io.vireo.engine.EngineConfig;
+import io.vireo.model.Cluster;
+import io.vireo.model.DataCenter;
+import io.vireo.model.Host;
+import io.vireo.model.StorageDomain;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * An engine and a host agent in one process on this machine: on first start it creates the
+ * Default data center and cluster, a file storage domain under the data directory, adds this
+ * machine as host "local" and enrolls the agent with it.
+ */
+@Command(name = "all-in-one", mixinStandardHelpOptions = true,
+        description = "Run an engine and a host agent for this machine in one process")
+public final class AllInOneCommand implements Callable<Integer> {
+    @Mixin
+    EngineCommand engineOptions = new EngineCommand();
+    @Option(names = "--domain-type", description = "kvm or qemu; default: detected")
+    String domainType;
+
+    @Override
+    public Integer call() throws Exception {
+        EngineConfig config = engineOptions.config();
+        Engine engine = new Engine(config);
+        engine.start();
+        Path agentState = config.dataDirectory().resolve("agent");
+        if (!AgentIdentity.isEnrolled(agentState)) {
+            bootstrap(engine, config, agentState);
+        }
+        Agent agent = AgentCommands.start(new AgentConfig(agentState, "qemu:///system", "127.0.0.1",
+                Optional.ofNullable(domainType), Duration.ofSeconds(5)));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            agent.close();
+            engine.close();
+        }));
+        EngineCommand.printWelcome(engine);
+        new CountDownLatch(1).await();
+        return 0;
+    }
+
+    private static void bootstrap(Engine engine, EngineConfig config, Path agentState) throws Exception {
+        var dataCenters = engine.dataCenters();
+        DataCenter dataCenter = dataCenters.dataCenters().stream().filter(dc -> dc.name().equals("Default")).findFirst()
+                .orElseGet(() -> dataCenters.createDataCenter(new DataCenter.Create("Default", "Created by all-in-one")));
+        Cluster cluster = dataCenters.clusters().stream().filter(c -> c.name().equals("Default")).findFirst()
+                .orElseGet(() -> dataCenters.createCluster(new Cluster.Create("Default", dataCenter.id(), "Created by all-in-one", null)));
+        Path images = config.dataDirectory().resolve("images");
+        Files.createDirectories(images);
+        if (engine.storage().domains().stream().noneMatch(domain -> domain.name().equals("local"))) {
+            engine.storage().createDomain(new StorageDomain.Create("local", dataCenter.id(), "file", images.toString()));
+        }
+        Host.Created host = engine.hosts().create(new Host.Create("local", "127.0.0.1", cluster.id()));
+        AgentIdentity.enroll("http://127.0.0.1:" + engine.apiPort(), host.enrollmentToken(), agentState);
+    }
+}

@@ -1,0 +1,167 @@
+package io.vireo.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.vireo.model.Cluster;
+import io.vireo.model.DataCenter;
+import io.vireo.model.Disk;
+import io.vireo.model.Host;
+import io.vireo.model.StorageDomain;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** The client verbs for data centers, clusters, storage, disks, hosts, events and jobs. */
+final class ClientCommands {
+    private ClientCommands() {
+    }
+
+    abstract static class Verb implements Callable<Integer> {
+        @Option(names = "--json", description = "Print JSON")
+        boolean json;
+
+        ApiClient client() throws Exception {
+            return Session.load().client();
+        }
+    }
+
+    @Command(name = "list", description = "List")
+    static final class ListVerb extends Verb {
+        private final String path;
+        private final List<String> columns;
+
+        ListVerb(String path, List<String> columns) {
+            this.path = path;
+            this.columns = columns;
+        }
+
+        @Override
+        public Integer call() throws Exception {
+            Output.table(System.out, client().get(path), columns, json);
+            return 0;
+        }
+
+        int print(boolean asJson) throws Exception {
+            this.json = asJson;
+            return call();
+        }
+    }
+
+    @Command(name = "dc", mixinStandardHelpOptions = true, description = "Data centers")
+    static final class DataCenters {
+        @Command(name = "create", description = "Create a data center")
+        int create(@Parameters(paramLabel = "NAME") String name, @Option(names = "--description") String description)
+                throws Exception {
+            Output.item(System.out, Session.load().client().post("/api/datacenters", new DataCenter.Create(name, description)));
+            return 0;
+        }
+
+        @Command(name = "list", description = "List data centers")
+        int list(@Option(names = "--json") boolean json) throws Exception {
+            return new ListVerb("/api/datacenters", List.of("id", "name", "description")).print(json);
+        }
+    }
+
+    @Command(name = "cluster", mixinStandardHelpOptions = true, description = "Clusters")
+    static final class Clusters {
+        @Command(name = "create", description = "Create a cluster in a data center")
+        int create(@Parameters(paramLabel = "NAME") String name, @Option(names = "--dc", required = true) String dataCenterId)
+                throws Exception {
+            Output.item(System.out, Session.load().client().post("/api/clusters", new Cluster.Create(name, dataCenterId, null, null)));
+            return 0;
+        }
+
+        @Command(name = "list", description = "List clusters")
+        int list(@Option(names = "--json") boolean json) throws Exception {
+            return new ListVerb("/api/clusters", List.of("id", "name", "dataCenterId")).print(json);
+        }
+    }
+
+    @Command(name = "storage", mixinStandardHelpOptions = true, description = "Storage domains")
+    static final class StorageDomains {
+        @Command(name = "create", description = "Add a file storage domain: a directory every host sees")
+        int create(@Parameters(paramLabel = "NAME") String name, @Option(names = "--dc", required = true) String dataCenterId,
+                   @Option(names = "--path", required = true) String path) throws Exception {
+            Output.item(System.out, Session.load().client().post("/api/storagedomains",
+                    new StorageDomain.Create(name, dataCenterId, "file", path)));
+            return 0;
+        }
+
+        @Command(name = "list", description = "List storage domains")
+        int list(@Option(names = "--json") boolean json) throws Exception {
+            return new ListVerb("/api/storagedomains", List.of("id", "name", "type", "path")).print(json);
+        }
+    }
+
+    @Command(name = "disk", mixinStandardHelpOptions = true, description = "Disks")
+    static final class Disks {
+        @Command(name = "create", description = "Create a disk (qcow2 by default) and wait for it")
+        int create(@Parameters(paramLabel = "NAME") String name, @Option(names = "--storage", required = true) String domainId,
+                   @Option(names = "--size-mib", required = true) long sizeMib,
+                   @Option(names = "--format", defaultValue = "qcow2") String format) throws Exception {
+            ApiClient client = Session.load().client();
+            JsonNode answer = client.post("/api/disks", new Disk.Create(name, domainId, sizeMib * 1024 * 1024, format));
+            JsonNode job = JobProgress.follow(client, answer.get("job"), System.out);
+            System.out.println("disk " + answer.get("disk").get("id").asText());
+            return job.get("status").asText().equals("DONE") ? 0 : 3;
+        }
+
+        @Command(name = "list", description = "List disks")
+        int list(@Option(names = "--json") boolean json) throws Exception {
+            return new ListVerb("/api/disks", List.of("id", "name", "sizeBytes", "format", "status", "vmId")).print(json);
+        }
+
+        @Command(name = "delete", description = "Remove a disk that no VM uses")
+        int delete(@Parameters(paramLabel = "ID") String id) throws Exception {
+            ApiClient client = Session.load().client();
+            JsonNode job = JobProgress.follow(client, client.delete("/api/disks/" + id), System.out);
+            return job.get("status").asText().equals("DONE") ? 0 : 3;
+        }
+    }
+
+    @Command(name = "host", mixinStandardHelpOptions = true, description = "Hosts")
+    static final class Hosts {
+        @Command(name = "add", description = "Add a host; prints the one-time token for 'vireo agent enroll'")
+        int add(@Parameters(paramLabel = "NAME") String name, @Option(names = "--address", required = true) String address,
+                @Option(names = "--cluster", required = true) String clusterId) throws Exception {
+            Session session = Session.load();
+            JsonNode created = session.client().post("/api/hosts", new Host.Create(name, address, clusterId));
+            System.out.println("host " + created.get("host").get("id").asText() + " added; on that host run:");
+            System.out.println("  vireo agent enroll --engine " + session.url() + " --token " + created.get("enrollmentToken").asText());
+            System.out.println("  vireo agent run");
+            return 0;
+        }
+
+        @Command(name = "list", description = "List hosts")
+        int list(@Option(names = "--search") String search, @Option(names = "--json") boolean json) throws Exception {
+            String path = "/api/hosts" + (search == null ? "" : "?search=" + ApiClient.encode(search));
+            return new ListVerb(path, List.of("id", "name", "address", "status", "domainType", "runningVms")).print(json);
+        }
+    }
+
+    @Command(name = "events", mixinStandardHelpOptions = true, description = "Show events")
+    static final class Events extends Verb {
+        @Option(names = "--from", defaultValue = "0")
+        long from;
+        @Option(names = "--max", defaultValue = "100")
+        int max;
+
+        @Override
+        public Integer call() throws Exception {
+            Output.table(System.out, client().get("/api/events?from=" + from + "&max=" + max),
+                    List.of("index", "time", "severity", "message"), json);
+            return 0;
+        }
+    }
+
+    @Command(name = "jobs", mixinStandardHelpOptions = true, description = "Show recent jobs")
+    static final class Jobs extends Verb {
+        @Override
+        public Integer call() throws Exception {
+            Output.table(System.out, client().get("/api/jobs?max=50"), List.of("id", "kind", "status", "description"), json);
+            return 0;
+        }
+    }
+}

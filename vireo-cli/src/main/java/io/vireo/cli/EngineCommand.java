@@ -1,0 +1,71 @@
+package io.vireo.cli;
+
+import io.vireo.engine.Engine;
+import io.vireo.engine.EngineConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+@Command(name = "engine", mixinStandardHelpOptions = true, description = "Run the Vireo engine")
+public final class EngineCommand implements Callable<Integer> {
+    @Option(names = "--data-dir", description = "Data directory (default /var/lib/vireo as root, else ~/.vireo)")
+    Path dataDirectory;
+    @Option(names = "--database-url", description = "jdbc:postgresql://... of an external PostgreSQL; default: an embedded one")
+    String databaseUrl;
+    @Option(names = "--database-user")
+    String databaseUser;
+    @Option(names = "--database-password-file")
+    Path databasePasswordFile;
+    @Option(names = "--listen", defaultValue = "0.0.0.0", description = "Address to listen on (default ${DEFAULT-VALUE})")
+    String listen;
+    @Option(names = "--api-port", defaultValue = "8080")
+    int apiPort;
+    @Option(names = "--agent-port", defaultValue = "8443")
+    int agentPort;
+    @Option(names = "--advertise", description = "Address agents are told to dial (default: first non-loopback address)")
+    String advertise;
+    @Option(names = "--admin-password-file", description = "File with the admin password for the first start "
+            + "(or set VIREO_ADMIN_PASSWORD); otherwise one is generated and printed once")
+    Path adminPasswordFile;
+    @Option(names = "--host-grace-seconds", defaultValue = "30",
+            description = "Seconds of silence before a Connecting host is NonResponsive (default ${DEFAULT-VALUE})")
+    int hostGraceSeconds;
+
+    EngineConfig config() throws Exception {
+        Optional<String> adminPassword = Optional.ofNullable(System.getenv("VIREO_ADMIN_PASSWORD"));
+        if (adminPasswordFile != null) {
+            adminPassword = Optional.of(Files.readString(adminPasswordFile).strip());
+        }
+        Optional<String> databasePassword = databasePasswordFile == null ? Optional.empty()
+                : Optional.of(Files.readString(databasePasswordFile).strip());
+        return new EngineConfig(dataDirectory == null ? EngineConfig.defaultDataDirectory() : dataDirectory,
+                Optional.ofNullable(databaseUrl), Optional.ofNullable(databaseUser), databasePassword, listen, apiPort,
+                agentPort, Optional.ofNullable(advertise), adminPassword, Duration.ofSeconds(hostGraceSeconds));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        Engine engine = new Engine(config());
+        engine.start();
+        Runtime.getRuntime().addShutdownHook(new Thread(engine::close));
+        printWelcome(engine);
+        new CountDownLatch(1).await();
+        return 0;
+    }
+
+    static void printWelcome(Engine engine) {
+        System.out.println("Vireo engine is running: " + engine.apiUrl() + "/api");
+        engine.generatedAdminPassword().ifPresentOrElse(
+                password -> System.out.println("Log in as admin with password " + password
+                        + "  (shown this once; it is not stored in clear anywhere)"),
+                () -> System.out.println("Log in as admin (password set at first start)"));
+        System.out.println("  vireo login --url " + engine.apiUrl() + " --user admin");
+        System.out.flush();
+    }
+}

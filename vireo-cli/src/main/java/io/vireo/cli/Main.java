@@ -1,0 +1,41 @@
+package io.vireo.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code vireo} command: the engine, the agent, all-in-one, and the client verbs. */
+@Command(name = "vireo", mixinStandardHelpOptions = true, version = "vireo 0.1.0",
+        description = "Vireo virtualization manager",
+        subcommands = {
+                EngineCommand.class,
+                AgentCommands.class,
+                AllInOneCommand.class,
+                LoginCommand.class,
+                ClientCommands.DataCenters.class,
+                ClientCommands.Clusters.class,
+                ClientCommands.StorageDomains.class,
+                ClientCommands.Disks.class,
+                ClientCommands.Hosts.class,
+                VmCommands.class,
+                ClientCommands.Events.class,
+                ClientCommands.Jobs.class,
+                BenchCommand.class,
+        })
+public final class Main {
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    public static CommandLine commandLine() {
+        CommandLine commandLine = new CommandLine(new Main());
+        commandLine.setExecutionExceptionHandler((exception, command, parseResult) -> {
+            if (exception instanceof ApiClient.ApiError error) {
+                command.getErr().println("error: " + error.getMessage() + " [" + error.code() + "]");
+                return 2;
+            }
+            command.getErr().println("error: " + exception.getMessage());
+            return 1;
+        });
+        return commandLine;
+    }
+}

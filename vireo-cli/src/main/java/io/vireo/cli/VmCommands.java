@@ -1,0 +1,99 @@
+package io.vireo.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.vireo.model.Vm;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.util.List;
+import java.util.Map;
+
+@Command(name = "vm", mixinStandardHelpOptions = true, description = "Virtual machines")
+public final class VmCommands {
+    @Command(name = "create", description = "Create a VM")
+    int create(@Parameters(paramLabel = "NAME") String name,
+               @Option(names = "--cluster", required = true) String clusterId,
+               @Option(names = "--vcpus", defaultValue = "1") int vcpus,
+               @Option(names = "--memory-mib", defaultValue = "512") int memoryMib,
+               @Option(names = "--disk", description = "Disk id; repeat for more; the first boots") List<String> disks,
+               @Option(names = "--kernel") String kernel,
+               @Option(names = "--initrd") String initrd,
+               @Option(names = "--cmdline") String cmdline,
+               @Option(names = "--graphics", defaultValue = "vnc") String graphics) throws Exception {
+        JsonNode vm = Session.load().client().post("/api/vms",
+                new Vm.Create(name, clusterId, vcpus, memoryMib, disks, kernel, initrd, cmdline, graphics));
+        System.out.println("vm " + vm.get("id").asText() + " created (Down)");
+        return 0;
+    }
+
+    @Command(name = "list", description = "List VMs")
+    int list(@Option(names = "--search", description = "e.g. 'name=web* and status=up'") String search,
+             @Option(names = "--json") boolean json) throws Exception {
+        String path = "/api/vms" + (search == null ? "" : "?search=" + ApiClient.encode(search));
+        Output.table(System.out, Session.load().client().get(path),
+                List.of("id", "name", "status", "vcpus", "memoryMib", "hostId"), json);
+        return 0;
+    }
+
+    @Command(name = "show", description = "Show a VM")
+    int show(@Parameters(paramLabel = "ID") String id) throws Exception {
+        Output.item(System.out, Session.load().client().get("/api/vms/" + id));
+        return 0;
+    }
+
+    @Command(name = "start", description = "Start a VM and follow the job")
+    int start(@Parameters(paramLabel = "ID") String id, @Option(names = "--host") String hostId) throws Exception {
+        return action(id, "start", hostId == null ? null : Map.of("hostId", hostId));
+    }
+
+    @Command(name = "stop", description = "Power a VM off")
+    int stop(@Parameters(paramLabel = "ID") String id) throws Exception {
+        return action(id, "stop", null);
+    }
+
+    @Command(name = "shutdown", description = "Shut a VM down, powering off after the timeout")
+    int shutdown(@Parameters(paramLabel = "ID") String id, @Option(names = "--timeout", defaultValue = "60") int timeout)
+            throws Exception {
+        return action(id, "shutdown", Map.of("timeoutSeconds", timeout));
+    }
+
+    @Command(name = "reboot", description = "Reboot a VM through the guest, or reset it with --force")
+    int reboot(@Parameters(paramLabel = "ID") String id, @Option(names = "--force") boolean force) throws Exception {
+        return action(id, "reboot", Map.of("force", force));
+    }
+
+    @Command(name = "suspend", description = "Suspend (pause) a VM")
+    int suspend(@Parameters(paramLabel = "ID") String id) throws Exception {
+        return action(id, "suspend", null);
+    }
+
+    @Command(name = "resume", description = "Resume a suspended VM")
+    int resume(@Parameters(paramLabel = "ID") String id) throws Exception {
+        return action(id, "resume", null);
+    }
+
+    @Command(name = "delete", description = "Remove a Down VM")
+    int delete(@Parameters(paramLabel = "ID") String id, @Option(names = "--remove-disks") boolean removeDisks) throws Exception {
+        ApiClient client = Session.load().client();
+        JsonNode answer = client.delete("/api/vms/" + id + "?removeDisks=" + removeDisks);
+        for (JsonNode job : answer.path("jobs")) {
+            JobProgress.follow(client, job, System.out);
+        }
+        System.out.println("vm " + id + " removed");
+        return 0;
+    }
+
+    @Command(name = "console-log", description = "Print the guest's serial console log")
+    int consoleLog(@Parameters(paramLabel = "ID") String id) throws Exception {
+        JsonNode chunk = Session.load().client().get("/api/vms/" + id + "/consolelog?offset=0");
+        System.out.print(chunk.path("text").asText());
+        return 0;
+    }
+
+    private static int action(String id, String verb, Object body) throws Exception {
+        ApiClient client = Session.load().client();
+        JsonNode job = JobProgress.follow(client, client.post("/api/vms/" + id + "/" + verb, body), System.out);
+        return job.get("status").asText().equals("DONE") ? 0 : 3;
+    }
+}

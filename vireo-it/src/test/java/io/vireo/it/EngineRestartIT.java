@@ -1,0 +1,76 @@
+package io.vireo.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** SIGKILL the engine and start it again: nothing is lost, running VMs are adopted, jobs resume. */
+@ExtendWith(LabEnvironment.class)
+class EngineRestartIT {
+    private static LabEnvironment lab;
+    private static Scenario scenario;
+    private static Api api;
+
+    @BeforeAll
+    static void setUp() {
+        lab = LabEnvironment.get();
+        scenario = new Scenario(lab);
+        api = lab.api();
+    }
+
+    private void restartEngine() throws Exception {
+        lab.killEngine();
+        lab.startEngine();
+        await().atMost(Duration.ofSeconds(60)).until(() -> api.get("/api/hosts?search=status=up").body().size() == 2);
+    }
+
+    @Test
+    void aRunningVmIsStillUpAndAdoptedAfterTheEngineIsKilled() throws Exception {
+        String vmId = scenario.createGuest("survivor", List.of(scenario.createDisk("survivor-disk", 32)));
+        scenario.action(vmId, "start", null);
+        long tickBefore = scenario.awaitBooted(vmId);
+        int vmsBefore = api.get("/api/vms").body().size();
+        int eventsBefore = api.get("/api/events?from=0&max=10000").body().size();
+
+        restartEngine();
+
+        // the old token still works: sessions live in PostgreSQL
+        JsonNode vm = scenario.vm(vmId);
+        assertThat(vm.get("status").asText()).isEqualTo("UP");
+        assertThat(api.get("/api/vms").body()).hasSize(vmsBefore);
+        assertThat(api.get("/api/events?from=0&max=10000").body().size()).isGreaterThanOrEqualTo(eventsBefore);
+        await().atMost(Duration.ofSeconds(30)).until(() -> Scenario.lastTick(scenario.consoleLog(vmId)) > tickBefore);
+        assertThat(scenario.runningDomainsEverywhere()).containsOnlyOnce(vmId);
+
+        scenario.action(vmId, "stop", null);
+        assertThat(scenario.vm(vmId).get("status").asText()).isEqualTo("DOWN");
+    }
+
+    @Test
+    void aJobInterruptedByTheKillIsFinishedByTheNextEngine() throws Exception {
+        String vmId = scenario.createGuest("interrupted", List.of());
+        scenario.action(vmId, "start", null);
+        scenario.awaitBooted(vmId);
+        Api.Response accepted = api.post("/api/vms/" + vmId + "/shutdown", Map.of("timeoutSeconds", 15));
+        assertThat(accepted.status()).isEqualTo(202);
+        String jobId = accepted.body().get("id").asText();
+        await().atMost(Duration.ofSeconds(30)).until(() ->
+                api.get("/api/jobs/" + jobId).body().get("steps").get(1).get("status").asText().equals("RUNNING"));
+
+        restartEngine();
+
+        JsonNode job = scenario.awaitJob(api.get("/api/jobs/" + jobId).body());
+        assertThat(job.get("steps")).allMatch(step -> step.get("status").asText().equals("DONE"));
+        assertThat(scenario.vm(vmId).get("status").asText()).isEqualTo("DOWN");
+        assertThat(scenario.runningDomainsEverywhere()).doesNotContain(vmId);
+        assertThat(api.delete("/api/vms/" + vmId).status()).isEqualTo(200);
+    }
+}

@@ -1,0 +1,58 @@
+package io.vireo.it;
+
+import io.vireo.testkit.LabHost;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** A silent agent makes its host Connecting, then NonResponsive and its VMs Unknown; its return heals both. */
+@ExtendWith(LabEnvironment.class)
+class HostLivenessIT {
+    private static LabEnvironment lab;
+    private static Scenario scenario;
+    private static Api api;
+
+    @BeforeAll
+    static void setUp() {
+        lab = LabEnvironment.get();
+        scenario = new Scenario(lab);
+        api = lab.api();
+    }
+
+    private String hostStatus(String name) {
+        return api.get("/api/hosts/" + lab.hostId(name)).body().get("status").asText();
+    }
+
+    @Test
+    void silenceThenReturn() throws Exception {
+        String vmId = scenario.createGuest("watched", List.of());
+        scenario.action(vmId, "start", Map.of("hostId", lab.hostId("h1")));
+        LabHost h1 = lab.lab().host("h1");
+
+        lab.killAgent(h1);
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200))
+                .until(() -> hostStatus("h1").equals("CONNECTING"));
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                .until(() -> hostStatus("h1").equals("NON_RESPONSIVE"));
+        scenario.awaitStatus(vmId, "UNKNOWN", Duration.ofSeconds(5));
+        assertThat(hostStatus("h2")).isEqualTo("UP");
+        // the guest itself never stopped: the host is the truth, not the engine's guess
+        assertThat(h1.virsh("list", "--uuid")).contains(vmId);
+
+        lab.startAgent(h1);
+        await().atMost(Duration.ofSeconds(60)).until(() -> hostStatus("h1").equals("UP"));
+        scenario.awaitStatus(vmId, "UP", Duration.ofSeconds(30));
+        assertThat(api.get("/api/events?from=0&max=10000").body()).extracting(event -> event.get("code").asText())
+                .contains("HOST_CONNECTING", "HOST_NON_RESPONSIVE", "VM_UNKNOWN", "VM_ADOPTED");
+
+        scenario.action(vmId, "stop", null);
+        assertThat(api.delete("/api/vms/" + vmId).status()).isEqualTo(200);
+    }
+}
