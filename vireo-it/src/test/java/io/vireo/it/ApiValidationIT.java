@@ -115,7 +115,7 @@ class ApiValidationIT {
         refused(api.get("/api/hosts/" + missing), 404, "HOST_NOT_FOUND", missing);
         refused(api.get("/api/jobs/" + missing), 404, "JOB_NOT_FOUND", missing);
         refused(api.get("/api/vms/not-a-uuid"), 400, "INVALID_FIELD", "not a valid id");
-        refused(api.get("/api/nothing-here"), 404, "NOT_FOUND", "No such resource");
+        refused(api.get("/api/nothing-here"), 404, "NOT_FOUND", "not found");
         assertThat(counts()).isEqualTo(before);
     }
 

@@ -1,0 +1,82 @@
+package io.vireo.agent.rpc;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vireo.agent.hypervisor.HypervisorException;
+import io.vireo.model.rpc.AgentMethods;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class CommandDispatcherTest {
+    private final AtomicInteger runs = new AtomicInteger();
+    private final AgentCommand echo = new AgentCommand() {
+        @Override
+        public String method() {
+            return "test.echo";
+        }
+
+        @Override
+        public Object execute(JsonNode params) {
+            runs.incrementAndGet();
+            if (params.path("fail").asBoolean()) {
+                throw new HypervisorException("libvirt said no", null);
+            }
+            return Map.of("value", params.path("value").asText());
+        }
+    };
+
+    private static ObjectNode request(long id, String method, long epoch) {
+        ObjectNode request = CommandDispatcher.MAPPER.createObjectNode().put("jsonrpc", "2.0").put("id", id).put("method", method);
+        request.putObject("params").put("epoch", epoch).put("value", "v" + id);
+        return request;
+    }
+
+    @Test
+    void answersWithTheResultUnderTheRequestsId(@TempDir Path state) {
+        CommandDispatcher dispatcher = new CommandDispatcher(List.of(echo), new EpochGuard(state.resolve("epoch")));
+        ObjectNode response = dispatcher.dispatch(request(7, "test.echo", 1));
+        assertThat(response.get("id").asLong()).isEqualTo(7);
+        assertThat(response.get("result").get("value").asText()).isEqualTo("v7");
+    }
+
+    @Test
+    void refusesAnEpochLowerThanTheHighestSeenEvenAfterARestart(@TempDir Path state) {
+        CommandDispatcher dispatcher = new CommandDispatcher(List.of(echo), new EpochGuard(state.resolve("epoch")));
+        assertThat(dispatcher.dispatch(request(1, "test.echo", 5)).has("result")).isTrue();
+        assertThat(dispatcher.dispatch(request(2, "test.echo", 5)).has("result")).isTrue();
+
+        CommandDispatcher restarted = new CommandDispatcher(List.of(echo), new EpochGuard(state.resolve("epoch")));
+        ObjectNode stale = restarted.dispatch(request(3, "test.echo", 4));
+        assertThat(stale.get("error").get("code").asInt()).isEqualTo(AgentMethods.ERROR_STALE_EPOCH);
+        assertThat(stale.get("error").get("message").asText()).contains("lower than 5");
+        assertThat(runs.get()).isEqualTo(2);
+        assertThat(restarted.dispatch(request(4, "test.echo", 6)).has("result")).isTrue();
+    }
+
+    @Test
+    void refusesCommandsWithoutAnEpochAndUnknownMethods(@TempDir Path state) {
+        CommandDispatcher dispatcher = new CommandDispatcher(List.of(echo), new EpochGuard(state.resolve("epoch")));
+        ObjectNode noEpoch = request(1, "test.echo", 1);
+        ((ObjectNode) noEpoch.get("params")).remove("epoch");
+        assertThat(dispatcher.dispatch(noEpoch).get("error").get("code").asInt()).isEqualTo(AgentMethods.ERROR_STALE_EPOCH);
+        assertThat(dispatcher.dispatch(request(2, "vm.fly", 1)).get("error").get("code").asInt()).isEqualTo(-32601);
+        assertThat(runs.get()).isZero();
+    }
+
+    @Test
+    void hostFailuresBecomeErrorsWithTheirSentence(@TempDir Path state) {
+        CommandDispatcher dispatcher = new CommandDispatcher(List.of(echo), new EpochGuard(state.resolve("epoch")));
+        ObjectNode failing = request(1, "test.echo", 1);
+        ((ObjectNode) failing.get("params")).put("fail", true);
+        JsonNode error = dispatcher.dispatch(failing).get("error");
+        assertThat(error.get("code").asInt()).isEqualTo(AgentMethods.ERROR_HOST_FAILURE);
+        assertThat(error.get("message").asText()).isEqualTo("libvirt said no");
+    }
+}
