@@ -19,7 +19,7 @@ final class Output {
         for (int i = 0; i < columns.size(); i++) {
             widths[i] = columns.get(i).length();
             for (JsonNode item : items) {
-                widths[i] = Math.max(widths[i], Math.min(40, text(item, columns.get(i)).length()));
+                widths[i] = Math.max(widths[i], Math.min(60, text(item, columns.get(i)).length()));
             }
         }
         StringBuilder header = new StringBuilder();
@@ -31,7 +31,9 @@ final class Output {
             StringBuilder row = new StringBuilder();
             for (int i = 0; i < columns.size(); i++) {
                 String value = text(item, columns.get(i));
-                row.append(String.format("%-" + (widths[i] + 2) + "s", value.length() > 40 ? value.substring(0, 40) : value));
+                boolean last = i == columns.size() - 1;
+                // the last column (a message, a description) is never cut: it is the sentence people read
+                row.append(last ? value : String.format("%-" + (widths[i] + 2) + "s", value.length() > 60 ? value.substring(0, 60) : value));
             }
             out.println(row.toString().stripTrailing());
         }

@@ -53,6 +53,7 @@ class VmLifecycleIT {
         assertThat(vm.get("vncPort").asInt()).isGreaterThanOrEqualTo(5900);
         scenario.awaitBooted(vmId);
         assertThat(scenario.runningDomainsEverywhere()).containsOnlyOnce(vmId);
+        await().atMost(Duration.ofSeconds(30)).until(() -> scenario.vm(vmId).path("cpuTimeNanos").asLong() > 0);
 
         scenario.action(vmId, "suspend", null);
         assertThat(scenario.vm(vmId).get("status").asText()).isEqualTo("PAUSED");
@@ -72,6 +73,17 @@ class VmLifecycleIT {
         assertThat(api.get("/api/disks/" + diskId).status()).isEqualTo(404);
         assertThat(api.get("/api/events?from=0&max=10000").body()).extracting(event -> event.get("code").asText())
                 .contains("VM_CREATED", "VM_STARTED", "VM_SUSPEND_DONE", "VM_RESUME_DONE", "VM_SHUT_DOWN", "VM_REMOVED", "DISK_REMOVED");
+    }
+
+    @Test
+    void metricsCountHostsAndVmsAndTimeTheApi() throws Exception {
+        assertThat(api.get("/api/hosts").status()).isEqualTo(200);
+        var http = java.net.http.HttpClient.newHttpClient();
+        var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(api.baseUrl() + "/metrics")).build();
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(
+                http.send(request, java.net.http.HttpResponse.BodyHandlers.ofString()).body()).containsPattern("vireo_hosts\\{status=\"up\"} [1-9]")
+                .contains("vireo_vms{status=\"down\"}")
+                .containsPattern("vireo_api_request_seconds_count\\{method=\"GET\",route=\"/api/hosts\",status=\"200\"} [1-9]"));
     }
 
     @Test

@@ -18,6 +18,8 @@ public record Vm(
         String hostId,
         Integer vncPort,
         List<String> diskIds,
+        long cpuTimeNanos,
+        Instant statsUpdatedAt,
         Instant statusChangedAt,
         Instant createdAt) {
     /** Body of POST /api/vms. Disks are attached in the order given; the first one boots. */

@@ -111,6 +111,7 @@ public final class VmMonitor {
                     vm.name(), hostId, currentHost.get());
         }
         Integer vncPort = observation.vncPort() > 0 ? observation.vncPort() : null;
+        vms.recordStatistics(h, vmId, observation.cpuTimeNanos());
         if (vm.status() != status || !hostId.toString().equals(vm.hostId())) {
             vms.setStatus(h, vmId, status, hostId, vncPort);
             if (vm.status() == VmStatus.UNKNOWN || vm.status() == VmStatus.DOWN && vm.desiredState().equals("DOWN")) {

@@ -56,6 +56,11 @@ public final class VmRepository {
                 .bind("id", id).bind("status", status.name()).bind("host", hostId).bind("vnc", vncPort).execute();
     }
 
+    public void recordStatistics(Handle h, UUID id, long cpuTimeNanos) {
+        h.createUpdate("UPDATE vms SET cpu_time_nanos = :cpu, stats_updated_at = now() WHERE id = :id")
+                .bind("id", id).bind("cpu", cpuTimeNanos).execute();
+    }
+
     public void setDesiredState(Handle h, UUID id, String desired) {
         h.createUpdate("UPDATE vms SET desired_state = :desired WHERE id = :id").bind("id", id).bind("desired", desired).execute();
     }
@@ -78,6 +83,7 @@ public final class VmRepository {
                 rs.getInt("vcpus"), rs.getInt("memory_mib"), rs.getString("kernel"), rs.getString("initrd"),
                 rs.getString("cmdline"), rs.getString("graphics"), rs.getString("desired_state"),
                 VmStatus.valueOf(rs.getString("status")), Rows.id(rs, "host_id"), Rows.integer(rs, "vnc_port"),
-                diskIds, Rows.instant(rs, "status_changed_at"), Rows.instant(rs, "created_at"));
+                diskIds, rs.getLong("cpu_time_nanos"), Rows.instant(rs, "stats_updated_at"), Rows.instant(rs, "status_changed_at"),
+                Rows.instant(rs, "created_at"));
     }
 }
