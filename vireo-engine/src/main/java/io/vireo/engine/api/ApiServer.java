@@ -113,9 +113,12 @@ public final class ApiServer implements AutoCloseable {
 
     private void recordLatency(Context ctx) {
         Timer.Sample sample = ctx.attribute(TIMER_ATTRIBUTE);
-        if (sample != null && ctx.endpoint() != null) {
+        if (sample != null) {
+            // the route template, not the path: one series per endpoint, whatever the ids
+            var matched = ctx.endpoints().lastHttpEndpoint();
+            String route = matched == null ? "unmatched" : matched.path;
             sample.stop(metrics.timer("vireo_api_request", "method", ctx.method().name(),
-                    "route", ctx.endpoint().path, "status", String.valueOf(ctx.statusCode())));
+                    "route", route, "status", String.valueOf(ctx.statusCode())));
         }
     }
 

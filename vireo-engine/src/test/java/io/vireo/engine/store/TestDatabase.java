@@ -17,6 +17,18 @@ public final class TestDatabase {
     private TestDatabase() {
     }
 
+    /** A fresh database on the test server, by URL, for code that opens its own connections. */
+    public record External(String url, String user) {
+    }
+
+    public static synchronized External freshExternal() {
+        Database database = fresh();
+        database.close();
+        return new External(lastUrl, server.user());
+    }
+
+    private static String lastUrl;
+
     public static synchronized Database fresh() {
         try {
             if (server == null) {
@@ -33,7 +45,8 @@ public final class TestDatabase {
                  var statement = connection.createStatement()) {
                 statement.execute("CREATE DATABASE " + name);
             }
-            return new Database(server.jdbcUrl().replaceAll("/vireo$", "/" + name), server.user(), null);
+            lastUrl = server.jdbcUrl().replaceAll("/vireo$", "/" + name);
+            return new Database(lastUrl, server.user(), null);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (java.sql.SQLException e) {

@@ -1,0 +1,44 @@
+package io.vireo.engine;
+
+import io.vireo.engine.store.TestDatabase;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The engine on an external PostgreSQL given by URL (here a real server started for the test). */
+class EngineExternalDatabaseTest {
+    @Test
+    void startsOnAGivenDatabaseAndServesTheApi(@TempDir Path data) throws Exception {
+        TestDatabase.External database = TestDatabase.freshExternal();
+        EngineConfig config = new EngineConfig(data, Optional.of(database.url()), Optional.of(database.user()), Optional.empty(),
+                "127.0.0.1", 0, 0, Optional.of("127.0.0.1"), Optional.of("s3cret-admin"), Duration.ofSeconds(30));
+        try (Engine engine = new Engine(config)) {
+            engine.start();
+            assertThat(engine.generatedAdminPassword()).isEmpty();
+            HttpClient http = HttpClient.newHttpClient();
+            String base = "http://127.0.0.1:" + engine.apiPort();
+            HttpResponse<String> token = http.send(HttpRequest.newBuilder(URI.create(base + "/sso/oauth/token"))
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofString("grant_type=password&username=admin&password=s3cret-admin")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(token.statusCode()).isEqualTo(200);
+            String accessToken = token.body().replaceAll(".*\"access_token\":\"([^\"]+)\".*", "$1");
+            HttpResponse<String> dataCenters = http.send(HttpRequest.newBuilder(URI.create(base + "/api/datacenters"))
+                    .header("Authorization", "Bearer " + accessToken).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(dataCenters.statusCode()).isEqualTo(200);
+            assertThat(dataCenters.body()).isEqualTo("[]");
+            HttpResponse<String> openApi = http.send(HttpRequest.newBuilder(URI.create(base + "/api/openapi.json"))
+                    .header("Authorization", "Bearer " + accessToken).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(openApi.body()).contains("\"openapi\":\"3.0.3\"").contains("/api/vms/{id}/start");
+        }
+    }
+}
