@@ -35,7 +35,20 @@ public final class AgentMethods {
     /** params: {epoch, path} result: {exists: bool, writable: bool} */
     public static final String STORAGE_CHECK_PATH = "storage.checkPath";
 
+    /**
+     * params: {epoch, vmId, destinationUri, policy: MigrationPolicy} result: MigrationResult. Runs on the
+     * source host until the migration ends (live, peer to peer); progress comes as migration.progress.
+     * If the VM already runs on the destination (a repeat after the first call finished), answers completed.
+     */
+    public static final String VM_MIGRATE = "vm.migrate";
+    /** params: {epoch, vmId} result: {cancelled: bool} aborts a migration in flight; false when none runs. */
+    public static final String VM_CANCEL_MIGRATION = "vm.cancelMigration";
+    /** params: {epoch, vmId} result: {active: bool, progress: MigrationProgress or null} */
+    public static final String VM_MIGRATION_STATUS = "vm.migrationStatus";
+
     // agent -> engine (notifications, no reply)
+    /** params: MigrationProgress */
+    public static final String EVENT_MIGRATION_PROGRESS = "migration.progress";
     /** params: VmObservation, or {id, state: "shutoff"} when a VM has gone. */
     public static final String EVENT_VM_STATE_CHANGED = "vm.stateChanged";
     /** params: {host: HostStats, vms: [VmObservation]} */
