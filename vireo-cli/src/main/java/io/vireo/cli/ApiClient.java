@@ -68,6 +68,11 @@ public final class ApiClient {
                 .POST(HttpRequest.BodyPublishers.ofString(json)).build());
     }
 
+    public JsonNode put(String path, Object body) throws IOException, InterruptedException {
+        return send(builder(path).header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(MAPPER.writeValueAsString(body))).build());
+    }
+
     public JsonNode delete(String path) throws IOException, InterruptedException {
         return send(builder(path).DELETE().build());
     }

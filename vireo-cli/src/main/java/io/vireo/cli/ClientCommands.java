@@ -73,6 +73,38 @@ final class ClientCommands {
             return 0;
         }
 
+        @Command(name = "set-policy", description = "Change a cluster's scheduling and migration policy")
+        int setPolicy(@Parameters(paramLabel = "ID") String id,
+                      @Option(names = "--scheduling", description = "none, evenly_distributed, power_saving, vm_evenly_distributed")
+                      String scheduling,
+                      @Option(names = "--max-downtime-ms") Integer maxDowntime,
+                      @Option(names = "--bandwidth-mibps") Integer bandwidth,
+                      @Option(names = "--auto-converge") Boolean autoConverge,
+                      @Option(names = "--post-copy") Boolean postCopy) throws Exception {
+            var body = new java.util.HashMap<String, Object>();
+            if (scheduling != null) {
+                body.put("schedulingPolicy", scheduling);
+            }
+            var migration = new java.util.HashMap<String, Object>();
+            if (maxDowntime != null) {
+                migration.put("maxDowntimeMs", maxDowntime);
+            }
+            if (bandwidth != null) {
+                migration.put("bandwidthMiBps", bandwidth);
+            }
+            if (autoConverge != null) {
+                migration.put("autoConverge", autoConverge);
+            }
+            if (postCopy != null) {
+                migration.put("postCopy", postCopy);
+            }
+            if (!migration.isEmpty()) {
+                body.put("migrationPolicy", migration);
+            }
+            Output.item(System.out, Session.load().client().put("/api/clusters/" + id, body));
+            return 0;
+        }
+
         @Command(name = "list", description = "List clusters")
         int list(@Option(names = "--json") boolean json) throws Exception {
             return new ListVerb("/api/clusters", List.of("id", "name", "dataCenterId")).print(json);
@@ -131,6 +163,19 @@ final class ClientCommands {
             System.out.println("host " + created.get("host").get("id").asText() + " added; on that host run:");
             System.out.println("  vireo agent enroll --engine " + session.url() + " --token " + created.get("enrollmentToken").asText());
             System.out.println("  vireo agent run");
+            return 0;
+        }
+
+        @Command(name = "deactivate", description = "Move every VM off a host by live migration, then put it in maintenance")
+        int deactivate(@Parameters(paramLabel = "ID") String id) throws Exception {
+            ApiClient client = Session.load().client();
+            JsonNode job = JobProgress.follow(client, client.post("/api/hosts/" + id + "/deactivate", null), System.out);
+            return job.get("status").asText().equals("DONE") ? 0 : 3;
+        }
+
+        @Command(name = "activate", description = "Bring a host in maintenance back")
+        int activate(@Parameters(paramLabel = "ID") String id) throws Exception {
+            Output.item(System.out, Session.load().client().post("/api/hosts/" + id + "/activate", null));
             return 0;
         }
 

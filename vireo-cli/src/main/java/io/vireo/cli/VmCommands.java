@@ -22,7 +22,7 @@ public final class VmCommands {
                @Option(names = "--cmdline") String cmdline,
                @Option(names = "--graphics", defaultValue = "vnc") String graphics) throws Exception {
         JsonNode vm = Session.load().client().post("/api/vms",
-                new Vm.Create(name, clusterId, vcpus, memoryMib, disks, kernel, initrd, cmdline, graphics));
+                new Vm.Create(name, clusterId, vcpus, memoryMib, disks, kernel, initrd, cmdline, graphics, null, null));
         System.out.println("vm " + vm.get("id").asText() + " created (Down)");
         return 0;
     }
@@ -71,6 +71,18 @@ public final class VmCommands {
     @Command(name = "resume", description = "Resume a suspended VM")
     int resume(@Parameters(paramLabel = "ID") String id) throws Exception {
         return action(id, "resume", null);
+    }
+
+    @Command(name = "migrate", description = "Live-migrate a running VM (to --host, or where the scheduler says)")
+    int migrate(@Parameters(paramLabel = "ID") String id, @Option(names = "--host") String hostId) throws Exception {
+        return action(id, "migrate", hostId == null ? null : Map.of("hostId", hostId));
+    }
+
+    @Command(name = "cancel-migration", description = "Abort a VM's live migration in flight")
+    int cancelMigration(@Parameters(paramLabel = "ID") String id) throws Exception {
+        Session.load().client().post("/api/vms/" + id + "/cancelmigration", null);
+        System.out.println("migration of vm " + id + " cancelled");
+        return 0;
     }
 
     @Command(name = "delete", description = "Remove a Down VM")

@@ -22,6 +22,9 @@ import io.vireo.engine.jobs.JobResource;
 import io.vireo.engine.jobs.JobRunner;
 import io.vireo.engine.leadership.LeadershipLease;
 import io.vireo.engine.metrics.InventoryGauges;
+import io.vireo.engine.migration.HostMaintenance;
+import io.vireo.engine.migration.MigrateVmJob;
+import io.vireo.engine.migration.MigrationService;
 import io.vireo.engine.storage.DiskJobs;
 import io.vireo.engine.storage.StorageResource;
 import io.vireo.engine.storage.StorageService;
@@ -100,10 +103,17 @@ public final class Engine implements AutoCloseable {
                     config.hostNonResponsiveAfter());
             closeables.push(hostMonitor);
 
+            VmPlacement placement = new VmPlacement(jdbi, hostRepository, dataCenters, gateway);
+            MigrationService migrations = new MigrationService(jdbi, vmRepository, hostRepository, dataCenters, placement,
+                    gateway, events);
+            hostMonitor.onMigrationProgress(migrations::progress);
+            HostMaintenance maintenance = new HostMaintenance(jdbi, hostRepository, vmRepository, jobs, migrations, events);
             List<JobHandler> handlers = new ArrayList<>();
             handlers.addAll(new DiskJobs(jdbi, storage, hostRepository, gateway, events).handlers());
-            handlers.addAll(new VmJobs(jdbi, vmRepository, new VmSpecs(jdbi, storage),
-                    new VmPlacement(jdbi, hostRepository, dataCenters, gateway), vmMonitor, gateway, events).handlers());
+            handlers.addAll(new VmJobs(jdbi, vmRepository, new VmSpecs(jdbi, storage), placement, vmMonitor, gateway,
+                    events).handlers());
+            handlers.add(new MigrateVmJob(migrations));
+            handlers.add(maintenance);
             JobRunner runner = new JobRunner(database, jobs, leadership, events, handlers);
             closeables.push(runner);
 
@@ -119,9 +129,9 @@ public final class Engine implements AutoCloseable {
             api = new ApiServer(config.listenAddress(), config.apiPort(), auth, metrics, List.of(
                     new AuthResource(auth, hostService),
                     new DataCenterResource(dataCenters),
-                    new HostResource(hostService),
+                    new HostResource(hostService, maintenance, jobs),
                     new StorageResource(storage, jobs),
-                    new VmResource(vms, jobs, gateway),
+                    new VmResource(vms, jobs, gateway, migrations),
                     new JobResource(jobs, events)), VERSION);
             closeables.push(api);
 

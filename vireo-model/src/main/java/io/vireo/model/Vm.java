@@ -16,15 +16,27 @@ public record Vm(
         String desiredState,
         VmStatus status,
         String hostId,
+        String migratingToHostId,
         Integer vncPort,
         List<String> diskIds,
         long cpuTimeNanos,
+        MigrationPolicyOverride migrationPolicy,
+        String preferredHostId,
         Instant statsUpdatedAt,
         Instant statusChangedAt,
         Instant createdAt) {
     /** Body of POST /api/vms. Disks are attached in the order given; the first one boots. */
     public record Create(String name, String clusterId, Integer vcpus, Integer memoryMib, List<String> diskIds,
-                         String kernel, String initrd, String cmdline, String graphics) {
+                         String kernel, String initrd, String cmdline, String graphics,
+                         MigrationPolicyOverride migrationPolicy, String preferredHostId) {
+    }
+
+    /** Body of PUT /api/vms/{id}: fields left out keep their value; null in JSON cannot clear a field. */
+    public record Update(MigrationPolicyOverride migrationPolicy, String preferredHostId) {
+    }
+
+    /** Optional body of POST /api/vms/{id}/migrate: a destination host; else the scheduler picks one. */
+    public record Migrate(String hostId) {
     }
 
     /** Body of POST /api/vms/{id}/shutdown: seconds to wait for the guest before powering off. */

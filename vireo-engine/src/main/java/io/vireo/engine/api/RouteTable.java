@@ -37,6 +37,10 @@ public final class RouteTable {
         add("post", path, summary, successStatus, handler);
     }
 
+    public void put(String path, String summary, Handler handler) {
+        add("put", path, summary, 200, handler);
+    }
+
     public void delete(String path, String summary, int successStatus, Handler handler) {
         add("delete", path, summary, successStatus, handler);
     }
@@ -47,6 +51,7 @@ public final class RouteTable {
             case "get" -> routes.get(path, handler);
             case "post" -> routes.post(path, handler);
             case "delete" -> routes.delete(path, handler);
+            case "put" -> routes.put(path, handler);
             default -> throw new IllegalArgumentException(method);
         }
     }

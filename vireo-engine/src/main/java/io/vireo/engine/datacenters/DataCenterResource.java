@@ -32,6 +32,8 @@ public final class DataCenterResource implements Consumer<RouteTable> {
         routes.post("/api/clusters", "Add a cluster to a data center", 201,
                 ctx -> ctx.status(201).json(service.createCluster(ApiServer.body(ctx, Cluster.Create.class))));
         routes.get("/api/clusters/{id}", "Show a cluster", ctx -> ctx.json(service.cluster(Fields.id("id", ctx.pathParam("id")))));
+        routes.put("/api/clusters/{id}", "Change a cluster's overcommit, migration and scheduling policies",
+                ctx -> ctx.json(service.updateCluster(Fields.id("id", ctx.pathParam("id")), ApiServer.body(ctx, Cluster.Update.class))));
         routes.delete("/api/clusters/{id}", "Remove an empty cluster", 204, ctx -> {
             service.deleteCluster(Fields.id("id", ctx.pathParam("id")));
             ctx.status(204);

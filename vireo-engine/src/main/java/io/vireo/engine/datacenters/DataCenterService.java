@@ -7,6 +7,8 @@ import io.vireo.engine.store.Rows;
 import io.vireo.model.Cluster;
 import io.vireo.model.DataCenter;
 import io.vireo.model.ErrorCode;
+import io.vireo.model.Json;
+import io.vireo.model.rpc.MigrationPolicy;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
@@ -21,6 +23,7 @@ import static java.util.Objects.requireNonNull;
 
 /** Data centers and their clusters: the containers hosts, storage and VMs belong to. */
 public final class DataCenterService {
+    private static final com.fasterxml.jackson.databind.ObjectMapper MAPPER = Json.lenientMapper();
     private final Jdbi jdbi;
     private final EventLog events;
 
@@ -101,6 +104,61 @@ public final class DataCenterService {
                 .map((rs, ctx) -> toCluster(rs)).findOne());
     }
 
+    /** Changes the given settings of a cluster; what is left out keeps its value. */
+    public Cluster updateCluster(UUID id, Cluster.Update update) {
+        Fields.required("body", update);
+        Cluster cluster = cluster(id);
+        if (update.memoryOvercommitPercent() != null) {
+            Fields.range("memoryOvercommitPercent", update.memoryOvercommitPercent(), 100, 400);
+        }
+        if (update.maxOutgoingMigrations() != null) {
+            Fields.range("maxOutgoingMigrations", update.maxOutgoingMigrations(), 1, 16);
+        }
+        if (update.maxIncomingMigrations() != null) {
+            Fields.range("maxIncomingMigrations", update.maxIncomingMigrations(), 1, 16);
+        }
+        ClusterPolicies.checkMigrationPolicy("migrationPolicy", update.migrationPolicy());
+        String scheduling = update.schedulingPolicy() == null && update.schedulingParameters() == null ? null
+                : ClusterPolicies.checkSchedulingPolicy(update.schedulingPolicy() == null ? cluster.schedulingPolicy()
+                : update.schedulingPolicy(), update.schedulingParameters(), schedulingValidator);
+        MigrationPolicy policy = update.migrationPolicy() == null ? cluster.migrationPolicy()
+                : update.migrationPolicy().applyTo(cluster.migrationPolicy());
+        jdbi.useTransaction(h -> {
+            h.createUpdate("UPDATE clusters SET description = :description, memory_overcommit = :overcommit, "
+                            + "migration_max_downtime_ms = :downtime, migration_bandwidth_mibps = :bandwidth, "
+                            + "migration_auto_converge = :autoConverge, migration_post_copy = :postCopy, "
+                            + "migration_downtime_steps_ms = :steps, migration_stall_seconds = :stall, "
+                            + "migration_max_outgoing = :outgoing, migration_max_incoming = :incoming, "
+                            + "scheduling_policy = :scheduling, scheduling_parameters = CAST(:parameters AS jsonb) WHERE id = :id")
+                    .bind("id", id)
+                    .bind("description", update.description() == null ? cluster.description() : update.description())
+                    .bind("overcommit", update.memoryOvercommitPercent() == null ? cluster.memoryOvercommitPercent()
+                            : update.memoryOvercommitPercent())
+                    .bind("downtime", policy.maxDowntimeMs()).bind("bandwidth", policy.bandwidthMiBps())
+                    .bind("autoConverge", policy.autoConverge()).bind("postCopy", policy.postCopy())
+                    .bind("steps", String.join(",", policy.downtimeStepsMs().stream().map(String::valueOf).toList()))
+                    .bind("stall", policy.stallSeconds())
+                    .bind("outgoing", update.maxOutgoingMigrations() == null ? cluster.maxOutgoingMigrations()
+                            : update.maxOutgoingMigrations())
+                    .bind("incoming", update.maxIncomingMigrations() == null ? cluster.maxIncomingMigrations()
+                            : update.maxIncomingMigrations())
+                    .bind("scheduling", scheduling == null ? cluster.schedulingPolicy() : scheduling)
+                    .bind("parameters", (update.schedulingParameters() == null ? cluster.schedulingParameters()
+                            : update.schedulingParameters()).toString())
+                    .execute();
+            events.write(h, EventLog.Entry.info("CLUSTER_UPDATED", "Cluster " + cluster.name() + " was changed"));
+        });
+        return cluster(id);
+    }
+
+    /** Set by the scheduling feature: checks a policy's parameters, throwing IllegalArgumentException with a sentence. */
+    public void schedulingValidator(java.util.function.BiConsumer<String, com.fasterxml.jackson.databind.JsonNode> validator) {
+        this.schedulingValidator = requireNonNull(validator, "validator");
+    }
+
+    private java.util.function.BiConsumer<String, com.fasterxml.jackson.databind.JsonNode> schedulingValidator = (name, parameters) -> {
+    };
+
     public void deleteCluster(UUID id) {
         Cluster cluster = cluster(id);
         jdbi.useTransaction(h -> {
@@ -134,7 +192,24 @@ public final class DataCenterService {
     }
 
     private static Cluster toCluster(ResultSet rs) throws SQLException {
+        MigrationPolicy policy = new MigrationPolicy(rs.getInt("migration_max_downtime_ms"), rs.getInt("migration_bandwidth_mibps"),
+                rs.getBoolean("migration_auto_converge"), rs.getBoolean("migration_post_copy"),
+                steps(rs.getString("migration_downtime_steps_ms")), rs.getInt("migration_stall_seconds"));
         return new Cluster(rs.getObject("id").toString(), rs.getString("name"), rs.getObject("data_center_id").toString(),
-                rs.getString("description"), rs.getInt("memory_overcommit"), Rows.instant(rs, "created_at"));
+                rs.getString("description"), rs.getInt("memory_overcommit"), policy, rs.getInt("migration_max_outgoing"),
+                rs.getInt("migration_max_incoming"), rs.getString("scheduling_policy"),
+                json(rs.getString("scheduling_parameters")), Rows.instant(rs, "created_at"));
+    }
+
+    private static List<Integer> steps(String text) {
+        return text.isBlank() ? List.of() : java.util.Arrays.stream(text.split(",")).map(String::strip).map(Integer::valueOf).toList();
+    }
+
+    private static com.fasterxml.jackson.databind.JsonNode json(String text) {
+        try {
+            return MAPPER.readTree(text);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

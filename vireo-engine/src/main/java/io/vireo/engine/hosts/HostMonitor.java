@@ -66,6 +66,14 @@ public final class HostMonitor implements AgentLinkListener, AutoCloseable {
         this.nonResponsiveAfter = requireNonNull(nonResponsiveAfter, "nonResponsiveAfter");
     }
 
+    private volatile java.util.function.Consumer<io.vireo.model.rpc.MigrationProgress> migrationProgress = progress -> {
+    };
+
+    /** Where migration.progress notifications go (the migration feature). */
+    public void onMigrationProgress(java.util.function.Consumer<io.vireo.model.rpc.MigrationProgress> consumer) {
+        this.migrationProgress = requireNonNull(consumer, "consumer");
+    }
+
     public void start() {
         timer.scheduleWithFixedDelay(this::checkLiveness, 1, 1, TimeUnit.SECONDS);
     }
@@ -83,6 +91,10 @@ public final class HostMonitor implements AgentLinkListener, AutoCloseable {
             Host host = hosts.find(hostId).orElseThrow();
             jdbi.useTransaction(h -> {
                 hosts.recordFacts(h, hostId, facts);
+                HostStatus current = hosts.find(h, hostId).map(Host::status).orElse(HostStatus.INSTALLING);
+                if (current == HostStatus.MAINTENANCE || current == HostStatus.PREPARING_FOR_MAINTENANCE) {
+                    return;
+                }
                 hosts.setStatus(h, hostId, HostStatus.UP).ifPresent(previous -> events.write(h, EventLog.Entry.info("HOST_UP",
                         "Host " + host.name() + " is Up (" + facts.domainType() + " guests, " + facts.cpuCount() + " CPUs, "
                                 + facts.memoryTotalKib() / 1024 + " MiB, libvirt " + facts.libvirtVersion() + ")").host(hostId)));
@@ -103,6 +115,8 @@ public final class HostMonitor implements AgentLinkListener, AutoCloseable {
                 }
                 case AgentMethods.EVENT_VM_STATE_CHANGED ->
                         vmMonitor.observe(hostId, MAPPER.treeToValue(params, VmObservation.class));
+                case AgentMethods.EVENT_MIGRATION_PROGRESS ->
+                        migrationProgress.accept(MAPPER.treeToValue(params, io.vireo.model.rpc.MigrationProgress.class));
                 case AgentMethods.EVENT_HOST_STATS -> {
                     hosts.recordStats(hostId, MAPPER.treeToValue(params.get("host"), HostStats.class));
                     List<VmObservation> vms = MAPPER.convertValue(params.get("vms"), new TypeReference<>() {

@@ -72,7 +72,7 @@ public final class VmMonitor {
         Instant recent = Instant.now().minus(ABSENCE_GRACE);
         jdbi.useTransaction(h -> {
             for (Vm vm : vms.onHost(h, hostId)) {
-                if (present.contains(vm.id()) || vm.status() == VmStatus.DOWN) {
+                if (present.contains(vm.id()) || vm.status() == VmStatus.DOWN || vm.status() == VmStatus.MIGRATING_FROM) {
                     continue;
                 }
                 if (!afterConnect && vm.statusChangedAt().isAfter(recent)) {
@@ -97,6 +97,10 @@ public final class VmMonitor {
     }
 
     private void apply(Handle h, Vm vm, UUID hostId, VmObservation observation) {
+        if (vm.status() == VmStatus.MIGRATING_FROM || VmObservation.MIGRATED.equals(observation.state())) {
+            // the migration job decides where the VM is once the source host has answered
+            return;
+        }
         VmStatus status = statusOf(observation.state());
         UUID vmId = UUID.fromString(vm.id());
         Optional<UUID> currentHost = Optional.ofNullable(vm.hostId()).map(UUID::fromString);
@@ -106,9 +110,12 @@ public final class VmMonitor {
             }
             return;
         }
-        if (currentHost.isPresent() && !currentHost.get().equals(hostId) && vm.status() != VmStatus.DOWN) {
-            log.warn("VM {} is reported on host {} but the engine has it on {}; following the newest report",
-                    vm.name(), hostId, currentHost.get());
+        if (currentHost.isPresent() && !currentHost.get().equals(hostId)
+                && vm.status() != VmStatus.DOWN && vm.status() != VmStatus.UNKNOWN) {
+            // a late report from a migration's source, or a VM running twice: the engine's placement stands
+            log.warn("VM {} is reported {} on host {} but runs on {}; the report is not followed", vm.name(),
+                    observation.state(), hostId, currentHost.get());
+            return;
         }
         Integer vncPort = observation.vncPort() > 0 ? observation.vncPort() : null;
         vms.recordStatistics(h, vmId, observation.cpuTimeNanos());

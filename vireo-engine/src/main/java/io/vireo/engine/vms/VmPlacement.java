@@ -36,7 +36,24 @@ public final class VmPlacement {
         this.gateway = requireNonNull(gateway, "gateway");
     }
 
+    /** A destination for a live migration: any acceptable host but the VM's own and the excluded ones. */
+    public UUID chooseForMigration(Vm vm, UUID requestedHost, java.util.Set<UUID> excluded) {
+        java.util.Set<UUID> notThere = new java.util.HashSet<>(excluded);
+        if (vm.hostId() != null) {
+            UUID current = UUID.fromString(vm.hostId());
+            if (current.equals(requestedHost)) {
+                throw new JobFailure(ErrorCode.NO_HOST_AVAILABLE, "VM " + vm.name() + " already runs on the requested host");
+            }
+            notThere.add(current);
+        }
+        return choose(vm, requestedHost, notThere);
+    }
+
     public UUID choose(Vm vm, UUID requestedHost) {
+        return choose(vm, requestedHost, java.util.Set.of());
+    }
+
+    private UUID choose(Vm vm, UUID requestedHost, java.util.Set<UUID> excluded) {
         Cluster cluster = dataCenters.cluster(UUID.fromString(vm.clusterId()));
         List<Host> candidates = jdbi.withHandle(h -> h.createQuery("SELECT * FROM hosts WHERE cluster_id = :cluster ORDER BY name")
                 .bind("cluster", UUID.fromString(vm.clusterId())).map((rs, ctx) -> HostRepository.toHost(rs)).list());
@@ -44,7 +61,8 @@ public final class VmPlacement {
         Host best = null;
         long bestRoom = Long.MIN_VALUE;
         for (Host host : candidates) {
-            if (requestedHost != null && !requestedHost.toString().equals(host.id())) {
+            if (requestedHost != null && !requestedHost.toString().equals(host.id())
+                    || excluded.contains(UUID.fromString(host.id()))) {
                 continue;
             }
             String refusal = refusal(host, vm, cluster);
@@ -59,7 +77,7 @@ public final class VmPlacement {
             }
         }
         if (best == null) {
-            String why = refusals.isEmpty() ? "the cluster has no hosts" : String.join("; ", refusals);
+            String why = refusals.isEmpty() ? "the cluster has no other host" : String.join("; ", refusals);
             throw new JobFailure(ErrorCode.NO_HOST_AVAILABLE, "No host can run VM " + vm.name() + ": " + why);
         }
         return UUID.fromString(best.id());
@@ -81,7 +99,7 @@ public final class VmPlacement {
 
     private long roomMib(Host host, Cluster cluster) {
         long committed = jdbi.withHandle(h -> h.createQuery("SELECT coalesce(sum(memory_mib), 0) FROM vms "
-                        + "WHERE host_id = :host AND status <> 'DOWN'")
+                        + "WHERE (host_id = :host OR migrating_to_host_id = :host) AND status <> 'DOWN'")
                 .bind("host", UUID.fromString(host.id())).mapTo(Long.class).one());
         long capacity = host.memoryTotalKib() / 1024 * cluster.memoryOvercommitPercent() / 100;
         return capacity - committed;

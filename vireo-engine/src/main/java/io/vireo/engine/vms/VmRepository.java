@@ -1,6 +1,9 @@
 package io.vireo.engine.vms;
 
 import io.vireo.engine.store.Rows;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vireo.model.Json;
+import io.vireo.model.MigrationPolicyOverride;
 import io.vireo.model.Vm;
 import io.vireo.model.VmStatus;
 import org.jdbi.v3.core.Handle;
@@ -17,6 +20,7 @@ import static java.util.Objects.requireNonNull;
 
 /** SQL of VMs. */
 public final class VmRepository {
+    static final ObjectMapper MAPPER = Json.lenientMapper();
     private final Jdbi jdbi;
 
     public VmRepository(Jdbi jdbi) {
@@ -52,8 +56,16 @@ public final class VmRepository {
 
     public void setStatus(Handle h, UUID id, VmStatus status, UUID hostId, Integer vncPort) {
         h.createUpdate("UPDATE vms SET status = :status, host_id = CAST(:host AS uuid), vnc_port = CAST(:vnc AS integer), "
+                        + "migrating_to_host_id = CASE WHEN :status = 'MIGRATING_FROM' THEN migrating_to_host_id ELSE NULL END, "
                         + "status_changed_at = CASE WHEN status <> :status THEN now() ELSE status_changed_at END WHERE id = :id")
                 .bind("id", id).bind("status", status.name()).bind("host", hostId).bind("vnc", vncPort).execute();
+    }
+
+    /** The VM starts moving to another host: MigratingFrom, still on its source. */
+    public void startMigration(Handle h, UUID id, UUID destination) {
+        h.createUpdate("UPDATE vms SET status = 'MIGRATING_FROM', migrating_to_host_id = :destination, "
+                        + "status_changed_at = now() WHERE id = :id")
+                .bind("id", id).bind("destination", destination).execute();
     }
 
     public void recordStatistics(Handle h, UUID id, long cpuTimeNanos) {
@@ -82,8 +94,20 @@ public final class VmRepository {
         return new Vm(rs.getObject("id").toString(), rs.getString("name"), rs.getObject("cluster_id").toString(),
                 rs.getInt("vcpus"), rs.getInt("memory_mib"), rs.getString("kernel"), rs.getString("initrd"),
                 rs.getString("cmdline"), rs.getString("graphics"), rs.getString("desired_state"),
-                VmStatus.valueOf(rs.getString("status")), Rows.id(rs, "host_id"), Rows.integer(rs, "vnc_port"),
-                diskIds, rs.getLong("cpu_time_nanos"), Rows.instant(rs, "stats_updated_at"), Rows.instant(rs, "status_changed_at"),
-                Rows.instant(rs, "created_at"));
+                VmStatus.valueOf(rs.getString("status")), Rows.id(rs, "host_id"), Rows.id(rs, "migrating_to_host_id"),
+                Rows.integer(rs, "vnc_port"), diskIds, rs.getLong("cpu_time_nanos"),
+                migrationPolicy(rs.getString("migration_policy")), Rows.id(rs, "preferred_host_id"),
+                Rows.instant(rs, "stats_updated_at"), Rows.instant(rs, "status_changed_at"), Rows.instant(rs, "created_at"));
+    }
+
+    private static MigrationPolicyOverride migrationPolicy(String json) {
+        if (json == null) {
+            return null;
+        }
+        try {
+            return MAPPER.readValue(json, MigrationPolicyOverride.class);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("unreadable migration_policy: " + json, e);
+        }
     }
 }

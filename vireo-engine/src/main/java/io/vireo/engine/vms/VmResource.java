@@ -26,8 +26,11 @@ public final class VmResource implements Consumer<RouteTable> {
     private final VmService service;
     private final JobRepository jobs;
     private final AgentGateway gateway;
+    private final io.vireo.engine.migration.MigrationService migrations;
 
-    public VmResource(VmService service, JobRepository jobs, AgentGateway gateway) {
+    public VmResource(VmService service, JobRepository jobs, AgentGateway gateway,
+                      io.vireo.engine.migration.MigrationService migrations) {
+        this.migrations = requireNonNull(migrations, "migrations");
         this.service = requireNonNull(service, "service");
         this.jobs = requireNonNull(jobs, "jobs");
         this.gateway = requireNonNull(gateway, "gateway");
@@ -68,6 +71,27 @@ public final class VmResource implements Consumer<RouteTable> {
                 ctx -> accepted(ctx, service.action(id(ctx), VmAction.SUSPEND, Map.of())));
         routes.post("/api/vms/{id}/resume", "Resume a suspended VM; 202 with the job", 202,
                 ctx -> accepted(ctx, service.action(id(ctx), VmAction.RESUME, Map.of())));
+        routes.put("/api/vms/{id}", "Change a VM's migration policy overrides or preferred host",
+                ctx -> ctx.json(service.update(id(ctx), ApiServer.body(ctx, Vm.Update.class))));
+        routes.post("/api/vms/{id}/migrate", "Live-migrate a running VM; optional body {\"hostId\"}, else the scheduler "
+                + "picks; 202 with the job", 202, ctx -> {
+            Vm.Migrate body = ApiServer.optionalBody(ctx, Vm.Migrate.class);
+            UUID host = body == null || body.hostId() == null ? null : Fields.id("hostId", body.hostId());
+            accepted(ctx, service.migrate(id(ctx), host));
+        });
+        routes.post("/api/vms/{id}/cancelmigration", "Abort the VM's live migration in flight", 200, ctx -> {
+            Vm vm = service.vm(id(ctx));
+            boolean cancelled;
+            try {
+                cancelled = migrations.cancel(vm);
+            } catch (AgentException e) {
+                throw new ApiException(e.code(), "Cannot cancel the migration of VM " + vm.name() + ": " + e.getMessage());
+            }
+            if (!cancelled) {
+                throw new ApiException(ErrorCode.NOT_MIGRATING, "VM " + vm.name() + " is not migrating");
+            }
+            ctx.json(Map.of("cancelled", true));
+        });
         routes.get("/api/vms/{id}/consolelog", "Read the guest's serial console log: ?offset=N", this::consoleLog);
     }
 

@@ -72,16 +72,23 @@ public final class VmService {
             throw ApiException.invalid("cmdline", "The kernel command line is longer than 4096 characters");
         }
         List<UUID> diskIds = diskIds(request.diskIds());
+        io.vireo.engine.datacenters.ClusterPolicies.checkMigrationPolicy("migrationPolicy", request.migrationPolicy());
+        UUID preferredHost = request.preferredHostId() == null ? null : Fields.id("preferredHostId", request.preferredHostId());
         if (kernel == null && diskIds.isEmpty()) {
             throw ApiException.invalid("diskIds", "A VM needs a disk or a kernel to boot from");
         }
         Cluster cluster = dataCenters.cluster(clusterId);
+        if (preferredHost != null) {
+            checkHostInCluster("preferredHostId", preferredHost, cluster);
+        }
         UUID id = UUID.randomUUID();
         dataCenters.insertUnique("VM", name, h -> {
             List<Disk> disks = lockDisks(h, diskIds, cluster);
             h.createUpdate("INSERT INTO vms (id, name, cluster_id, vcpus, memory_mib, kernel, initrd, cmdline, graphics, "
-                            + "desired_state, status) VALUES (:id, :name, :cluster, :vcpus, :memory, :kernel, :initrd, :cmdline, "
-                            + ":graphics, 'DOWN', 'DOWN')")
+                            + "desired_state, status, migration_policy, preferred_host_id) VALUES (:id, :name, :cluster, :vcpus, "
+                            + ":memory, :kernel, :initrd, :cmdline, :graphics, 'DOWN', 'DOWN', CAST(:policy AS jsonb), "
+                            + "CAST(:preferred AS uuid))")
+                    .bind("policy", json(request.migrationPolicy())).bind("preferred", preferredHost)
                     .bind("id", id).bind("name", name).bind("cluster", clusterId).bind("vcpus", vcpus).bind("memory", memory)
                     .bind("kernel", kernel).bind("initrd", initrd).bind("cmdline", request.cmdline()).bind("graphics", graphics)
                     .execute();
@@ -93,6 +100,81 @@ public final class VmService {
                     + " (" + vcpus + " vCPUs, " + memory + " MiB, " + disks.size() + " disk(s))").vm(id));
         });
         return vm(id);
+    }
+
+    private void checkHostInCluster(String field, UUID hostId, Cluster cluster) {
+        var host = hosts.find(hostId).orElseThrow(() -> ApiException.notFound(ErrorCode.HOST_NOT_FOUND, "host", hostId));
+        if (!host.clusterId().equals(cluster.id())) {
+            throw ApiException.invalid(field, "Host " + host.name() + " is not in cluster " + cluster.name());
+        }
+    }
+
+    private static String json(Object value) {
+        try {
+            return value == null ? null : VmRepository.MAPPER.writeValueAsString(value);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Changes a VM's migration overrides or preferred host; allowed in any status. */
+    public Vm update(UUID vmId, Vm.Update update) {
+        Fields.required("body", update);
+        Vm vm = vm(vmId);
+        io.vireo.engine.datacenters.ClusterPolicies.checkMigrationPolicy("migrationPolicy", update.migrationPolicy());
+        UUID preferredHost = update.preferredHostId() == null ? null : Fields.id("preferredHostId", update.preferredHostId());
+        if (preferredHost != null) {
+            checkHostInCluster("preferredHostId", preferredHost, dataCenters.cluster(UUID.fromString(vm.clusterId())));
+        }
+        jdbi.useTransaction(h -> {
+            if (update.migrationPolicy() != null) {
+                h.createUpdate("UPDATE vms SET migration_policy = CAST(:policy AS jsonb) WHERE id = :id")
+                        .bind("id", vmId).bind("policy", json(update.migrationPolicy())).execute();
+            }
+            if (preferredHost != null) {
+                h.createUpdate("UPDATE vms SET preferred_host_id = :host WHERE id = :id").bind("id", vmId).bind("host", preferredHost)
+                        .execute();
+            }
+            events.write(h, EventLog.Entry.info("VM_UPDATED", "VM " + vm.name() + " was changed").vm(vmId));
+        });
+        return vm(vmId);
+    }
+
+    /** Records a live migration of a running VM to the given host, or to the one the scheduler picks. */
+    public UUID migrate(UUID vmId, UUID hostId) {
+        return jdbi.inTransaction(h -> {
+            Vm vm = vms.lock(h, vmId).orElseThrow(() -> ApiException.notFound(ErrorCode.VM_NOT_FOUND, "VM", vmId));
+            jobs.openJobFor(h, vmId).ifPresent(job -> {
+                throw new ApiException(ErrorCode.VM_BUSY, "VM " + vm.name() + " is busy with another operation (job "
+                        + job + "); wait for it to end", Map.of("jobId", job.toString()));
+            });
+            if (vm.status() != VmStatus.UP) {
+                throw new ApiException(ErrorCode.VM_NOT_UP, "Cannot migrate VM " + vm.name() + ": it is " + vm.status()
+                        + "; only a running VM migrates live");
+            }
+            if (hostId != null) {
+                var host = hosts.find(h, hostId).orElseThrow(() -> ApiException.notFound(ErrorCode.HOST_NOT_FOUND, "host", hostId));
+                if (!host.clusterId().equals(vm.clusterId())) {
+                    throw ApiException.invalid("hostId", "Host " + host.name() + " is not in the VM's cluster");
+                }
+                if (hostId.toString().equals(vm.hostId())) {
+                    throw ApiException.invalid("hostId", "VM " + vm.name() + " already runs on host " + host.name());
+                }
+                if (host.status() != io.vireo.model.HostStatus.UP) {
+                    throw new ApiException(ErrorCode.HOST_NOT_UP, "Host " + host.name() + " is " + host.status()
+                            + "; a VM can only migrate to an Up host");
+                }
+            }
+            Map<String, Object> params = new java.util.HashMap<>();
+            if (hostId != null) {
+                params.put("hostId", hostId);
+            }
+            UUID job = jobs.create(h, io.vireo.engine.migration.MigrateVmJob.KIND, "vm", vmId, "Migrate VM " + vm.name(), params,
+                    io.vireo.engine.migration.MigrateVmJob.STEPS);
+            events.write(h, EventLog.Entry.info("VM_MIGRATE_REQUESTED", "Migration of VM " + vm.name() + " was requested")
+                    .vm(vmId).job(job));
+            return job;
+        });
     }
 
     private static List<UUID> diskIds(List<String> values) {

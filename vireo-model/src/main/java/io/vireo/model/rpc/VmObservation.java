@@ -19,4 +19,6 @@ public record VmObservation(
     public static final String SHUTTING_DOWN = "shutting_down";
     public static final String SHUTOFF = "shutoff";
     public static final String CRASHED = "crashed";
+    /** Gone from this host because a live migration moved it away: not a crash. */
+    public static final String MIGRATED = "migrated";
 }

@@ -1,0 +1,205 @@
+package io.vireo.engine.migration;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.vireo.engine.datacenters.DataCenterService;
+import io.vireo.engine.events.EventLog;
+import io.vireo.engine.hostlink.AgentException;
+import io.vireo.engine.hostlink.AgentGateway;
+import io.vireo.engine.hosts.HostRepository;
+import io.vireo.engine.jobs.JobContext;
+import io.vireo.engine.jobs.JobFailure;
+import io.vireo.engine.vms.VmPlacement;
+import io.vireo.engine.vms.VmRepository;
+import io.vireo.model.Cluster;
+import io.vireo.model.ErrorCode;
+import io.vireo.model.Host;
+import io.vireo.model.Vm;
+import io.vireo.model.VmStatus;
+import io.vireo.model.rpc.AgentMethods;
+import io.vireo.model.rpc.MigrationPolicy;
+import io.vireo.model.rpc.MigrationProgress;
+import io.vireo.model.rpc.MigrationResult;
+import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Live migration of one VM, as steps a job runs: choose a destination and wait for a free slot,
+ * migrate (the source agent drives libvirt peer to peer), confirm the VM runs on the destination.
+ * Used by the migrate action, host maintenance and the balancer.
+ */
+public final class MigrationService {
+    private static final Logger log = LoggerFactory.getLogger(MigrationService.class);
+    static final Duration MIGRATION_LIMIT = Duration.ofMinutes(30);
+
+    private final Jdbi jdbi;
+    private final VmRepository vms;
+    private final HostRepository hosts;
+    private final DataCenterService dataCenters;
+    private final VmPlacement placement;
+    private final AgentGateway gateway;
+    private final EventLog events;
+    private final Map<String, JobContext> inFlight = new ConcurrentHashMap<>();
+
+    public MigrationService(Jdbi jdbi, VmRepository vms, HostRepository hosts, DataCenterService dataCenters,
+                            VmPlacement placement, AgentGateway gateway, EventLog events) {
+        this.jdbi = requireNonNull(jdbi, "jdbi");
+        this.vms = requireNonNull(vms, "vms");
+        this.hosts = requireNonNull(hosts, "hosts");
+        this.dataCenters = requireNonNull(dataCenters, "dataCenters");
+        this.placement = requireNonNull(placement, "placement");
+        this.gateway = requireNonNull(gateway, "gateway");
+        this.events = requireNonNull(events, "events");
+    }
+
+    Vm vm(UUID vmId) {
+        return vms.find(vmId).orElseThrow(() -> new JobFailure(ErrorCode.VM_NOT_FOUND, "The VM of this migration no longer exists"));
+    }
+
+    /**
+     * Picks the destination (the requested host, or the scheduler's choice) unless one was recorded,
+     * waits for the cluster's limits on concurrent migrations, and marks the VM MigratingFrom.
+     * The state keys are prefixed so that one job can migrate several VMs.
+     */
+    public UUID prepare(JobContext context, String key, UUID vmId, UUID requested, Set<UUID> excluded)
+            throws InterruptedException {
+        Vm vm = vm(vmId);
+        if (context.state(key + "destination").isPresent()) {
+            return UUID.fromString(context.state(key + "destination").get());
+        }
+        if (vm.status() != VmStatus.UP || vm.hostId() == null) {
+            throw new JobFailure(ErrorCode.VM_NOT_UP, "VM " + vm.name() + " cannot migrate: it is " + vm.status());
+        }
+        UUID source = UUID.fromString(vm.hostId());
+        Cluster cluster = dataCenters.cluster(UUID.fromString(vm.clusterId()));
+        UUID destination = placement.chooseForMigration(vm, requested, excluded);
+        awaitSlot(context, cluster, source, destination);
+        context.putState(key + "source", source.toString());
+        context.putState(key + "destination", destination.toString());
+        jdbi.useTransaction(h -> vms.startMigration(h, vmId, destination));
+        return destination;
+    }
+
+    private void awaitSlot(JobContext context, Cluster cluster, UUID source, UUID destination) throws InterruptedException {
+        Instant deadline = Instant.now().plus(Duration.ofMinutes(30));
+        while (true) {
+            int outgoing = count("host_id", source);
+            int incoming = count("migrating_to_host_id", destination);
+            if (outgoing < cluster.maxOutgoingMigrations() && incoming < cluster.maxIncomingMigrations()) {
+                return;
+            }
+            if (Instant.now().isAfter(deadline)) {
+                throw new JobFailure(ErrorCode.VM_BUSY, "No migration slot came free within 30 minutes");
+            }
+            context.progress(0, "Waiting for a migration slot (" + outgoing + " out of the source, " + incoming
+                    + " into the destination)");
+            Thread.sleep(500);
+        }
+    }
+
+    private int count(String column, UUID host) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT count(*) FROM vms WHERE status = 'MIGRATING_FROM' AND " + column + " = :host")
+                .bind("host", host).mapTo(Integer.class).one());
+    }
+
+    /** Runs the migration on the source host; a repeat after a crash attaches to it or finds it done. */
+    public MigrationResult migrate(JobContext context, String key, UUID vmId) {
+        Vm vm = vm(vmId);
+        UUID source = UUID.fromString(context.state(key + "source").orElseThrow());
+        UUID destination = UUID.fromString(context.state(key + "destination").orElseThrow());
+        Host destinationHost = hosts.find(destination).orElseThrow(() -> new JobFailure(ErrorCode.HOST_NOT_FOUND,
+                "The destination host no longer exists"));
+        MigrationPolicy policy = policyOf(vm);
+        inFlight.put(vm.id(), context);
+        JsonNode answer;
+        try {
+            answer = gateway.call(source, AgentMethods.VM_MIGRATE, gateway.params().put("vmId", vm.id())
+                    .put("destinationUri", destinationUri(destinationHost)).putPOJO("policy", policy), MIGRATION_LIMIT);
+        } catch (AgentException e) {
+            restoreOnSource(vmId, source);
+            throw new JobFailure(e.code(), "VM " + vm.name() + " could not migrate to " + destinationHost.name() + ": " + e.getMessage());
+        } finally {
+            inFlight.remove(vm.id());
+        }
+        MigrationResult result = gateway.convert(answer, MigrationResult.class);
+        switch (result.outcome()) {
+            case MigrationResult.COMPLETED -> completed(context, vm, source, destinationHost, result);
+            case MigrationResult.CANCELLED -> {
+                restoreOnSource(vmId, source);
+                throw new JobFailure(ErrorCode.MIGRATION_CANCELLED, "The migration of VM " + vm.name() + " was cancelled");
+            }
+            default -> {
+                restoreOnSource(vmId, source);
+                throw new JobFailure(ErrorCode.MIGRATION_FAILED, "VM " + vm.name() + " did not migrate to "
+                        + destinationHost.name() + ": " + result.message());
+            }
+        }
+        return result;
+    }
+
+    private void completed(JobContext context, Vm vm, UUID source, Host destination, MigrationResult result) {
+        UUID vmId = UUID.fromString(vm.id());
+        String sourceName = hosts.find(source).map(Host::name).orElse(source.toString());
+        jdbi.useTransaction(h -> {
+            vms.setStatus(h, vmId, VmStatus.UP, UUID.fromString(destination.id()), null);
+            events.write(h, EventLog.Entry.info("VM_MIGRATED", "VM " + vm.name() + " migrated from " + sourceName + " to "
+                    + destination.name() + " in " + result.totalMs() + " ms, downtime " + result.downtimeMs() + " ms"
+                    + (result.postCopy() ? " (finished in post-copy)" : "")).vm(vmId).host(UUID.fromString(destination.id()))
+                    .job(context.jobId()));
+        });
+        log.info("VM {} migrated {} -> {}: total {} ms, downtime {} ms", vm.name(), sourceName, destination.name(),
+                result.totalMs(), result.downtimeMs());
+    }
+
+    /** A migration that did not happen leaves the VM Up where it was. */
+    private void restoreOnSource(UUID vmId, UUID source) {
+        jdbi.useTransaction(h -> vms.lock(h, vmId).ifPresent(vm -> {
+            if (vm.status() == VmStatus.MIGRATING_FROM) {
+                vms.setStatus(h, vmId, VmStatus.UP, source, vm.vncPort());
+            }
+        }));
+    }
+
+    /** After a failure outside the migrate step (e.g. no destination), nothing may stay MigratingFrom. */
+    public void abandon(JobContext context, String key, UUID vmId) {
+        context.state(key + "source").ifPresent(source -> restoreOnSource(vmId, UUID.fromString(source)));
+    }
+
+    /** Asks the source host to abort the migration in flight; false when none runs. */
+    public boolean cancel(Vm vm) {
+        if (vm.status() != VmStatus.MIGRATING_FROM || vm.hostId() == null) {
+            return false;
+        }
+        JsonNode answer = gateway.call(UUID.fromString(vm.hostId()), AgentMethods.VM_CANCEL_MIGRATION,
+                gateway.params().put("vmId", vm.id()), Duration.ofSeconds(30));
+        return answer.path("cancelled").asBoolean(false);
+    }
+
+    /** Progress pushed by a source agent, shown on the step of the job that migrates the VM. */
+    public void progress(MigrationProgress progress) {
+        JobContext context = inFlight.get(progress.vmId());
+        if (context != null) {
+            context.progress(Math.max(0, Math.min(99, progress.percent())), progress.phase() + ": "
+                    + progress.dataRemainingBytes() / (1024 * 1024) + " MiB left, max downtime " + progress.currentMaxDowntimeMs() + " ms");
+        }
+    }
+
+    MigrationPolicy policyOf(Vm vm) {
+        MigrationPolicy base = dataCenters.cluster(UUID.fromString(vm.clusterId())).migrationPolicy();
+        return vm.migrationPolicy() == null ? base : vm.migrationPolicy().applyTo(base);
+    }
+
+    /** Where a source libvirtd reaches the destination's; plain TCP inside a closed lab or management network. */
+    static String destinationUri(Host destination) {
+        return "qemu+tcp://" + destination.address() + "/system";
+    }
+}

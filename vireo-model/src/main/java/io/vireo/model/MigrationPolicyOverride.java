@@ -1,0 +1,26 @@
+package io.vireo.model;
+
+import io.vireo.model.rpc.MigrationPolicy;
+
+import java.util.List;
+
+/** Migration settings where every field may be left out (null): a VM's overrides, or a cluster update. */
+public record MigrationPolicyOverride(
+        Integer maxDowntimeMs,
+        Integer bandwidthMiBps,
+        Boolean autoConverge,
+        Boolean postCopy,
+        List<Integer> downtimeStepsMs,
+        Integer stallSeconds) {
+
+    /** The base policy with the fields given here replacing its own. */
+    public MigrationPolicy applyTo(MigrationPolicy base) {
+        return new MigrationPolicy(
+                maxDowntimeMs != null ? maxDowntimeMs : base.maxDowntimeMs(),
+                bandwidthMiBps != null ? bandwidthMiBps : base.bandwidthMiBps(),
+                autoConverge != null ? autoConverge : base.autoConverge(),
+                postCopy != null ? postCopy : base.postCopy(),
+                downtimeStepsMs != null ? downtimeStepsMs : base.downtimeStepsMs(),
+                stallSeconds != null ? stallSeconds : base.stallSeconds());
+    }
+}
