@@ -19,13 +19,15 @@ public record AgentConfig(
         String libvirtUri,
         String vncListenAddress,
         Optional<String> domainType,
-        Duration statsInterval) {
+        Duration statsInterval,
+        Optional<Path> consoleDirectory) {
     public AgentConfig {
         requireNonNull(stateDirectory, "stateDirectory");
         requireNonNull(libvirtUri, "libvirtUri");
         requireNonNull(vncListenAddress, "vncListenAddress");
         requireNonNull(domainType, "domainType");
         requireNonNull(statsInterval, "statsInterval");
+        requireNonNull(consoleDirectory, "consoleDirectory");
     }
 
     public static Path defaultStateDirectory() {
@@ -33,7 +35,11 @@ public record AgentConfig(
                 : Path.of(System.getProperty("user.home"), ".vireo-agent");
     }
 
+    /**
+     * Where guests' serial consoles are written. Hosts should share one path (the default is under the
+     * state directory) so that a migrated guest keeps writing to a file of that name on its new host.
+     */
     public Path consoleLogDirectory() {
-        return stateDirectory.resolve("console");
+        return consoleDirectory.orElse(stateDirectory.resolve("console"));
     }
 }

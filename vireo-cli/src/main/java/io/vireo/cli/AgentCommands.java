@@ -50,10 +50,12 @@ public final class AgentCommands {
         String domainType;
         @Option(names = "--stats-seconds", defaultValue = "5")
         int statsSeconds;
+        @Option(names = "--console-dir", description = "Guests' serial console logs (default: <state-dir>/console)")
+        Path consoleDirectory;
 
         AgentConfig config() {
             return new AgentConfig(stateDirectory == null ? AgentConfig.defaultStateDirectory() : stateDirectory, libvirtUri,
-                    vncListen, Optional.ofNullable(domainType), Duration.ofSeconds(statsSeconds));
+                    vncListen, Optional.ofNullable(domainType), Duration.ofSeconds(statsSeconds), Optional.ofNullable(consoleDirectory));
         }
 
         @Override

@@ -43,7 +43,7 @@ public final class AllInOneCommand implements Callable<Integer> {
             bootstrap(engine, config, agentState);
         }
         Agent agent = AgentCommands.start(new AgentConfig(agentState, "qemu:///system", "127.0.0.1",
-                Optional.ofNullable(domainType), Duration.ofSeconds(5)));
+                Optional.ofNullable(domainType), Duration.ofSeconds(5), Optional.empty()));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             agent.close();
             engine.close();

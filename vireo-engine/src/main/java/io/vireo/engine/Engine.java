@@ -2,6 +2,8 @@ package io.vireo.engine;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vireo.engine.affinity.AffinityGroupResource;
+import io.vireo.engine.affinity.AffinityGroupService;
 import io.vireo.engine.api.ApiServer;
 import io.vireo.engine.auth.AuthResource;
 import io.vireo.engine.auth.AuthService;
@@ -103,6 +105,7 @@ public final class Engine implements AutoCloseable {
                     config.hostNonResponsiveAfter());
             closeables.push(hostMonitor);
 
+            AffinityGroupService affinityGroups = new AffinityGroupService(jdbi, dataCenters, events);
             VmPlacement placement = new VmPlacement(jdbi, hostRepository, dataCenters, gateway);
             MigrationService migrations = new MigrationService(jdbi, vmRepository, hostRepository, dataCenters, placement,
                     gateway, events);
@@ -132,7 +135,8 @@ public final class Engine implements AutoCloseable {
                     new HostResource(hostService, maintenance, jobs),
                     new StorageResource(storage, jobs),
                     new VmResource(vms, jobs, gateway, migrations),
-                    new JobResource(jobs, events)), VERSION);
+                    new JobResource(jobs, events),
+                    new AffinityGroupResource(affinityGroups)), VERSION);
             closeables.push(api);
 
             leadership.start();
