@@ -72,6 +72,15 @@ public final class Api {
                 .POST(HttpRequest.BodyPublishers.ofString(json)), true);
     }
 
+    public Response put(String path, Object body) {
+        try {
+            return send(HttpRequest.newBuilder(URI.create(baseUrl + path)).header("Content-Type", "application/json")
+                    .PUT(HttpRequest.BodyPublishers.ofString(MAPPER.writeValueAsString(body))), true);
+        } catch (IOException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+
     public Response delete(String path) {
         return send(HttpRequest.newBuilder(URI.create(baseUrl + path)).DELETE(), true);
     }
