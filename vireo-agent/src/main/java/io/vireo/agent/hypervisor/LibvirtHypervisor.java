@@ -71,6 +71,17 @@ public final class LibvirtHypervisor implements Hypervisor {
         this.migrationDriver = new LibvirtMigrationDriver(connection, config.callTimeout());
         this.migrations = new OutgoingMigrations(migrationDriver, monitor);
         monitor.start(SAFETY_NET_POLL);
+        prepareForIncomingMigrations();
+    }
+
+    /** A VM migrating in brings its console log path along, in a directory this host may never have needed. */
+    private void prepareForIncomingMigrations() {
+        try {
+            consoleLogs.ensureDirectory();
+        }
+        catch (HypervisorException e) {
+            log.warn("{}; VMs cannot migrate to this host until it exists", e.getMessage());
+        }
     }
 
     @Override

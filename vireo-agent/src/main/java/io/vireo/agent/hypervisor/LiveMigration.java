@@ -296,6 +296,9 @@ final class LiveMigration {
     }
 
     private void report(JobProgress sample) {
+        if (sample.dataTotalBytes() <= 0 && lastDataProcessed > 0) {
+            return; // an aborted job's last moments report zeros; the figures from before tell more
+        }
         lastDataProcessed = sample.dataProcessedBytes();
         String phase = cancelRequested || abortReason != null ? PHASE_CANCELLING : postCopy ? PHASE_POSTCOPY : PHASE_PRECOPY;
         publish(progress(phase, percent(sample), sample.dataRemainingBytes(), sample.dataTotalBytes()));
