@@ -15,10 +15,14 @@ import static java.util.Objects.requireNonNull;
  * full stall period to work; after the last one comes post-copy if allowed, else an abort.
  * <p>
  * Data remaining falls within each pre-copy pass and jumps back at the next one by what was dirtied
- * meanwhile, so progress is a new low of it, not any fall; a new low must beat the old by a
- * hundredth, so that passes which end at about the same level (noise) do not count as progress.
+ * meanwhile, so progress is a new low of it, not any fall. A new low must beat the old by a
+ * hundredth, so that passes ending at about the same level (noise) do not count as progress, but
+ * never by more than {@link #MAX_PROGRESS_STEP_BYTES}: a big guest on a slow link makes steady
+ * progress in its first pass that is small against what remains.
  */
 final class MigrationConvergence {
+    static final long MAX_PROGRESS_STEP_BYTES = 16L << 20;
+
     enum Action {
         CONTINUE,
         RAISE_DOWNTIME,
@@ -61,7 +65,7 @@ final class MigrationConvergence {
         if (settled || dataTotalBytes <= 0 || dataRemainingBytes < 0) {
             return Decision.CONTINUE;
         }
-        if (lowestRemaining < 0 || dataRemainingBytes < lowestRemaining - lowestRemaining / 100) {
+        if (lowestRemaining < 0 || dataRemainingBytes < lowestRemaining - Math.min(lowestRemaining / 100, MAX_PROGRESS_STEP_BYTES)) {
             lowestRemaining = dataRemainingBytes;
             lowSinceNanos = nowNanos;
             return Decision.CONTINUE;

@@ -82,6 +82,17 @@ class MigrationConvergenceTest {
     }
 
     @Test
+    void aBigGuestOnASlowLinkProgressesThoughSlowlyAgainstWhatRemains() {
+        // 64 GiB at 10 MiB/s: 100 MiB per stall period is far below a hundredth of what remains.
+        MigrationConvergence convergence = new MigrationConvergence(policy(false, List.of()));
+        long total = 64L << 30;
+
+        for (int second = 0; second <= 600; second++) {
+            assertThat(convergence.next(second * SECOND, total - second * 10 * MIB, total).action()).isEqualTo(Action.CONTINUE);
+        }
+    }
+
+    @Test
     void aNewLowRestartsTheStallClock() {
         MigrationConvergence convergence = new MigrationConvergence(policy(false, List.of()));
 
