@@ -23,6 +23,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -96,6 +97,7 @@ class LiveMigrationIT {
         // The source says migrated, never shutoff: the engine must not take the move for a crash.
         await().atMost(Duration.ofSeconds(10)).until(() -> statesOf(h1Changes, spec).contains(VmObservation.MIGRATED));
         assertThat(statesOf(h1Changes, spec)).doesNotContain(VmObservation.SHUTOFF, VmObservation.CRASHED);
+        System.out.println("STATES reported by h1 (source): " + statesOf(h1Changes, spec) + ", by h2 (destination): " + statesOf(h2Changes, spec));
 
         MigrationResult repeated = h1.migrate(spec.id(), H2_URI, MigrationPolicy.defaults(), ignored -> { });
         assertThat(repeated.outcome()).isEqualTo(MigrationResult.COMPLETED);
@@ -133,6 +135,8 @@ class LiveMigrationIT {
         assertThat(h2.findVm(spec.id())).isEmpty();
         assertGuestTicksOn(spec);
         assertThat(statesOf(h1Changes, spec)).doesNotContain(VmObservation.MIGRATED, VmObservation.SHUTOFF, VmObservation.PAUSED);
+        System.out.println("STATES after a cancel, reported by h1 (source): " + statesOf(h1Changes, spec)
+                + ", by h2 (destination): " + statesOf(h2Changes, spec));
         h1.ensureStopped(spec.id());
     }
 
@@ -166,7 +170,7 @@ class LiveMigrationIT {
 
     private static long lastWallMillis;
 
-    private static MigrationResult timed(String what, java.util.function.Supplier<MigrationResult> migration) {
+    private static MigrationResult timed(String what, Supplier<MigrationResult> migration) {
         long started = System.nanoTime();
         MigrationResult result = migration.get();
         lastWallMillis = (System.nanoTime() - started) / 1_000_000;
