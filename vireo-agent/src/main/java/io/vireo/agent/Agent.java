@@ -3,11 +3,14 @@ package io.vireo.agent;
 import io.vireo.agent.commands.DiskEnsureCreatedCommand;
 import io.vireo.agent.commands.DiskEnsureDeletedCommand;
 import io.vireo.agent.commands.HostHelloCommand;
+import io.vireo.agent.commands.VmCancelMigrationCommand;
 import io.vireo.agent.commands.VmEnsurePausedCommand;
 import io.vireo.agent.commands.VmEnsureResumedCommand;
 import io.vireo.agent.commands.VmEnsureRunningCommand;
 import io.vireo.agent.commands.VmEnsureStoppedCommand;
 import io.vireo.agent.commands.VmListCommand;
+import io.vireo.agent.commands.VmMigrateCommand;
+import io.vireo.agent.commands.VmMigrationStatusCommand;
 import io.vireo.agent.commands.VmReadConsoleLogCommand;
 import io.vireo.agent.commands.VmRebootCommand;
 import io.vireo.agent.commands.VmRequestShutdownCommand;
@@ -62,6 +65,9 @@ public final class Agent implements AutoCloseable {
                 new VmEnsurePausedCommand(hypervisor),
                 new VmEnsureResumedCommand(hypervisor),
                 new VmReadConsoleLogCommand(hypervisor),
+                new VmMigrateCommand(hypervisor, progress -> link.notify(AgentMethods.EVENT_MIGRATION_PROGRESS, progress)),
+                new VmCancelMigrationCommand(hypervisor),
+                new VmMigrationStatusCommand(hypervisor),
                 new DiskEnsureCreatedCommand(diskImages),
                 new DiskEnsureDeletedCommand(diskImages));
         link = new EngineLink(URI.create(identity.endpoint()), identity.sslContext(),

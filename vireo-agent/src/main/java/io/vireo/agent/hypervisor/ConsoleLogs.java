@@ -34,16 +34,30 @@ final class ConsoleLogs {
     /** Empties the VM's log before a fresh start, creating the directory when needed. */
     Path prepareFreshBoot(String vmId) {
         Path path = pathFor(vmId);
+        ensureDirectory();
         try {
-            if (!Files.isDirectory(directory)) {
-                // QEMU runs as its own user and must reach the file; the log holds nothing secret the VNC screen does not.
-                Files.createDirectories(directory, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
-            }
             Files.write(path, new byte[0], StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
             return path;
         }
         catch (IOException e) {
             throw new HypervisorException("cannot prepare the console log " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Creates the directory unless it exists. A VM that arrives by live migration keeps its log's
+     * path, and the destination's libvirtd opens that file before any VM was started there.
+     */
+    void ensureDirectory() {
+        if (Files.isDirectory(directory)) {
+            return;
+        }
+        try {
+            // QEMU runs as its own user and must reach the file; the log holds nothing secret the VNC screen does not.
+            Files.createDirectories(directory, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+        }
+        catch (IOException e) {
+            throw new HypervisorException("cannot create the console log directory " + directory + ": " + e.getMessage(), e);
         }
     }
 

@@ -5,7 +5,9 @@ import org.libvirt.Domain;
 import org.libvirt.DomainInfo;
 import org.libvirt.DomainInfo.DomainState;
 import org.libvirt.LibvirtException;
+import org.libvirt.event.DomainEvent;
 import org.libvirt.event.DomainEventType;
+import org.libvirt.event.StoppedDetail;
 
 /** Turns what libvirt says about a domain into the agent's words. */
 final class DomainObservations {
@@ -31,6 +33,11 @@ final class DomainObservations {
         return new VmObservation(id, name, VmObservation.SHUTOFF, -1, 0, 0, 0);
     }
 
+    /** Gone from this host because it now runs on another. */
+    static VmObservation migrated(String id, String name) {
+        return new VmObservation(id, name, VmObservation.MIGRATED, -1, 0, 0, 0);
+    }
+
     static String state(DomainState state) {
         return switch (state) {
             // BLOCKED is a running guest whose vCPUs wait (idle or on I/O); NOSTATE is an active domain libvirt could not classify.
@@ -43,6 +50,22 @@ final class DomainObservations {
     }
 
     /** The state a lifecycle event implies, or null when the event alone does not tell. */
+    static String stateAfter(DomainEvent event) {
+        if (event.getType() == DomainEventType.STOPPED && stoppedBecauseMigrated(event)) {
+            return VmObservation.MIGRATED;
+        }
+        return stateAfter(event.getType());
+    }
+
+    private static boolean stoppedBecauseMigrated(DomainEvent event) {
+        try {
+            return event.getDetail() == StoppedDetail.MIGRATED;
+        }
+        catch (RuntimeException e) {
+            return false; // a detail newer than libvirt-java 0.5.2 knows: not the migrated one, which is old
+        }
+    }
+
     static String stateAfter(DomainEventType event) {
         return switch (event) {
             case STARTED, RESUMED -> VmObservation.RUNNING;

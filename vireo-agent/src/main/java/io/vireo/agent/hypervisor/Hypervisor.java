@@ -2,11 +2,15 @@ package io.vireo.agent.hypervisor;
 
 import io.vireo.model.rpc.HostFacts;
 import io.vireo.model.rpc.HostStats;
+import io.vireo.model.rpc.MigrationPolicy;
+import io.vireo.model.rpc.MigrationProgress;
+import io.vireo.model.rpc.MigrationResult;
 import io.vireo.model.rpc.VmObservation;
 import io.vireo.model.rpc.VmSpec;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * The agent's view of the hypervisor on its host. Every method is idempotent and bounded in time:
@@ -44,6 +48,24 @@ public interface Hypervisor extends AutoCloseable {
 
     /** Reads the guest's serial console log from the given byte offset. */
     ConsoleChunk readConsoleLog(String vmId, long offset);
+
+    /**
+     * Live-migrates the VM to the host whose libvirt answers at destinationUri (as this host's
+     * libvirtd resolves it: the migration runs peer to peer) and blocks until it ends. Progress goes
+     * to the consumer about twice a second. Idempotent: while a migration of the VM runs, a repeated
+     * call waits for it instead of starting another; when the VM no longer runs here but on the
+     * destination, the answer is completed.
+     *
+     * @throws HypervisorException the VM runs neither here nor on the destination, or libvirt fails
+     *     before the migration starts; a migration that starts and fails answers outcome failed
+     */
+    MigrationResult migrate(String vmId, String destinationUri, MigrationPolicy policy, Consumer<MigrationProgress> progress);
+
+    /** Aborts the VM's outgoing migration, which then ends as cancelled; false when none runs. */
+    boolean cancelMigration(String vmId);
+
+    /** How far the VM's outgoing migration is; empty when none runs. */
+    Optional<MigrationProgress> migrationStatus(String vmId);
 
     /** Registers a listener for lifecycle changes (started, stopped, paused, resumed, crashed). */
     void onStateChange(StateChangeListener listener);

@@ -7,6 +7,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
 import java.util.function.Consumer;
 
 import static java.util.Objects.requireNonNull;
@@ -22,7 +24,7 @@ final class LibvirtConnection implements AutoCloseable {
     /** Work done with the connection; it may make several libvirt calls, all under one deadline. */
     @FunctionalInterface
     interface Work<T> {
-        T apply(Connect connect) throws LibvirtException;
+        T apply(NativeConnect connect) throws LibvirtException;
     }
 
     private final String uri;
@@ -30,7 +32,7 @@ final class LibvirtConnection implements AutoCloseable {
     private final Consumer<Connect> onOpen;
     private final Consumer<Connect> beforeClose;
     private final Object lock = new Object();
-    private Connect connect;
+    private NativeConnect connect;
     private boolean closed;
 
     /**
@@ -56,7 +58,7 @@ final class LibvirtConnection implements AutoCloseable {
      */
     <T> T call(String what, Work<T> work) {
         return calls.run(what, () -> {
-            Connect current = current();
+            NativeConnect current = current();
             try {
                 return work.apply(current);
             }
@@ -76,6 +78,28 @@ final class LibvirtConnection implements AutoCloseable {
         });
     }
 
+    /**
+     * Starts work that blocks for minutes (a migration) on a thread of its own, without the call
+     * timeout and without the retry on a fresh connection: repeating it half-way is not safe. The
+     * caller bounds the wait; like any libvirt call, the thread may stay stuck in native code.
+     */
+    <T> Future<T> startLong(String what, Work<T> work) {
+        NativeConnect current = calls.run("connecting for " + what, this::current);
+        FutureTask<T> task = new FutureTask<>(() -> {
+            try {
+                return work.apply(current);
+            }
+            catch (LibvirtException e) {
+                if (!isAlive(current)) {
+                    invalidate(current);
+                }
+                throw failure(what, e);
+            }
+        });
+        Thread.ofPlatform().daemon().name("libvirt-long-call").start(task);
+        return task;
+    }
+
     static boolean isNoSuchDomain(LibvirtException e) {
         return e.getError() != null && e.getError().getCode() == ErrorNumber.VIR_ERR_NO_DOMAIN;
     }
@@ -92,7 +116,7 @@ final class LibvirtConnection implements AutoCloseable {
         return e.getError() == null || e.getError().getMessage() == null ? e.getMessage() : e.getError().getMessage();
     }
 
-    private Connect current() {
+    private NativeConnect current() {
         synchronized (lock) {
             if (closed) {
                 throw new HypervisorException("the hypervisor connection is closed", null);
@@ -104,8 +128,8 @@ final class LibvirtConnection implements AutoCloseable {
         }
     }
 
-    private Connect open() {
-        Connect opened = openConnect();
+    private NativeConnect open() {
+        NativeConnect opened = openConnect(uri, false);
         try {
             opened.registerCloseListener((ignored, reason) -> {
                 log.info("libvirt closed the connection to {}: {}", uri, reason);
@@ -119,9 +143,9 @@ final class LibvirtConnection implements AutoCloseable {
         return opened;
     }
 
-    private Connect openConnect() {
+    static NativeConnect openConnect(String uri, boolean readOnly) {
         try {
-            return new Connect(uri);
+            return new NativeConnect(uri, readOnly);
         }
         catch (LibvirtException e) {
             throw new HypervisorException("cannot connect to libvirt at " + uri + ": " + message(e), e);
@@ -148,7 +172,7 @@ final class LibvirtConnection implements AutoCloseable {
         }
     }
 
-    private static void closeQuietly(Connect connect) {
+    static void closeQuietly(Connect connect) {
         try {
             connect.close();
         }

@@ -4,6 +4,9 @@ import io.vireo.model.rpc.DiskAttachment;
 import io.vireo.model.rpc.HostFacts;
 import io.vireo.model.rpc.HostStats;
 import io.vireo.model.rpc.KernelBoot;
+import io.vireo.model.rpc.MigrationPolicy;
+import io.vireo.model.rpc.MigrationProgress;
+import io.vireo.model.rpc.MigrationResult;
 import io.vireo.model.rpc.VmObservation;
 import io.vireo.model.rpc.VmSpec;
 import org.libvirt.Connect;
@@ -22,6 +25,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 
 import static java.util.Objects.requireNonNull;
 
@@ -41,6 +45,8 @@ public final class LibvirtHypervisor implements Hypervisor {
     private final VmStateMonitor monitor;
     private final LifecycleListener lifecycleListener;
     private final LibvirtConnection connection;
+    private final LibvirtMigrationDriver migrationDriver;
+    private final OutgoingMigrations migrations;
     private final Map<String, Object> vmLocks = new ConcurrentHashMap<>();
     private final AtomicBoolean opened = new AtomicBoolean();
     private volatile String domainType;
@@ -62,7 +68,20 @@ public final class LibvirtHypervisor implements Hypervisor {
         });
         this.lifecycleListener = this::lifecycleEvent;
         this.connection = new LibvirtConnection(config.uri(), config.callTimeout(), this::connectionOpened, this::connectionClosing);
+        this.migrationDriver = new LibvirtMigrationDriver(connection, config.callTimeout());
+        this.migrations = new OutgoingMigrations(migrationDriver, monitor);
         monitor.start(SAFETY_NET_POLL);
+        prepareForIncomingMigrations();
+    }
+
+    /** A VM migrating in brings its console log path along, in a directory this host may never have needed. */
+    private void prepareForIncomingMigrations() {
+        try {
+            consoleLogs.ensureDirectory();
+        }
+        catch (HypervisorException e) {
+            log.warn("{}; VMs cannot migrate to this host until it exists", e.getMessage());
+        }
     }
 
     @Override
@@ -181,6 +200,24 @@ public final class LibvirtHypervisor implements Hypervisor {
     }
 
     @Override
+    public MigrationResult migrate(String vmId, String destinationUri, MigrationPolicy policy, Consumer<MigrationProgress> progress) {
+        requireVmId(vmId);
+        return migrations.migrate(vmId, destinationUri, policy, progress);
+    }
+
+    @Override
+    public boolean cancelMigration(String vmId) {
+        requireVmId(vmId);
+        return migrations.cancel(vmId);
+    }
+
+    @Override
+    public Optional<MigrationProgress> migrationStatus(String vmId) {
+        requireVmId(vmId);
+        return migrations.status(vmId);
+    }
+
+    @Override
     public void onStateChange(StateChangeListener listener) {
         monitor.addListener(listener);
     }
@@ -188,6 +225,7 @@ public final class LibvirtHypervisor implements Hypervisor {
     @Override
     public void close() {
         monitor.close();
+        migrationDriver.close();
         connection.close();
     }
 
@@ -227,7 +265,7 @@ public final class LibvirtHypervisor implements Hypervisor {
     /** On libvirt's event thread: only local calls here, the rest happens on the monitor's thread. */
     private int lifecycleEvent(Domain domain, DomainEvent event) {
         try {
-            monitor.eventReceived(domain.getUUIDString(), domain.getName(), DomainObservations.stateAfter(event.getType()));
+            monitor.eventReceived(domain.getUUIDString(), domain.getName(), DomainObservations.stateAfter(event));
         }
         catch (LibvirtException | RuntimeException e) {
             log.warn("cannot handle libvirt event {}: {}", event, e.getMessage());

@@ -12,11 +12,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.LongSupplier;
 
 import static java.util.Objects.requireNonNull;
@@ -27,8 +30,12 @@ import static java.util.Objects.requireNonNull;
  * restarted libvirtd reports a VM that died meanwhile simply as absent) or events lost in flight.
  * Events and polls are handled on one thread, in order, and a change is announced only when the
  * state differs from the last one announced, so the two sources never contradict each other.
+ * <p>
+ * A VM that leaves by live migration is announced as migrated, never as shut off (which the engine
+ * would take for a crash): libvirt's stopped-migrated event says so, and while an outgoing migration
+ * runs the poll does not take the VM's absence for a shutoff; the migration's end decides.
  */
-final class VmStateMonitor implements AutoCloseable {
+final class VmStateMonitor implements OutgoingMigrations.Departures, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(VmStateMonitor.class);
     /** How long a VM's shutoff is remembered, so that a late event does not announce it twice. */
     private static final long TOMBSTONE_NANOS = Duration.ofMinutes(1).toNanos();
@@ -48,6 +55,7 @@ final class VmStateMonitor implements AutoCloseable {
     private final List<StateChangeListener> listeners = new CopyOnWriteArrayList<>();
     private final Map<String, Known> known = new HashMap<>();
     private final ScheduledExecutorService thread;
+    private final Set<String> departing = ConcurrentHashMap.newKeySet();
     private boolean seeded;
 
     VmStateMonitor(Source source) {
@@ -83,6 +91,38 @@ final class VmStateMonitor implements AutoCloseable {
         submit(this::pollQuietly);
     }
 
+    @Override
+    public void departureExpected(String vmId) {
+        departing.add(requireNonNull(vmId, "vmId"));
+    }
+
+    @Override
+    public void departureEnded(String vmId, boolean departed) {
+        submit(() -> {
+            departing.remove(vmId);
+            if (departed) {
+                Known last = known.get(vmId);
+                record(DomainObservations.migrated(vmId, last == null ? null : last.observation().name()));
+            }
+            else {
+                pollQuietly();
+            }
+        });
+    }
+
+    /** Waits until the monitor's thread has handled what was handed to it so far (for tests). */
+    void awaitIdle() {
+        try {
+            thread.submit(() -> { }).get(10, TimeUnit.SECONDS);
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("the VM state monitor's thread does not respond", e);
+        }
+    }
+
     private void submit(Runnable task) {
         try {
             thread.execute(task);
@@ -98,6 +138,9 @@ final class VmStateMonitor implements AutoCloseable {
         if (VmObservation.SHUTOFF.equals(impliedState)) {
             observation = DomainObservations.gone(vmId, name);
         }
+        else if (VmObservation.MIGRATED.equals(impliedState)) {
+            observation = DomainObservations.migrated(vmId, name);
+        }
         else {
             try {
                 // The domain as it is now beats what the event implied: later events may already be queued.
@@ -110,8 +153,20 @@ final class VmStateMonitor implements AutoCloseable {
                 }
                 observation = new VmObservation(vmId, name, impliedState, -1, 0, 0, 0);
             }
+            if (isSwitchOver(observation)) {
+                return;
+            }
         }
         record(observation);
+    }
+
+    /**
+     * The switch-over of an outgoing migration pauses the VM for a moment, then it is gone: neither
+     * is news. The migration's end tells what became of it (migrated, or as the poll then finds it).
+     */
+    private boolean isSwitchOver(VmObservation observation) {
+        return departing.contains(observation.id())
+                && (observation.state().equals(VmObservation.PAUSED) || observation.state().equals(VmObservation.SHUTOFF));
     }
 
     /** Only for the monitor thread (or a test that never calls start). */
@@ -130,12 +185,15 @@ final class VmStateMonitor implements AutoCloseable {
         }
         for (Known entry : List.copyOf(known.values())) {
             VmObservation last = entry.observation();
-            if (!present.contains(last.id()) && !last.state().equals(VmObservation.SHUTOFF)) {
+            if (!present.contains(last.id()) && !isGone(last) && !departing.contains(last.id())) {
                 record(DomainObservations.gone(last.id(), last.name()));
             }
         }
-        known.values().removeIf(entry -> entry.observation().state().equals(VmObservation.SHUTOFF)
-                && now - entry.sinceNanos() > TOMBSTONE_NANOS);
+        known.values().removeIf(entry -> isGone(entry.observation()) && now - entry.sinceNanos() > TOMBSTONE_NANOS);
+    }
+
+    private static boolean isGone(VmObservation observation) {
+        return observation.state().equals(VmObservation.SHUTOFF) || observation.state().equals(VmObservation.MIGRATED);
     }
 
     private void pollQuietly() {

@@ -13,11 +13,13 @@ import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 
+import static io.vireo.model.rpc.VmObservation.MIGRATED;
 import static io.vireo.model.rpc.VmObservation.PAUSED;
 import static io.vireo.model.rpc.VmObservation.RUNNING;
 import static io.vireo.model.rpc.VmObservation.SHUTOFF;
 import static io.vireo.model.rpc.VmObservation.SHUTTING_DOWN;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 class VmStateMonitorTest {
     private final FakeHost host = new FakeHost();
@@ -170,6 +172,66 @@ class VmStateMonitorTest {
 
         assertThat(others).hasSize(1);
         monitorWithBadListener.close();
+    }
+
+    @Test
+    void aVmThatLeavesByMigrationIsMigratedNeverShutoff() {
+        host.run("a", RUNNING);
+        monitor.poll();
+        monitor.departureExpected("a");
+
+        host.run("a", PAUSED);
+        monitor.handleEvent("a", "vm-a", PAUSED);
+        host.vanish("a");
+        monitor.poll();
+        monitor.handleEvent("a", "vm-a", null);
+        monitor.handleEvent("a", "vm-a", MIGRATED);
+        monitor.departureEnded("a", true);
+        monitor.awaitIdle();
+        monitor.poll();
+
+        assertThat(states()).containsExactly("a=migrated");
+    }
+
+    @Test
+    void theEndOfTheMigrationTellsWhenNoEventDid() {
+        host.run("a", RUNNING);
+        monitor.poll();
+        monitor.departureExpected("a");
+        host.vanish("a");
+        monitor.poll();
+
+        monitor.departureEnded("a", true);
+
+        await().until(() -> states().equals(List.of("a=migrated")));
+        monitor.poll();
+        assertThat(states()).containsExactly("a=migrated");
+    }
+
+    @Test
+    void afterAFailedMigrationThePollTellsHowTheVmIs() {
+        host.run("a", RUNNING);
+        monitor.poll();
+        monitor.departureExpected("a");
+        host.run("a", PAUSED);
+        monitor.handleEvent("a", "vm-a", PAUSED);
+
+        monitor.departureEnded("a", false);
+
+        await().until(() -> states().equals(List.of("a=paused")));
+    }
+
+    @Test
+    void aVmMigratedBackIsAnnouncedAgain() {
+        host.run("a", RUNNING);
+        monitor.poll();
+        host.vanish("a");
+        monitor.handleEvent("a", "vm-a", MIGRATED);
+
+        host.run("a", RUNNING);
+        monitor.handleEvent("a", "vm-a", RUNNING);
+
+        assertThat(states()).containsExactly("a=migrated", "a=running");
     }
 
     private List<String> states() {

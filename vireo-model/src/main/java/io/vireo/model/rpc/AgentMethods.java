@@ -49,7 +49,10 @@ public final class AgentMethods {
     // agent -> engine (notifications, no reply)
     /** params: MigrationProgress */
     public static final String EVENT_MIGRATION_PROGRESS = "migration.progress";
-    /** params: VmObservation, or {id, state: "shutoff"} when a VM has gone. */
+    /**
+     * params: VmObservation, or {id, state: "shutoff"} when a VM has gone, or {id, state: "migrated"}
+     * from the source host when an outgoing live migration moved it away.
+     */
     public static final String EVENT_VM_STATE_CHANGED = "vm.stateChanged";
     /** params: {host: HostStats, vms: [VmObservation]} */
     public static final String EVENT_HOST_STATS = "host.stats";

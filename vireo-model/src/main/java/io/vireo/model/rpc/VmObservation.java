@@ -3,7 +3,8 @@ package io.vireo.model.rpc;
 /**
  * What a host reports about one VM it runs.
  *
- * @param state one of running, paused, shutting_down, shutoff, crashed
+ * @param state one of running, paused, shutting_down, shutoff, crashed, migrated (gone from this host
+ *     because a live migration moved it to another: not a crash, the destination reports it from now on)
  * @param vncPort -1 when there is no VNC display
  */
 public record VmObservation(
@@ -19,6 +20,5 @@ public record VmObservation(
     public static final String SHUTTING_DOWN = "shutting_down";
     public static final String SHUTOFF = "shutoff";
     public static final String CRASHED = "crashed";
-    /** Gone from this host because a live migration moved it away: not a crash. */
     public static final String MIGRATED = "migrated";
 }

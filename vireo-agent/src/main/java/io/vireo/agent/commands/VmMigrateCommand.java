@@ -1,0 +1,41 @@
+package io.vireo.agent.commands;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.vireo.agent.hypervisor.Hypervisor;
+import io.vireo.agent.rpc.AgentCommand;
+import io.vireo.model.rpc.AgentMethods;
+import io.vireo.model.rpc.MigrationProgress;
+
+import java.util.function.Consumer;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Live-migrates a VM from this host and answers when the migration has ended, which can take
+ * minutes; progress goes to the engine meanwhile as migration.progress notifications.
+ */
+public final class VmMigrateCommand implements AgentCommand {
+    private final Hypervisor hypervisor;
+    private final Consumer<MigrationProgress> progress;
+
+    /**
+     * @param progress where progress goes, e.g. to the engine; the same one for every call, so that a
+     *     repeated call attaching to a migration in flight does not make its progress go out twice
+     */
+    public VmMigrateCommand(Hypervisor hypervisor, Consumer<MigrationProgress> progress) {
+        this.hypervisor = requireNonNull(hypervisor, "hypervisor");
+        this.progress = requireNonNull(progress, "progress");
+    }
+
+    @Override
+    public String method() {
+        return AgentMethods.VM_MIGRATE;
+    }
+
+    @Override
+    public Object execute(JsonNode params) {
+        String vmId = Params.vmId(params);
+        String destinationUri = MigrationParams.destinationUri(params);
+        return hypervisor.migrate(vmId, destinationUri, MigrationParams.policy(params), progress);
+    }
+}

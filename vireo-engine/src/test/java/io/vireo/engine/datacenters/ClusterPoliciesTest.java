@@ -1,0 +1,49 @@
+package io.vireo.engine.datacenters;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.vireo.engine.api.ApiException;
+import io.vireo.model.MigrationPolicyOverride;
+import io.vireo.model.rpc.MigrationPolicy;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ClusterPoliciesTest {
+    @Test
+    void anOverrideReplacesOnlyTheFieldsItGives() {
+        MigrationPolicy merged = new MigrationPolicyOverride(50, null, true, null, null, null).applyTo(MigrationPolicy.defaults());
+        assertThat(merged).isEqualTo(new MigrationPolicy(50, 0, true, false, List.of(200, 500, 1000), 10));
+    }
+
+    @Test
+    void defaultsMatchTheIssue() {
+        assertThat(MigrationPolicy.defaults().maxDowntimeMs()).isEqualTo(100);
+    }
+
+    @Test
+    void refusesOutOfRangeAndShrinkingValues() {
+        assertThatThrownBy(() -> ClusterPolicies.checkMigrationPolicy("migrationPolicy",
+                new MigrationPolicyOverride(0, null, null, null, null, null)))
+                .isInstanceOf(ApiException.class).hasMessageContaining("migrationPolicy.maxDowntimeMs");
+        assertThatThrownBy(() -> ClusterPolicies.checkMigrationPolicy("migrationPolicy",
+                new MigrationPolicyOverride(null, -1, null, null, null, null))).hasMessageContaining("bandwidthMiBps");
+        assertThatThrownBy(() -> ClusterPolicies.checkMigrationPolicy("migrationPolicy",
+                new MigrationPolicyOverride(null, null, null, null, List.of(500, 200), null))).hasMessageContaining("must grow");
+        ClusterPolicies.checkMigrationPolicy("migrationPolicy", new MigrationPolicyOverride(null, null, null, null, List.of(150, 300), 5));
+        ClusterPolicies.checkMigrationPolicy("migrationPolicy", null);
+    }
+
+    @Test
+    void schedulingPolicyNamesAreCheckedAndParametersHandedToTheValidator() {
+        assertThatThrownBy(() -> ClusterPolicies.checkSchedulingPolicy("random", null, (name, parameters) -> { }))
+                .isInstanceOf(ApiException.class).hasMessageContaining("schedulingPolicy");
+        assertThatThrownBy(() -> ClusterPolicies.checkSchedulingPolicy("power_saving", JsonNodeFactory.instance.objectNode(),
+                (name, parameters) -> {
+                    throw new IllegalArgumentException("lowUtilization must be below highUtilization");
+                })).hasMessageContaining("lowUtilization");
+        assertThat(ClusterPolicies.checkSchedulingPolicy("none", null, (name, parameters) -> { })).isEqualTo("none");
+    }
+}
