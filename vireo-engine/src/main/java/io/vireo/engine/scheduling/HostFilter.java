@@ -1,0 +1,15 @@
+package io.vireo.engine.scheduling;
+
+import java.util.Optional;
+
+/** A hard rule: a host that breaks it cannot run the VM. */
+public interface HostFilter {
+    /** The filter's name, as policies list it. */
+    String name();
+
+    /**
+     * Why the host cannot run the VM, as a sentence fragment that follows the host's name
+     * ("h1: not enough memory (512 MiB free, 1024 needed)"); empty when it can.
+     */
+    Optional<String> reject(HostCandidate host, VmRequest vm, SchedulingContext context);
+}
