@@ -19,6 +19,7 @@ public final class BalancingRound {
     private static final Comparator<VmRequest> CHEAPEST_FIRST =
             Comparator.comparingLong(VmRequest::memoryMib).thenComparing(VmRequest::name);
 
+    private final ClusterSnapshot measured;
     private final Scheduler scheduler;
     private final Set<String> movedVmIds = new HashSet<>();
     private final Set<String> emptyingHostIds = new HashSet<>();
@@ -26,11 +27,18 @@ public final class BalancingRound {
 
     BalancingRound(ClusterSnapshot snapshot, Scheduler scheduler) {
         this.snapshot = requireNonNull(snapshot, "snapshot");
+        this.measured = snapshot;
         this.scheduler = requireNonNull(scheduler, "scheduler");
     }
 
     public ClusterSnapshot snapshot() {
         return snapshot;
+    }
+
+    /** The host as it was measured, before this round's planned moves: what a reason quotes. */
+    public HostCandidate measured(HostCandidate host) {
+        HostCandidate original = measured.host(host.id());
+        return original == null ? host : original;
     }
 
     /** Whether VMs can migrate away from the host: its agent must answer, and maintenance evacuates on its own. */

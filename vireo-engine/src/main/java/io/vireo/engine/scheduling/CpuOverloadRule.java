@@ -30,7 +30,7 @@ public final class CpuOverloadRule implements BalancingRule {
                 if (!targets.isEmpty()) {
                     return Optional.of(round.move(vm, targets.getFirst().hostId(), String.format(Locale.ROOT,
                             "host %s runs at %.0f%% CPU, above the high utilization of %.0f%%",
-                            source.name(), source.cpuLoadPercent(), highUtilizationPercent)));
+                            source.name(), round.measured(source).cpuLoadPercent(), highUtilizationPercent)));
                 }
             }
         }

@@ -72,7 +72,7 @@ public final class HostEmptyingRule implements BalancingRule {
         }
         return Optional.of(round.move(vms.getFirst(), smallestTarget, String.format(Locale.ROOT,
                 "host %s runs at %.0f%% CPU, below the low utilization of %.0f%%: power saving empties it",
-                source.name(), source.cpuLoadPercent(), lowUtilizationPercent)));
+                source.name(), round.measured(source).cpuLoadPercent(), lowUtilizationPercent)));
     }
 
     /** The source, the hosts being emptied and the empty hosts (waking one would save nothing). */
