@@ -17,8 +17,15 @@ public final class CpuCompatibilityFilter implements HostFilter {
     }
 
     @Override
+    public boolean accepts(HostCandidate host, VmRequest vm, SchedulingContext context) {
+        String model = context.cpuModelFlag();
+        return (model == null || host.cpuFlags().contains(model))
+                && host.cpuFlags().containsAll(vm.requiredCpuFlags());
+    }
+
+    @Override
     public Optional<String> reject(HostCandidate host, VmRequest vm, SchedulingContext context) {
-        if (vm.cpuModel() != null && !host.cpuFlags().contains(MODEL_PREFIX + vm.cpuModel())) {
+        if (context.cpuModelFlag() != null && !host.cpuFlags().contains(context.cpuModelFlag())) {
             return Optional.of("its CPU cannot present model " + vm.cpuModel());
         }
         if (!host.cpuFlags().containsAll(vm.requiredCpuFlags())) {

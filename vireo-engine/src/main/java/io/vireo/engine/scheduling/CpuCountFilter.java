@@ -10,8 +10,13 @@ public final class CpuCountFilter implements HostFilter {
     }
 
     @Override
+    public boolean accepts(HostCandidate host, VmRequest vm, SchedulingContext context) {
+        return host.cpuCount() >= vm.vcpus();
+    }
+
+    @Override
     public Optional<String> reject(HostCandidate host, VmRequest vm, SchedulingContext context) {
-        if (host.cpuCount() < vm.vcpus()) {
+        if (!accepts(host, vm, context)) {
             return Optional.of("too few CPUs (" + host.cpuCount() + ", the VM has " + vm.vcpus() + " vCPUs)");
         }
         return Optional.empty();

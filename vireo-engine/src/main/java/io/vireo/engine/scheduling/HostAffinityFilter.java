@@ -1,5 +1,6 @@
 package io.vireo.engine.scheduling;
 
+import java.util.List;
 import java.util.Optional;
 import java.util.TreeSet;
 
@@ -11,18 +12,33 @@ public final class HostAffinityFilter implements HostFilter {
     }
 
     @Override
+    public boolean accepts(HostCandidate host, VmRequest vm, SchedulingContext context) {
+        return brokenGroup(host, context) == null;
+    }
+
+    @Override
     public Optional<String> reject(HostCandidate host, VmRequest vm, SchedulingContext context) {
-        for (AffinityGroup group : context.hardHostGroups()) {
-            boolean listed = group.hostIds().contains(host.id());
-            if (group.positive() && !listed) {
-                return Optional.of("the VM must run on " + hostNames(group, context.snapshot()) + " (affinity group "
-                        + group.name() + ")");
-            }
-            if (!group.positive() && listed) {
-                return Optional.of("the VM must not run on this host (affinity group " + group.name() + ")");
+        AffinityGroup group = brokenGroup(host, context);
+        if (group == null) {
+            return Optional.empty();
+        }
+        if (group.positive()) {
+            return Optional.of(context.groupSentence(group, () -> "the VM must run on "
+                    + hostNames(group, context.snapshot()) + " (affinity group " + group.name() + ")"));
+        }
+        return Optional.of("the VM must not run on this host (affinity group " + group.name() + ")");
+    }
+
+    /** The first hard group the host would break, or null. */
+    private static AffinityGroup brokenGroup(HostCandidate host, SchedulingContext context) {
+        List<AffinityGroup> groups = context.hardHostGroups();
+        for (int i = 0; i < groups.size(); i++) {
+            AffinityGroup group = groups.get(i);
+            if (group.hostIds().contains(host.id()) != group.positive()) {
+                return group;
             }
         }
-        return Optional.empty();
+        return null;
     }
 
     private static String hostNames(AffinityGroup group, ClusterSnapshot snapshot) {

@@ -12,6 +12,12 @@ public final class HostAvailabilityFilter implements HostFilter {
     }
 
     @Override
+    public boolean accepts(HostCandidate host, VmRequest vm, SchedulingContext context) {
+        return host.status() == HostStatus.UP && host.connected() && !host.maintenance()
+                && host.clusterId().equals(context.snapshot().clusterId());
+    }
+
+    @Override
     public Optional<String> reject(HostCandidate host, VmRequest vm, SchedulingContext context) {
         if (host.status() != HostStatus.UP) {
             return Optional.of("it is " + describe(host.status()));

@@ -12,4 +12,12 @@ public interface HostFilter {
      * ("h1: not enough memory (512 MiB free, 1024 needed)"); empty when it can.
      */
     Optional<String> reject(HostCandidate host, VmRequest vm, SchedulingContext context);
+
+    /**
+     * Whether the host can run the VM: the same answer as {@code reject(...).isEmpty()}, without
+     * making the sentence. The scheduler asks this first and words refusals only when no host is left.
+     */
+    default boolean accepts(HostCandidate host, VmRequest vm, SchedulingContext context) {
+        return reject(host, vm, context).isEmpty();
+    }
 }

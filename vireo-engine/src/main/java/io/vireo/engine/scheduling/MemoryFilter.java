@@ -10,9 +10,14 @@ public final class MemoryFilter implements HostFilter {
     }
 
     @Override
+    public boolean accepts(HostCandidate host, VmRequest vm, SchedulingContext context) {
+        return vm.memoryMib() <= context.freeMemoryMib(host);
+    }
+
+    @Override
     public Optional<String> reject(HostCandidate host, VmRequest vm, SchedulingContext context) {
         long free = context.freeMemoryMib(host);
-        if (vm.memoryMib() > free) {
+        if (!accepts(host, vm, context)) {
             return Optional.of("not enough memory (" + Math.max(0, free) + " MiB free, " + vm.memoryMib() + " needed)");
         }
         return Optional.empty();

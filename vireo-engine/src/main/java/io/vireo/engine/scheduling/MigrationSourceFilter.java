@@ -10,8 +10,13 @@ public final class MigrationSourceFilter implements HostFilter {
     }
 
     @Override
+    public boolean accepts(HostCandidate host, VmRequest vm, SchedulingContext context) {
+        return !host.id().equals(vm.currentHostId());
+    }
+
+    @Override
     public Optional<String> reject(HostCandidate host, VmRequest vm, SchedulingContext context) {
-        if (host.id().equals(vm.currentHostId())) {
+        if (!accepts(host, vm, context)) {
             return Optional.of("the VM already runs there");
         }
         return Optional.empty();

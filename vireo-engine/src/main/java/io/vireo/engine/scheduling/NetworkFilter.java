@@ -11,8 +11,13 @@ public final class NetworkFilter implements HostFilter {
     }
 
     @Override
+    public boolean accepts(HostCandidate host, VmRequest vm, SchedulingContext context) {
+        return host.networkNames().containsAll(vm.networkNames());
+    }
+
+    @Override
     public Optional<String> reject(HostCandidate host, VmRequest vm, SchedulingContext context) {
-        if (!host.networkNames().containsAll(vm.networkNames())) {
+        if (!accepts(host, vm, context)) {
             TreeSet<String> missing = new TreeSet<>(vm.networkNames());
             missing.removeAll(host.networkNames());
             return Optional.of("it lacks networks " + String.join(", ", missing));

@@ -15,7 +15,8 @@ import static java.util.Objects.requireNonNull;
  * accept the host, then the host with the highest weighted score wins.
  *
  * <p>It keeps no state, so one instance serves every caller. {@link #schedule} is the hot path (a
- * VM start, a migration): plain loops over arrays, nothing built per host unless it is refused.
+ * VM start, a migration): plain loops over arrays, filters asked only whether they accept, and
+ * refusals worded in a second pass when no host is left.
  */
 public final class Scheduler {
     static final String EXCLUDED = "excluded from this request";
@@ -32,14 +33,11 @@ public final class Scheduler {
         SchedulingContext context = new SchedulingContext(snapshot, vm);
         HostFilter[] filters = snapshot.policy().filterArray();
         PolicyWeight[] weights = snapshot.policy().weightArray();
-        List<Rejection> rejections = new ArrayList<>();
         HostCandidate best = null;
         double bestScore = 0;
         // Hosts come ordered by name, so keeping the first of equal scores breaks ties by name.
         for (HostCandidate host : snapshot.hostArray()) {
-            Rejection rejection = rejection(host, vm, context, filters, excludedHostIds);
-            if (rejection != null) {
-                rejections.add(rejection);
+            if (!accepted(host, vm, context, filters, excludedHostIds)) {
                 continue;
             }
             double score = 0;
@@ -51,10 +49,20 @@ public final class Scheduler {
                 bestScore = score;
             }
         }
-        if (best == null) {
-            return new Decision.Refused(refusal(vm, rejections), rejections);
+        if (best != null) {
+            return new Decision.Chosen(best.id(), best.name(), bestScore);
         }
-        return new Decision.Chosen(best.id(), best.name(), bestScore);
+        // Only a refusal needs the reasons, so they are worded in this second pass.
+        List<Rejection> rejections = new ArrayList<>();
+        for (HostCandidate host : snapshot.hostArray()) {
+            Rejection rejection = rejection(host, vm, context, filters, excludedHostIds);
+            if (rejection == null) {
+                throw new IllegalStateException("A filter accepts host " + host.name() + " for VM " + vm.name()
+                        + " yet gives no reason to refuse it");
+            }
+            rejections.add(rejection);
+        }
+        return new Decision.Refused(refusal(vm, rejections), rejections);
     }
 
     /**
@@ -69,7 +77,7 @@ public final class Scheduler {
         HostFilter[] filters = snapshot.policy().filterArray();
         List<HostScore> scores = new ArrayList<>();
         for (HostCandidate host : snapshot.hostArray()) {
-            if (rejection(host, vm, context, filters, excludedHostIds) == null) {
+            if (accepted(host, vm, context, filters, excludedHostIds)) {
                 scores.add(score(host, vm, context));
             }
         }
@@ -86,6 +94,19 @@ public final class Scheduler {
         }
         SchedulingContext context = new SchedulingContext(snapshot, vm);
         return Optional.ofNullable(rejection(host, vm, context, snapshot.policy().filterArray(), Set.of()));
+    }
+
+    private static boolean accepted(HostCandidate host, VmRequest vm, SchedulingContext context,
+                                    HostFilter[] filters, Set<String> excludedHostIds) {
+        if (!excludedHostIds.isEmpty() && excludedHostIds.contains(host.id())) {
+            return false;
+        }
+        for (HostFilter filter : filters) {
+            if (!filter.accepts(host, vm, context)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static Rejection rejection(HostCandidate host, VmRequest vm, SchedulingContext context,

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 import static java.util.Objects.requireNonNull;
 
@@ -18,6 +19,8 @@ public final class SchedulingContext {
     private final List<GroupPlacement> softVmGroups = new ArrayList<>();
     private final List<AffinityGroup> hardHostGroups = new ArrayList<>();
     private final List<AffinityGroup> softHostGroups = new ArrayList<>();
+    private final String cpuModelFlag;
+    private Map<String, String> groupSentences;
 
     /**
      * A VM-to-VM group seen from the VM being placed.
@@ -31,6 +34,7 @@ public final class SchedulingContext {
     public SchedulingContext(ClusterSnapshot snapshot, VmRequest vm) {
         this.snapshot = requireNonNull(snapshot, "snapshot");
         this.vm = requireNonNull(vm, "vm");
+        this.cpuModelFlag = vm.cpuModel() == null ? null : CpuCompatibilityFilter.MODEL_PREFIX + vm.cpuModel();
         for (AffinityGroup group : snapshot.groupsOf(vm.id())) {
             if (group.kind() == AffinityGroup.Kind.VM_TO_VM) {
                 (group.enforcing() ? hardVmGroups : softVmGroups).add(placement(group));
@@ -62,6 +66,11 @@ public final class SchedulingContext {
         return vm;
     }
 
+    /** The host flag that says a host can present the VM's CPU model; null when the VM names none. */
+    public String cpuModelFlag() {
+        return cpuModelFlag;
+    }
+
     public List<GroupPlacement> hardVmGroups() {
         return hardVmGroups;
     }
@@ -76,6 +85,17 @@ public final class SchedulingContext {
 
     public List<AffinityGroup> softHostGroups() {
         return softHostGroups;
+    }
+
+    /**
+     * A refusal that reads the same on every host it refuses (such as "must run on h2 or h3"), made
+     * once per decision: a group listing hundreds of hosts would otherwise cost a sort per host.
+     */
+    public String groupSentence(AffinityGroup group, Supplier<String> sentence) {
+        if (groupSentences == null) {
+            groupSentences = new HashMap<>();
+        }
+        return groupSentences.computeIfAbsent(group.id(), ignored -> sentence.get());
     }
 
     /** Guest memory the host may still take, within the cluster's overcommit; negative when overbooked. */

@@ -11,8 +11,13 @@ public final class StorageDomainFilter implements HostFilter {
     }
 
     @Override
+    public boolean accepts(HostCandidate host, VmRequest vm, SchedulingContext context) {
+        return host.storageDomainIds().containsAll(vm.storageDomainIds());
+    }
+
+    @Override
     public Optional<String> reject(HostCandidate host, VmRequest vm, SchedulingContext context) {
-        if (!host.storageDomainIds().containsAll(vm.storageDomainIds())) {
+        if (!accepts(host, vm, context)) {
             TreeSet<String> missing = new TreeSet<>(vm.storageDomainIds());
             missing.removeAll(host.storageDomainIds());
             return Optional.of("it cannot reach storage domains " + String.join(", ", missing));

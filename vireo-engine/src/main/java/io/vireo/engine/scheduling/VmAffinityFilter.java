@@ -1,5 +1,6 @@
 package io.vireo.engine.scheduling;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
@@ -17,22 +18,35 @@ public final class VmAffinityFilter implements HostFilter {
     }
 
     @Override
+    public boolean accepts(HostCandidate host, VmRequest vm, SchedulingContext context) {
+        return brokenGroup(host, context) == null;
+    }
+
+    @Override
     public Optional<String> reject(HostCandidate host, VmRequest vm, SchedulingContext context) {
-        for (SchedulingContext.GroupPlacement placement : context.hardVmGroups()) {
+        SchedulingContext.GroupPlacement placement = brokenGroup(host, context);
+        if (placement == null) {
+            return Optional.empty();
+        }
+        if (placement.group().positive()) {
+            return Optional.of(context.groupSentence(placement.group(), () -> mustJoin(placement, context.snapshot())));
+        }
+        return Optional.of("the VM must not run with " + placement.otherMembersByHost().get(host.id())
+                + " (affinity group " + placement.group().name() + ")");
+    }
+
+    /** The first hard group the host would break, or null. */
+    private static SchedulingContext.GroupPlacement brokenGroup(HostCandidate host, SchedulingContext context) {
+        List<SchedulingContext.GroupPlacement> groups = context.hardVmGroups();
+        for (int i = 0; i < groups.size(); i++) {
+            SchedulingContext.GroupPlacement placement = groups.get(i);
             Map<String, String> others = placement.otherMembersByHost();
-            if (placement.group().positive()) {
-                if (!others.isEmpty() && !others.containsKey(host.id())) {
-                    return Optional.of(mustJoin(placement, context.snapshot()));
-                }
-            } else {
-                String member = others.get(host.id());
-                if (member != null) {
-                    return Optional.of("the VM must not run with " + member + " (affinity group "
-                            + placement.group().name() + ")");
-                }
+            boolean together = others.containsKey(host.id());
+            if (placement.group().positive() ? !together && !others.isEmpty() : together) {
+                return placement;
             }
         }
-        return Optional.empty();
+        return null;
     }
 
     private static String mustJoin(SchedulingContext.GroupPlacement placement, ClusterSnapshot snapshot) {
