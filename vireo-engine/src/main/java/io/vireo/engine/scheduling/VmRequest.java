@@ -28,6 +28,10 @@ public record VmRequest(
     public VmRequest {
         requireNonNull(id, "id");
         requireNonNull(name, "name");
+        if (vcpus < 1 || memoryMib < 0) {
+            throw new IllegalArgumentException("VM " + name + " needs at least one vCPU and no negative memory, not "
+                    + vcpus + " vCPUs and " + memoryMib + " MiB");
+        }
         requiredCpuFlags = Set.copyOf(requiredCpuFlags);
         storageDomainIds = Set.copyOf(storageDomainIds);
         networkNames = Set.copyOf(networkNames);
