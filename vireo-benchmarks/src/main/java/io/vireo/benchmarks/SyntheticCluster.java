@@ -8,6 +8,7 @@ import io.vireo.model.HostStatus;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -200,7 +201,7 @@ public final class SyntheticCluster {
     /** Members of a negative group: for a hard one, VMs on distinct hosts. */
     private Set<String> apart(List<String> hostIds, boolean enforcing, int size) {
         Set<String> members = new LinkedHashSet<>();
-        Set<String> usedHosts = new java.util.HashSet<>();
+        Set<String> usedHosts = new HashSet<>();
         while (members.size() < size) {
             VmRequest vm = vms.get(random.nextInt(vms.size()));
             if (!enforcing || vm.running() && usedHosts.add(vm.currentHostId())) {

@@ -1,5 +1,7 @@
 package io.vireo.engine.scheduling;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 import static java.util.Objects.requireNonNull;
@@ -13,6 +15,6 @@ public record HostScore(String hostId, String hostName, double total, Map<String
     public HostScore {
         requireNonNull(hostId, "hostId");
         requireNonNull(hostName, "hostName");
-        weights = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(weights));
+        weights = Collections.unmodifiableMap(new LinkedHashMap<>(weights));
     }
 }

@@ -12,6 +12,7 @@ import static io.vireo.engine.scheduling.Clusters.vm;
 import static io.vireo.engine.scheduling.Clusters.vmGroup;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 class BalancerTest {
     private final Balancer balancer = new Balancer(new Scheduler());
@@ -149,7 +150,7 @@ class BalancerTest {
                 .groups(vmGroup("db-apart", false, true, "db1", "db2")).build();
         // h2 is the least loaded, but db2 runs there; x, the rest of h1's load, fits nowhere under 80%.
         assertThat(balancer.propose(snapshot, 10)).extracting(ProposedMigration::vmId, ProposedMigration::toHostId)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple(id("db1"), id("h3")));
+                .containsExactly(tuple(id("db1"), id("h3")));
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.vireo.engine.scheduling;
 import io.vireo.model.HostStatus;
 import org.junit.jupiter.api.Test;
 
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -69,7 +70,7 @@ class ClusterSnapshotTest {
 
     @Test
     void recordsCopyTheirSets() {
-        Set<String> flags = new java.util.HashSet<>(Set.of("avx2"));
+        Set<String> flags = new HashSet<>(Set.of("avx2"));
         HostCandidate host = new HostCandidate("h", "h", "c", HostStatus.UP, true, false, 1, flags, 1, 0, 0, 0, Set.of(), Set.of());
         flags.add("aes");
         assertThat(host.cpuFlags()).containsExactly("avx2");

@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -48,7 +49,7 @@ final class Clusters {
     }
 
     /** What the filter says about the host for the VM. */
-    static java.util.Optional<String> reject(HostFilter filter, ClusterSnapshot snapshot, String hostName, VmRequest vm) {
+    static Optional<String> reject(HostFilter filter, ClusterSnapshot snapshot, String hostName, VmRequest vm) {
         return filter.reject(snapshot.host(id(hostName)), vm, new SchedulingContext(snapshot, vm));
     }
 
