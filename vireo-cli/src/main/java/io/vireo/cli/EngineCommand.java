@@ -36,6 +36,9 @@ public final class EngineCommand implements Callable<Integer> {
     @Option(names = "--host-grace-seconds", defaultValue = "30",
             description = "Seconds of silence before a Connecting host is NonResponsive (default ${DEFAULT-VALUE})")
     int hostGraceSeconds;
+    @Option(names = "--balance-seconds", defaultValue = "60",
+            description = "How often the balancer looks at every cluster (default ${DEFAULT-VALUE})")
+    int balanceSeconds;
 
     EngineConfig config() throws Exception {
         Optional<String> adminPassword = Optional.ofNullable(System.getenv("VIREO_ADMIN_PASSWORD"));
@@ -46,7 +49,8 @@ public final class EngineCommand implements Callable<Integer> {
                 : Optional.of(Files.readString(databasePasswordFile).strip());
         return new EngineConfig(dataDirectory == null ? EngineConfig.defaultDataDirectory() : dataDirectory,
                 Optional.ofNullable(databaseUrl), Optional.ofNullable(databaseUser), databasePassword, listen, apiPort,
-                agentPort, Optional.ofNullable(advertise), adminPassword, Duration.ofSeconds(hostGraceSeconds));
+                agentPort, Optional.ofNullable(advertise), adminPassword, Duration.ofSeconds(hostGraceSeconds),
+                Duration.ofSeconds(balanceSeconds));
     }
 
     @Override

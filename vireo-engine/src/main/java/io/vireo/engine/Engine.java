@@ -24,9 +24,14 @@ import io.vireo.engine.jobs.JobResource;
 import io.vireo.engine.jobs.JobRunner;
 import io.vireo.engine.leadership.LeadershipLease;
 import io.vireo.engine.metrics.InventoryGauges;
+import io.vireo.engine.migration.BalancerLoop;
 import io.vireo.engine.migration.HostMaintenance;
 import io.vireo.engine.migration.MigrateVmJob;
 import io.vireo.engine.migration.MigrationService;
+import io.vireo.engine.scheduling.Balancer;
+import io.vireo.engine.scheduling.ClusterSnapshotReader;
+import io.vireo.engine.scheduling.Scheduler;
+import io.vireo.engine.scheduling.SchedulingPolicy;
 import io.vireo.engine.storage.DiskJobs;
 import io.vireo.engine.storage.StorageResource;
 import io.vireo.engine.storage.StorageService;
@@ -106,7 +111,11 @@ public final class Engine implements AutoCloseable {
             closeables.push(hostMonitor);
 
             AffinityGroupService affinityGroups = new AffinityGroupService(jdbi, dataCenters, events);
-            VmPlacement placement = new VmPlacement(jdbi, hostRepository, dataCenters, gateway);
+            ClusterSnapshotReader snapshots = new ClusterSnapshotReader(jdbi, gateway::isConnected);
+            Scheduler scheduler = new Scheduler();
+            dataCenters.schedulingValidator((name, parameters) -> SchedulingPolicy.of(name,
+                    ClusterSnapshotReader.parameters(parameters == null ? null : parameters.toString())));
+            VmPlacement placement = new VmPlacement(snapshots, scheduler);
             MigrationService migrations = new MigrationService(jdbi, vmRepository, hostRepository, dataCenters, placement,
                     gateway, events);
             hostMonitor.onMigrationProgress(migrations::progress);
@@ -120,6 +129,9 @@ public final class Engine implements AutoCloseable {
             JobRunner runner = new JobRunner(database, jobs, leadership, events, handlers);
             closeables.push(runner);
 
+            BalancerLoop balancerLoop = new BalancerLoop(jdbi, snapshots, new Balancer(scheduler), jobs, leadership, events,
+                    config.balanceInterval());
+            closeables.push(balancerLoop);
             InventoryGauges gauges = new InventoryGauges(jdbi, metrics);
             closeables.push(gauges);
 
@@ -145,6 +157,7 @@ public final class Engine implements AutoCloseable {
             runner.start();
             hostMonitor.start();
             gauges.start();
+            balancerLoop.start();
             log.info("Vireo engine {} is up: API http://{}:{}/api, agents dial {}", VERSION, advertisedAddress, api.port(),
                     agentEndpoint());
         } catch (IOException e) {

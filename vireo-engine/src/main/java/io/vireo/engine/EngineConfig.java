@@ -12,6 +12,7 @@ import static java.util.Objects.requireNonNull;
  * agent endpoint on 8443 on every address.
  *
  * @param advertisedAddress the address agents are told to dial; empty to pick this machine's first non-loopback one
+ * @param balanceInterval how often the leader's balancer looks at every cluster
  */
 public record EngineConfig(
         Path dataDirectory,
@@ -23,7 +24,8 @@ public record EngineConfig(
         int agentPort,
         Optional<String> advertisedAddress,
         Optional<String> adminPassword,
-        Duration hostNonResponsiveAfter) {
+        Duration hostNonResponsiveAfter,
+        Duration balanceInterval) {
     public EngineConfig {
         requireNonNull(dataDirectory, "dataDirectory");
         requireNonNull(databaseUrl, "databaseUrl");
@@ -33,6 +35,7 @@ public record EngineConfig(
         requireNonNull(advertisedAddress, "advertisedAddress");
         requireNonNull(adminPassword, "adminPassword");
         requireNonNull(hostNonResponsiveAfter, "hostNonResponsiveAfter");
+        requireNonNull(balanceInterval, "balanceInterval");
         if (apiPort < 0 || apiPort > 65535 || agentPort < 0 || agentPort > 65535) {
             throw new IllegalArgumentException("ports must be between 0 and 65535");
         }
@@ -45,11 +48,11 @@ public record EngineConfig(
 
     public static EngineConfig defaults() {
         return new EngineConfig(defaultDataDirectory(), Optional.empty(), Optional.empty(), Optional.empty(), "0.0.0.0",
-                8080, 8443, Optional.empty(), Optional.empty(), Duration.ofSeconds(30));
+                8080, 8443, Optional.empty(), Optional.empty(), Duration.ofSeconds(30), Duration.ofMinutes(1));
     }
 
     public EngineConfig withDataDirectory(Path directory) {
         return new EngineConfig(directory, databaseUrl, databaseUser, databasePassword, listenAddress, apiPort, agentPort,
-                advertisedAddress, adminPassword, hostNonResponsiveAfter);
+                advertisedAddress, adminPassword, hostNonResponsiveAfter, balanceInterval);
     }
 }

@@ -82,7 +82,7 @@ public final class LabEnvironment implements BeforeAllCallback, ExtensionContext
     void startEngine() throws IOException {
         engine = VireoProcess.start("engine", List.of(), List.of("engine", "--data-dir", engineData.toString(),
                         "--listen", "0.0.0.0", "--api-port", String.valueOf(apiPort), "--agent-port", String.valueOf(agentPort),
-                        "--advertise", lab.rootAddress(), "--host-grace-seconds", "8"),
+                        "--advertise", lab.rootAddress(), "--host-grace-seconds", "8", "--balance-seconds", "3"),
                 lab.baseDir().resolve("logs/engine.log"), Map.of("VIREO_ADMIN_PASSWORD", ADMIN_PASSWORD));
         await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200)).until(() -> {
             if (!engine.isAlive()) {

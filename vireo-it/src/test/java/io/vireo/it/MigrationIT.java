@@ -127,7 +127,7 @@ class MigrationIT {
         await().atMost(Duration.ofSeconds(30)).until(() -> api.get("/api/jobs/" + refused.body().get("id").asText()).body()
                 .get("status").asText().equals("FAILED"));
         assertThat(api.get("/api/jobs/" + refused.body().get("id").asText()).body().get("errorMessage").asText())
-                .contains("MAINTENANCE");
+                .containsIgnoringCase("maintenance");
 
         assertThat(api.post("/api/hosts/" + lab.hostId("h1") + "/activate", null).status()).isEqualTo(200);
         await().atMost(Duration.ofSeconds(30)).until(() -> api.get("/api/hosts/" + lab.hostId("h1")).body().get("status").asText()

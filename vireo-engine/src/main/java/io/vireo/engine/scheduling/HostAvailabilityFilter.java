@@ -40,6 +40,7 @@ public final class HostAvailabilityFilter implements HostFilter {
             case CONNECTING -> "connecting";
             case NON_RESPONSIVE -> "non-responsive";
             case MAINTENANCE -> "in maintenance";
+            case PREPARING_FOR_MAINTENANCE -> "being prepared for maintenance";
             case UP -> "up";
         };
     }

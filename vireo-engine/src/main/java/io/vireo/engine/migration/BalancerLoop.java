@@ -1,0 +1,116 @@
+package io.vireo.engine.migration;
+
+import io.vireo.engine.events.EventLog;
+import io.vireo.engine.jobs.JobRepository;
+import io.vireo.engine.leadership.LeadershipLease;
+import io.vireo.engine.scheduling.Balancer;
+import io.vireo.engine.scheduling.ClusterSnapshot;
+import io.vireo.engine.scheduling.ClusterSnapshotReader;
+import io.vireo.engine.scheduling.ProposedMigration;
+import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * On the leader, every interval: for each cluster, ask the balancer what to move under the
+ * cluster's policy (spread, pack for power saving, repair soft affinity) and start those live
+ * migrations as jobs, never more at once than the cluster's outgoing-migration limit.
+ */
+public final class BalancerLoop implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(BalancerLoop.class);
+
+    private final Jdbi jdbi;
+    private final ClusterSnapshotReader snapshots;
+    private final Balancer balancer;
+    private final JobRepository jobs;
+    private final LeadershipLease leadership;
+    private final EventLog events;
+    private final Duration interval;
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("balancer").daemon().factory());
+
+    public BalancerLoop(Jdbi jdbi, ClusterSnapshotReader snapshots, Balancer balancer, JobRepository jobs,
+                        LeadershipLease leadership, EventLog events, Duration interval) {
+        this.jdbi = requireNonNull(jdbi, "jdbi");
+        this.snapshots = requireNonNull(snapshots, "snapshots");
+        this.balancer = requireNonNull(balancer, "balancer");
+        this.jobs = requireNonNull(jobs, "jobs");
+        this.leadership = requireNonNull(leadership, "leadership");
+        this.events = requireNonNull(events, "events");
+        this.interval = requireNonNull(interval, "interval");
+    }
+
+    public void start() {
+        timer.scheduleWithFixedDelay(this::runOnce, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** One balancing pass over every cluster; answers how many migrations it started. */
+    public int runOnce() {
+        if (!leadership.isLeader()) {
+            return 0;
+        }
+        int started = 0;
+        try {
+            List<Map.Entry<UUID, Integer>> clusters = jdbi.withHandle(h -> h.createQuery(
+                            "SELECT id, migration_max_outgoing FROM clusters")
+                    .map((rs, ctx) -> Map.entry(rs.getObject("id", UUID.class), rs.getInt("migration_max_outgoing"))).list());
+            for (Map.Entry<UUID, Integer> cluster : clusters) {
+                started += balance(cluster.getKey(), cluster.getValue());
+            }
+        } catch (RuntimeException e) {
+            log.warn("Balancing failed: {}", e.getMessage());
+        }
+        return started;
+    }
+
+    private int balance(UUID clusterId, int maxOutgoing) {
+        int inFlight = jdbi.withHandle(h -> h.createQuery("SELECT count(*) FROM jobs j JOIN vms v ON v.id = j.target_id "
+                        + "WHERE j.kind = :kind AND j.status IN ('PENDING', 'RUNNING') AND v.cluster_id = :cluster")
+                .bind("kind", MigrateVmJob.KIND).bind("cluster", clusterId).mapTo(Integer.class).one());
+        int room = maxOutgoing - inFlight;
+        if (room <= 0) {
+            return 0;
+        }
+        ClusterSnapshot snapshot = snapshots.read(clusterId);
+        int started = 0;
+        for (ProposedMigration move : balancer.propose(snapshot, room)) {
+            if (startMigration(move, snapshot)) {
+                started++;
+            }
+        }
+        return started;
+    }
+
+    private boolean startMigration(ProposedMigration move, ClusterSnapshot snapshot) {
+        UUID vmId = UUID.fromString(move.vmId());
+        return jdbi.inTransaction(h -> {
+            String status = h.createQuery("SELECT status FROM vms WHERE id = :id FOR UPDATE").bind("id", vmId)
+                    .mapTo(String.class).findOne().orElse("DOWN");
+            if (!status.equals("UP") || jobs.openJobFor(h, vmId).isPresent()) {
+                return false;
+            }
+            String vmName = snapshot.vm(move.vmId()).name();
+            UUID job = jobs.create(h, MigrateVmJob.KIND, "vm", vmId, "Balance: migrate VM " + vmName + " to "
+                    + snapshot.hostName(move.toHostId()), Map.of("hostId", move.toHostId()), MigrateVmJob.STEPS);
+            events.write(h, EventLog.Entry.info("VM_BALANCED", "The balancer moves VM " + vmName + " from "
+                    + snapshot.hostName(move.fromHostId()) + " to " + snapshot.hostName(move.toHostId()) + ": " + move.reason())
+                    .vm(vmId).job(job));
+            return true;
+        });
+    }
+
+    @Override
+    public void close() {
+        timer.shutdownNow();
+    }
+}
