@@ -66,6 +66,7 @@ import static java.util.Objects.requireNonNull;
 public final class Engine implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Engine.class);
     public static final String VERSION = "0.1.0";
+    private static final java.time.Duration AGENT_RECONNECT_GRACE = java.time.Duration.ofSeconds(20);
 
     private final EngineConfig config;
     private final Deque<AutoCloseable> closeables = new ConcurrentLinkedDeque<>();
@@ -127,6 +128,10 @@ public final class Engine implements AutoCloseable {
             handlers.add(new MigrateVmJob(migrations));
             handlers.add(maintenance);
             JobRunner runner = new JobRunner(database, jobs, leadership, events, handlers);
+            java.time.Instant startedAt = java.time.Instant.now();
+            runner.readyWhen(() -> java.time.Duration.between(startedAt, java.time.Instant.now()).compareTo(AGENT_RECONNECT_GRACE) > 0
+                    || jdbi.withHandle(h -> h.createQuery("SELECT id FROM hosts WHERE status = 'UP'").mapTo(UUID.class).list())
+                    .stream().allMatch(gateway::isConnected));
             closeables.push(runner);
 
             BalancerLoop balancerLoop = new BalancerLoop(jdbi, snapshots, new Balancer(scheduler), jobs, leadership, events,

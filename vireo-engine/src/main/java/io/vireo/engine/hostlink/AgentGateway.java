@@ -19,6 +19,7 @@ import static java.util.Objects.requireNonNull;
 public final class AgentGateway {
     private static final Logger log = LoggerFactory.getLogger(AgentGateway.class);
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
+    static final Duration RECONNECT_WAIT = Duration.ofSeconds(10);
 
     private final LeadershipLease leadership;
     private final Map<UUID, AgentSession> sessions = new ConcurrentHashMap<>();
@@ -61,12 +62,32 @@ public final class AgentGateway {
     public JsonNode call(UUID hostId, String method, ObjectNode params, Duration timeout) {
         long epoch = leadership.epoch().orElseThrow(() -> new AgentException(ErrorCode.INTERNAL_ERROR, 0,
                 "This engine is not the leader; it does not command hosts"));
-        AgentSession session = sessions.get(hostId);
-        if (session == null || session.isClosed()) {
+        AgentSession session = awaitSession(hostId);
+        if (session == null) {
             throw new AgentException(ErrorCode.HOST_UNREACHABLE, 0, "The agent of host " + hostId + " is not connected");
         }
         params.put("epoch", epoch);
         return session.call(method, params, timeout);
+    }
+
+    /** Agents dial in again within seconds after a blip or an engine restart: a command waits for that briefly. */
+    private AgentSession awaitSession(UUID hostId) {
+        long deadline = System.nanoTime() + RECONNECT_WAIT.toNanos();
+        while (true) {
+            AgentSession session = sessions.get(hostId);
+            if (session != null && !session.isClosed()) {
+                return session;
+            }
+            if (System.nanoTime() > deadline) {
+                return null;
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return null;
+            }
+        }
     }
 
     public <T> T convert(JsonNode node, Class<T> type) {

@@ -33,6 +33,7 @@ public final class JobRunner implements AutoCloseable {
     private final EventLog events;
     private final Map<String, JobHandler> handlers;
     private final Set<UUID> running = ConcurrentHashMap.newKeySet();
+    private volatile java.util.function.BooleanSupplier ready = () -> true;
     private volatile boolean stopped;
     private Thread loop;
 
@@ -44,6 +45,14 @@ public final class JobRunner implements AutoCloseable {
         this.events = requireNonNull(events, "events");
         this.handlers = new ConcurrentHashMap<>();
         handlers.forEach(handler -> this.handlers.put(handler.kind(), handler));
+    }
+
+    /**
+     * Holds jobs back until the engine is ready for them: after a restart, until the agents of the
+     * hosts that were Up have dialed in again (or a grace period passed), so a resumed step finds them.
+     */
+    public void readyWhen(java.util.function.BooleanSupplier condition) {
+        this.ready = requireNonNull(condition, "condition");
     }
 
     public void start() {
@@ -72,7 +81,7 @@ public final class JobRunner implements AutoCloseable {
 
     private void claimAndRun() {
         Optional<Long> epoch = leadership.epoch();
-        if (epoch.isEmpty()) {
+        if (epoch.isEmpty() || !ready.getAsBoolean()) {
             return;
         }
         for (JobRepository.ClaimedJob job : repository.claim(epoch.get(), 32)) {
