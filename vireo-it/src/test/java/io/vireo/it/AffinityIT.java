@@ -84,6 +84,21 @@ class AffinityIT {
     }
 
     @Test
+    void maintenanceStopsWithTheReasonWhenAVmCanGoNowhere() {
+        String anchored = scenario.createGuest("anchored", List.of());
+        String group = group("anchored-to-h1", "VM_TO_HOST", true, true, List.of(anchored), List.of(lab.hostId("h1")));
+        scenario.action(anchored, "start", null);
+        assertThat(hostOf(anchored)).isEqualTo(lab.hostId("h1"));
+        Api.Response job = failedJob(api.post("/api/hosts/" + lab.hostId("h1") + "/deactivate", null));
+        assertThat(job.body().get("errorMessage").asText()).contains("anchored").contains("anchored-to-h1");
+        await().atMost(Duration.ofSeconds(10)).until(() ->
+                api.get("/api/hosts/" + lab.hostId("h1")).body().get("status").asText().equals("UP"));
+        assertThat(scenario.vm(anchored).get("status").asText()).isEqualTo("UP");
+        assertThat(hostOf(anchored)).isEqualTo(lab.hostId("h1"));
+        cleanUp(List.of(group), List.of(anchored));
+    }
+
+    @Test
     void theBalancerBringsSoftTogetherVmsTogether() {
         String c = scenario.createGuest("together-c", List.of());
         String d = scenario.createGuest("together-d", List.of());
