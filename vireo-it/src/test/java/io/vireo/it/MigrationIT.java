@@ -107,6 +107,30 @@ class MigrationIT {
     }
 
     @Test
+    void aMigrationThatCannotConvergeRaisesTheDowntimeThenAborts() {
+        String vmId = scenario.createGuest("restless", List.of(), "labdirty=8");
+        scenario.action(vmId, "start", Map.of("hostId", lab.hostId("h1")));
+        scenario.awaitBooted(vmId);
+        await().atMost(Duration.ofSeconds(30)).until(() -> scenario.consoleLog(vmId).contains("GUEST-DIRTYING"));
+        assertThat(api.put("/api/vms/" + vmId, Map.of("migrationPolicy", Map.of("bandwidthMiBps", 1, "stallSeconds", 2,
+                "downtimeStepsMs", List.of(150, 300), "postCopy", false))).status()).isEqualTo(200);
+        Api.Response accepted = api.post("/api/vms/" + vmId + "/migrate", Map.of("hostId", lab.hostId("h2")));
+        assertThat(accepted.status()).isEqualTo(202);
+        String jobId = accepted.body().get("id").asText();
+        await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofSeconds(1))
+                .until(() -> api.get("/api/jobs/" + jobId).body().get("status").asText().equals("FAILED"));
+        JsonNode job = api.get("/api/jobs/" + jobId).body();
+        System.out.println("non-converging migration: " + job.get("errorMessage").asText());
+        assertThat(job.get("errorCode").asText()).isEqualTo("MIGRATION_FAILED");
+        assertThat(job.get("errorMessage").asText()).contains("did not converge");
+        scenario.awaitStatus(vmId, "UP", Duration.ofSeconds(10));
+        assertThat(hostOf(vmId)).isEqualTo(lab.hostId("h1"));
+        assertThat(scenario.runningDomainsEverywhere()).containsOnlyOnce(vmId);
+        scenario.action(vmId, "stop", null);
+        assertThat(api.delete("/api/vms/" + vmId).status()).isEqualTo(200);
+    }
+
+    @Test
     void deactivatingAHostEvacuatesItsVmsThenActivateBringsItBack() {
         String first = scenario.createGuest("evacuee-1", List.of());
         String second = scenario.createGuest("evacuee-2", List.of());

@@ -30,6 +30,11 @@ final class Scenario {
 
     /** A tiny guest booting the lab kernel, with the given disks attached. */
     String createGuest(String name, List<String> diskIds) {
+        return createGuest(name, diskIds, "");
+    }
+
+    /** The same with extra kernel arguments for the guest's /init (e.g. labdirty=8). */
+    String createGuest(String name, List<String> diskIds, String extraCmdline) {
         Map<String, Object> body = new HashMap<>();
         body.put("name", name);
         body.put("clusterId", lab.clusterId());
@@ -38,7 +43,7 @@ final class Scenario {
         body.put("diskIds", diskIds);
         body.put("kernel", lab.guest().kernel().toString());
         body.put("initrd", lab.guest().initrd().toString());
-        body.put("cmdline", lab.guest().kernelCmdline());
+        body.put("cmdline", (lab.guest().kernelCmdline() + " " + extraCmdline).strip());
         Api.Response response = api.post("/api/vms", body);
         assertThat(response.status()).as(response.toString()).isEqualTo(201);
         return response.body().get("id").asText();

@@ -2,7 +2,8 @@
 # /init of the Vireo lab guest: just enough to show that a VM booted, got its network and keeps
 # running (the TICK counter and uptime go on across a live migration, and restart after a reboot).
 # Kernel arguments it reads: labip=A.B.C.D/NN (static eth0 address, else DHCP is tried),
-# labgw=A.B.C.D (default route), labname=NAME (hostname).
+# labgw=A.B.C.D (default route), labname=NAME (hostname), labdirty=MIB (rewrite MIB of memory with
+# random bytes, over and over: a guest whose live migration cannot converge on a slow link).
 
 /bin/busybox --install -s
 mount -t proc proc /proc
@@ -28,13 +29,23 @@ say "GUEST-BOOTED"
 
 labip=""
 labgw=""
+labdirty=""
 for argument in $cmdline; do
     case "$argument" in
         labip=*) labip="${argument#labip=}" ;;
         labgw=*) labgw="${argument#labgw=}" ;;
         labname=*) hostname "${argument#labname=}" ;;
+        labdirty=*) labdirty="${argument#labdirty=}" ;;
     esac
 done
+
+if [ -n "$labdirty" ]; then
+    mkdir -p /tmp
+    (while true; do
+        dd if=/dev/urandom of=/tmp/dirty bs=65536 count=$((labdirty * 16)) conv=notrunc 2>/dev/null
+    done) &
+    say "GUEST-DIRTYING ${labdirty} MiB"
+fi
 
 ip link set lo up
 # The NIC can show up a moment after virtio_net is loaded.
