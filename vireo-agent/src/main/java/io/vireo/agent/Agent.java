@@ -45,6 +45,11 @@ public final class Agent implements AutoCloseable {
     private final ScheduledExecutorService timer = Executors.newScheduledThreadPool(2,
             Thread.ofPlatform().name("agent-reports").daemon().factory());
     private EngineLink link;
+    /**
+     * Numbers every report of VM state (events, full lists, command answers) in the order this agent
+     * made them, so the engine can tell a stale full list from a newer event that crossed it.
+     */
+    private final java.util.concurrent.atomic.AtomicLong observations = new java.util.concurrent.atomic.AtomicLong();
 
     public Agent(AgentConfig config, AgentIdentity identity, Hypervisor hypervisor, DiskImages diskImages) {
         this.config = requireNonNull(config, "config");
@@ -56,7 +61,7 @@ public final class Agent implements AutoCloseable {
     public void start() {
         EpochGuard epochs = new EpochGuard(config.stateDirectory().resolve("epoch"));
         List<AgentCommand> commands = List.of(
-                new HostHelloCommand(hypervisor),
+                new HostHelloCommand(hypervisor, observations::incrementAndGet),
                 new VmListCommand(hypervisor),
                 new VmEnsureRunningCommand(hypervisor, () -> { }),
                 new VmEnsureStoppedCommand(hypervisor),
@@ -71,8 +76,12 @@ public final class Agent implements AutoCloseable {
                 new DiskEnsureCreatedCommand(diskImages),
                 new DiskEnsureDeletedCommand(diskImages));
         link = new EngineLink(URI.create(identity.endpoint()), identity.sslContext(),
-                new CommandDispatcher(commands, epochs), () -> log.info("Serving the engine as host {}", identity.hostId()));
-        hypervisor.onStateChange(observation -> link.notify(AgentMethods.EVENT_VM_STATE_CHANGED, observation));
+                new CommandDispatcher(commands, epochs, observations::incrementAndGet), () -> log.info("Serving the engine as host {}", identity.hostId()));
+        hypervisor.onStateChange(observation -> link.notify(AgentMethods.EVENT_VM_STATE_CHANGED,
+                Map.of("id", observation.id(), "name", observation.name(), "state", observation.state(),
+                        "vncPort", observation.vncPort(), "cpuTimeNanos", observation.cpuTimeNanos(),
+                        "memoryKib", observation.memoryKib(), "vcpus", observation.vcpus(),
+                        "seq", observations.incrementAndGet())));
         link.start();
         timer.scheduleAtFixedRate(this::heartbeat, 1, 1, TimeUnit.SECONDS);
         long statsMillis = config.statsInterval().toMillis();
@@ -91,7 +100,9 @@ public final class Agent implements AutoCloseable {
             return;
         }
         try {
-            link.notify(AgentMethods.EVENT_HOST_STATS, Map.of("host", hypervisor.stats(), "vms", hypervisor.listVms()));
+            // numbered before the list is taken: the engine drops it for a VM it has newer word of
+            long seq = observations.incrementAndGet();
+            link.notify(AgentMethods.EVENT_HOST_STATS, Map.of("host", hypervisor.stats(), "vms", hypervisor.listVms(), "seq", seq));
         } catch (RuntimeException e) {
             log.warn("Cannot gather host statistics: {}", e.getMessage());
         }

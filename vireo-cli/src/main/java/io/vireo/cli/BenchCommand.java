@@ -25,7 +25,7 @@ public final class BenchCommand {
     @Command(name = "start-vm", mixinStandardHelpOptions = true,
             description = "Start-to-Up through Vireo against virsh create of the same XML (VM must be Down)")
     public static final class StartVm implements Callable<Integer> {
-        @Option(names = "--vm", required = true, description = "Id of a Down VM to start and stop")
+        @Option(names = "--vm", required = true, description = "Name or id of a Down VM to start and stop")
         String vmId;
         @Option(names = "--libvirt-uri", defaultValue = "qemu:///system", description = "libvirt of the host the VM starts on")
         String libvirtUri;
@@ -35,6 +35,7 @@ public final class BenchCommand {
         @Override
         public Integer call() throws Exception {
             ApiClient client = Session.load().client();
+            vmId = Names.resolve(client, "vms", vmId);
             List<Double> vireo = new ArrayList<>();
             List<Double> virsh = new ArrayList<>();
             Path xml = Files.createTempFile("vireo-bench", ".xml");

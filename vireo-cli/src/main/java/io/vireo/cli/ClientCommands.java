@@ -69,7 +69,9 @@ final class ClientCommands {
         @Command(name = "create", description = "Create a cluster in a data center")
         int create(@Parameters(paramLabel = "NAME") String name, @Option(names = "--dc", required = true) String dataCenterId)
                 throws Exception {
-            Output.item(System.out, Session.load().client().post("/api/clusters", new Cluster.Create(name, dataCenterId, null, null)));
+            ApiClient client = Session.load().client();
+            Output.item(System.out, client.post("/api/clusters", new Cluster.Create(name, Names.resolve(client, "datacenters",
+                    dataCenterId), null, null)));
             return 0;
         }
 
@@ -101,7 +103,8 @@ final class ClientCommands {
             if (!migration.isEmpty()) {
                 body.put("migrationPolicy", migration);
             }
-            Output.item(System.out, Session.load().client().put("/api/clusters/" + id, body));
+            ApiClient client = Session.load().client();
+            Output.item(System.out, client.put("/api/clusters/" + Names.resolve(client, "clusters", id), body));
             return 0;
         }
 
@@ -116,8 +119,9 @@ final class ClientCommands {
         @Command(name = "create", description = "Add a file storage domain: a directory every host sees")
         int create(@Parameters(paramLabel = "NAME") String name, @Option(names = "--dc", required = true) String dataCenterId,
                    @Option(names = "--path", required = true) String path) throws Exception {
-            Output.item(System.out, Session.load().client().post("/api/storagedomains",
-                    new StorageDomain.Create(name, dataCenterId, "file", path)));
+            ApiClient client = Session.load().client();
+            Output.item(System.out, client.post("/api/storagedomains",
+                    new StorageDomain.Create(name, Names.resolve(client, "datacenters", dataCenterId), "file", path)));
             return 0;
         }
 
@@ -134,7 +138,8 @@ final class ClientCommands {
                    @Option(names = "--size-mib", required = true) long sizeMib,
                    @Option(names = "--format", defaultValue = "qcow2") String format) throws Exception {
             ApiClient client = Session.load().client();
-            JsonNode answer = client.post("/api/disks", new Disk.Create(name, domainId, sizeMib * 1024 * 1024, format));
+            JsonNode answer = client.post("/api/disks", new Disk.Create(name, Names.resolve(client, "storagedomains", domainId),
+                    sizeMib * 1024 * 1024, format));
             JsonNode job = JobProgress.follow(client, answer.get("job"), System.out);
             System.out.println("disk " + answer.get("disk").get("id").asText());
             return job.get("status").asText().equals("DONE") ? 0 : 3;
@@ -148,7 +153,7 @@ final class ClientCommands {
         @Command(name = "delete", description = "Remove a disk that no VM uses")
         int delete(@Parameters(paramLabel = "ID") String id) throws Exception {
             ApiClient client = Session.load().client();
-            JsonNode job = JobProgress.follow(client, client.delete("/api/disks/" + id), System.out);
+            JsonNode job = JobProgress.follow(client, client.delete("/api/disks/" + Names.resolve(client, "disks", id)), System.out);
             return job.get("status").asText().equals("DONE") ? 0 : 3;
         }
     }
@@ -159,7 +164,8 @@ final class ClientCommands {
         int add(@Parameters(paramLabel = "NAME") String name, @Option(names = "--address", required = true) String address,
                 @Option(names = "--cluster", required = true) String clusterId) throws Exception {
             Session session = Session.load();
-            JsonNode created = session.client().post("/api/hosts", new Host.Create(name, address, clusterId));
+            JsonNode created = session.client().post("/api/hosts", new Host.Create(name, address,
+                    Names.resolve(session.client(), "clusters", clusterId)));
             System.out.println("host " + created.get("host").get("id").asText() + " added; on that host run:");
             System.out.println("  vireo agent enroll --engine " + session.url() + " --token " + created.get("enrollmentToken").asText());
             System.out.println("  vireo agent run");
@@ -169,13 +175,15 @@ final class ClientCommands {
         @Command(name = "deactivate", description = "Move every VM off a host by live migration, then put it in maintenance")
         int deactivate(@Parameters(paramLabel = "ID") String id) throws Exception {
             ApiClient client = Session.load().client();
-            JsonNode job = JobProgress.follow(client, client.post("/api/hosts/" + id + "/deactivate", null), System.out);
+            JsonNode job = JobProgress.follow(client, client.post("/api/hosts/" + Names.resolve(client, "hosts", id) + "/deactivate",
+                    null), System.out);
             return job.get("status").asText().equals("DONE") ? 0 : 3;
         }
 
         @Command(name = "activate", description = "Bring a host in maintenance back")
         int activate(@Parameters(paramLabel = "ID") String id) throws Exception {
-            Output.item(System.out, Session.load().client().post("/api/hosts/" + id + "/activate", null));
+            ApiClient client = Session.load().client();
+            Output.item(System.out, client.post("/api/hosts/" + Names.resolve(client, "hosts", id) + "/activate", null));
             return 0;
         }
 

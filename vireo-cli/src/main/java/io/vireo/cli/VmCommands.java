@@ -21,8 +21,9 @@ public final class VmCommands {
                @Option(names = "--initrd") String initrd,
                @Option(names = "--cmdline") String cmdline,
                @Option(names = "--graphics", defaultValue = "vnc") String graphics) throws Exception {
-        JsonNode vm = Session.load().client().post("/api/vms",
-                new Vm.Create(name, clusterId, vcpus, memoryMib, disks, kernel, initrd, cmdline, graphics, null, null));
+        ApiClient client = Session.load().client();
+        JsonNode vm = client.post("/api/vms", new Vm.Create(name, Names.resolve(client, "clusters", clusterId), vcpus, memoryMib,
+                Names.resolveAll(client, "disks", disks), kernel, initrd, cmdline, graphics, null, null));
         System.out.println("vm " + vm.get("id").asText() + " created (Down)");
         return 0;
     }
@@ -37,58 +38,62 @@ public final class VmCommands {
     }
 
     @Command(name = "show", description = "Show a VM")
-    int show(@Parameters(paramLabel = "ID") String id) throws Exception {
-        Output.item(System.out, Session.load().client().get("/api/vms/" + id));
+    int show(@Parameters(paramLabel = "VM") String id) throws Exception {
+        ApiClient client = Session.load().client();
+        Output.item(System.out, client.get("/api/vms/" + Names.resolve(client, "vms", id)));
         return 0;
     }
 
     @Command(name = "start", description = "Start a VM and follow the job")
-    int start(@Parameters(paramLabel = "ID") String id, @Option(names = "--host") String hostId) throws Exception {
-        return action(id, "start", hostId == null ? null : Map.of("hostId", hostId));
+    int start(@Parameters(paramLabel = "VM") String id, @Option(names = "--host") String hostId) throws Exception {
+        ApiClient client = Session.load().client();
+        return action(id, "start", hostId == null ? null : Map.of("hostId", Names.resolve(client, "hosts", hostId)));
     }
 
     @Command(name = "stop", description = "Power a VM off")
-    int stop(@Parameters(paramLabel = "ID") String id) throws Exception {
+    int stop(@Parameters(paramLabel = "VM") String id) throws Exception {
         return action(id, "stop", null);
     }
 
     @Command(name = "shutdown", description = "Shut a VM down, powering off after the timeout")
-    int shutdown(@Parameters(paramLabel = "ID") String id, @Option(names = "--timeout", defaultValue = "60") int timeout)
+    int shutdown(@Parameters(paramLabel = "VM") String id, @Option(names = "--timeout", defaultValue = "60") int timeout)
             throws Exception {
         return action(id, "shutdown", Map.of("timeoutSeconds", timeout));
     }
 
     @Command(name = "reboot", description = "Reboot a VM through the guest, or reset it with --force")
-    int reboot(@Parameters(paramLabel = "ID") String id, @Option(names = "--force") boolean force) throws Exception {
+    int reboot(@Parameters(paramLabel = "VM") String id, @Option(names = "--force") boolean force) throws Exception {
         return action(id, "reboot", Map.of("force", force));
     }
 
     @Command(name = "suspend", description = "Suspend (pause) a VM")
-    int suspend(@Parameters(paramLabel = "ID") String id) throws Exception {
+    int suspend(@Parameters(paramLabel = "VM") String id) throws Exception {
         return action(id, "suspend", null);
     }
 
     @Command(name = "resume", description = "Resume a suspended VM")
-    int resume(@Parameters(paramLabel = "ID") String id) throws Exception {
+    int resume(@Parameters(paramLabel = "VM") String id) throws Exception {
         return action(id, "resume", null);
     }
 
     @Command(name = "migrate", description = "Live-migrate a running VM (to --host, or where the scheduler says)")
-    int migrate(@Parameters(paramLabel = "ID") String id, @Option(names = "--host") String hostId) throws Exception {
-        return action(id, "migrate", hostId == null ? null : Map.of("hostId", hostId));
+    int migrate(@Parameters(paramLabel = "VM") String id, @Option(names = "--host") String hostId) throws Exception {
+        ApiClient client = Session.load().client();
+        return action(id, "migrate", hostId == null ? null : Map.of("hostId", Names.resolve(client, "hosts", hostId)));
     }
 
     @Command(name = "cancel-migration", description = "Abort a VM's live migration in flight")
-    int cancelMigration(@Parameters(paramLabel = "ID") String id) throws Exception {
-        Session.load().client().post("/api/vms/" + id + "/cancelmigration", null);
+    int cancelMigration(@Parameters(paramLabel = "VM") String id) throws Exception {
+        ApiClient client = Session.load().client();
+        client.post("/api/vms/" + Names.resolve(client, "vms", id) + "/cancelmigration", null);
         System.out.println("migration of vm " + id + " cancelled");
         return 0;
     }
 
     @Command(name = "delete", description = "Remove a Down VM")
-    int delete(@Parameters(paramLabel = "ID") String id, @Option(names = "--remove-disks") boolean removeDisks) throws Exception {
+    int delete(@Parameters(paramLabel = "VM") String id, @Option(names = "--remove-disks") boolean removeDisks) throws Exception {
         ApiClient client = Session.load().client();
-        JsonNode answer = client.delete("/api/vms/" + id + "?removeDisks=" + removeDisks);
+        JsonNode answer = client.delete("/api/vms/" + Names.resolve(client, "vms", id) + "?removeDisks=" + removeDisks);
         for (JsonNode job : answer.path("jobs")) {
             JobProgress.follow(client, job, System.out);
         }
@@ -97,15 +102,17 @@ public final class VmCommands {
     }
 
     @Command(name = "console-log", description = "Print the guest's serial console log")
-    int consoleLog(@Parameters(paramLabel = "ID") String id) throws Exception {
-        JsonNode chunk = Session.load().client().get("/api/vms/" + id + "/consolelog?offset=0");
+    int consoleLog(@Parameters(paramLabel = "VM") String id) throws Exception {
+        ApiClient client = Session.load().client();
+        JsonNode chunk = client.get("/api/vms/" + Names.resolve(client, "vms", id) + "/consolelog?offset=0");
         System.out.print(chunk.path("text").asText());
         return 0;
     }
 
     private static int action(String id, String verb, Object body) throws Exception {
         ApiClient client = Session.load().client();
-        JsonNode job = JobProgress.follow(client, client.post("/api/vms/" + id + "/" + verb, body), System.out);
+        JsonNode job = JobProgress.follow(client, client.post("/api/vms/" + Names.resolve(client, "vms", id) + "/" + verb, body),
+                System.out);
         return job.get("status").asText().equals("DONE") ? 0 : 3;
     }
 }

@@ -12,9 +12,11 @@ import static java.util.Objects.requireNonNull;
 /** The engine's first call on every connection: the host's facts and its full VM list. */
 public final class HostHelloCommand implements AgentCommand {
     private final Hypervisor hypervisor;
+    private final java.util.function.LongSupplier sequence;
 
-    public HostHelloCommand(Hypervisor hypervisor) {
+    public HostHelloCommand(Hypervisor hypervisor, java.util.function.LongSupplier sequence) {
         this.hypervisor = requireNonNull(hypervisor, "hypervisor");
+        this.sequence = requireNonNull(sequence, "sequence");
     }
 
     @Override
@@ -24,6 +26,7 @@ public final class HostHelloCommand implements AgentCommand {
 
     @Override
     public Object execute(JsonNode params) {
-        return Map.of("facts", hypervisor.facts(), "vms", hypervisor.listVms());
+        long seq = sequence.getAsLong();
+        return Map.of("facts", hypervisor.facts(), "vms", hypervisor.listVms(), "seq", seq);
     }
 }

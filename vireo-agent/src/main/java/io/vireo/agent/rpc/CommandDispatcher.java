@@ -23,9 +23,17 @@ public final class CommandDispatcher {
     private final Map<String, AgentCommand> commands = new HashMap<>();
     private final EpochGuard epochs;
 
+    private final java.util.function.LongSupplier sequence;
+
     public CommandDispatcher(List<AgentCommand> commands, EpochGuard epochs) {
+        this(commands, epochs, () -> 0);
+    }
+
+    /** @param sequence numbers each answer after its command ran, in the order of the agent's other reports */
+    public CommandDispatcher(List<AgentCommand> commands, EpochGuard epochs, java.util.function.LongSupplier sequence) {
         commands.forEach(command -> this.commands.put(command.method(), command));
         this.epochs = requireNonNull(epochs, "epochs");
+        this.sequence = requireNonNull(sequence, "sequence");
     }
 
     public ObjectNode dispatch(JsonNode request) {
@@ -47,6 +55,7 @@ public final class CommandDispatcher {
             ObjectNode response = MAPPER.createObjectNode().put("jsonrpc", "2.0");
             response.set("id", id);
             response.set("result", MAPPER.valueToTree(result == null ? Map.of() : result));
+            response.put("seq", sequence.getAsLong());
             return response;
         } catch (HypervisorException e) {
             log.warn("{} failed: {}", method, e.getMessage());

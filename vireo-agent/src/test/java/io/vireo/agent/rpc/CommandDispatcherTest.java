@@ -47,6 +47,15 @@ class CommandDispatcherTest {
     }
 
     @Test
+    void numbersEachAnswerAfterItsCommandRan(@TempDir Path state) {
+        java.util.concurrent.atomic.AtomicLong reports = new java.util.concurrent.atomic.AtomicLong(41);
+        CommandDispatcher dispatcher = new CommandDispatcher(List.of(echo), new EpochGuard(state.resolve("epoch")),
+                reports::incrementAndGet);
+        assertThat(dispatcher.dispatch(request(1, "test.echo", 1)).get("seq").asLong()).isEqualTo(42);
+        assertThat(dispatcher.dispatch(request(2, "test.echo", 1)).get("seq").asLong()).isEqualTo(43);
+    }
+
+    @Test
     void refusesAnEpochLowerThanTheHighestSeenEvenAfterARestart(@TempDir Path state) {
         CommandDispatcher dispatcher = new CommandDispatcher(List.of(echo), new EpochGuard(state.resolve("epoch")));
         assertThat(dispatcher.dispatch(request(1, "test.echo", 5)).has("result")).isTrue();

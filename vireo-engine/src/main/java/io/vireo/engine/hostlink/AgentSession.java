@@ -26,6 +26,8 @@ import static java.util.Objects.requireNonNull;
 public final class AgentSession {
     private static final Logger log = LoggerFactory.getLogger(AgentSession.class);
     static final ObjectMapper MAPPER = Json.lenientMapper();
+    /** Field added to object answers: the agent's report number at the time the command had run. */
+    public static final String SEQ = "_seq";
 
     private final UUID hostId;
     private final Consumer<String> sender;
@@ -101,7 +103,12 @@ public final class AgentSession {
                     answer.completeExceptionally(new AgentException(ErrorCode.AGENT_ERROR, error.path("code").asInt(),
                             error.path("message").asText("the agent answered an error")));
                 } else {
-                    answer.complete(message.get("result"));
+                    JsonNode result = message.get("result");
+                    if (result instanceof com.fasterxml.jackson.databind.node.ObjectNode object && message.has("seq")) {
+                        // the agent's report number, to order this answer against its events and lists
+                        object.put(SEQ, message.get("seq").asLong());
+                    }
+                    answer.complete(result);
                 }
             }
             return null;

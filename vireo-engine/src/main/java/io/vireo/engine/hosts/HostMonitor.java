@@ -99,7 +99,8 @@ public final class HostMonitor implements AgentLinkListener, AutoCloseable {
                         "Host " + host.name() + " is Up (" + facts.domainType() + " guests, " + facts.cpuCount() + " CPUs, "
                                 + facts.memoryTotalKib() / 1024 + " MiB, libvirt " + facts.libvirtVersion() + ")").host(hostId)));
             });
-            vmMonitor.reconcileHost(hostId, vms, true);
+            vmMonitor.forgetHost(hostId);
+            vmMonitor.reconcileHost(hostId, vms, hello.path("seq").asLong(0), true);
         } catch (RuntimeException e) {
             log.warn("Host {} connected but its hello failed: {}", hostId, e.getMessage());
             session.close();
@@ -114,14 +115,14 @@ public final class HostMonitor implements AgentLinkListener, AutoCloseable {
                 case AgentMethods.EVENT_HEARTBEAT -> {
                 }
                 case AgentMethods.EVENT_VM_STATE_CHANGED ->
-                        vmMonitor.observe(hostId, MAPPER.treeToValue(params, VmObservation.class));
+                        vmMonitor.observe(hostId, MAPPER.treeToValue(params, VmObservation.class), params.path("seq").asLong(0));
                 case AgentMethods.EVENT_MIGRATION_PROGRESS ->
                         migrationProgress.accept(MAPPER.treeToValue(params, io.vireo.model.rpc.MigrationProgress.class));
                 case AgentMethods.EVENT_HOST_STATS -> {
                     hosts.recordStats(hostId, MAPPER.treeToValue(params.get("host"), HostStats.class));
                     List<VmObservation> vms = MAPPER.convertValue(params.get("vms"), new TypeReference<>() {
                     });
-                    vmMonitor.reconcileHost(hostId, vms, false);
+                    vmMonitor.reconcileHost(hostId, vms, params.path("seq").asLong(0), false);
                 }
                 default -> log.debug("Host {} sent an unknown notification {}", hostId, method);
             }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.vireo.engine.events.EventLog;
 import io.vireo.engine.hostlink.AgentException;
 import io.vireo.engine.hostlink.AgentGateway;
+import io.vireo.engine.hostlink.AgentSession;
 import io.vireo.engine.jobs.JobContext;
 import io.vireo.engine.jobs.JobFailure;
 import io.vireo.engine.jobs.JobHandler;
@@ -62,9 +63,10 @@ public final class VmJobs {
         }
     }
 
-    private void observe(UUID host, JsonNode observation) {
+    /** Applies an observation an agent answered with; {@code answer} carries the report number. */
+    private void observe(UUID host, JsonNode observation, JsonNode answer) {
         if (observation != null && observation.has("state")) {
-            monitor.observe(host, gateway.convert(observation, VmObservation.class));
+            monitor.observe(host, gateway.convert(observation, VmObservation.class), answer.path(AgentSession.SEQ).asLong(0));
         }
     }
 
@@ -108,7 +110,7 @@ public final class VmJobs {
                     } catch (AgentException e) {
                         throw new JobFailure(e.code(), "VM " + vm.name() + " could not start: " + e.getMessage());
                     }
-                    observe(host, answer.get("observation"));
+                    observe(host, answer.get("observation"), answer);
                 }
                 case "WAIT_UP" -> {
                     if (!await(context, v -> v.status() == VmStatus.UP || v.status() == VmStatus.PAUSED, Duration.ofMinutes(2))) {
@@ -186,7 +188,8 @@ public final class VmJobs {
 
     private void powerOff(Vm vm) {
         UUID host = hostOf(vm);
-        command(host, AgentMethods.VM_ENSURE_STOPPED, vm, Duration.ofSeconds(60));
+        JsonNode answer = command(host, AgentMethods.VM_ENSURE_STOPPED, vm, Duration.ofSeconds(60));
+        monitor.acted(host, vm.id(), answer.path(AgentSession.SEQ).asLong(0));
         jdbi.useTransaction(h -> vms.lock(h, UUID.fromString(vm.id())).ifPresent(current -> {
             if (host.toString().equals(current.hostId())) {
                 vms.setStatus(h, UUID.fromString(vm.id()), VmStatus.DOWN, null, null);
@@ -223,8 +226,14 @@ public final class VmJobs {
                         throw new JobFailure(e.code(), "VM " + vm.name() + ": " + e.getMessage());
                     }
                 }
-                case SUSPEND -> observe(hostOf(vm), command(hostOf(vm), AgentMethods.VM_ENSURE_PAUSED, vm, Duration.ofSeconds(60)));
-                case RESUME -> observe(hostOf(vm), command(hostOf(vm), AgentMethods.VM_ENSURE_RESUMED, vm, Duration.ofSeconds(60)));
+                case SUSPEND -> {
+                    JsonNode answer = command(hostOf(vm), AgentMethods.VM_ENSURE_PAUSED, vm, Duration.ofSeconds(60));
+                    observe(hostOf(vm), answer, answer);
+                }
+                case RESUME -> {
+                    JsonNode answer = command(hostOf(vm), AgentMethods.VM_ENSURE_RESUMED, vm, Duration.ofSeconds(60));
+                    observe(hostOf(vm), answer, answer);
+                }
                 default -> throw new IllegalStateException(action.name());
             }
         }

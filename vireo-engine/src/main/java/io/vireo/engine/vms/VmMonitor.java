@@ -34,6 +34,8 @@ public final class VmMonitor {
     private final Jdbi jdbi;
     private final VmRepository vms;
     private final EventLog events;
+    /** Per host and VM, the number of the newest report applied; an older report crossing a newer one is dropped. */
+    private final java.util.Map<String, Long> newest = new java.util.concurrent.ConcurrentHashMap<>();
 
     public VmMonitor(Jdbi jdbi, VmRepository vms, EventLog events) {
         this.jdbi = requireNonNull(jdbi, "jdbi");
@@ -50,12 +52,24 @@ public final class VmMonitor {
         };
     }
 
-    /** One VM's state as its host reports it (an event or a command's answer). */
+    /** One VM's state as its host reports it (an event or a command's answer), without a report number. */
     public void observe(UUID hostId, VmObservation observation) {
+        observe(hostId, observation, 0);
+    }
+
+    /**
+     * One VM's state as its host reports it, numbered by the agent (0 when unknown): a report older
+     * than one already applied for that VM on that host is stale and dropped.
+     */
+    public void observe(UUID hostId, VmObservation observation, long seq) {
         UUID vmId;
         try {
             vmId = UUID.fromString(observation.id());
         } catch (IllegalArgumentException e) {
+            return;
+        }
+        if (!fresh(hostId, observation.id(), seq)) {
+            log.debug("Dropped a stale report of {} from host {} (#{})", observation.name(), hostId, seq);
             return;
         }
         jdbi.useTransaction(h -> vms.lock(h, vmId).ifPresentOrElse(
@@ -63,10 +77,39 @@ public final class VmMonitor {
                 () -> log.debug("Host {} runs {} ({}), which Vireo does not manage", hostId, observation.name(), vmId)));
     }
 
+    /** Records that the engine acted on a VM on a host as of that report number (e.g. it powered the VM off). */
+    public void acted(UUID hostId, String vmId, long seq) {
+        fresh(hostId, vmId, seq);
+    }
+
+    /** A host's agent (re)connected: it may have restarted and numbers its reports from zero again. */
+    public void forgetHost(UUID hostId) {
+        String prefix = hostId + "/";
+        newest.keySet().removeIf(key -> key.startsWith(prefix));
+    }
+
+    private boolean fresh(UUID hostId, String vmId, long seq) {
+        if (seq <= 0) {
+            return true;
+        }
+        String key = hostId + "/" + vmId;
+        long previous = newest.merge(key, seq, Math::max);
+        return previous == seq;
+    }
+
+    private boolean newerThan(UUID hostId, String vmId, long seq) {
+        Long known = newest.get(hostId + "/" + vmId);
+        return seq > 0 && known != null && known > seq;
+    }
+
     /** The full list of a host: everything not in it, that the engine thought ran there, is Down. */
     public void reconcileHost(UUID hostId, List<VmObservation> observations, boolean afterConnect) {
+        reconcileHost(hostId, observations, 0, afterConnect);
+    }
+
+    public void reconcileHost(UUID hostId, List<VmObservation> observations, long seq, boolean afterConnect) {
         for (VmObservation observation : observations) {
-            observe(hostId, observation);
+            observe(hostId, observation, seq);
         }
         Set<String> present = observations.stream().map(VmObservation::id).collect(Collectors.toSet());
         Instant recent = Instant.now().minus(ABSENCE_GRACE);
@@ -75,7 +118,7 @@ public final class VmMonitor {
                 if (present.contains(vm.id()) || vm.status() == VmStatus.DOWN || vm.status() == VmStatus.MIGRATING_FROM) {
                     continue;
                 }
-                if (!afterConnect && vm.statusChangedAt().isAfter(recent)) {
+                if (!afterConnect && vm.statusChangedAt().isAfter(recent) || newerThan(hostId, vm.id(), seq)) {
                     continue;
                 }
                 vms.lock(h, UUID.fromString(vm.id())).ifPresent(locked -> markGone(h, locked, hostId));

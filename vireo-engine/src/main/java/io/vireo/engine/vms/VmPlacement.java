@@ -44,11 +44,8 @@ public final class VmPlacement {
         if (requestedHost != null && requestedHost.toString().equals(vm.hostId())) {
             throw new JobFailure(ErrorCode.NO_HOST_AVAILABLE, "VM " + vm.name() + " already runs on the requested host");
         }
-        Set<UUID> notThere = new HashSet<>(excluded);
-        if (vm.hostId() != null) {
-            notThere.add(UUID.fromString(vm.hostId()));
-        }
-        return decide(snapshot, request, requestedHost, notThere);
+        // the migration-source filter keeps the VM off its own host, and says so in the refusal
+        return decide(snapshot, request, requestedHost, excluded);
     }
 
     private UUID decide(ClusterSnapshot snapshot, VmRequest request, UUID requestedHost, Set<UUID> excluded) {

@@ -1,0 +1,53 @@
+package io.vireo.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/** Lets the CLI take a name where the API wants an id: `vireo vm start web1`. */
+final class Names {
+    private static final Pattern UUID = Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+
+    private Names() {
+    }
+
+    /** The id of the item of the collection with that name, or the argument itself when it is an id. */
+    static String resolve(ApiClient client, String collection, String nameOrId) throws Exception {
+        if (nameOrId == null || UUID.matcher(nameOrId).matches()) {
+            return nameOrId;
+        }
+        JsonNode items = client.get("/api/" + collection);
+        List<String> matches = new ArrayList<>();
+        for (JsonNode item : items) {
+            if (nameOrId.equals(item.path("name").asText())) {
+                matches.add(item.get("id").asText());
+            }
+        }
+        if (matches.size() != 1) {
+            throw new IllegalArgumentException("No " + singular(collection) + " is named '" + nameOrId + "'");
+        }
+        return matches.getFirst();
+    }
+
+    static List<String> resolveAll(ApiClient client, String collection, List<String> namesOrIds) throws Exception {
+        if (namesOrIds == null) {
+            return null;
+        }
+        List<String> ids = new ArrayList<>();
+        for (String nameOrId : namesOrIds) {
+            ids.add(resolve(client, collection, nameOrId));
+        }
+        return ids;
+    }
+
+    private static String singular(String collection) {
+        return switch (collection) {
+            case "vms" -> "VM";
+            case "datacenters" -> "data center";
+            case "storagedomains" -> "storage domain";
+            default -> collection.substring(0, collection.length() - 1);
+        };
+    }
+}
