@@ -70,6 +70,7 @@ public final class Agent implements AutoCloseable {
                 new VmEnsurePausedCommand(hypervisor),
                 new VmEnsureResumedCommand(hypervisor),
                 new VmReadConsoleLogCommand(hypervisor),
+                new io.vireo.agent.commands.VmSetConsolePasswordCommand(hypervisor),
                 new VmMigrateCommand(hypervisor, progress -> link.notify(AgentMethods.EVENT_MIGRATION_PROGRESS, progress)),
                 new VmCancelMigrationCommand(hypervisor),
                 new VmMigrationStatusCommand(hypervisor),

@@ -5,6 +5,8 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vireo.engine.affinity.AffinityGroupResource;
 import io.vireo.engine.affinity.AffinityGroupService;
 import io.vireo.engine.api.ApiServer;
+import io.vireo.engine.console.ConsoleResource;
+import io.vireo.engine.console.ConsoleTickets;
 import io.vireo.engine.auth.AuthResource;
 import io.vireo.engine.auth.AuthService;
 import io.vireo.engine.auth.PasswordHasher;
@@ -153,7 +155,8 @@ public final class Engine implements AutoCloseable {
                     new StorageResource(storage, jobs),
                     new VmResource(vms, jobs, gateway, migrations),
                     new JobResource(jobs, events),
-                    new AffinityGroupResource(affinityGroups)), VERSION);
+                    new AffinityGroupResource(affinityGroups),
+                    new ConsoleResource(new ConsoleTickets(jdbi, vmRepository, hostRepository, gateway, events))), VERSION);
             closeables.push(api);
 
             leadership.start();

@@ -188,6 +188,28 @@ public final class DomainXml {
         return Optional.of(diskId.length() > 20 ? diskId.substring(0, 20) : diskId);
     }
 
+    private static final java.util.Iterator<String> LOCKED_PASSWORDS = java.util.stream.Stream.generate(() -> {
+        java.security.SecureRandom random = new java.security.SecureRandom();
+        StringBuilder password = new StringBuilder();
+        for (int i = 0; i < 8; i++) {
+            password.append((char) ('a' + random.nextInt(26)));
+        }
+        return password.toString();
+    }).iterator();
+
+    /** The live graphics devices of a domain with a new password and its validity, for updateDeviceFlags. */
+    public static java.util.List<String> graphicsWithPassword(String domainXml, String password, String validTo) {
+        java.util.List<String> devices = new java.util.ArrayList<>();
+        NodeList graphics = parse(domainXml).getElementsByTagName("graphics");
+        for (int i = 0; i < graphics.getLength(); i++) {
+            Element element = (Element) graphics.item(i);
+            element.setAttribute("passwd", password);
+            element.setAttribute("passwdValidTo", validTo);
+            devices.add(serialize(element));
+        }
+        return devices;
+    }
+
     private static void appendGraphics(Element devices, String graphics, String listenAddress) {
         if (graphics.equals("none")) {
             child(child(devices, "video"), "model").setAttribute("type", "none");
@@ -196,6 +218,10 @@ public final class DomainXml {
         Element element = child(devices, "graphics");
         element.setAttribute("type", graphics);
         element.setAttribute("autoport", "yes");
+        // Locked from the start: a random password that expired long ago. Only a console ticket
+        // (vm.setConsolePassword) opens it, and QEMU must start with password auth for that to work.
+        element.setAttribute("passwd", LOCKED_PASSWORDS.next());
+        element.setAttribute("passwdValidTo", "1970-01-01T00:00:01");
         Element listen = child(element, "listen");
         listen.setAttribute("type", "address");
         listen.setAttribute("address", listenAddress);
@@ -314,7 +340,7 @@ public final class DomainXml {
         }
     }
 
-    private static String serialize(Document document) {
+    private static String serialize(org.w3c.dom.Node document) {
         try {
             Transformer transformer = TransformerFactory.newInstance().newTransformer();
             transformer.setOutputProperty(OutputKeys.OMIT_XML_DECLARATION, "yes");

@@ -42,6 +42,9 @@ public interface Hypervisor extends AutoCloseable {
     /** Resets the VM like a reset button: no guest cooperation. */
     void reset(String vmId);
 
+    /** Sets the VNC/SPICE password of a running VM, valid until the given time (a console ticket). */
+    void setConsolePassword(String vmId, String password, java.time.Instant validTo);
+
     VmObservation ensurePaused(String vmId);
 
     VmObservation ensureResumed(String vmId);

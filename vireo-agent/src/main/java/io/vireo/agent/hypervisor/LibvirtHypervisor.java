@@ -170,6 +170,24 @@ public final class LibvirtHypervisor implements Hypervisor {
     }
 
     @Override
+    public void setConsolePassword(String vmId, String password, java.time.Instant validTo) {
+        requireVmId(vmId);
+        requireNonNull(password, "password");
+        String until = java.time.format.DateTimeFormatter.ISO_LOCAL_DATE_TIME.format(
+                validTo.atOffset(java.time.ZoneOffset.UTC).toLocalDateTime().withNano(0));
+        boolean found = connection.call("setting the console password of VM " + vmId, c -> LibvirtDomains.onActive(c, vmId,
+                domain -> {
+                    // 1 = VIR_DOMAIN_XML_SECURE, so the graphics element is complete; 1 = VIR_DOMAIN_AFFECT_LIVE
+                    for (String device : DomainXml.graphicsWithPassword(domain.getXMLDesc(1), password, until)) {
+                        domain.updateDeviceFlags(device, 1);
+                    }
+                }));
+        if (!found) {
+            throw HypervisorException.noSuchVm(vmId);
+        }
+    }
+
+    @Override
     public void reset(String vmId) {
         requireVmId(vmId);
         if (!connection.call("resetting VM " + vmId, c -> LibvirtDomains.onActive(c, vmId, domain -> domain.reset()))) {

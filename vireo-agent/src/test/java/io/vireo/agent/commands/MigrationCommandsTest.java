@@ -177,6 +177,11 @@ class MigrationCommandsTest {
         }
 
         @Override
+        public void setConsolePassword(String vmId, String password, java.time.Instant validTo) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
         public VmObservation ensurePaused(String vmId) {
             throw new UnsupportedOperationException();
         }

@@ -56,6 +56,11 @@ public final class RouteTable {
         }
     }
 
+    /** Javalin's own routing, for what the table does not describe (WebSocket endpoints). */
+    public RoutesConfig raw() {
+        return routes;
+    }
+
     public List<Route> routes() {
         return List.copyOf(table);
     }

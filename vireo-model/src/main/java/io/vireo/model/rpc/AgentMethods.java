@@ -26,6 +26,8 @@ public final class AgentMethods {
     public static final String VM_ENSURE_PAUSED = "vm.ensurePaused";
     /** params: {epoch, vmId} result: VmObservation; resuming a running VM is fine. */
     public static final String VM_ENSURE_RESUMED = "vm.ensureResumed";
+    /** params: {epoch, vmId, password, validTo (ISO-8601)} result: {validTo}: opens the VM's console to one ticket. */
+    public static final String VM_SET_CONSOLE_PASSWORD = "vm.setConsolePassword";
     /** params: {epoch, vmId, offset} result: {text, nextOffset} */
     public static final String VM_READ_CONSOLE_LOG = "vm.readConsoleLog";
     /** params: {epoch, path, sizeBytes, format} result: {path, actualSizeBytes, created: bool} */

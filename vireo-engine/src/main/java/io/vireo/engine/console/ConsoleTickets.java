@@ -1,0 +1,118 @@
+package io.vireo.engine.console;
+
+import io.vireo.engine.api.ApiException;
+import io.vireo.engine.api.Fields;
+import io.vireo.engine.auth.Secrets;
+import io.vireo.engine.events.EventLog;
+import io.vireo.engine.hostlink.AgentException;
+import io.vireo.engine.hostlink.AgentGateway;
+import io.vireo.engine.hosts.HostRepository;
+import io.vireo.engine.vms.VmRepository;
+import io.vireo.model.ConsoleTicket;
+import io.vireo.model.ErrorCode;
+import io.vireo.model.Host;
+import io.vireo.model.Vm;
+import io.vireo.model.VmStatus;
+import io.vireo.model.rpc.AgentMethods;
+import org.jdbi.v3.core.Jdbi;
+
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Optional;
+import java.util.UUID;
+
+import static java.util.Objects.requireNonNull;
+
+/** Issues one-time console tickets and redeems them at the WebSocket proxy. */
+public final class ConsoleTickets {
+    public static final int DEFAULT_EXPIRY_SECONDS = 120;
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final Jdbi jdbi;
+    private final VmRepository vms;
+    private final HostRepository hosts;
+    private final AgentGateway gateway;
+    private final EventLog events;
+
+    public ConsoleTickets(Jdbi jdbi, VmRepository vms, HostRepository hosts, AgentGateway gateway, EventLog events) {
+        this.jdbi = requireNonNull(jdbi, "jdbi");
+        this.vms = requireNonNull(vms, "vms");
+        this.hosts = requireNonNull(hosts, "hosts");
+        this.gateway = requireNonNull(gateway, "gateway");
+        this.events = requireNonNull(events, "events");
+    }
+
+    public ConsoleTicket issue(UUID vmId, ConsoleTicket.Request request, String user) {
+        int expiry = request == null || request.expirySeconds() == null ? DEFAULT_EXPIRY_SECONDS
+                : Fields.range("expirySeconds", request.expirySeconds(), 1, 3600);
+        Vm vm = vms.find(vmId).orElseThrow(() -> ApiException.notFound(ErrorCode.VM_NOT_FOUND, "VM", vmId));
+        if (vm.status() != VmStatus.UP && vm.status() != VmStatus.PAUSED || vm.hostId() == null) {
+            throw new ApiException(ErrorCode.VM_NOT_UP, "VM " + vm.name() + " is " + vm.status() + "; a console needs a running VM");
+        }
+        if (!vm.graphics().equals("vnc")) {
+            throw new ApiException(ErrorCode.INVALID_FIELD, "VM " + vm.name() + " has " + vm.graphics()
+                    + " graphics; the browser console proxies VNC only");
+        }
+        UUID host = UUID.fromString(vm.hostId());
+        String token = Secrets.randomToken();
+        String password = vncPassword();
+        Instant expires = Instant.now().plus(Duration.ofSeconds(expiry));
+        try {
+            gateway.call(host, AgentMethods.VM_SET_CONSOLE_PASSWORD, gateway.params().put("vmId", vm.id())
+                    .put("password", password).put("validTo", expires.toString()), Duration.ofSeconds(30));
+        } catch (AgentException e) {
+            throw new ApiException(e.code(), "Cannot open the console of VM " + vm.name() + ": " + e.getMessage());
+        }
+        jdbi.useTransaction(h -> {
+            h.createUpdate("INSERT INTO console_tickets (token_hash, vm_id, host_id, expires_at, created_by) "
+                            + "VALUES (:hash, :vm, :host, :expires, :user)")
+                    .bind("hash", Secrets.sha256(token)).bind("vm", vmId).bind("host", host)
+                    .bind("expires", expires.atOffset(ZoneOffset.UTC)).bind("user", user).execute();
+            events.write(h, EventLog.Entry.info("CONSOLE_TICKET_ISSUED", "User " + user + " got a console ticket for VM "
+                    + vm.name() + ", valid " + expiry + " s").vm(vmId));
+        });
+        return new ConsoleTicket(vm.id(), "vnc", password, expires, "/console/vnc?token=" + token);
+    }
+
+    /** The VNC display to connect to, if the token is good: known, unused, unexpired; it is used up by this call. */
+    public Optional<Target> redeem(String token) {
+        if (token == null || token.isBlank()) {
+            return Optional.empty();
+        }
+        return jdbi.inTransaction(h -> h.createQuery("UPDATE console_tickets SET used_at = now() WHERE token_hash = :hash "
+                        + "AND used_at IS NULL AND expires_at > now() RETURNING vm_id, host_id")
+                .bind("hash", Secrets.sha256(token))
+                .map((rs, ctx) -> new Object[]{rs.getObject("vm_id", UUID.class), rs.getObject("host_id", UUID.class)})
+                .findOne())
+                .flatMap(row -> target((UUID) row[0], (UUID) row[1]));
+    }
+
+    private Optional<Target> target(UUID vmId, UUID hostId) {
+        Optional<Vm> vm = vms.find(vmId);
+        Optional<Host> host = hosts.find(hostId);
+        if (vm.isEmpty() || host.isEmpty() || vm.get().vncPort() == null || !hostId.toString().equals(vm.get().hostId())) {
+            return Optional.empty();
+        }
+        return Optional.of(new Target(vm.get().name(), host.get().address(), vm.get().vncPort()));
+    }
+
+    /** VNC authentication uses 8 characters of the password at most. */
+    private static String vncPassword() {
+        String alphabet = "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+        StringBuilder password = new StringBuilder();
+        for (int i = 0; i < 8; i++) {
+            password.append(alphabet.charAt(RANDOM.nextInt(alphabet.length())));
+        }
+        return password.toString();
+    }
+
+    public record Target(String vmName, String address, int port) {
+    }
+
+    static OffsetDateTime now() {
+        return OffsetDateTime.now(ZoneOffset.UTC);
+    }
+}

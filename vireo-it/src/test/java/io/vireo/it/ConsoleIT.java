@@ -1,0 +1,68 @@
+package io.vireo.it;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Console tickets: a VNC session through the engine's WebSocket proxy, once, in time, with the ticket's password. */
+@ExtendWith(LabEnvironment.class)
+class ConsoleIT {
+    private static LabEnvironment lab;
+    private static Scenario scenario;
+    private static Api api;
+
+    @BeforeAll
+    static void setUp() {
+        lab = LabEnvironment.get();
+        scenario = new Scenario(lab);
+        api = lab.api();
+    }
+
+    private URI proxy(Api.Response ticket) {
+        return URI.create(api.baseUrl().replace("http://", "ws://") + ticket.body().get("proxyPath").asText());
+    }
+
+    @Test
+    void aTicketOpensTheVncConsoleOnceAndOnlyWithItsPassword() throws Exception {
+        String vmId = scenario.createGuest("watched-screen", List.of());
+        assertThat(api.post("/api/vms/" + vmId + "/ticket", null).status()).isEqualTo(409);
+        scenario.action(vmId, "start", null);
+
+        Api.Response ticket = api.post("/api/vms/" + vmId + "/ticket", Map.of("expirySeconds", 60));
+        assertThat(ticket.status()).as(ticket.toString()).isEqualTo(200);
+        String password = ticket.body().get("password").asText();
+        try (RfbClient client = RfbClient.connect(proxy(ticket))) {
+            int[] size = client.handshake(password);
+            assertThat(size[0]).isGreaterThan(0);
+            assertThat(size[1]).isGreaterThan(0);
+        }
+        // used once: the same token is refused at the door
+        assertThatThrownBy(() -> RfbClient.connect(proxy(ticket))).isInstanceOf(Exception.class);
+
+        Api.Response second = api.post("/api/vms/" + vmId + "/ticket", null);
+        try (RfbClient client = RfbClient.connect(proxy(second))) {
+            assertThat(client.handshake("wrong-pw")).containsExactly(-1, -1);
+        }
+
+        Api.Response shortLived = api.post("/api/vms/" + vmId + "/ticket", Map.of("expirySeconds", 1));
+        Thread.sleep(2500);
+        assertThatThrownBy(() -> RfbClient.connect(proxy(shortLived))).isInstanceOf(Exception.class);
+        // the VNC password expired with the ticket too: an older ticket's password no longer opens the display
+        Api.Response fresh = api.post("/api/vms/" + vmId + "/ticket", null);
+        try (RfbClient client = RfbClient.connect(proxy(fresh))) {
+            assertThat(client.handshake(shortLived.body().get("password").asText())).containsExactly(-1, -1);
+        }
+
+        assertThat(api.post("/api/vms/" + vmId + "/ticket", Map.of("expirySeconds", 0)).status()).isEqualTo(400);
+        assertThat(api.anonymous("POST", "/api/vms/" + vmId + "/ticket").status()).isEqualTo(401);
+        scenario.action(vmId, "stop", null);
+        assertThat(api.delete("/api/vms/" + vmId).status()).isEqualTo(200);
+    }
+}

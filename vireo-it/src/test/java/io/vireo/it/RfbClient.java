@@ -1,0 +1,125 @@
+package io.vireo.it;
+
+import javax.crypto.Cipher;
+import javax.crypto.spec.SecretKeySpec;
+import java.io.ByteArrayOutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Just enough of an RFB (VNC) client over a WebSocket to prove a console works end to end: version,
+ * VNC password authentication (DES of the challenge), and the server's first message with the
+ * framebuffer size, the way noVNC starts.
+ */
+final class RfbClient implements AutoCloseable {
+    private final WebSocket socket;
+    private final BlockingQueue<byte[]> incoming;
+    private byte[] pending = new byte[0];
+
+    private RfbClient(WebSocket socket, BlockingQueue<byte[]> incoming) {
+        this.socket = socket;
+        this.incoming = incoming;
+    }
+
+    static RfbClient connect(URI uri) throws Exception {
+        BlockingQueue<byte[]> queue = new LinkedBlockingQueue<>();
+        ByteArrayOutputStream partial = new ByteArrayOutputStream();
+        WebSocket socket = HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10))
+                .buildAsync(uri, new WebSocket.Listener() {
+                    @Override
+                    public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
+                        byte[] bytes = new byte[data.remaining()];
+                        data.get(bytes);
+                        partial.writeBytes(bytes);
+                        if (last) {
+                            queue.add(partial.toByteArray());
+                            partial.reset();
+                        }
+                        webSocket.request(1);
+                        return null;
+                    }
+                }).get(15, TimeUnit.SECONDS);
+        return new RfbClient(socket, queue);
+    }
+
+    private byte[] next() throws InterruptedException {
+        byte[] chunk = incoming.poll(20, TimeUnit.SECONDS);
+        if (chunk == null) {
+            throw new IllegalStateException("no data from the VNC server within 20 s");
+        }
+        return chunk;
+    }
+
+    byte[] read(int count) throws InterruptedException {
+        while (pending.length < count) {
+            byte[] chunk = next();
+            byte[] joined = new byte[pending.length + chunk.length];
+            System.arraycopy(pending, 0, joined, 0, pending.length);
+            System.arraycopy(chunk, 0, joined, pending.length, chunk.length);
+            pending = joined;
+        }
+        byte[] result = new byte[count];
+        System.arraycopy(pending, 0, result, 0, count);
+        byte[] rest = new byte[pending.length - count];
+        System.arraycopy(pending, count, rest, 0, rest.length);
+        pending = rest;
+        return result;
+    }
+
+    void write(byte[] bytes) throws Exception {
+        socket.sendBinary(ByteBuffer.wrap(bytes), true).get(10, TimeUnit.SECONDS);
+    }
+
+    /** Runs the handshake with the password; answers the framebuffer's width and height, or -1,-1 if refused. */
+    int[] handshake(String password) throws Exception {
+        String version = new String(read(12), StandardCharsets.US_ASCII);
+        if (!version.startsWith("RFB ")) {
+            throw new IllegalStateException("not an RFB server: " + version);
+        }
+        write("RFB 003.008\n".getBytes(StandardCharsets.US_ASCII));
+        int count = read(1)[0] & 0xff;
+        byte[] types = read(count);
+        boolean vncAuth = false;
+        for (byte type : types) {
+            vncAuth |= type == 2;
+        }
+        if (!vncAuth) {
+            throw new IllegalStateException("the VNC server does not ask for a password");
+        }
+        write(new byte[]{2});
+        byte[] challenge = read(16);
+        write(des(password, challenge));
+        int result = java.nio.ByteBuffer.wrap(read(4)).getInt();
+        if (result != 0) {
+            return new int[]{-1, -1};
+        }
+        write(new byte[]{1});
+        byte[] init = read(4);
+        return new int[]{((init[0] & 0xff) << 8) | (init[1] & 0xff), ((init[2] & 0xff) << 8) | (init[3] & 0xff)};
+    }
+
+    /** VNC authentication: DES over the challenge, keyed by the password with each byte's bits reversed. */
+    static byte[] des(String password, byte[] challenge) throws Exception {
+        byte[] key = new byte[8];
+        byte[] bytes = password.getBytes(StandardCharsets.US_ASCII);
+        for (int i = 0; i < 8 && i < bytes.length; i++) {
+            key[i] = (byte) (Integer.reverse(bytes[i] & 0xff) >>> 24);
+        }
+        Cipher cipher = Cipher.getInstance("DES/ECB/NoPadding");
+        cipher.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(key, "DES"));
+        return cipher.doFinal(challenge);
+    }
+
+    @Override
+    public void close() {
+        socket.abort();
+    }
+}
