@@ -7,17 +7,10 @@ if [ "$(id -u)" != 0 ]; then
     exit 1
 fi
 export DEBIAN_FRONTEND=noninteractive
-# qemu + libvirt: the hypervisor, virsh, and the C library libvirt-java binds; postgresql: the binaries
-# the engine's embedded database runs; busybox-static + cpio: the lab's tiny guest; iproute2, dnsmasq,
-# nftables: lab networks; maven: the build.
-PACKAGES=(
-    qemu-system-x86 qemu-utils
-    libvirt-daemon-system libvirt-clients libvirt0
-    postgresql
-    busybox-static cpio
-    iproute2 dnsmasq-base nftables
-    maven
-)
+# The list is scripts/debian-packages.txt (also read by .ci/run): qemu + libvirt (the hypervisor, virsh, the C library
+# libvirt-java binds), postgresql (binaries of the engine's embedded database), busybox-static + cpio (the lab's tiny
+# guest), iproute2, dnsmasq-base, nftables (lab networks), maven (the build).
+mapfile -t PACKAGES < "$(dirname "$0")/debian-packages.txt"
 missing=()
 for package in "${PACKAGES[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
