@@ -1,8 +1,6 @@
 package io.vireo.it;
 
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.time.Duration;
 import java.util.List;
@@ -12,22 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** Affinity groups kept at start and migration, and soft ones repaired by the balancer. */
-@ExtendWith(LabEnvironment.class)
-class AffinityIT {
-    private static LabEnvironment lab;
-    private static Scenario scenario;
-    private static Api api;
-
-    @BeforeAll
-    static void setUp() {
-        lab = LabEnvironment.get();
-        scenario = new Scenario(lab);
-        api = lab.api();
-    }
-
-    private String hostOf(String vmId) {
-        return scenario.vm(vmId).get("hostId").asText();
-    }
+class AffinityIT extends LabTest {
 
     private String group(String name, String kind, boolean positive, boolean enforcing, List<String> vms, List<String> hosts) {
         Api.Response created = api.post("/api/affinitygroups", Map.of("name", name, "clusterId", lab.clusterId(), "kind", kind,
@@ -60,14 +43,14 @@ class AffinityIT {
         String group = group("keep-apart", "VM_TO_VM", false, true, List.of(a, b), List.of());
         scenario.action(a, "start", Map.of("hostId", lab.hostId("h1")));
         scenario.action(b, "start", null);
-        assertThat(hostOf(b)).isEqualTo(lab.hostId("h2"));
+        assertThat(scenario.hostOf(b)).isEqualTo(lab.hostId("h2"));
 
         Api.Response refused = failedJob(api.post("/api/vms/" + b + "/migrate", Map.of("hostId", lab.hostId("h1"))));
         assertThat(refused.body().get("errorCode").asText()).isEqualTo("NO_HOST_AVAILABLE");
         assertThat(refused.body().get("errorMessage").asText()).contains("keep-apart");
         Api.Response nowhere = failedJob(api.post("/api/vms/" + a + "/migrate", null));
         assertThat(nowhere.body().get("errorMessage").asText()).contains("No host can run VM apart-a").contains("h2");
-        assertThat(hostOf(a)).isEqualTo(lab.hostId("h1"));
+        assertThat(scenario.hostOf(a)).isEqualTo(lab.hostId("h1"));
         assertThat(scenario.vm(b).get("status").asText()).isEqualTo("UP");
         cleanUp(List.of(group), List.of(a, b));
     }
@@ -79,7 +62,7 @@ class AffinityIT {
         Api.Response refused = failedJob(api.post("/api/vms/" + pinned + "/start", Map.of("hostId", lab.hostId("h1"))));
         assertThat(refused.body().get("errorMessage").asText()).contains("pinned-to-h2");
         scenario.action(pinned, "start", null);
-        assertThat(hostOf(pinned)).isEqualTo(lab.hostId("h2"));
+        assertThat(scenario.hostOf(pinned)).isEqualTo(lab.hostId("h2"));
         cleanUp(List.of(group), List.of(pinned));
     }
 
@@ -88,13 +71,13 @@ class AffinityIT {
         String anchored = scenario.createGuest("anchored", List.of());
         String group = group("anchored-to-h1", "VM_TO_HOST", true, true, List.of(anchored), List.of(lab.hostId("h1")));
         scenario.action(anchored, "start", null);
-        assertThat(hostOf(anchored)).isEqualTo(lab.hostId("h1"));
+        assertThat(scenario.hostOf(anchored)).isEqualTo(lab.hostId("h1"));
         Api.Response job = failedJob(api.post("/api/hosts/" + lab.hostId("h1") + "/deactivate", null));
         assertThat(job.body().get("errorMessage").asText()).contains("anchored").contains("anchored-to-h1");
         await().atMost(Duration.ofSeconds(10)).until(() ->
                 api.get("/api/hosts/" + lab.hostId("h1")).body().get("status").asText().equals("UP"));
         assertThat(scenario.vm(anchored).get("status").asText()).isEqualTo("UP");
-        assertThat(hostOf(anchored)).isEqualTo(lab.hostId("h1"));
+        assertThat(scenario.hostOf(anchored)).isEqualTo(lab.hostId("h1"));
         cleanUp(List.of(group), List.of(anchored));
     }
 
@@ -106,7 +89,7 @@ class AffinityIT {
         scenario.action(d, "start", Map.of("hostId", lab.hostId("h2")));
         String group = group("rather-together", "VM_TO_VM", true, false, List.of(c, d), List.of());
         await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
-                .until(() -> hostOf(c).equals(hostOf(d)) && scenario.vm(c).get("status").asText().equals("UP")
+                .until(() -> scenario.hostOf(c).equals(scenario.hostOf(d)) && scenario.vm(c).get("status").asText().equals("UP")
                         && scenario.vm(d).get("status").asText().equals("UP"));
         assertThat(api.get("/api/events?from=0&max=10000").body()).anyMatch(event ->
                 event.get("code").asText().equals("VM_BALANCED") && event.get("message").asText().contains("together-"));

@@ -1,9 +1,7 @@
 package io.vireo.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.util.HashMap;
 import java.util.Iterator;
@@ -14,18 +12,7 @@ import java.util.UUID;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Bad input gets a 4xx with a code and a sentence, and writes nothing; no /api call passes without a token. */
-@ExtendWith(LabEnvironment.class)
-class ApiValidationIT {
-    private static LabEnvironment lab;
-    private static Api api;
-    private static Scenario scenario;
-
-    @BeforeAll
-    static void setUp() {
-        lab = LabEnvironment.get();
-        api = lab.api();
-        scenario = new Scenario(lab);
-    }
+class ApiValidationIT extends LabTest {
 
     private static Map<String, Object> vm(String name) {
         Map<String, Object> body = new HashMap<>();

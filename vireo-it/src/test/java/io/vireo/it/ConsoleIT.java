@@ -1,8 +1,6 @@
 package io.vireo.it;
 
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.net.URI;
 import java.util.List;
@@ -12,18 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Console tickets: a VNC session through the engine's WebSocket proxy, once, in time, with the ticket's password. */
-@ExtendWith(LabEnvironment.class)
-class ConsoleIT {
-    private static LabEnvironment lab;
-    private static Scenario scenario;
-    private static Api api;
-
-    @BeforeAll
-    static void setUp() {
-        lab = LabEnvironment.get();
-        scenario = new Scenario(lab);
-        api = lab.api();
-    }
+class ConsoleIT extends LabTest {
 
     private URI proxy(Api.Response ticket) {
         return URI.create(api.baseUrl().replace("http://", "ws://") + ticket.body().get("proxyPath").asText());

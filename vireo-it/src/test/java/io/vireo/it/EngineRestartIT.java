@@ -1,9 +1,7 @@
 package io.vireo.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.time.Duration;
 import java.util.List;
@@ -13,18 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** SIGKILL the engine and start it again: nothing is lost, running VMs are adopted, jobs resume. */
-@ExtendWith(LabEnvironment.class)
-class EngineRestartIT {
-    private static LabEnvironment lab;
-    private static Scenario scenario;
-    private static Api api;
-
-    @BeforeAll
-    static void setUp() {
-        lab = LabEnvironment.get();
-        scenario = new Scenario(lab);
-        api = lab.api();
-    }
+class EngineRestartIT extends LabTest {
 
     private void restartEngine() throws Exception {
         lab.killEngine();

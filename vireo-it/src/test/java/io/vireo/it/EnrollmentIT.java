@@ -1,9 +1,7 @@
 package io.vireo.it;
 
 import io.vireo.agent.enrollment.AgentIdentity;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
@@ -23,16 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** A token enrolls once; the agent endpoint takes only certificates this engine issued to a host it knows. */
-@ExtendWith(LabEnvironment.class)
-class EnrollmentIT {
-    private static LabEnvironment lab;
-    private static Api api;
-
-    @BeforeAll
-    static void setUp() {
-        lab = LabEnvironment.get();
-        api = lab.api();
-    }
+class EnrollmentIT extends LabTest {
 
     @Test
     void aTokenWorksOnceAndOnlyIssuedCertificatesConnect() throws Exception {

@@ -1,9 +1,7 @@
 package io.vireo.it;
 
 import io.vireo.testkit.LabHost;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.time.Duration;
 import java.util.List;
@@ -13,18 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** A silent agent makes its host Connecting, then NonResponsive and its VMs Unknown; its return heals both. */
-@ExtendWith(LabEnvironment.class)
-class HostLivenessIT {
-    private static LabEnvironment lab;
-    private static Scenario scenario;
-    private static Api api;
-
-    @BeforeAll
-    static void setUp() {
-        lab = LabEnvironment.get();
-        scenario = new Scenario(lab);
-        api = lab.api();
-    }
+class HostLivenessIT extends LabTest {
 
     private String hostStatus(String name) {
         return api.get("/api/hosts/" + lab.hostId(name)).body().get("status").asText();

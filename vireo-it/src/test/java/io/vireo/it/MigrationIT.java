@@ -1,9 +1,7 @@
 package io.vireo.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.time.Duration;
 import java.util.List;
@@ -13,22 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** Live migration between lab hosts through the API: moves, the scheduler's choice, cancel, evacuation. */
-@ExtendWith(LabEnvironment.class)
-class MigrationIT {
-    private static LabEnvironment lab;
-    private static Scenario scenario;
-    private static Api api;
-
-    @BeforeAll
-    static void setUp() {
-        lab = LabEnvironment.get();
-        scenario = new Scenario(lab);
-        api = lab.api();
-    }
-
-    private String hostOf(String vmId) {
-        return scenario.vm(vmId).get("hostId").asText();
-    }
+class MigrationIT extends LabTest {
 
     private String otherHost(String hostId) {
         return hostId.equals(lab.hostId("h1")) ? lab.hostId("h2") : lab.hostId("h1");
@@ -73,9 +56,9 @@ class MigrationIT {
     void withoutADestinationTheSchedulerPicksTheOtherHost() {
         String vmId = scenario.createGuest("wanderer", List.of());
         scenario.action(vmId, "start", null);
-        String before = hostOf(vmId);
+        String before = scenario.hostOf(vmId);
         scenario.action(vmId, "migrate", null);
-        assertThat(hostOf(vmId)).isEqualTo(otherHost(before));
+        assertThat(scenario.hostOf(vmId)).isEqualTo(otherHost(before));
         scenario.action(vmId, "stop", null);
         assertThat(api.delete("/api/vms/" + vmId).status()).isEqualTo(200);
     }
@@ -99,7 +82,7 @@ class MigrationIT {
         await().atMost(Duration.ofSeconds(60)).until(() -> api.get("/api/jobs/" + jobId).body().get("status").asText().equals("FAILED"));
         assertThat(api.get("/api/jobs/" + jobId).body().get("errorCode").asText()).isEqualTo("MIGRATION_CANCELLED");
         scenario.awaitStatus(vmId, "UP", Duration.ofSeconds(10));
-        assertThat(hostOf(vmId)).isEqualTo(lab.hostId("h1"));
+        assertThat(scenario.hostOf(vmId)).isEqualTo(lab.hostId("h1"));
         assertThat(scenario.runningDomainsEverywhere()).containsOnlyOnce(vmId);
         assertThat(api.post("/api/vms/" + vmId + "/cancelmigration", null).status()).isEqualTo(409);
         scenario.action(vmId, "stop", null);
@@ -124,7 +107,7 @@ class MigrationIT {
         assertThat(job.get("errorCode").asText()).isEqualTo("MIGRATION_FAILED");
         assertThat(job.get("errorMessage").asText()).contains("did not converge");
         scenario.awaitStatus(vmId, "UP", Duration.ofSeconds(10));
-        assertThat(hostOf(vmId)).isEqualTo(lab.hostId("h1"));
+        assertThat(scenario.hostOf(vmId)).isEqualTo(lab.hostId("h1"));
         assertThat(scenario.runningDomainsEverywhere()).containsOnlyOnce(vmId);
         scenario.action(vmId, "stop", null);
         assertThat(api.delete("/api/vms/" + vmId).status()).isEqualTo(200);
@@ -142,8 +125,8 @@ class MigrationIT {
         assertThat(job.get("steps")).extracting(step -> step.get("name").asText())
                 .contains("EVACUATE evacuee-1", "EVACUATE evacuee-2", "ENTER_MAINTENANCE");
         assertThat(api.get("/api/hosts/" + lab.hostId("h1")).body().get("status").asText()).isEqualTo("MAINTENANCE");
-        assertThat(hostOf(first)).isEqualTo(lab.hostId("h2"));
-        assertThat(hostOf(second)).isEqualTo(lab.hostId("h2"));
+        assertThat(scenario.hostOf(first)).isEqualTo(lab.hostId("h2"));
+        assertThat(scenario.hostOf(second)).isEqualTo(lab.hostId("h2"));
 
         String late = scenario.createGuest("late-comer", List.of());
         Api.Response refused = api.post("/api/vms/" + late + "/start", Map.of("hostId", lab.hostId("h1")));

@@ -64,6 +64,10 @@ final class Scenario {
         return ended;
     }
 
+    String hostOf(String vmId) {
+        return vm(vmId).get("hostId").asText();
+    }
+
     JsonNode vm(String vmId) {
         return api.get("/api/vms/" + vmId).body();
     }

@@ -2,9 +2,7 @@ package io.vireo.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vireo.testkit.LabHost;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.time.Duration;
 import java.util.List;
@@ -14,18 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** A VM's life on real lab hosts, through the public API only. */
-@ExtendWith(LabEnvironment.class)
-class VmLifecycleIT {
-    private static LabEnvironment lab;
-    private static Scenario scenario;
-    private static Api api;
-
-    @BeforeAll
-    static void setUp() {
-        lab = LabEnvironment.get();
-        scenario = new Scenario(lab);
-        api = lab.api();
-    }
+class VmLifecycleIT extends LabTest {
 
     @Test
     void bothHostsEnrolledAndUpWithTcgGuests() {

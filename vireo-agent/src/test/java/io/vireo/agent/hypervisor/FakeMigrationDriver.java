@@ -30,6 +30,9 @@ final class FakeMigrationDriver implements MigrationDriver {
     volatile boolean runsOnDestination;
     volatile boolean libvirtJobRunning;
     volatile boolean postCopyFails;
+    /** The script's last sample repeats for ever: only a cancel ends the migration (no race with the script's end). */
+    volatile boolean endless;
+    private JobProgress last;
     volatile String failure;
     volatile Optional<JobStats> completedStats = Optional.of(new JobStats(JobStats.TYPE_COMPLETED, JobStats.OPERATION_MIGRATION_IN, 640, 42, 128 * MIB, 70 * MIB, 0));
     private volatile CompletableFuture<Object> call;
@@ -59,6 +62,10 @@ final class FakeMigrationDriver implements MigrationDriver {
         synchronized (this) {
             clock.addAndGet(500_000_000L);
             JobProgress next = samples.poll();
+            if (next == null && endless && last != null) {
+                return Optional.of(last);
+            }
+            last = next;
             if (next == null) {
                 end(failure);
                 return Optional.empty();

@@ -98,7 +98,8 @@ class OutgoingMigrationsTest {
 
     @Test
     void aCancelEndsTheMigrationAsCancelled() throws Exception {
-        driver.script(900, 1000);
+        driver.script(900, 3);
+        driver.endless = true;
         MigrationPolicy patient = new MigrationPolicy(50, 1, false, false, List.of(), 3600);
         CompletableFuture<MigrationResult> running = CompletableFuture.supplyAsync(() -> migrations.migrate(VM, DESTINATION, patient, listener));
         await().until(() -> progress.size() > 2);

@@ -19,7 +19,6 @@ import org.jdbi.v3.core.Jdbi;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Optional;
 import java.util.UUID;
@@ -110,9 +109,5 @@ public final class ConsoleTickets {
     }
 
     public record Target(String vmName, String address, int port) {
-    }
-
-    static OffsetDateTime now() {
-        return OffsetDateTime.now(ZoneOffset.UTC);
     }
 }

@@ -108,13 +108,12 @@ public final class HostMaintenance implements JobHandler {
             enterMaintenance(hostId);
             return;
         }
-        String vmName = step.substring(STEP_PREFIX.length());
-        UUID vmId = vmIdOf(context, vmName);
-        Vm vm = vms.find(vmId).orElse(null);
+        Vm vm = vmNamed(context, step.substring(STEP_PREFIX.length())).orElse(null);
         if (vm == null || vm.status() == VmStatus.DOWN || !hostId.toString().equals(vm.hostId())
                 && vm.status() != VmStatus.MIGRATING_FROM) {
             return;
         }
+        UUID vmId = UUID.fromString(vm.id());
         String key = vmId + ".";
         migrations.prepare(context, key, vmId, null, Set.of(hostId));
         Vm current = migrations.vm(vmId);
@@ -123,14 +122,15 @@ public final class HostMaintenance implements JobHandler {
         }
     }
 
-    private UUID vmIdOf(JobContext context, String vmName) {
+    /** The VM a step evacuates, among those the job was made for; gone when it was removed meanwhile. */
+    private java.util.Optional<Vm> vmNamed(JobContext context, String vmName) {
         for (JsonNode id : context.params().path("vmIds")) {
-            Vm vm = vms.find(UUID.fromString(id.asText())).orElse(null);
-            if (vm != null && vm.name().equals(vmName)) {
-                return UUID.fromString(vm.id());
+            java.util.Optional<Vm> vm = vms.find(UUID.fromString(id.asText()));
+            if (vm.isPresent() && vm.get().name().equals(vmName)) {
+                return vm;
             }
         }
-        return UUID.randomUUID();
+        return java.util.Optional.empty();
     }
 
     private void enterMaintenance(UUID hostId) {

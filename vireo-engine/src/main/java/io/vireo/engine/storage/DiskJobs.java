@@ -79,12 +79,10 @@ public final class DiskJobs {
 
         @Override
         public void onSuccess(JobContext context, Handle h) {
-            {
-                h.createUpdate("UPDATE disks SET status = 'OK' WHERE id = :id").bind("id", context.targetId()).execute();
-                Disk disk = storage.findDisk(h, context.targetId()).orElseThrow();
-                events.write(h, EventLog.Entry.info("DISK_CREATED", "Disk " + disk.name() + " is ready (" + disk.path() + ")")
-                        .job(context.jobId()));
-            }
+            h.createUpdate("UPDATE disks SET status = 'OK' WHERE id = :id").bind("id", context.targetId()).execute();
+            Disk disk = storage.findDisk(h, context.targetId()).orElseThrow();
+            events.write(h, EventLog.Entry.info("DISK_CREATED", "Disk " + disk.name() + " is ready (" + disk.path() + ")")
+                    .job(context.jobId()));
         }
 
         @Override

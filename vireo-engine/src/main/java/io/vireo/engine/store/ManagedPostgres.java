@@ -97,7 +97,6 @@ public final class ManagedPostgres implements AutoCloseable {
             if (fresh) {
                 initialise();
             }
-            Files.deleteIfExists(dataDirectory.resolve("postmaster.pid.stale"));
             recoverStalePidFile();
             run(List.of(bin("pg_ctl"), "-D", dataDirectory.toString(), "-w", "-t", "60",
                     "-l", parent.resolve("postgresql.log").toString(),

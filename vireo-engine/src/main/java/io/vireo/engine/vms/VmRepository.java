@@ -77,13 +77,6 @@ public final class VmRepository {
         h.createUpdate("UPDATE vms SET desired_state = :desired WHERE id = :id").bind("id", id).bind("desired", desired).execute();
     }
 
-    public Map<String, Integer> countByStatus() {
-        return jdbi.withHandle(h -> h.createQuery("SELECT status, count(*) AS n FROM vms GROUP BY status")
-                .reduceRows(new java.util.HashMap<>(), (map, row) -> {
-                    map.put(row.getColumn("status", String.class), row.getColumn("n", Integer.class));
-                    return map;
-                }));
-    }
 
     private static List<String> diskIds(Handle h, UUID vmId) {
         return h.createQuery("SELECT id FROM disks WHERE vm_id = :vm ORDER BY boot_order, created_at").bind("vm", vmId)
