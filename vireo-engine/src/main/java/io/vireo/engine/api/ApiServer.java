@@ -22,7 +22,7 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * The HTTP server of the engine: /api (bearer token required), /sso/oauth/token, the enrollment
- * endpoint, /metrics. Every refusal is a JSON error with a code and a sentence.
+ * endpoint, /metrics, and the two portals' static pages (/portal, /admin). Every refusal is a JSON error with a code and a sentence.
  */
 public final class ApiServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ApiServer.class);
@@ -55,6 +55,7 @@ public final class ApiServer implements AutoCloseable {
             config.jsonMapper(new JacksonJsonMapper(MAPPER));
             config.jetty.host = host;
             config.jetty.port = port;
+            WebPortals.serve(config.staticFiles);
             config.routes.before(ctx -> ctx.attribute(TIMER_ATTRIBUTE, Timer.start(metrics)));
             config.routes.before("/api/*", this::authenticate);
             config.routes.before("/api", this::authenticate);

@@ -1,0 +1,319 @@
+// The admin portal: inventory tree, one table view at a time with search, events as they happen,
+// load charts, and the common actions. Every figure comes from the public API.
+import * as api from '/common/api.js';
+import {LoadHistory, loadView} from './charts.js';
+import {openCreatePool, openCreateVm, openMigrate} from './dialogs.js';
+
+const $ = id => document.getElementById(id);
+const EVENT_POLL_MS = 1500;
+const LOAD_SAMPLE_MS = 2000;
+const EVENTS_KEPT = 300;
+const VM_PAGE = 200;
+
+const inventory = {dataCenters: [], clusters: [], hosts: [], storage: [], disks: [], pools: null};
+const load = new LoadHistory();
+const events = {next: 0, shown: []};
+let view = 'hosts';
+let vmPage = 1;
+let timers = [];
+
+api.onLoggedOut(() => showLogin());
+api.wireLoginForm($('login'), $('login-error'), enter);
+$('logout').addEventListener('click', () => {
+    api.logout();
+    showLogin();
+});
+$('tabs').addEventListener('click', e => {
+    const tab = e.target.closest('button[data-view]');
+    if (tab) {
+        show(tab.dataset.view, '');
+    }
+});
+$('tree').addEventListener('click', e => {
+    const link = e.target.closest('a[data-view]');
+    if (link) {
+        e.preventDefault();
+        show(link.dataset.view, link.dataset.search || '');
+    }
+});
+$('search').addEventListener('input', debounce(() => {
+    vmPage = 1;
+    render();
+}, 300));
+$('content').addEventListener('click', onAction);
+$('create-vm').addEventListener('click', () => openCreateVm(inventory, afterChange));
+$('create-pool').addEventListener('click', () => openCreatePool(inventory, afterChange));
+
+if (api.token()) {
+    enter();
+} else {
+    showLogin();
+}
+
+function showLogin() {
+    timers.forEach(clearInterval);
+    timers = [];
+    $('admin').hidden = true;
+    $('logout').hidden = true;
+    $('login').hidden = false;
+    $('username').focus();
+}
+
+async function enter() {
+    $('login').hidden = true;
+    $('admin').hidden = false;
+    $('logout').hidden = false;
+    $('who').textContent = api.userName();
+    const me = await api.me().catch(() => null);
+    if (me && !me.admin) {
+        api.showError($('error'), 'You are logged in as ' + (me.displayName || me.name)
+            + ', who is not an administrator: this portal shows only what you may see. Your desktops are at /portal.');
+    }
+    await loadInventory();
+    show(view, '');
+    timers.push(setInterval(pollEvents, EVENT_POLL_MS), setInterval(sampleLoad, LOAD_SAMPLE_MS));
+    pollEvents();
+    sampleLoad();
+}
+
+async function loadInventory() {
+    try {
+        [inventory.dataCenters, inventory.clusters, inventory.hosts, inventory.storage, inventory.disks] = await Promise.all([
+            api.get('/api/datacenters'), api.get('/api/clusters'), api.get('/api/hosts?max=10000'),
+            api.get('/api/storagedomains'), api.get('/api/disks')]);
+        inventory.pools = await api.get('/api/vmpools').catch(e => {
+            if (e.status === 404 && e.code === 'NOT_FOUND') {
+                return null; // an engine without desktop pools
+            }
+            throw e;
+        });
+        renderTree();
+    } catch (e) {
+        api.showError($('error'), e);
+    }
+}
+
+function renderTree() {
+    const link = (kind, name, target, search = '') => '<a data-view="' + target + '" data-search="' + api.escape(search)
+        + '"><span class="kind">' + kind + '</span>' + api.escape(name) + '</a>';
+    const dataCenters = inventory.dataCenters.map(dc => {
+        const clusters = inventory.clusters.filter(c => c.dataCenterId === dc.id).map(cluster => {
+            const hosts = inventory.hosts.filter(h => h.clusterId === cluster.id)
+                .map(h => '<li data-host="' + api.escape(h.name) + '">' + link('host', h.name, 'vms', 'host=' + h.id) + '</li>').join('');
+            const pools = (inventory.pools ?? []).filter(p => p.clusterId === cluster.id)
+                .map(p => '<li>' + link('pool', p.name, 'pools', p.name) + '</li>').join('');
+            return '<li>' + link('cluster', cluster.name, 'hosts', 'cluster=' + cluster.id) + '<ul>' + hosts
+                + '<li>' + link('', 'VMs', 'vms', 'cluster=' + cluster.id) + '</li>' + pools + '</ul></li>';
+        }).join('');
+        const domains = inventory.storage.filter(s => s.dataCenterId === dc.id)
+            .map(s => '<li>' + link('storage', s.name, 'disks', s.name) + '</li>').join('');
+        return '<li>' + link('data center', dc.name, 'hosts') + '<ul>' + clusters + domains + '</ul></li>';
+    }).join('');
+    $('tree').innerHTML = '<ul>' + dataCenters + '<li>' + link('', 'All disks', 'disks') + '</li></ul>';
+}
+
+function show(nextView, search) {
+    view = nextView;
+    vmPage = 1;
+    $('search').value = search;
+    document.querySelectorAll('#tabs button').forEach(b => b.classList.toggle('active', b.dataset.view === view));
+    document.querySelectorAll('#view .toolbar button[data-for]').forEach(b => b.hidden = b.dataset.for !== view);
+    $('search').hidden = view === 'load' || view === 'events';
+    $('search-hint').textContent = {
+        vms: 'a name, or an expression such as status=up and memory>256',
+        hosts: 'a name, or an expression such as status=up',
+    }[view] ?? '';
+    render();
+}
+
+/** A name typed alone searches by name prefix; anything with an operator goes to the API as it is. */
+function searchExpression() {
+    const text = $('search').value.trim();
+    if (!text) {
+        return '';
+    }
+    return /[=<>]/.test(text) ? text : 'name=' + text.replace(/\s+/g, '') + '*';
+}
+
+async function render() {
+    try {
+        const html = await ({hosts: hostsTable, vms: vmsTable, pools: poolsTable, storage: storageTable, disks: disksTable,
+            load: () => loadView(load), events: eventsTable})[view]();
+        $('content').innerHTML = html;
+    } catch (e) {
+        $('content').innerHTML = '';
+        api.showError($('error'), e);
+    }
+}
+
+const nameOf = (list, id) => list.find(item => item.id === id)?.name ?? '';
+const status = s => '<span class="status ' + api.escape(String(s).toLowerCase()) + '">' + api.escape(api.statusText(s)) + '</span>';
+const table = (headers, rows, id) => '<table id="' + id + '"><thead><tr>' + headers.map(h => '<th>' + h + '</th>').join('')
+    + '</tr></thead><tbody>' + rows.join('') + '</tbody></table>' + (rows.length ? '' : '<p class="muted">Nothing here.</p>');
+const buttons = list => '<td class="actions">' + list.map(([action, label]) => '<button data-action="' + action + '">'
+    + label + '</button>').join('') + '</td>';
+const filtered = list => {
+    const text = $('search').value.trim().toLowerCase();
+    return text ? list.filter(item => JSON.stringify(item).toLowerCase().includes(text)) : list;
+};
+const gib = kib => (kib / 1048576).toFixed(1) + ' GiB';
+
+async function hostsTable() {
+    const search = searchExpression();
+    inventory.hosts = search ? inventory.hosts : await api.get('/api/hosts?max=10000');
+    const hosts = search ? await api.get('/api/hosts?max=10000&search=' + encodeURIComponent(search)) : inventory.hosts;
+    return table(['Name', 'Address', 'Cluster', 'Status', 'CPU load', 'Memory used', 'VMs'], hosts.map(h =>
+        '<tr data-id="' + api.escape(h.id) + '"><td>' + api.escape(h.name) + '</td><td>' + api.escape(h.address) + '</td><td>'
+        + api.escape(nameOf(inventory.clusters, h.clusterId)) + '</td><td>' + status(h.status) + '</td><td>'
+        + Math.round(h.cpuLoadPercent) + ' %</td><td>' + gib(h.memoryTotalKib - h.memoryFreeKib) + ' of '
+        + gib(h.memoryTotalKib) + '</td><td>' + h.runningVms + '</td></tr>'), 'hosts-table');
+}
+
+async function vmsTable() {
+    const search = searchExpression();
+    const vms = await api.get('/api/vms?max=' + VM_PAGE + '&page=' + vmPage + (search ? '&search=' + encodeURIComponent(search) : ''));
+    const rows = vms.map(vm => '<tr data-id="' + api.escape(vm.id) + '" data-name="' + api.escape(vm.name) + '"><td>'
+        + api.escape(vm.name) + '</td><td>' + status(vm.status) + '</td><td>' + api.escape(nameOf(inventory.hosts, vm.hostId))
+        + '</td><td>' + api.escape(nameOf(inventory.clusters, vm.clusterId)) + '</td><td>' + vm.vcpus + '</td><td>'
+        + vm.memoryMib + ' MiB</td>' + buttons(vmActions(vm)) + '</tr>');
+    const pager = vmPage > 1 || vms.length === VM_PAGE ? '<div class="pager"><button data-action="page" data-step="-1"'
+        + (vmPage === 1 ? ' disabled' : '') + '>Previous</button>page ' + vmPage + '<button data-action="page" data-step="1"'
+        + (vms.length < VM_PAGE ? ' disabled' : '') + '>Next</button></div>' : '';
+    return table(['Name', 'Status', 'Host', 'Cluster', 'CPUs', 'Memory', ''], rows, 'vms-table') + pager;
+}
+
+function vmActions(vm) {
+    switch (vm.status) {
+        case 'DOWN': return [['start', 'Start'], ['delete', 'Remove']];
+        case 'UP': return [['console', 'Console'], ['shutdown', 'Shut down'], ['stop', 'Power off'], ['migrate', 'Migrate'],
+            ['reboot', 'Reboot'], ['suspend', 'Suspend']];
+        case 'PAUSED': return [['resume', 'Resume'], ['stop', 'Power off']];
+        default: return [['stop', 'Power off']];
+    }
+}
+
+async function poolsTable() {
+    if (inventory.pools === null) {
+        return '<p class="muted">This engine has no desktop pools.</p>';
+    }
+    inventory.pools = await api.get('/api/vmpools');
+    renderTree();
+    return table(['Name', 'Description', 'Cluster', 'Type', 'Desktops', 'Kept running', 'Per user', 'Free', ''],
+        filtered(inventory.pools).map(p => '<tr data-id="' + api.escape(p.id) + '" data-name="' + api.escape(p.name) + '"><td>'
+            + api.escape(p.name) + '</td><td>' + api.escape(p.description) + '</td><td>'
+            + api.escape(nameOf(inventory.clusters, p.clusterId)) + '</td><td>' + api.escape(p.type) + '</td><td>' + p.size
+            + '</td><td>' + p.prestarted + '</td><td>' + p.maxDesktopsPerUser + '</td><td>' + (p.free ?? '') + '</td>'
+            + buttons([['delete-pool', 'Remove']]) + '</tr>'), 'pools-table');
+}
+
+async function storageTable() {
+    inventory.storage = await api.get('/api/storagedomains');
+    return table(['Name', 'Data center', 'Type', 'Path'], filtered(inventory.storage).map(s => '<tr><td>' + api.escape(s.name)
+        + '</td><td>' + api.escape(nameOf(inventory.dataCenters, s.dataCenterId)) + '</td><td>' + api.escape(s.type)
+        + '</td><td>' + api.escape(s.path) + '</td></tr>'), 'storage-table');
+}
+
+async function disksTable() {
+    inventory.disks = await api.get('/api/disks');
+    return table(['Name', 'Storage domain', 'Size', 'Format', 'Status', 'VM'], filtered(inventory.disks).map(d =>
+        '<tr><td>' + api.escape(d.name) + '</td><td>' + api.escape(nameOf(inventory.storage, d.storageDomainId)) + '</td><td>'
+        + (d.sizeBytes / 1073741824).toFixed(2) + ' GiB</td><td>' + api.escape(d.format) + '</td><td>' + status(d.status)
+        + '</td><td>' + api.escape(d.vmId ?? '') + '</td></tr>'), 'disks-table');
+}
+
+function eventsTable() {
+    return table(['Time', 'Severity', 'Event', 'Message'], events.shown.map(eventRow), 'events-list');
+}
+
+function eventRow(e) {
+    return '<tr><td>' + api.escape(new Date(e.time).toLocaleTimeString()) + '</td><td class="severity-' + api.escape(e.severity)
+        + '">' + api.escape(e.severity) + '</td><td>' + api.escape(e.code) + '</td><td>' + api.escape(e.message) + '</td></tr>';
+}
+
+/** Reads the event log from where it left off; new events go on top of the Events view as they come. */
+async function pollEvents() {
+    try {
+        let batch;
+        do {
+            batch = await api.get('/api/events?from=' + events.next + '&max=1000');
+            if (batch.length) {
+                events.next = batch[batch.length - 1].index + 1;
+                events.shown = batch.slice().reverse().concat(events.shown).slice(0, EVENTS_KEPT);
+                if (view === 'events') {
+                    $('events-list').tBodies[0].insertAdjacentHTML('afterbegin', batch.slice().reverse().map(eventRow).join(''));
+                }
+            }
+        } while (batch.length === 1000);
+    } catch (e) {
+        api.showError($('error'), e);
+    }
+}
+
+async function sampleLoad() {
+    try {
+        const [hosts, vms] = await Promise.all([api.get('/api/hosts?max=10000'),
+            api.get('/api/vms?max=10000&search=' + encodeURIComponent('status=up or status=migrating_from'))]);
+        load.addHosts(hosts);
+        load.addVms(vms);
+        if (view === 'load') {
+            $('content').innerHTML = loadView(load);
+        }
+    } catch (e) {
+        // a missed sample is a gap in the chart, not an error worth a banner
+    }
+}
+
+async function onAction(event) {
+    const button = event.target.closest('button[data-action]');
+    if (!button) {
+        return;
+    }
+    const row = button.closest('tr');
+    const action = button.dataset.action;
+    api.clearError($('error'));
+    if (action === 'page') {
+        vmPage = Math.max(1, vmPage + Number(button.dataset.step));
+        return render();
+    }
+    if (action === 'console') {
+        return window.open(api.consoleUrl(row.dataset.id), '_blank');
+    }
+    if (action === 'migrate') {
+        return openMigrate(await api.get('/api/vms/' + row.dataset.id), inventory, afterChange);
+    }
+    button.disabled = true;
+    try {
+        if (action === 'delete') {
+            await api.remove('/api/vms/' + row.dataset.id);
+        } else if (action === 'delete-pool') {
+            await api.remove('/api/vmpools/' + row.dataset.id);
+        } else {
+            notice(row.dataset.name + ': ' + action + '…');
+            await api.awaitJob(await api.post('/api/vms/' + row.dataset.id + '/' + action));
+        }
+        notice('');
+    } catch (e) {
+        notice('');
+        api.showError($('error'), e);
+    }
+    await afterChange();
+}
+
+async function afterChange(message) {
+    notice(message || '');
+    await loadInventory();
+    await render();
+}
+
+function notice(text) {
+    $('notice').textContent = text;
+    $('notice').hidden = !text;
+}
+
+function debounce(action, ms) {
+    let timer;
+    return () => {
+        clearTimeout(timer);
+        timer = setTimeout(action, ms);
+    };
+}

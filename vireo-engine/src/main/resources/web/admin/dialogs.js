@@ -1,0 +1,90 @@
+// The admin portal's forms: new VM, new desktop pool, migrate. Each stays open with the API's
+// sentence when the engine refuses, and closes once the change is made.
+import * as api from '/common/api.js';
+
+const $ = id => document.getElementById(id);
+
+const options = (list, selected) => list.map(item => '<option value="' + api.escape(item.id) + '"'
+    + (item.id === selected ? ' selected' : '') + '>' + api.escape(item.name) + '</option>').join('');
+
+export function openCreateVm(inventory, afterChange) {
+    $('vm-cluster').innerHTML = options(inventory.clusters);
+    $('vm-disks').innerHTML = options(inventory.disks.filter(d => !d.vmId && d.status === 'OK'));
+    run($('vm-dialog'), async form => {
+        const body = {
+            name: form.name.value.trim(),
+            clusterId: form.clusterId.value,
+            vcpus: Number(form.vcpus.value),
+            memoryMib: Number(form.memoryMib.value),
+            diskIds: [...form.diskIds.selectedOptions].map(o => o.value),
+            graphics: form.graphics.value,
+        };
+        for (const field of ['kernel', 'initrd', 'cmdline']) {
+            if (form[field].value.trim()) {
+                body[field] = form[field].value.trim();
+            }
+        }
+        const vm = await api.post('/api/vms', body);
+        if (form.start.checked) {
+            const job = await api.post('/api/vms/' + vm.id + '/start');
+            // the job goes on in the engine; the table shows it powering up
+            afterChange('VM ' + vm.name + ' was created and is starting (job ' + job.id + ').');
+        } else {
+            afterChange('VM ' + vm.name + ' was created.');
+        }
+    });
+}
+
+export async function openCreatePool(inventory, afterChange) {
+    $('pool-cluster').innerHTML = options(inventory.clusters);
+    const vms = await api.get('/api/vms?max=10000&search=' + encodeURIComponent('status=down'));
+    $('pool-template').innerHTML = options(vms.filter(vm => !vm.poolId));
+    run($('pool-dialog'), async form => {
+        const pool = await api.post('/api/vmpools', {
+            name: form.name.value.trim(),
+            description: form.description.value.trim(),
+            clusterId: form.clusterId.value,
+            templateVmId: form.templateVmId.value,
+            type: form.type.value,
+            size: Number(form.size.value),
+            prestarted: Number(form.prestarted.value),
+            maxDesktopsPerUser: Number(form.maxDesktopsPerUser.value),
+        });
+        afterChange('Pool ' + pool.name + ' was created.');
+    });
+}
+
+export function openMigrate(vm, inventory, afterChange) {
+    $('migrate-vm').textContent = vm.name;
+    const candidates = inventory.hosts.filter(h => h.clusterId === vm.clusterId && h.id !== vm.hostId && h.status === 'UP');
+    $('migrate-host').innerHTML = '<option value="">Let the scheduler choose</option>' + options(candidates);
+    run($('migrate-dialog'), async form => {
+        const job = await api.post('/api/vms/' + vm.id + '/migrate', form.hostId.value ? {hostId: form.hostId.value} : undefined);
+        afterChange('VM ' + vm.name + ' is migrating (job ' + job.id + ').');
+    });
+}
+
+/** Shows the dialog; on submit runs submit(form), keeping the dialog open with the refusal if it fails. */
+function run(dialog, submit) {
+    const form = dialog.querySelector('form');
+    const error = dialog.querySelector('.error');
+    api.clearError(error);
+    form.onsubmit = async event => {
+        if (event.submitter?.value === 'cancel') {
+            return; // method=dialog closes it
+        }
+        event.preventDefault();
+        const button = event.submitter;
+        button.disabled = true;
+        api.clearError(error);
+        try {
+            await submit(form);
+            dialog.close();
+        } catch (e) {
+            api.showError(error, e);
+        } finally {
+            button.disabled = false;
+        }
+    };
+    dialog.showModal();
+}
