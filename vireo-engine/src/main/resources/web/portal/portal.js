@@ -77,6 +77,8 @@ function renderDesktops() {
     window.vireoPortal.renderedAt = performance.now();
     window.vireoPortal.rows = state.desktops.length;
     performance.mark('vireo.desktops.rendered');
+    // a task queued from the next animation frame runs once that frame is painted
+    requestAnimationFrame(() => setTimeout(() => performance.mark('vireo.desktops.painted')));
 }
 
 function rangeText() {

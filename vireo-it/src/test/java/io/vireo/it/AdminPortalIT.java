@@ -1,0 +1,82 @@
+package io.vireo.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.vireo.testkit.LabHost;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.Select;
+
+import java.time.Duration;
+import java.util.Optional;
+import java.util.stream.StreamSupport;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** The admin portal in Debian's Chromium: the lab in the tree, a VM made and started through its form. */
+class AdminPortalIT extends LabTest {
+
+    @Test
+    void anAdministratorSeesTheLabHostsAndCreatesAndStartsAVmThroughTheForm() throws Exception {
+        try (Browser browser = Browser.start()) {
+            browser.open(api.baseUrl() + "/admin/");
+            browser.logIn("admin", LabEnvironment.ADMIN_PASSWORD);
+            WebElement tree = browser.awaitVisible("#tree", Duration.ofSeconds(30));
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                for (LabHost host : lab.lab().hosts()) {
+                    assertThat(tree.findElements(By.cssSelector("li[data-host='" + host.name() + "']"))).hasSize(1);
+                }
+            });
+            browser.find("#tabs button[data-view=hosts]").click();
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(browser.find("#hosts-table").getText())
+                    .contains(lab.lab().hosts().getFirst().name()).containsIgnoringCase("up"));
+
+            browser.find("#tabs button[data-view=vms]").click();
+            // a name the API refuses: the dialog stays open with the API's sentence, and no VM is made
+            fillNewVm(browser, "not a name");
+            WebElement refusal = browser.awaitVisible("#vm-dialog .error", Duration.ofSeconds(30));
+            assertThat(refusal.getText()).contains("name").contains("not valid");
+            assertThat(vmNamed("not a name")).isEmpty();
+
+            browser.find("#vm-name").clear();
+            browser.find("#vm-name").sendKeys("portal-made");
+            browser.find("#vm-submit").click();
+            await().atMost(Duration.ofSeconds(30)).until(() -> !browser.find("#vm-dialog").isDisplayed());
+            JsonNode made = await().atMost(Duration.ofSeconds(30)).until(() -> vmNamed("portal-made"), Optional::isPresent).get();
+            assertThat(made.get("clusterId").asText()).isEqualTo(lab.clusterId());
+            assertThat(made.get("memoryMib").asInt()).isEqualTo(128);
+            String vmId = made.get("id").asText();
+            scenario.awaitStatus(vmId, "UP", Duration.ofMinutes(3));
+            scenario.awaitBooted(vmId);
+            // the VM's row shows it up (the table redraws after the change and on a new search)
+            browser.find("#search").sendKeys("portal-made");
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+                browser.find("#tabs button[data-view=vms]").click();
+                assertThat(browser.find("#vms-table tr[data-name='portal-made']").getText()).contains("up");
+            });
+
+            scenario.action(vmId, "stop", null);
+            assertThat(api.delete("/api/vms/" + vmId).status()).isEqualTo(200);
+        }
+    }
+
+    private void fillNewVm(Browser browser, String name) {
+        browser.find("#create-vm").click();
+        browser.awaitVisible("#vm-dialog", Duration.ofSeconds(10));
+        browser.find("#vm-name").sendKeys(name);
+        new Select(browser.find("#vm-cluster")).selectByValue(lab.clusterId());
+        browser.find("#vm-memory").clear();
+        browser.find("#vm-memory").sendKeys("128");
+        browser.find("#vm-kernel").sendKeys(lab.guest().kernel().toString());
+        browser.find("#vm-initrd").sendKeys(lab.guest().initrd().toString());
+        browser.find("#vm-cmdline").sendKeys(lab.guest().kernelCmdline());
+        assertThat(browser.find("#vm-start").isSelected()).isTrue();
+        browser.find("#vm-submit").click();
+    }
+
+    private Optional<JsonNode> vmNamed(String name) {
+        JsonNode all = api.get("/api/vms?max=10000").body();
+        return StreamSupport.stream(all.spliterator(), false).filter(vm -> vm.get("name").asText().equals(name)).findFirst();
+    }
+}
