@@ -25,18 +25,35 @@ final class Browser implements AutoCloseable {
 
     /**
      * A page-side look at a canvas: its size, how many of its pixels differ from the top-left one
-     * (0 for a blank or uniform framebuffer), and a hash of all its pixels (changes as the screen does).
+     * (0 for a blank or uniform framebuffer).
      */
     private static final String CANVAS_PIXELS = """
             const canvas = document.querySelector(arguments[0]);
             if (!canvas || canvas.width === 0 || canvas.height === 0) { return null; }
             const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
-            let differing = 0, hash = 0;
+            let differing = 0;
             for (let i = 0; i < data.length; i += 4) {
                 if (data[i] !== data[0] || data[i + 1] !== data[1] || data[i + 2] !== data[2]) { differing++; }
-                hash = (Math.imul(hash, 31) + data[i] * 65536 + data[i + 1] * 256 + data[i + 2]) | 0;
             }
-            return {width: canvas.width, height: canvas.height, differing: differing, hash: hash};
+            return {width: canvas.width, height: canvas.height, differing: differing};
+            """;
+
+    /**
+     * How many pixels of a canvas changed since the last call (-1 on the first): a blinking text
+     * cursor changes a few dozen, a new line of text hundreds, a scrolling screen thousands.
+     */
+    private static final String CANVAS_CHANGE = """
+            const canvas = document.querySelector(arguments[0]);
+            if (!canvas || canvas.width === 0) { return -1; }
+            const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+            const last = window.vireoTestLastFrame;
+            window.vireoTestLastFrame = data;
+            if (!last || last.length !== data.length) { return -1; }
+            let changed = 0;
+            for (let i = 0; i < data.length; i += 4) {
+                if (data[i] !== last[i] || data[i + 1] !== last[i + 1] || data[i + 2] !== last[i + 2]) { changed++; }
+            }
+            return changed;
             """;
 
     private final ChromeDriverService service;
@@ -106,10 +123,15 @@ final class Browser implements AutoCloseable {
             return null;
         }
         return new CanvasPixels(((Number) answer.get("width")).intValue(), ((Number) answer.get("height")).intValue(),
-                ((Number) answer.get("differing")).longValue(), ((Number) answer.get("hash")).longValue());
+                ((Number) answer.get("differing")).longValue());
     }
 
-    record CanvasPixels(int width, int height, long differing, long hash) {
+    /** Pixels of the canvas that changed since the previous call, -1 on the first. */
+    long canvasChange(String css) {
+        return ((Number) script(CANVAS_CHANGE, css)).longValue();
+    }
+
+    record CanvasPixels(int width, int height, long differing) {
         boolean blank() {
             return differing == 0;
         }

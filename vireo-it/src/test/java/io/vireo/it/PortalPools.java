@@ -1,0 +1,84 @@
+package io.vireo.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** Desktop pools for the portal tests: a template whose screen shows the guest's console, its pool, its removal. */
+final class PortalPools {
+    /** The guest's kernel console and /init's lines on the VGA text screen the VNC display shows. */
+    static final String VGA_CONSOLE_CMDLINE = "console=tty0 panic=-1 quiet";
+    private static final Duration LIMIT = Duration.ofMinutes(4);
+
+    private final LabEnvironment lab;
+    private final Api api;
+    private final Scenario scenario;
+
+    PortalPools(LabEnvironment lab, Scenario scenario) {
+        this.lab = lab;
+        this.api = lab.api();
+        this.scenario = scenario;
+    }
+
+    /** A Down lab guest whose console is the VGA screen (the serial log still gets /init's lines). */
+    String createVgaGuest(String name) {
+        Api.Response response = api.post("/api/vms", Map.of("name", name, "clusterId", lab.clusterId(), "vcpus", 1,
+                "memoryMib", 128, "diskIds", List.of(), "kernel", lab.guest().kernel().toString(),
+                "initrd", lab.guest().initrd().toString(), "cmdline", VGA_CONSOLE_CMDLINE, "graphics", "vnc"));
+        assertThat(response.status()).as(response.toString()).isEqualTo(201);
+        return response.body().get("id").asText();
+    }
+
+    /** An automatic pool of that template with every desktop prestarted; answers once they all run and have booted. */
+    String createPrestartedPool(String name, String templateVmId, int size) {
+        Api.Response created = api.post("/api/vmpools", Map.of("name", name, "description", "portal test desktops",
+                "templateVmId", templateVmId, "type", "AUTOMATIC", "size", size, "prestarted", size,
+                "maxDesktopsPerUser", size));
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        String poolId = created.body().get("id").asText();
+        await().atMost(LIMIT).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+            List<JsonNode> desktops = desktops(name);
+            assertThat(desktops).hasSize(size);
+            assertThat(desktops).allMatch(vm -> vm.get("status").asText().equals("UP"));
+        });
+        for (JsonNode desktop : desktops(name)) {
+            scenario.awaitBooted(desktop.get("id").asText());
+        }
+        await().atMost(LIMIT).untilAsserted(() -> assertThat(api.get("/api/vmpools/" + poolId).body().get("free").asInt())
+                .isEqualTo(size));
+        return poolId;
+    }
+
+    List<JsonNode> desktops(String poolName) {
+        List<JsonNode> result = new ArrayList<>();
+        api.get("/api/vms?max=1000&search=" + Api.encode("name=" + poolName + "-*")).body().forEach(result::add);
+        return result;
+    }
+
+    /** Stops the pool's desktops, removes the pool (it removes its desktops) and then the template. */
+    void remove(String poolId, String poolName, String templateVmId) {
+        assertThat(api.put("/api/vmpools/" + poolId, Map.of("prestarted", 0)).status()).isEqualTo(200);
+        for (JsonNode desktop : desktops(poolName)) {
+            if (!desktop.get("status").asText().equals("DOWN")) {
+                Api.Response[] stop = new Api.Response[1];
+                await().atMost(LIMIT).pollInterval(Duration.ofMillis(300)).until(() -> {
+                    stop[0] = api.post("/api/vms/" + desktop.get("id").asText() + "/stop", null);
+                    return !"VM_BUSY".equals(stop[0].error());
+                });
+                if (stop[0].status() == 202) {
+                    scenario.awaitJob(stop[0].body());
+                }
+            }
+        }
+        Api.Response removal = api.delete("/api/vmpools/" + poolId);
+        assertThat(removal.status()).as(removal.toString()).isEqualTo(202);
+        await().atMost(LIMIT).untilAsserted(() -> assertThat(api.get("/api/vmpools/" + poolId).status()).isEqualTo(404));
+        assertThat(api.delete("/api/vms/" + templateVmId).status()).isEqualTo(200);
+    }
+}
