@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
-import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -54,8 +53,8 @@ class DesktopPortalIT extends LabTest {
             assertThat(browser.awaitVisible("#desktops tr[data-id='" + vmId + "'] button[data-action=console]",
                     Duration.ofSeconds(30)).isEnabled()).isTrue();
         } finally {
-            pools.remove(poolId, "portal", template);
+            pools.remove(poolId, template);
         }
-        assertThat(pools.desktops("portal")).isEqualTo(List.of());
+        assertThat(pools.desktops(poolId)).isEmpty();
     }
 }

@@ -57,7 +57,7 @@ class PortalBenchmark extends LabTest {
                 }
             }
         } finally {
-            pools.remove(poolId, "bench", template);
+            pools.remove(poolId, template);
         }
         System.out.println();
         System.out.println("BENCHMARK portal login -> first console frame, a prestarted desktop free (" + runs

@@ -43,11 +43,11 @@ final class PortalPools {
         assertThat(created.status()).as(created.toString()).isEqualTo(201);
         String poolId = created.body().get("id").asText();
         await().atMost(LIMIT).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
-            List<JsonNode> desktops = desktops(name);
+            List<JsonNode> desktops = desktops(poolId);
             assertThat(desktops).hasSize(size);
             assertThat(desktops).allMatch(vm -> vm.get("status").asText().equals("UP"));
         });
-        for (JsonNode desktop : desktops(name)) {
+        for (JsonNode desktop : desktops(poolId)) {
             scenario.awaitBooted(desktop.get("id").asText());
         }
         await().atMost(LIMIT).untilAsserted(() -> assertThat(api.get("/api/vmpools/" + poolId).body().get("free").asInt())
@@ -55,16 +55,20 @@ final class PortalPools {
         return poolId;
     }
 
-    List<JsonNode> desktops(String poolName) {
+    List<JsonNode> desktops(String poolId) {
         List<JsonNode> result = new ArrayList<>();
-        api.get("/api/vms?max=1000&search=" + Api.encode("name=" + poolName + "-*")).body().forEach(result::add);
+        api.get("/api/vms?max=10000").body().forEach(vm -> {
+            if (poolId.equals(vm.path("poolId").asText())) {
+                result.add(vm);
+            }
+        });
         return result;
     }
 
     /** Stops the pool's desktops, removes the pool (it removes its desktops) and then the template. */
-    void remove(String poolId, String poolName, String templateVmId) {
+    void remove(String poolId, String templateVmId) {
         assertThat(api.put("/api/vmpools/" + poolId, Map.of("prestarted", 0)).status()).isEqualTo(200);
-        for (JsonNode desktop : desktops(poolName)) {
+        for (JsonNode desktop : desktops(poolId)) {
             if (!desktop.get("status").asText().equals("DOWN")) {
                 Api.Response[] stop = new Api.Response[1];
                 await().atMost(LIMIT).pollInterval(Duration.ofMillis(300)).until(() -> {
