@@ -126,6 +126,13 @@ final class Browser implements AutoCloseable {
                 ((Number) answer.get("differing")).longValue());
     }
 
+    /** Writes what a canvas shows as a PNG file (kept with the test's output, for a person to look at). */
+    void saveCanvas(String css, Path file) throws java.io.IOException {
+        String url = (String) script("return document.querySelector(arguments[0]).toDataURL('image/png');", css);
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        Files.write(file, java.util.Base64.getDecoder().decode(url.substring(url.indexOf(',') + 1)));
+    }
+
     /** Pixels of the canvas that changed since the previous call, -1 on the first. */
     long canvasChange(String css) {
         return ((Number) script(CANVAS_CHANGE, css)).longValue();

@@ -3,6 +3,7 @@ package io.vireo.it;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 
+import java.nio.file.Path;
 import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -20,8 +21,8 @@ class DesktopPortalIT extends LabTest {
         PortalPools pools = new PortalPools(lab, scenario);
         String template = pools.createVgaGuest("portal-template");
         String poolId = pools.createPrestartedPool("portal", template, 1);
-
         try (Browser browser = Browser.start()) {
+            pools.awaitReady(poolId, 1);
             browser.open(api.baseUrl() + "/portal/");
             browser.logIn("admin", LabEnvironment.ADMIN_PASSWORD);
             browser.awaitVisible("#pools tr[data-id='" + poolId + "'] button[data-action=take]", Duration.ofSeconds(30)).click();
@@ -47,6 +48,7 @@ class DesktopPortalIT extends LabTest {
             await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(1500))
                     .until(() -> browser.canvasChange(CANVAS) > 300);
             assertThat(browser.canvas(CANVAS).differing()).isGreaterThan(500);
+            browser.saveCanvas(CANVAS, Path.of("target/portal-console.png"));
 
             // back in the portal, the desktop is listed as mine, up, with its console one click away
             browser.open(api.baseUrl() + "/portal/");

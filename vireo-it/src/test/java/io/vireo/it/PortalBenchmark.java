@@ -33,6 +33,7 @@ class PortalBenchmark extends LabTest {
         String poolId = pools.createPrestartedPool("bench", template, runs + 1);
         List<long[]> figures = new ArrayList<>();
         try {
+            pools.awaitReady(poolId, runs + 1);
             for (int run = 0; run <= runs; run++) {
                 try (Browser browser = Browser.start()) {
                     browser.open(api.baseUrl() + "/portal/");

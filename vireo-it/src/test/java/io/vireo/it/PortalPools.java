@@ -35,13 +35,17 @@ final class PortalPools {
         return response.body().get("id").asText();
     }
 
-    /** An automatic pool of that template with every desktop prestarted; answers once they all run and have booted. */
+    /** An automatic pool of that template with every desktop prestarted (see {@link #awaitReady}). */
     String createPrestartedPool(String name, String templateVmId, int size) {
         Api.Response created = api.post("/api/vmpools", Map.of("name", name, "description", "portal test desktops",
                 "templateVmId", templateVmId, "type", "AUTOMATIC", "size", size, "prestarted", size,
                 "maxDesktopsPerUser", size));
         assertThat(created.status()).as(created.toString()).isEqualTo(201);
-        String poolId = created.body().get("id").asText();
+        return created.body().get("id").asText();
+    }
+
+    /** Waits until every desktop of the pool runs, has booted and is free. */
+    void awaitReady(String poolId, int size) {
         await().atMost(LIMIT).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
             List<JsonNode> desktops = desktops(poolId);
             assertThat(desktops).hasSize(size);
@@ -52,7 +56,6 @@ final class PortalPools {
         }
         await().atMost(LIMIT).untilAsserted(() -> assertThat(api.get("/api/vmpools/" + poolId).body().get("free").asInt())
                 .isEqualTo(size));
-        return poolId;
     }
 
     List<JsonNode> desktops(String poolId) {
