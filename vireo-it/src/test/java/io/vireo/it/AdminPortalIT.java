@@ -57,6 +57,19 @@ class AdminPortalIT extends LabTest {
                 assertThat(browser.find("#vms-table tr[data-name='portal-made']").getText()).contains("up");
             });
 
+            // its events came in as they happened, and its load and the hosts' are drawn as the page samples them
+            browser.find("#tabs button[data-view=events]").click();
+            await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() ->
+                    assertThat(browser.find("#events-list").getText()).contains("VM_UP").contains("portal-made"));
+            browser.find("#tabs button[data-view=load]").click();
+            await().atMost(Duration.ofSeconds(60)).ignoreExceptions().untilAsserted(() -> {
+                assertThat(browser.find("#host-charts").getText()).contains(lab.lab().hosts().getFirst().name());
+                assertThat(browser.find("#vm-charts").getText()).contains("portal-made");
+                assertThat(browser.driver().findElements(By.cssSelector("#host-charts polyline.cpu")))
+                        .hasSize(lab.lab().hosts().size());
+                assertThat(browser.driver().findElements(By.cssSelector("#vm-charts polyline.cpu"))).isNotEmpty();
+            });
+
             scenario.action(vmId, "stop", null);
             assertThat(api.delete("/api/vms/" + vmId).status()).isEqualTo(200);
 
