@@ -12,7 +12,8 @@ const VM_PAGE = 200;
 
 const inventory = {dataCenters: [], clusters: [], hosts: [], storage: [], disks: [], pools: null};
 const load = new LoadHistory();
-const events = {next: 0, shown: []};
+let sampling = false;
+const events = {next: 0, shown: [], reading: false};
 let view = 'hosts';
 let vmPage = 1;
 let timers = [];
@@ -232,6 +233,10 @@ function eventRow(e) {
 
 /** Reads the event log from where it left off; new events go on top of the Events view as they come. */
 async function pollEvents() {
+    if (events.reading) {
+        return; // the previous read is still on its way: one reader, so no event is shown twice
+    }
+    events.reading = true;
     try {
         let batch;
         do {
@@ -240,16 +245,22 @@ async function pollEvents() {
                 events.next = batch[batch.length - 1].index + 1;
                 events.shown = batch.slice().reverse().concat(events.shown).slice(0, EVENTS_KEPT);
                 if (view === 'events') {
-                    $('events-list').tBodies[0].insertAdjacentHTML('afterbegin', batch.slice().reverse().map(eventRow).join(''));
+                    $('content').innerHTML = eventsTable();
                 }
             }
         } while (batch.length === 1000);
     } catch (e) {
         api.showError($('error'), e);
+    } finally {
+        events.reading = false;
     }
 }
 
 async function sampleLoad() {
+    if (sampling) {
+        return;
+    }
+    sampling = true;
     try {
         const [hosts, vms] = await Promise.all([api.get('/api/hosts?max=10000'),
             api.get('/api/vms?max=10000&search=' + encodeURIComponent('status=up or status=migrating_from'))]);
@@ -260,6 +271,8 @@ async function sampleLoad() {
         }
     } catch (e) {
         // a missed sample is a gap in the chart, not an error worth a banner
+    } finally {
+        sampling = false;
     }
 }
 
