@@ -156,7 +156,8 @@ public final class Engine implements AutoCloseable {
                     new VmResource(vms, jobs, gateway, migrations),
                     new JobResource(jobs, events),
                     new AffinityGroupResource(affinityGroups),
-                    new ConsoleResource(new ConsoleTickets(jdbi, vmRepository, hostRepository, gateway, events))), VERSION);
+                    new ConsoleResource(new ConsoleTickets(jdbi, vmRepository, hostRepository, gateway, events),
+                            config.spiceProxy())), VERSION);
             closeables.push(api);
 
             leadership.start();

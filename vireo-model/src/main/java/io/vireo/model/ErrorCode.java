@@ -23,6 +23,7 @@ public enum ErrorCode {
     VM_NOT_UP(409),
     VM_NOT_PAUSED(409),
     VM_BUSY(409),
+    CONSOLE_UNAVAILABLE(409),
     DISK_IN_USE(409),
     DISK_NOT_READY(409),
     HOST_NOT_UP(409),
