@@ -4,6 +4,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -73,6 +74,8 @@ class ConsolePageIT extends LabTest {
         assertThat(canvas.getSize().getHeight()).isPositive();
         assertThat(browser.findElement(By.id("console-ctrl-alt-del")).isEnabled()).isTrue();
         assertThat(browser.executeScript("return sessionStorage.getItem('vireo.token')")).isNotNull();
+        // for a person to look at: target/console-page.png
+        Files.write(Path.of("target", "console-page.png"), browser.getScreenshotAs(OutputType.BYTES));
 
         // a ticket used once already: the engine refuses it at the door, and the page says so
         Api.Response used = api.post("/api/vms/" + vmId + "/ticket", null);

@@ -1,11 +1,14 @@
 package io.vireo.it;
 
+import io.vireo.testkit.LabHost;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -18,7 +21,7 @@ import static org.awaitility.Awaitility.await;
 /**
  * SPICE consoles: a VM with SPICE graphics starts on a lab host; a remote-viewer file names its
  * display and carries a one-time password that the VM's SPICE server takes, while it refuses a wrong
- * password, an expired one, and one a newer ticket replaced.
+ * password, an expired one, and one a newer ticket replaced; remote-viewer under Xvfb opens the file.
  */
 class SpiceConsoleIT extends LabTest {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -90,6 +93,49 @@ class SpiceConsoleIT extends LabTest {
 
         scenario.action(vmId, "stop", null);
         assertThat(api.delete("/api/vms/" + vmId).status()).isEqualTo(200);
+    }
+
+    @Test
+    void remoteViewerOpensTheFileItIsGivenAndNotOneWhoseTicketWasReplaced() throws Exception {
+        assertThat(RemoteViewer.installed()).as("virt-viewer and xvfb (scripts/debian-packages.txt)").isTrue();
+        String vmId = scenario.createGuest("spice-viewer", List.of(), "", "spice");
+        scenario.action(vmId, "start", null);
+        await().atMost(Duration.ofMinutes(1)).until(() -> scenario.vm(vmId).path("vncPort").asInt(0) > 0);
+
+        Path file = saved(viewerFile("GET", vmId, api.token()));
+        try (RemoteViewer viewer = RemoteViewer.open(file)) {
+            await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(300))
+                    .until(() -> viewer.log().contains("main channel: opened"));
+            // the server's side: the viewer's display channel is attached, which needs the password
+            await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(500))
+                    .until(() -> spiceServer(vmId).contains("channel name: display"));
+            assertThat(file).as("delete-this-file=1 is honoured").doesNotExist();
+            assertThat(viewer.running()).isTrue();
+        }
+
+        Path replaced = saved(viewerFile("GET", vmId, api.token()));
+        assertThat(viewerFile("POST", vmId, api.token()).statusCode()).isEqualTo(200);
+        try (RemoteViewer viewer = RemoteViewer.open(replaced)) {
+            await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(300))
+                    .until(() -> viewer.log().contains("auth failure"));
+            assertThat(viewer.log()).doesNotContain("main channel: opened");
+        }
+        scenario.action(vmId, "stop", null);
+        assertThat(api.delete("/api/vms/" + vmId).status()).isEqualTo(200);
+    }
+
+    private static Path saved(HttpResponse<String> response) throws Exception {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        Path file = Files.createTempFile("console", ".vv");
+        Files.writeString(file, response.body());
+        return file;
+    }
+
+    /** What the VM's QEMU says about its SPICE server and the channels connected to it. */
+    private static String spiceServer(String vmId) {
+        String address = api.get("/api/hosts/" + scenario.hostOf(vmId)).body().get("address").asText();
+        LabHost host = lab.lab().hosts().stream().filter(h -> h.address().equals(address)).findFirst().orElseThrow();
+        return host.virsh("qemu-monitor-command", vmId, "--hmp", "info spice");
     }
 
     private static HttpResponse<String> viewerFile(String method, String vmId, String token) throws Exception {

@@ -46,9 +46,9 @@ public final class ConsoleResource implements Consumer<RouteTable> {
 
     @Override
     public void accept(RouteTable routes) {
-        routes.post("/api/vms/{id}/ticket", "A one-time console ticket (VNC password and proxy path), valid "
-                + "{\"expirySeconds\"} (default 120)", 200, ctx -> ctx.json(tickets.issue(Fields.id("id", ctx.pathParam("id")),
-                ApiServer.optionalBody(ctx, ConsoleTicket.Request.class), ApiServer.user(ctx))));
+        routes.post("/api/vms/{id}/ticket", "A one-time console ticket (the display's password; for VNC a WebSocket "
+                + "proxy path), valid {\"expirySeconds\"} (default 120)", 200, ctx -> ctx.json(tickets.issue(
+                Fields.id("id", ctx.pathParam("id")), ApiServer.optionalBody(ctx, ConsoleTicket.Request.class), ApiServer.user(ctx))));
         // the same ticket as above, issued the same way, written as a file remote-viewer opens
         routes.get("/api/vms/{id}/remoteviewerconnectionfile", "A remote-viewer (.vv) file with a new one-time "
                 + "console ticket (SPICE or VNC)", this::remoteViewerFile);
