@@ -88,6 +88,12 @@ class ConsolePageIT extends LabTest {
         awaitState("failed");
         assertThat(consoleState().get("reason").toString()).contains("used already or has expired");
 
+        // a good ticket with a wrong password: the engine lets it in, the VM's display refuses it
+        Api.Response fresh = api.post("/api/vms/" + vmId + "/ticket", null);
+        open(page + "#token=" + tokenOf(fresh) + "&password=wrongpw");
+        awaitState("failed");
+        assertThat(consoleState().get("reason").toString()).contains("refused the ticket's password");
+
         Api.Response shortLived = api.post("/api/vms/" + vmId + "/ticket", Map.of("expirySeconds", 1));
         Instant expiresAt = Instant.parse(shortLived.body().get("expiresAt").asText());
         await().atMost(Duration.ofSeconds(30)).until(() -> Instant.now().isAfter(expiresAt.plusMillis(500)));
