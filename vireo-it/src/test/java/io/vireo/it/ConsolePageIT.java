@@ -77,6 +77,16 @@ class ConsolePageIT extends LabTest {
         // for a person to look at: target/console-page.png
         Files.write(Path.of("target", "console-page.png"), browser.getScreenshotAs(OutputType.BYTES));
 
+        // full screen and back (the bar stays on it); Ctrl+Alt+Del goes to the guest and the session stays
+        browser.findElement(By.id("console-fullscreen")).click();
+        await().atMost(Duration.ofSeconds(30)).until(() ->
+                Boolean.TRUE.equals(browser.executeScript("return document.fullscreenElement === document.documentElement")));
+        assertThat(((Number) consoleState().get("width")).intValue()).isPositive();
+        browser.findElement(By.id("console-fullscreen")).click();
+        await().atMost(Duration.ofSeconds(30)).until(() -> browser.executeScript("return document.fullscreenElement") == null);
+        browser.findElement(By.id("console-ctrl-alt-del")).click();
+        assertThat(consoleState().get("state")).isEqualTo("connected");
+
         // a ticket used once already: the engine refuses it at the door, and the page says so
         Api.Response used = api.post("/api/vms/" + vmId + "/ticket", null);
         String usedToken = tokenOf(used);

@@ -193,7 +193,8 @@ element('console-fullscreen').addEventListener('click', () => {
     if (document.fullscreenElement) {
         document.exitFullscreen();
     } else {
-        screen.requestFullscreen().catch(e => setStatus(consoleState.state, consoleState.reason + ' (full screen refused: ' + e.message + ')'));
+        // the whole page, so the bar (and its way back) stays; the guest's screen scales to the rest
+        document.documentElement.requestFullscreen().catch(e => setStatus(consoleState.state, consoleState.reason + ' (full screen refused: ' + e.message + ')'));
     }
 });
 
