@@ -9,6 +9,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -102,7 +103,13 @@ class SpiceConsoleIT extends LabTest {
         scenario.action(vmId, "start", null);
         await().atMost(Duration.ofMinutes(1)).until(() -> scenario.vm(vmId).path("vncPort").asInt(0) > 0);
 
-        Path file = saved(viewerFile("GET", vmId, api.token()));
+        // the file as a user gets it from the CLI
+        Path file = Files.createTempDirectory("vireo-viewer").resolve("spice-viewer.vv");
+        String printed = VireoProcess.run(List.of("env", "VIREO_URL=" + api.baseUrl(), "VIREO_TOKEN=" + api.token()),
+                List.of("vm", "console", "spice-viewer", "--viewer-file", file.toString()), Duration.ofMinutes(1));
+        assertThat(printed).contains(api.baseUrl() + "/console/?vm=" + vmId, "remote-viewer " + file);
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+        assertThat(parse(Files.readString(file))).containsEntry("type", "spice");
         try (RemoteViewer viewer = RemoteViewer.open(file)) {
             await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(300))
                     .until(() -> viewer.log().contains("main channel: opened"));
