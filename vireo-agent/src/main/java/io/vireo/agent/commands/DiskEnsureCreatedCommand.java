@@ -9,7 +9,10 @@ import java.nio.file.Path;
 
 import static java.util.Objects.requireNonNull;
 
-/** Makes a disk image with qemu-img unless one of that size is there already. */
+/**
+ * Makes a disk image with qemu-img unless one of that size is there already; with "backingPath", a
+ * thin qcow2 overlay of that image ("fresh": true replaces an existing overlay with an empty one).
+ */
 public final class DiskEnsureCreatedCommand implements AgentCommand {
     private final DiskImages images;
 
@@ -24,6 +27,10 @@ public final class DiskEnsureCreatedCommand implements AgentCommand {
 
     @Override
     public Object execute(JsonNode params) {
+        if (params.hasNonNull("backingPath")) {
+            return images.ensureOverlay(Path.of(Params.text(params, "path")), Path.of(Params.text(params, "backingPath")),
+                    params.path("fresh").asBoolean(false));
+        }
         long size = params.path("sizeBytes").asLong(-1);
         if (size <= 0) {
             throw new IllegalArgumentException("sizeBytes must be positive");

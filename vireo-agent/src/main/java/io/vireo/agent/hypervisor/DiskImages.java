@@ -39,8 +39,14 @@ public final class DiskImages {
     public record EnsureCreatedResult(String path, long actualSizeBytes, boolean created) {
     }
 
-    /** What qemu-img says about an image: its format, the size the guest sees, the space it takes. */
-    public record ImageInfo(String format, long virtualSizeBytes, long actualSizeBytes) {
+    /**
+     * What qemu-img says about an image: its format, the size the guest sees, the space it takes,
+     * and the image it is a thin overlay of (null when it stands alone).
+     */
+    public record ImageInfo(String format, long virtualSizeBytes, long actualSizeBytes, String backingFile) {
+        public ImageInfo(String format, long virtualSizeBytes, long actualSizeBytes) {
+            this(format, virtualSizeBytes, actualSizeBytes, null);
+        }
     }
 
     /**
@@ -85,6 +91,48 @@ public final class DiskImages {
         return new EnsureCreatedResult(path.toString(), info(path).actualSizeBytes(), true);
     }
 
+    /**
+     * Creates a thin qcow2 overlay whose reads fall through to the backing image (a desktop's disk
+     * over its template's), unless it exists. An existing overlay of the same backing image counts
+     * as done; any other file there is an error. With {@code fresh} an existing overlay is replaced
+     * by an empty one: the desktop forgets everything written since (a stateless desktop's reset).
+     */
+    public EnsureCreatedResult ensureOverlay(Path path, Path backing, boolean fresh) {
+        requireValidPath(path);
+        requireValidPath(backing);
+        if (!Files.isRegularFile(backing)) {
+            throw new HypervisorException("the backing image " + backing + " does not exist", null);
+        }
+        ImageInfo backingInfo = info(backing);
+        if (Files.exists(path)) {
+            ImageInfo existing = info(path);
+            if (!existing.format().equals("qcow2") || !backing.toString().equals(existing.backingFile())) {
+                throw new HypervisorException("disk image " + path + " exists but is not an overlay of " + backing, null);
+            }
+            if (!fresh) {
+                return new EnsureCreatedResult(path.toString(), existing.actualSizeBytes(), false);
+            }
+        }
+        if (!Files.isDirectory(path.getParent())) {
+            throw new HypervisorException("the directory of disk image " + path + " does not exist", null);
+        }
+        Path temporary = path.resolveSibling("." + path.getFileName() + "." + UUID.randomUUID() + ".creating");
+        try {
+            qemuImg(List.of("create", "-q", "-f", "qcow2", "-b", backing.toString(), "-F", backingInfo.format(),
+                    temporary.toString()), "create an overlay " + path + " of " + backing);
+            // A rename replaces the old overlay in one step: the path is never missing nor half-made.
+            Files.move(temporary, path, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+        catch (IOException e) {
+            throw new HypervisorException("cannot put overlay " + temporary + " in place as " + path + ": " + e.getMessage(), e);
+        }
+        finally {
+            deleteQuietly(temporary);
+        }
+        return new EnsureCreatedResult(path.toString(), info(path).actualSizeBytes(), true);
+    }
+
     /** Deletes the image if it exists; answers whether it did. */
     public boolean ensureDeleted(Path path) {
         requireValidPath(path);
@@ -102,7 +150,9 @@ public final class DiskImages {
         String json = qemuImg(List.of("info", "--force-share", "--output=json", path.toString()), "inspect " + path);
         try {
             JsonNode node = JSON.readTree(json);
-            return new ImageInfo(node.path("format").asText(), node.path("virtual-size").asLong(-1), node.path("actual-size").asLong(-1));
+            return new ImageInfo(node.path("format").asText(), node.path("virtual-size").asLong(-1), node.path("actual-size").asLong(-1),
+                    node.hasNonNull("full-backing-filename") ? node.get("full-backing-filename").asText()
+                            : node.hasNonNull("backing-filename") ? node.get("backing-filename").asText() : null);
         }
         catch (IOException e) {
             throw new HypervisorException("qemu-img info gave unreadable output for " + path + ": " + e.getMessage(), e);

@@ -36,6 +36,49 @@ class DiskImagesTest {
     }
 
     @Test
+    void makesAThinOverlayOnceAndAFreshOneOnRequest() throws IOException {
+        Path base = directory.resolve("template.qcow2");
+        images.ensureCreated(base, 64 * MIB, "qcow2");
+        Path overlay = directory.resolve("desktop-1.qcow2");
+
+        DiskImages.EnsureCreatedResult first = images.ensureOverlay(overlay, base, false);
+        DiskImages.ImageInfo info = images.info(overlay);
+        // Something written into the overlay (a file's worth of bytes past the header) ...
+        long before = Files.size(overlay);
+        try (var channel = java.nio.channels.FileChannel.open(overlay, java.nio.file.StandardOpenOption.WRITE)) {
+            channel.write(java.nio.ByteBuffer.allocate(4096), before + 65536);
+        }
+        DiskImages.EnsureCreatedResult again = images.ensureOverlay(overlay, base, false);
+        long grown = Files.size(overlay);
+        // ... is kept by a plain repeat and gone after a fresh one.
+        DiskImages.EnsureCreatedResult fresh = images.ensureOverlay(overlay, base, true);
+
+        assertThat(first.created()).isTrue();
+        assertThat(info.format()).isEqualTo("qcow2");
+        assertThat(info.virtualSizeBytes()).isEqualTo(64 * MIB);
+        assertThat(info.backingFile()).isEqualTo(base.toString());
+        assertThat(again.created()).isFalse();
+        assertThat(grown).isGreaterThan(before);
+        assertThat(fresh.created()).isTrue();
+        assertThat(Files.size(overlay)).isEqualTo(before);
+        assertThat(images.info(overlay).backingFile()).isEqualTo(base.toString());
+        assertThat(directory).isDirectoryNotContaining("glob:**.creating");
+    }
+
+    @Test
+    void refusesAnOverlayOverSomethingElse() {
+        Path base = directory.resolve("template.qcow2");
+        images.ensureCreated(base, 8 * MIB, "qcow2");
+        Path standalone = directory.resolve("standalone.qcow2");
+        images.ensureCreated(standalone, 8 * MIB, "qcow2");
+
+        assertThatThrownBy(() -> images.ensureOverlay(standalone, base, true))
+                .isInstanceOf(HypervisorException.class).hasMessageContaining("not an overlay of " + base);
+        assertThatThrownBy(() -> images.ensureOverlay(directory.resolve("x.qcow2"), directory.resolve("missing.qcow2"), false))
+                .isInstanceOf(HypervisorException.class).hasMessageContaining("does not exist");
+    }
+
+    @Test
     void createsARawImage() {
         Path path = directory.resolve("data.raw");
 
