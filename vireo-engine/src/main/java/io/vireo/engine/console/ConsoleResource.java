@@ -32,17 +32,23 @@ public final class ConsoleResource implements Consumer<RouteTable> {
     private static final String TARGET = "vireo.console.target";
 
     private final ConsoleTickets tickets;
+    private final io.vireo.engine.auth.PermissionService permissions;
     private final Map<String, Socket> displays = new ConcurrentHashMap<>();
 
-    public ConsoleResource(ConsoleTickets tickets) {
+    public ConsoleResource(ConsoleTickets tickets, io.vireo.engine.auth.PermissionService permissions) {
         this.tickets = requireNonNull(tickets, "tickets");
+        this.permissions = requireNonNull(permissions, "permissions");
     }
 
     @Override
     public void accept(RouteTable routes) {
         routes.post("/api/vms/{id}/ticket", "A one-time console ticket (VNC password and proxy path), valid "
-                + "{\"expirySeconds\"} (default 120)", 200, ctx -> ctx.json(tickets.issue(Fields.id("id", ctx.pathParam("id")),
-                ApiServer.optionalBody(ctx, ConsoleTicket.Request.class), ApiServer.user(ctx))));
+                + "{\"expirySeconds\"} (default 120)", 200, ctx -> {
+            var vmId = Fields.id("id", ctx.pathParam("id"));
+            permissions.require(ApiServer.principal(ctx), io.vireo.model.Permission.VM_CONSOLE,
+                    io.vireo.engine.auth.ObjectRef.vm(vmId));
+            ctx.json(tickets.issue(vmId, ApiServer.optionalBody(ctx, ConsoleTicket.Request.class), ApiServer.user(ctx)));
+        });
         routes.raw().wsBeforeUpgrade("/console/vnc", this::admit);
         routes.raw().ws("/console/vnc", ws -> {
             ws.onConnect(this::connect);
