@@ -69,7 +69,7 @@ public final class GrantService {
         UUID id = UUID.randomUUID();
         boolean isNew = jdbi.inTransaction(h -> {
             int inserted = h.createUpdate("INSERT INTO permissions (id, user_id, group_id, role_id, object_type, object_id) "
-                            + "VALUES (:id, :user, :group, :role, :type, :object) ON CONFLICT DO NOTHING")
+                            + "VALUES (:id, CAST(:user AS uuid), CAST(:group AS uuid), :role, :type, :object) ON CONFLICT DO NOTHING")
                     .bind("id", id).bind("user", principalType.equals("USER") ? principalId : null)
                     .bind("group", principalType.equals("GROUP") ? principalId : null)
                     .bind("role", UUID.fromString(role.id())).bind("type", object.type().name()).bind("object", object.id())
@@ -92,8 +92,8 @@ public final class GrantService {
     public List<Grant> list(String objectType, String objectId, Principal caller) {
         ObjectType type = objectType == null ? null : type(objectType);
         UUID id = objectId == null ? null : Fields.id("objectId", objectId);
-        List<Grant> all = jdbi.withHandle(h -> h.createQuery(SELECT + " WHERE (CAST(:type AS text) IS NULL OR p.object_type = :type)"
-                        + " AND (CAST(:object AS uuid) IS NULL OR p.object_id = :object) ORDER BY p.object_type, p.created_at")
+        List<Grant> all = jdbi.withHandle(h -> h.createQuery(SELECT + " WHERE (CAST(:type AS text) IS NULL OR p.object_type = CAST(:type AS text))"
+                        + " AND (CAST(:object AS uuid) IS NULL OR p.object_id = CAST(:object AS uuid)) ORDER BY p.object_type, p.created_at")
                 .bind("type", type == null ? null : type.name()).bind("object", id).map((rs, ctx) -> toGrant(rs)).list());
         if (permissions.allowedOnSystem(caller, Permission.MANAGE_PERMISSIONS)) {
             return all;

@@ -74,9 +74,9 @@ public final class UserDirectory {
         String hash = update.password() == null ? null : hasher.hash(password(update.password()));
         jdbi.useTransaction(h -> {
             h.createUpdate("UPDATE users SET display_name = COALESCE(:display, display_name), email = COALESCE(:email, email), "
-                            + "password_hash = COALESCE(:hash, password_hash), enabled = COALESCE(:enabled, enabled), "
-                            + "failed_logins = CASE WHEN :reset THEN 0 ELSE failed_logins END, "
-                            + "locked_until = CASE WHEN :reset THEN NULL ELSE locked_until END WHERE id = :id")
+                            + "password_hash = COALESCE(:hash, password_hash), enabled = COALESCE(CAST(:enabled AS boolean), enabled), "
+                            + "failed_logins = CASE WHEN CAST(:reset AS boolean) THEN 0 ELSE failed_logins END, "
+                            + "locked_until = CASE WHEN CAST(:reset AS boolean) THEN NULL ELSE locked_until END WHERE id = :id")
                     .bind("id", id).bind("display", displayName).bind("email", email).bind("hash", hash)
                     .bind("enabled", update.enabled()).bind("reset", hash != null).execute();
             if (hash != null || Boolean.FALSE.equals(update.enabled())) {
