@@ -19,6 +19,10 @@ import picocli.CommandLine.Command;
                 VmCommands.class,
                 ClientCommands.Events.class,
                 ClientCommands.Jobs.class,
+                AccessCommands.Users.class,
+                AccessCommands.Groups.class,
+                AccessCommands.Roles.class,
+                AccessCommands.Permissions.class,
                 BenchCommand.class,
         })
 public final class Main {
