@@ -273,6 +273,33 @@ class RbacMatrixIT extends LabTest {
                 .noneMatch(grant -> grant.get("principalId").asText().equals(newUser));
     }
 
+    @Test
+    void theCliManagesUsersRolesAndPermissions() throws Exception {
+        Map<String, String> session = Map.of("VIREO_URL", api.baseUrl(), "VIREO_TOKEN", api.token(),
+                "VIREO_NEW_PASSWORD", PASSWORD);
+        assertThat(cli(session, "user", "create", name("cli"), "--display-name", "From the CLI")).contains(name("cli"));
+        assertThat(cli(session, "user", "list")).contains(name("cli"), name("vmuser"));
+        assertThat(cli(session, "group", "create", name("cli-group"))).contains(name("cli-group"));
+        assertThat(cli(session, "group", "add-member", name("cli-group"), name("cli"))).contains("memberIds");
+        assertThat(cli(session, "role", "create", name("cli-role"), "--permissions", "VIEW,VM_CONSOLE")).contains("VM_CONSOLE");
+        assertThat(cli(session, "role", "list")).contains("SuperUser", "VmPoolUser", name("cli-role"));
+        assertThat(cli(session, "permission", "grant", name("cli-group"), name("cli-role"), "--group", "--vm", name("b")))
+                .contains("\"roleName\" : \"" + name("cli-role") + "\"");
+        Api viaGroup = login("cli");
+        assertThat(vmIds(viaGroup)).containsExactly(vmB);
+        String listed = cli(session, "permission", "list", "--object-type", "VM", "--object", name("b"));
+        assertThat(listed).contains(name("cli-group"), name("cli-role"));
+        String grantId = listed.lines().filter(line -> line.contains(name("cli-role"))).findFirst().orElseThrow().split("\\s+")[0];
+        assertThat(cli(session, "permission", "revoke", grantId)).contains("revoked");
+        assertThat(vmIds(viaGroup)).isEmpty();
+        assertThat(cli(session, "user", "delete", name("cli"))).contains("removed");
+        assertThat(viaGroup.get("/api/vms").status()).isEqualTo(401);
+    }
+
+    private static String cli(Map<String, String> environment, String... arguments) throws Exception {
+        return VireoProcess.run(List.of(), List.of(arguments), Duration.ofSeconds(60), environment);
+    }
+
     private static void refused(Api.Response response, int status, String code) {
         assertThat(response.status()).as(response.toString()).isEqualTo(status);
         assertThat(response.error()).as(response.toString()).isEqualTo(code);

@@ -52,11 +52,16 @@ public final class PermissionService {
         if (allowed(principal, permission, object)) {
             return;
         }
-        if (object.type() != ObjectType.SYSTEM && (permission == Permission.VIEW
-                || !allowed(principal, Permission.VIEW, object))) {
+        if (object.type() != ObjectType.SYSTEM && (permission == Permission.VIEW || !sees(principal, object))) {
             throw notFound(object);
         }
         throw forbidden(principal, permission, object);
+    }
+
+    /** Whether the object is shown to the principal: VIEW, or for a pool also USE_POOL (its users see it, not its desktops). */
+    public boolean sees(Principal principal, ObjectRef object) {
+        return allowed(principal, Permission.VIEW, object)
+                || object.type() == ObjectType.VM_POOL && allowed(principal, Permission.USE_POOL, object);
     }
 
     /** Like {@link #require} on an id the client sent: nothing is checked when it is absent or not an id (the service refuses it). */

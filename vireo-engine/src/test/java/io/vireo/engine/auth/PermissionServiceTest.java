@@ -153,6 +153,11 @@ class PermissionServiceTest {
         assertThat(permissions.allowed(alice, USE_POOL, ObjectRef.pool(pool))).isTrue();
         assertThat(permissions.allowed(alice, VIEW, ObjectRef.vm(desktop1))).isFalse();
         assertThat(permissions.visible(alice, USE_POOL, ObjectType.VM_POOL).ids()).containsExactly(pool);
+        // its users see the pool: managing it is refused with 403, not hidden
+        assertThatThrownBy(() -> permissions.require(alice, MANAGE_POOLS, ObjectRef.pool(pool)))
+                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.FORBIDDEN));
+        assertThatThrownBy(() -> permissions.require(bob, USE_POOL, ObjectRef.pool(pool)))
+                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.NOT_FOUND));
         // the pools feature hands a desktop over, then takes it back
         permissions.grant(alice.id(), "UserRole", ObjectType.VM, desktop1);
         assertThat(visibleVms(alice, VIEW)).containsExactly(desktop1);
