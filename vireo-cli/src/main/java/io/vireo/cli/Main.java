@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
                 ClientCommands.Disks.class,
                 ClientCommands.Hosts.class,
                 VmCommands.class,
+                PoolCommands.class,
                 ClientCommands.Events.class,
                 ClientCommands.Jobs.class,
                 AccessCommands.Users.class,

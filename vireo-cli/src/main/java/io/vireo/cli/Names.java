@@ -47,6 +47,7 @@ final class Names {
             case "vms" -> "VM";
             case "datacenters" -> "data center";
             case "storagedomains" -> "storage domain";
+            case "vmpools" -> "pool";
             default -> collection.substring(0, collection.length() - 1);
         };
     }

@@ -32,6 +32,10 @@ import io.vireo.engine.jobs.JobRunner;
 import io.vireo.engine.leadership.LeadershipLease;
 import io.vireo.engine.metrics.InventoryGauges;
 import io.vireo.engine.migration.BalancerLoop;
+import io.vireo.engine.pools.DesktopJobs;
+import io.vireo.engine.pools.PoolMonitor;
+import io.vireo.engine.pools.PoolResource;
+import io.vireo.engine.pools.PoolService;
 import io.vireo.engine.migration.HostMaintenance;
 import io.vireo.engine.migration.MigrateVmJob;
 import io.vireo.engine.migration.MigrationService;
@@ -134,10 +138,15 @@ public final class Engine implements AutoCloseable {
             hostMonitor.onMigrationProgress(migrations::progress);
             HostMaintenance maintenance = new HostMaintenance(jdbi, hostRepository, vmRepository, jobs, migrations, events);
             List<JobHandler> handlers = new ArrayList<>();
-            handlers.addAll(new DiskJobs(jdbi, storage, hostRepository, gateway, events).handlers());
             handlers.addAll(new VmJobs(jdbi, vmRepository, new VmSpecs(jdbi, storage), placement, vmMonitor, gateway,
                     events).handlers());
             handlers.add(new MigrateVmJob(migrations));
+            DiskJobs diskJobs = new DiskJobs(jdbi, storage, hostRepository, gateway, events);
+            handlers.addAll(diskJobs.handlers());
+            handlers.addAll(new DesktopJobs(jdbi, diskJobs, gateway, events).handlers());
+            PoolService pools = new PoolService(jdbi, dataCenters, storage, vms, events);
+            PoolMonitor poolMonitor = new PoolMonitor(jdbi, vms, jobs, leadership, events);
+            closeables.push(poolMonitor);
             handlers.add(maintenance);
             JobRunner runner = new JobRunner(database, jobs, leadership, events, handlers);
             java.time.Instant startedAt = java.time.Instant.now();
@@ -167,6 +176,7 @@ public final class Engine implements AutoCloseable {
                     new VmResource(vms, jobs, gateway, migrations, permissions),
                     new JobResource(jobs, events, permissions),
                     new AffinityGroupResource(affinityGroups, permissions),
+                    new PoolResource(pools, poolMonitor, permissions),
                     new ConsoleResource(new ConsoleTickets(jdbi, vmRepository, hostRepository, gateway, events), permissions)),
                     VERSION);
             closeables.push(api);
@@ -178,6 +188,7 @@ public final class Engine implements AutoCloseable {
             hostMonitor.start();
             gauges.start();
             balancerLoop.start();
+            poolMonitor.start();
             log.info("Vireo engine {} is up: API http://{}:{}/api, agents dial {}", VERSION, advertisedAddress, api.port(),
                     agentEndpoint());
         } catch (IOException e) {

@@ -24,7 +24,9 @@ public record Vm(
         String preferredHostId,
         Instant statsUpdatedAt,
         Instant statusChangedAt,
-        Instant createdAt) {
+        Instant createdAt,
+        String poolId,
+        String assignedUserId) {
     /** Body of POST /api/vms. Disks are attached in the order given; the first one boots. */
     public record Create(String name, String clusterId, Integer vcpus, Integer memoryMib, List<String> diskIds,
                          String kernel, String initrd, String cmdline, String graphics,

@@ -194,7 +194,8 @@ public final class PermissionService {
             case STORAGE_DOMAIN -> ErrorCode.STORAGE_DOMAIN_NOT_FOUND;
             case DISK -> ErrorCode.DISK_NOT_FOUND;
             case VM -> ErrorCode.VM_NOT_FOUND;
-            case VM_POOL, SYSTEM -> ErrorCode.NOT_FOUND;
+            case VM_POOL -> ErrorCode.POOL_NOT_FOUND;
+            case SYSTEM -> ErrorCode.NOT_FOUND;
         };
         return ApiException.notFound(code, kind(object.type()), object.id());
     }
@@ -211,7 +212,7 @@ public final class PermissionService {
             case SYSTEM -> "system";
             case DATA_CENTER -> "data center";
             case CLUSTER -> "cluster";
-            case VM_POOL -> "VM pool";
+            case VM_POOL -> "pool";
             case VM -> "VM";
             case HOST -> "host";
             case STORAGE_DOMAIN -> "storage domain";

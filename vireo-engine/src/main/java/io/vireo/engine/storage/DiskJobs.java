@@ -48,7 +48,11 @@ public final class DiskJobs {
     }
 
     private UUID pickHost(JobContext context) {
-        UUID dataCenterId = UUID.fromString(context.params().get("dataCenterId").asText());
+        return hostForStorage(UUID.fromString(context.params().get("dataCenterId").asText()));
+    }
+
+    /** A connected Up host of the data center, to work on its storage (make, reset, remove images). */
+    public UUID hostForStorage(UUID dataCenterId) {
         List<Host> candidates = hosts.upHostsInDataCenter(dataCenterId).stream()
                 .filter(host -> gateway.isConnected(UUID.fromString(host.id()))).toList();
         if (candidates.isEmpty()) {

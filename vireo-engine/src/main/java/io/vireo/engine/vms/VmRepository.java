@@ -43,10 +43,12 @@ public final class VmRepository {
     }
 
     public List<Vm> list(String where, Map<String, Object> parameters, String orderBy, int limit, int offset) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM vms WHERE " + where + " ORDER BY " + orderBy
+        // The disk ids come in the same query: one round trip for a page of 1,000 desktops, not 1,001.
+        return jdbi.withHandle(h -> h.createQuery("SELECT vms.*, ARRAY(SELECT d.id::text FROM disks d WHERE d.vm_id = vms.id "
+                        + "ORDER BY d.boot_order, d.created_at) AS disk_ids FROM vms WHERE " + where + " ORDER BY " + orderBy
                         + " LIMIT :limit OFFSET :offset")
                 .bindMap(parameters).bind("limit", limit).bind("offset", offset)
-                .map((rs, ctx) -> toVm(rs, diskIds(h, rs.getObject("id", UUID.class)))).list());
+                .map((rs, ctx) -> toVm(rs, List.of((String[]) rs.getArray("disk_ids").getArray()))).list());
     }
 
     public List<Vm> onHost(Handle h, UUID hostId) {
@@ -90,7 +92,8 @@ public final class VmRepository {
                 VmStatus.valueOf(rs.getString("status")), Rows.id(rs, "host_id"), Rows.id(rs, "migrating_to_host_id"),
                 Rows.integer(rs, "vnc_port"), diskIds, rs.getLong("cpu_time_nanos"),
                 migrationPolicy(rs.getString("migration_policy")), Rows.id(rs, "preferred_host_id"),
-                Rows.instant(rs, "stats_updated_at"), Rows.instant(rs, "status_changed_at"), Rows.instant(rs, "created_at"));
+                Rows.instant(rs, "stats_updated_at"), Rows.instant(rs, "status_changed_at"), Rows.instant(rs, "created_at"),
+                Rows.id(rs, "pool_id"), Rows.id(rs, "assigned_user_id"));
     }
 
     private static MigrationPolicyOverride migrationPolicy(String json) {

@@ -49,7 +49,7 @@ public final class VmResource implements Consumer<RouteTable> {
         routes.get("/api/vms", "List VMs; ?search=name=web* and status=up&max=&page=", ctx -> {
             Paging paging = Paging.of(ctx);
             ctx.json(service.list(ctx.queryParam("search"), paging.max(), paging.page(),
-                    permissions.predicate(ApiServer.principal(ctx), Permission.VIEW, ObjectType.VM, "id")));
+                    permissions.predicate(ApiServer.principal(ctx), Permission.VIEW, ObjectType.VM, "vms.id")));
         });
         routes.post("/api/vms", "Create a VM (Down); its creator becomes its UserVmManager", 201, this::create);
         routes.get("/api/vms/{id}", "Show a VM", ctx -> ctx.json(service.vm(id(ctx, Permission.VIEW))));

@@ -229,6 +229,10 @@ public final class VmService {
         return vms.find(id).orElseThrow(() -> ApiException.notFound(ErrorCode.VM_NOT_FOUND, "VM", id));
     }
 
+    public Vm vm(Handle h, UUID id) {
+        return vms.find(h, id).orElseThrow(() -> ApiException.notFound(ErrorCode.VM_NOT_FOUND, "VM", id));
+    }
+
     public List<Vm> list(String search, int max, int page) {
         return list(search, max, page, io.vireo.engine.store.SqlPredicate.TRUE);
     }
@@ -241,7 +245,12 @@ public final class VmService {
 
     /** Records the intent of an action and the job that carries it out; answers the job id. */
     public UUID action(UUID vmId, VmAction action, Map<String, Object> params) {
-        return jdbi.inTransaction(h -> {
+        return jdbi.inTransaction(h -> action(h, vmId, action, params));
+    }
+
+    /** Like {@link #action(UUID, VmAction, Map)}, in the caller's transaction (a pool giving out a desktop). */
+    public UUID action(Handle h, UUID vmId, VmAction action, Map<String, Object> params) {
+        {
             Vm vm = vms.lock(h, vmId).orElseThrow(() -> ApiException.notFound(ErrorCode.VM_NOT_FOUND, "VM", vmId));
             jobs.openJobFor(h, vmId).ifPresent(job -> {
                 throw new ApiException(ErrorCode.VM_BUSY, "VM " + vm.name() + " is busy with another operation (job "
@@ -256,10 +265,21 @@ public final class VmService {
             events.write(h, EventLog.Entry.info("VM_" + action.name() + "_REQUESTED", action.describe(vm) + " was requested")
                     .vm(vmId).job(job));
             return job;
-        });
+        }
+    }
+
+    /** A pool's template must stay as it is while desktops are overlays of its disks. */
+    private static void refuseIfPoolTemplate(Handle h, Vm vm, String what) {
+        h.createQuery("SELECT name FROM vm_pools WHERE template_vm_id = :vm LIMIT 1").bind("vm", UUID.fromString(vm.id()))
+                .mapTo(String.class).findOne().ifPresent(pool -> {
+                    throw new ApiException(ErrorCode.VM_IS_POOL_TEMPLATE, "VM " + vm.name() + " is the template of pool " + pool
+                            + ": its disks are the base of the pool's desktops, so it cannot be " + what
+                            + " while the pool exists", Map.of("pool", pool));
+                });
     }
 
     private void checkStartable(Handle h, Vm vm, Map<String, Object> params) {
+        refuseIfPoolTemplate(h, vm, "started");
         for (Disk disk : storage.disksOfVm(h, UUID.fromString(vm.id()))) {
             if (!disk.status().equals("OK")) {
                 throw new ApiException(ErrorCode.DISK_NOT_READY, "VM " + vm.name() + " cannot start: disk " + disk.name()
@@ -287,6 +307,7 @@ public final class VmService {
             jobs.openJobFor(h, vmId).ifPresent(job -> {
                 throw new ApiException(ErrorCode.VM_BUSY, "VM " + vm.name() + " is busy with job " + job);
             });
+            refuseIfPoolTemplate(h, vm, "removed");
             List<Disk> disks = storage.disksOfVm(h, vmId);
             h.createUpdate("UPDATE disks SET vm_id = NULL, boot_order = 0 WHERE vm_id = :vm").bind("vm", vmId).execute();
             h.createUpdate("DELETE FROM vms WHERE id = :id").bind("id", vmId).execute();

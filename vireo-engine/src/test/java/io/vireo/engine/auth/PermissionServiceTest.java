@@ -157,7 +157,7 @@ class PermissionServiceTest {
         assertThatThrownBy(() -> permissions.require(alice, MANAGE_POOLS, ObjectRef.pool(pool)))
                 .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.FORBIDDEN));
         assertThatThrownBy(() -> permissions.require(bob, USE_POOL, ObjectRef.pool(pool)))
-                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.NOT_FOUND));
+                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.POOL_NOT_FOUND));
         // the pools feature hands a desktop over, then takes it back
         permissions.grant(alice.id(), "UserRole", ObjectType.VM, desktop1);
         assertThat(visibleVms(alice, VIEW)).containsExactly(desktop1);
