@@ -274,6 +274,35 @@ class RbacMatrixIT extends LabTest {
     }
 
     @Test
+    void poolsAreManagedWithManagePoolsAndUsedWithUsePool() {
+        String template = createVm(api, "tpl", lab.clusterId());
+        Map<String, Object> pool = Map.of("name", name("pool"), "templateVmId", template, "type", "AUTOMATIC", "size", 0);
+        refused(powerUser.post("/api/vmpools", pool), 403, "FORBIDDEN");
+        refused(vmUser.post("/api/vmpools", pool), 404, "VM_NOT_FOUND");
+        String poolId = created(clusterAdmin.post("/api/vmpools", pool)).get("id").asText();
+        String vmManagerId = api.get("/api/users").body().findParents("name").stream()
+                .filter(user -> user.get("name").asText().equals(name("vmmanager"))).findFirst().orElseThrow().get("id").asText();
+        grant("USER", vmManagerId, "VmPoolUser", "VM_POOL", poolId);
+
+        assertThat(ids(vmManager.get("/api/vmpools"))).containsExactly(poolId);
+        assertThat(vmManager.get("/api/vmpools/" + poolId).status()).isEqualTo(200);
+        // allowed to take a desktop: refused only because a pool of size 0 has none
+        refused(vmManager.post("/api/vmpools/" + poolId + "/allocatevm", null), 409, "POOL_EXHAUSTED");
+        refused(vmManager.put("/api/vmpools/" + poolId, Map.of("size", 1)), 403, "FORBIDDEN");
+        refused(powerUser.post("/api/vmpools/" + poolId + "/allocatevm", null), 403, "FORBIDDEN");
+        refused(nobody.post("/api/vmpools/" + poolId + "/allocatevm", null), 404, "POOL_NOT_FOUND");
+        refused(nobody.get("/api/vmpools/" + poolId), 404, "POOL_NOT_FOUND");
+        assertThat(ids(nobody.get("/api/vmpools"))).doesNotContain(poolId);
+        assertThat(ids(vmUser.get("/api/vmpools"))).doesNotContain(poolId);
+
+        assertThat(clusterAdmin.delete("/api/vmpools/" + poolId).status()).isEqualTo(202);
+        org.awaitility.Awaitility.await().atMost(Duration.ofMinutes(2))
+                .until(() -> api.get("/api/vmpools/" + poolId).status() == 404);
+        assertThat(api.get("/api/permissions?objectType=VM_POOL&objectId=" + poolId).body()).isEmpty();
+        assertThat(api.delete("/api/vms/" + template).status()).isEqualTo(200);
+    }
+
+    @Test
     void theCliManagesUsersRolesAndPermissions() throws Exception {
         Map<String, String> session = Map.of("VIREO_URL", api.baseUrl(), "VIREO_TOKEN", api.token(),
                 "VIREO_NEW_PASSWORD", PASSWORD);
