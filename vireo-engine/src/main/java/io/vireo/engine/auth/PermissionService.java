@@ -201,7 +201,7 @@ public final class PermissionService {
     }
 
     private ApiException forbidden(Principal principal, Permission permission, ObjectRef object) {
-        return new ApiException(ErrorCode.FORBIDDEN, "User " + principal.name() + " may not " + action(permission) + " "
+        return new ApiException(ErrorCode.FORBIDDEN, "User " + principal.name() + " may not " + action(permission, object.type()) + " "
                 + describe(object) + " (that needs the " + permission + " permission)",
                 Map.of("permission", permission.name(), "objectType", object.type().name(),
                         "objectId", object.type() == ObjectType.SYSTEM ? "" : object.id().toString()));
@@ -220,7 +220,18 @@ public final class PermissionService {
         };
     }
 
-    private static String action(Permission permission) {
+    private static String action(Permission permission, ObjectType on) {
+        ObjectType managed = switch (permission) {
+            case MANAGE_HOSTS -> ObjectType.HOST;
+            case MANAGE_STORAGE -> ObjectType.STORAGE_DOMAIN;
+            case MANAGE_CLUSTER -> ObjectType.CLUSTER;
+            case MANAGE_DATA_CENTER -> ObjectType.DATA_CENTER;
+            case MANAGE_POOLS -> ObjectType.VM_POOL;
+            default -> null;
+        };
+        if (managed == on) {
+            return "manage";
+        }
         return switch (permission) {
             case VIEW -> "see";
             case CREATE_VM -> "create VMs in";
@@ -231,14 +242,14 @@ public final class PermissionService {
             case MIGRATE_VM -> "migrate";
             case CREATE_DISK -> "create disks in";
             case MANAGE_DISKS -> "attach or remove";
-            case MANAGE_HOSTS -> "manage hosts of";
-            case MANAGE_STORAGE -> "manage storage of";
-            case MANAGE_CLUSTER -> "manage clusters of";
-            case MANAGE_DATA_CENTER -> "manage data centers of";
-            case MANAGE_AFFINITY -> "manage affinity groups of";
-            case MANAGE_POOLS -> "manage VM pools of";
+            case MANAGE_HOSTS -> "manage hosts in";
+            case MANAGE_STORAGE -> "manage storage in";
+            case MANAGE_CLUSTER -> "manage clusters in";
+            case MANAGE_DATA_CENTER -> "manage data centers in";
+            case MANAGE_AFFINITY -> "manage affinity groups in";
+            case MANAGE_POOLS -> "manage pools in";
             case USE_POOL -> "take a desktop from";
-            case MANAGE_USERS -> "manage users and groups of";
+            case MANAGE_USERS -> "manage users and groups in";
             case MANAGE_PERMISSIONS -> "manage permissions and roles on";
         };
     }
