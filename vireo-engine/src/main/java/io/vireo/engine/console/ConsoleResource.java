@@ -36,19 +36,21 @@ public final class ConsoleResource implements Consumer<RouteTable> {
 
     private final ConsoleTickets tickets;
     private final Optional<String> spiceProxy;
+    private final io.vireo.engine.auth.PermissionService permissions;
     private final ClasspathFiles page = new ClasspathFiles("/console/", "io/vireo/engine/console/page/");
     private final Map<String, Socket> displays = new ConcurrentHashMap<>();
 
-    public ConsoleResource(ConsoleTickets tickets, Optional<String> spiceProxy) {
+    public ConsoleResource(ConsoleTickets tickets, Optional<String> spiceProxy,
+                           io.vireo.engine.auth.PermissionService permissions) {
         this.tickets = requireNonNull(tickets, "tickets");
         this.spiceProxy = requireNonNull(spiceProxy, "spiceProxy");
+        this.permissions = requireNonNull(permissions, "permissions");
     }
 
     @Override
     public void accept(RouteTable routes) {
         routes.post("/api/vms/{id}/ticket", "A one-time console ticket (the display's password; for VNC a WebSocket "
-                + "proxy path), valid {\"expirySeconds\"} (default 120)", 200, ctx -> ctx.json(tickets.issue(
-                Fields.id("id", ctx.pathParam("id")), ApiServer.optionalBody(ctx, ConsoleTicket.Request.class), ApiServer.user(ctx))));
+                + "proxy path), valid {\"expirySeconds\"} (default 120)", 200, ctx -> ctx.json(issue(ctx)));
         // the same ticket as above, issued the same way, written as a file remote-viewer opens
         routes.get("/api/vms/{id}/remoteviewerconnectionfile", "A remote-viewer (.vv) file with a new one-time "
                 + "console ticket (SPICE or VNC)", this::remoteViewerFile);
@@ -66,9 +68,17 @@ public final class ConsoleResource implements Consumer<RouteTable> {
         });
     }
 
+    /** Both ways to a console (ticket, .vv file) pass here: VM_CONSOLE on the VM, then a new ticket. */
+    private ConsoleTicket issue(Context ctx) {
+        UUID vmId = Fields.id("id", ctx.pathParam("id"));
+        permissions.require(ApiServer.principal(ctx), io.vireo.model.Permission.VM_CONSOLE,
+                io.vireo.engine.auth.ObjectRef.vm(vmId));
+        return tickets.issue(vmId, ApiServer.optionalBody(ctx, ConsoleTicket.Request.class), ApiServer.user(ctx));
+    }
+
     private void remoteViewerFile(Context ctx) {
         UUID vmId = Fields.id("id", ctx.pathParam("id"));
-        ConsoleTicket ticket = tickets.issue(vmId, ApiServer.optionalBody(ctx, ConsoleTicket.Request.class), ApiServer.user(ctx));
+        ConsoleTicket ticket = issue(ctx);
         RemoteViewerFile file = new RemoteViewerFile(tickets.display(vmId), ticket, spiceProxy);
         ctx.contentType(RemoteViewerFile.CONTENT_TYPE)
                 .header("Content-Disposition", "attachment; filename=\"" + file.fileName() + "\"")
