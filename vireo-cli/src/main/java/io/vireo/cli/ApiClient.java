@@ -85,15 +85,31 @@ public final class ApiClient {
         return builder;
     }
 
+    /** A GET whose answer is not JSON (a remote-viewer file, say); errors are still JSON. */
+    public String getText(String path) throws IOException, InterruptedException {
+        HttpResponse<String> response = http.send(builder(path).GET().build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() >= 400) {
+            throw error(response, json(response.body()));
+        }
+        return response.body();
+    }
+
     private JsonNode send(HttpRequest request) throws IOException, InterruptedException {
         HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-        String body = response.body();
-        JsonNode json = body == null || body.isBlank() ? MAPPER.createObjectNode() : MAPPER.readTree(body);
+        JsonNode json = json(response.body());
         if (response.statusCode() >= 400) {
-            throw new ApiError(response.statusCode(), json.path("error").asText("HTTP_" + response.statusCode()),
-                    json.path("message").asText(body));
+            throw error(response, json);
         }
         return json;
+    }
+
+    private static JsonNode json(String body) throws IOException {
+        return body == null || body.isBlank() ? MAPPER.createObjectNode() : MAPPER.readTree(body);
+    }
+
+    private static ApiError error(HttpResponse<String> response, JsonNode json) {
+        return new ApiError(response.statusCode(), json.path("error").asText("HTTP_" + response.statusCode()),
+                json.path("message").asText(response.body()));
     }
 
     public static String encode(String value) {

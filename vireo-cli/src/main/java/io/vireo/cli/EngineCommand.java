@@ -39,6 +39,9 @@ public final class EngineCommand implements Callable<Integer> {
     @Option(names = "--balance-seconds", defaultValue = "60",
             description = "How often the balancer looks at every cluster (default ${DEFAULT-VALUE})")
     int balanceSeconds;
+    @Option(names = "--spice-proxy", description = "HTTP proxy (http://host:port) that SPICE clients go through to "
+            + "reach the hosts' displays; written into remote-viewer (.vv) files. Default: none, clients connect directly")
+    String spiceProxy;
 
     EngineConfig config() throws Exception {
         Optional<String> adminPassword = Optional.ofNullable(System.getenv("VIREO_ADMIN_PASSWORD"));
@@ -50,7 +53,7 @@ public final class EngineCommand implements Callable<Integer> {
         return new EngineConfig(dataDirectory == null ? EngineConfig.defaultDataDirectory() : dataDirectory,
                 Optional.ofNullable(databaseUrl), Optional.ofNullable(databaseUser), databasePassword, listen, apiPort,
                 agentPort, Optional.ofNullable(advertise), adminPassword, Duration.ofSeconds(hostGraceSeconds),
-                Duration.ofSeconds(balanceSeconds));
+                Duration.ofSeconds(balanceSeconds), Optional.ofNullable(spiceProxy));
     }
 
     @Override

@@ -20,6 +20,10 @@ import picocli.CommandLine.Command;
                 PoolCommands.class,
                 ClientCommands.Events.class,
                 ClientCommands.Jobs.class,
+                AccessCommands.Users.class,
+                AccessCommands.Groups.class,
+                AccessCommands.Roles.class,
+                AccessCommands.Permissions.class,
                 BenchCommand.class,
         })
 public final class Main {

@@ -6,6 +6,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
 
@@ -106,6 +109,26 @@ public final class VmCommands {
         ApiClient client = Session.load().client();
         JsonNode chunk = client.get("/api/vms/" + Names.resolve(client, "vms", id) + "/consolelog?offset=0");
         System.out.print(chunk.path("text").asText());
+        return 0;
+    }
+
+    @Command(name = "console", description = "Print the VM's browser console address; with --viewer-file, also "
+            + "write a remote-viewer (.vv) file with a one-time password")
+    int console(@Parameters(paramLabel = "VM") String id,
+                @Option(names = "--viewer-file", description = "Where to write the .vv file (then: remote-viewer FILE)")
+                Path viewerFile) throws Exception {
+        Session session = Session.load();
+        ApiClient client = session.client();
+        String vmId = Names.resolve(client, "vms", id);
+        System.out.println(session.url() + "/console/?vm=" + vmId);
+        if (viewerFile != null) {
+            String file = client.getText("/api/vms/" + vmId + "/remoteviewerconnectionfile");
+            // it holds a password: readable by its owner only, from the first byte on
+            Files.deleteIfExists(viewerFile);
+            Files.createFile(viewerFile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(viewerFile, file);
+            System.out.println("remote-viewer " + viewerFile + "   (the password in it is good for one ticket's time)");
+        }
         return 0;
     }
 

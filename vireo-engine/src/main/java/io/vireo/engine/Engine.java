@@ -7,7 +7,12 @@ import io.vireo.engine.affinity.AffinityGroupService;
 import io.vireo.engine.api.ApiServer;
 import io.vireo.engine.console.ConsoleResource;
 import io.vireo.engine.console.ConsoleTickets;
+import io.vireo.engine.auth.AccessResource;
 import io.vireo.engine.auth.AuthResource;
+import io.vireo.engine.auth.GrantService;
+import io.vireo.engine.auth.PermissionService;
+import io.vireo.engine.auth.RoleService;
+import io.vireo.engine.auth.UserDirectory;
 import io.vireo.engine.auth.AuthService;
 import io.vireo.engine.auth.PasswordHasher;
 import io.vireo.engine.datacenters.DataCenterResource;
@@ -97,8 +102,13 @@ public final class Engine implements AutoCloseable {
             EventLog events = new EventLog(jdbi);
             LeadershipLease leadership = new LeadershipLease(jdbi, instanceId(), Duration.ofSeconds(10));
             closeables.push(leadership);
-            AuthService auth = new AuthService(jdbi, new PasswordHasher());
+            PasswordHasher hasher = new PasswordHasher();
+            AuthService auth = new AuthService(jdbi, hasher);
+            RoleService roles = new RoleService(jdbi);
+            roles.ensureBuiltIns();
             generatedAdminPassword = auth.ensureAdmin(config.adminPassword());
+            PermissionService permissions = new PermissionService(jdbi);
+            UserDirectory directory = new UserDirectory(jdbi, hasher, events);
             CertificateAuthority authority = CertificateAuthority.loadOrCreate(config.dataDirectory().resolve("pki"));
             advertisedAddress = config.advertisedAddress().orElseGet(NetworkAddresses::firstNonLoopback);
 
@@ -134,8 +144,8 @@ public final class Engine implements AutoCloseable {
             DiskJobs diskJobs = new DiskJobs(jdbi, storage, hostRepository, gateway, events);
             handlers.addAll(diskJobs.handlers());
             handlers.addAll(new DesktopJobs(jdbi, diskJobs, gateway, events).handlers());
-            PoolService pools = new PoolService(jdbi, dataCenters, storage, vms, events);
-            PoolMonitor poolMonitor = new PoolMonitor(jdbi, vms, jobs, leadership, events);
+            PoolService pools = new PoolService(jdbi, dataCenters, storage, vms, events, permissions);
+            PoolMonitor poolMonitor = new PoolMonitor(jdbi, vms, jobs, leadership, events, permissions);
             closeables.push(poolMonitor);
             handlers.add(maintenance);
             JobRunner runner = new JobRunner(database, jobs, leadership, events, handlers);
@@ -159,14 +169,17 @@ public final class Engine implements AutoCloseable {
             closeables.push(agentLink);
             api = new ApiServer(config.listenAddress(), config.apiPort(), auth, metrics, List.of(
                     new AuthResource(auth, hostService),
-                    new DataCenterResource(dataCenters),
-                    new HostResource(hostService, maintenance, jobs),
-                    new StorageResource(storage, jobs),
-                    new VmResource(vms, jobs, gateway, migrations),
-                    new JobResource(jobs, events),
-                    new AffinityGroupResource(affinityGroups),
-                    new PoolResource(pools, poolMonitor),
-                    new ConsoleResource(new ConsoleTickets(jdbi, vmRepository, hostRepository, gateway, events))), VERSION);
+                    new AccessResource(directory, roles, new GrantService(jdbi, permissions, roles, directory, events), permissions),
+                    new DataCenterResource(dataCenters, permissions),
+                    new HostResource(hostService, maintenance, jobs, permissions),
+                    new StorageResource(storage, jobs, permissions),
+                    new VmResource(vms, jobs, gateway, migrations, permissions),
+                    new JobResource(jobs, events, permissions),
+                    new AffinityGroupResource(affinityGroups, permissions),
+                    new PoolResource(pools, poolMonitor, permissions),
+                    new ConsoleResource(new ConsoleTickets(jdbi, vmRepository, hostRepository, gateway, events),
+                            config.spiceProxy(), permissions)),
+                    VERSION);
             closeables.push(api);
 
             leadership.start();

@@ -13,6 +13,8 @@ import static java.util.Objects.requireNonNull;
  *
  * @param advertisedAddress the address agents are told to dial; empty to pick this machine's first non-loopback one
  * @param balanceInterval how often the leader's balancer looks at every cluster
+ * @param spiceProxy an HTTP proxy (http://host:port) SPICE clients go through to reach the hosts'
+ *     displays, written into remote-viewer files; empty when clients reach the hosts directly
  */
 public record EngineConfig(
         Path dataDirectory,
@@ -25,7 +27,8 @@ public record EngineConfig(
         Optional<String> advertisedAddress,
         Optional<String> adminPassword,
         Duration hostNonResponsiveAfter,
-        Duration balanceInterval) {
+        Duration balanceInterval,
+        Optional<String> spiceProxy) {
     public EngineConfig {
         requireNonNull(dataDirectory, "dataDirectory");
         requireNonNull(databaseUrl, "databaseUrl");
@@ -36,8 +39,25 @@ public record EngineConfig(
         requireNonNull(adminPassword, "adminPassword");
         requireNonNull(hostNonResponsiveAfter, "hostNonResponsiveAfter");
         requireNonNull(balanceInterval, "balanceInterval");
+        requireNonNull(spiceProxy, "spiceProxy");
+        spiceProxy.ifPresent(EngineConfig::checkSpiceProxy);
         if (apiPort < 0 || apiPort > 65535 || agentPort < 0 || agentPort > 65535) {
             throw new IllegalArgumentException("ports must be between 0 and 65535");
+        }
+    }
+
+    /** remote-viewer takes an HTTP CONNECT proxy as http://host:port, nothing else. */
+    static void checkSpiceProxy(String proxy) {
+        java.net.URI uri;
+        try {
+            uri = new java.net.URI(proxy);
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalArgumentException("the SPICE proxy is not a URL: " + proxy);
+        }
+        if (!"http".equals(uri.getScheme()) || uri.getHost() == null || uri.getPort() < 1
+                || !(uri.getRawPath() == null || uri.getRawPath().isEmpty() || uri.getRawPath().equals("/"))
+                || uri.getRawQuery() != null || uri.getRawFragment() != null) {
+            throw new IllegalArgumentException("the SPICE proxy must look like http://host:port, not " + proxy);
         }
     }
 
@@ -48,11 +68,11 @@ public record EngineConfig(
 
     public static EngineConfig defaults() {
         return new EngineConfig(defaultDataDirectory(), Optional.empty(), Optional.empty(), Optional.empty(), "0.0.0.0",
-                8080, 8443, Optional.empty(), Optional.empty(), Duration.ofSeconds(30), Duration.ofMinutes(1));
+                8080, 8443, Optional.empty(), Optional.empty(), Duration.ofSeconds(30), Duration.ofMinutes(1), Optional.empty());
     }
 
     public EngineConfig withDataDirectory(Path directory) {
         return new EngineConfig(directory, databaseUrl, databaseUser, databasePassword, listenAddress, apiPort, agentPort,
-                advertisedAddress, adminPassword, hostNonResponsiveAfter, balanceInterval);
+                advertisedAddress, adminPassword, hostNonResponsiveAfter, balanceInterval, spiceProxy);
     }
 }

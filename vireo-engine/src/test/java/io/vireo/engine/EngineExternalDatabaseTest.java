@@ -21,7 +21,7 @@ class EngineExternalDatabaseTest {
         TestDatabase.External database = TestDatabase.freshExternal();
         EngineConfig config = new EngineConfig(data, Optional.of(database.url()), Optional.of(database.user()), Optional.empty(),
                 "127.0.0.1", 0, 0, Optional.of("127.0.0.1"), Optional.of("s3cret-admin"), Duration.ofSeconds(30),
-                Duration.ofMinutes(1));
+                Duration.ofMinutes(1), Optional.empty());
         try (Engine engine = new Engine(config)) {
             engine.start();
             assertThat(engine.generatedAdminPassword()).isEmpty();

@@ -17,6 +17,31 @@ class ConsoleIT extends LabTest {
     }
 
     @Test
+    void aTicketIsForItsOwnVmOnly() throws Exception {
+        String first = scenario.createGuest("screen-one", List.of());
+        String second = scenario.createGuest("screen-two", List.of());
+        scenario.action(first, "start", null);
+        scenario.action(second, "start", null);
+
+        Api.Response forFirst = api.post("/api/vms/" + first + "/ticket", null);
+        Api.Response forSecond = api.post("/api/vms/" + second + "/ticket", null);
+        assertThat(forFirst.status()).as(forFirst.toString()).isEqualTo(200);
+        assertThat(forSecond.status()).as(forSecond.toString()).isEqualTo(200);
+        // the first VM's password does not open the second VM's display, whose door the second ticket opens
+        try (RfbClient client = RfbClient.connect(proxy(forSecond))) {
+            assertThat(client.handshake(forFirst.body().get("password").asText())).containsExactly(-1, -1);
+        }
+        // and the first ticket still opens its own VM, with its own password
+        try (RfbClient client = RfbClient.connect(proxy(forFirst))) {
+            assertThat(client.handshake(forFirst.body().get("password").asText())[0]).isGreaterThan(0);
+        }
+        for (String vm : List.of(first, second)) {
+            scenario.action(vm, "stop", null);
+            assertThat(api.delete("/api/vms/" + vm).status()).isEqualTo(200);
+        }
+    }
+
+    @Test
     void aTicketOpensTheVncConsoleOnceAndOnlyWithItsPassword() throws Exception {
         String vmId = scenario.createGuest("watched-screen", List.of());
         assertThat(api.post("/api/vms/" + vmId + "/ticket", null).status()).isEqualTo(409);

@@ -152,7 +152,7 @@ class PoolIT extends LabTest {
             assertThat(pool(poolId).get("free").asInt()).isEqualTo(1);
         });
         assertThat(qemuImgInfo(overlayPath.toString()).get("full-backing-filename").asText()).isEqualTo(basePath);
-        assertThat(api.get("/api/events?from=0").body().toString()).contains("DESKTOP_RETURNED").contains("DESKTOP_RESET");
+        assertThat(api.get("/api/events?from=0&max=10000").body().toString()).contains("DESKTOP_RETURNED").contains("DESKTOP_RESET");
 
         // a pool with running desktops is not removed; resized down, its free desktop goes
         assertThat(api.delete("/api/vmpools/" + poolId).error()).isEqualTo("POOL_DESKTOPS_RUNNING");
@@ -198,5 +198,56 @@ class PoolIT extends LabTest {
                 assertThat(scenario.vm(kept).get("assignedUserId").isNull()).isFalse());
         removePool(poolId, "rush");
         assertThat(api.delete("/api/vms/" + template).status()).isEqualTo(200);
+    }
+
+    @Test
+    void aPoolUserSeesOnlyTheDesktopItHoldsAndLosesItWhenItGoesBack() {
+        String template = scenario.createGuest("template-mine", List.of());
+        Api.Response created = api.post("/api/vmpools", poolBody("mine", template, "AUTOMATIC", 2, 0, 1));
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        String poolId = created.body().get("id").asText();
+        String password = "pool-user-pw-1";
+        String userId = api.post("/api/users", Map.of("name", "pooluser", "password", password)).body().get("id").asText();
+        String outsiderId = api.post("/api/users", Map.of("name", "outsider", "password", password)).body().get("id").asText();
+        Api.Response grant = api.post("/api/permissions", Map.of("principalType", "USER", "principalId", userId,
+                "role", "VmPoolUser", "objectType", "VM_POOL", "objectId", poolId));
+        assertThat(grant.status()).as(grant.toString()).isEqualTo(201);
+        Api user = lab.newApi().login("pooluser", password);
+        Api outsider = lab.newApi().login("outsider", password);
+        await().atMost(LIMIT).untilAsserted(() -> assertThat(pool(poolId).get("free").asInt()).isEqualTo(2));
+
+        // before: the pool is the user's to use, its desktops are nobody's business
+        assertThat(user.get("/api/vms").body()).isEmpty();
+        assertThat(user.get("/api/vmpools").body()).hasSize(1);
+        assertThat(outsider.get("/api/vmpools").body()).isEmpty();
+        assertThat(outsider.post("/api/vmpools/" + poolId + "/allocatevm", null).status()).isEqualTo(404);
+
+        Api.Response taken = user.post("/api/vmpools/" + poolId + "/allocatevm", null);
+        assertThat(taken.status()).as(taken.toString()).isEqualTo(200);
+        String desktop = taken.body().get("vm").get("id").asText();
+        assertThat(taken.body().get("vm").get("assignedUserId").asText()).isEqualTo(userId);
+        scenario.awaitJob(api.get("/api/jobs/" + taken.body().get("jobId").asText()).body());
+
+        // while it holds the desktop: it sees that one VM only, opens its console and powers it off
+        JsonNode visible = user.get("/api/vms").body();
+        assertThat(visible).hasSize(1);
+        assertThat(visible.get(0).get("id").asText()).isEqualTo(desktop);
+        Api.Response ticket = user.post("/api/vms/" + desktop + "/ticket", null);
+        assertThat(ticket.status()).as(ticket.toString()).isEqualTo(200);
+        assertThat(outsider.post("/api/vms/" + desktop + "/ticket", null).status()).isEqualTo(404);
+        Api.Response stop = user.post("/api/vms/" + desktop + "/stop", null);
+        assertThat(stop.status()).as(stop.toString()).isEqualTo(202);
+        scenario.awaitJob(stop.body());
+
+        // given back (stateless pool): gone from its view, and free for the next user
+        await().atMost(LIMIT).untilAsserted(() -> {
+            assertThat(user.get("/api/vms/" + desktop).status()).isEqualTo(404);
+            assertThat(user.get("/api/vms").body()).isEmpty();
+            assertThat(pool(poolId).get("free").asInt()).isEqualTo(2);
+        });
+        removePool(poolId, "mine");
+        assertThat(api.delete("/api/vms/" + template).status()).isEqualTo(200);
+        assertThat(api.delete("/api/users/" + userId).status()).isEqualTo(204);
+        assertThat(api.delete("/api/users/" + outsiderId).status()).isEqualTo(204);
     }
 }

@@ -35,7 +35,13 @@ final class Scenario {
 
     /** The same with extra kernel arguments for the guest's /init (e.g. labdirty=8). */
     String createGuest(String name, List<String> diskIds, String extraCmdline) {
+        return createGuest(name, diskIds, extraCmdline, "vnc");
+    }
+
+    /** The same with a display of the given kind: vnc, spice or none. */
+    String createGuest(String name, List<String> diskIds, String extraCmdline, String graphics) {
         Map<String, Object> body = new HashMap<>();
+        body.put("graphics", graphics);
         body.put("name", name);
         body.put("clusterId", lab.clusterId());
         body.put("vcpus", 1);

@@ -45,9 +45,17 @@ final class VireoProcess implements AutoCloseable {
 
     /** Runs a vireo command to its end and answers its output; fails the test if it fails. */
     static String run(List<String> prefix, List<String> arguments, Duration timeout) throws IOException, InterruptedException {
+        return run(prefix, arguments, timeout, Map.of());
+    }
+
+    /** The same with more environment variables (e.g. VIREO_URL and VIREO_TOKEN for the client verbs). */
+    static String run(List<String> prefix, List<String> arguments, Duration timeout, Map<String, String> environment)
+            throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(prefix);
         command.addAll(javaCommand(arguments));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().putAll(environment);
+        Process process = builder.start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!process.waitFor(timeout.toSeconds(), TimeUnit.SECONDS) || process.exitValue() != 0) {
             throw new IllegalStateException("vireo " + arguments + " failed: " + output);

@@ -25,7 +25,7 @@ final class DomainObservations {
             // libvirt-java 0.5.2 knows no state past CRASHED; the only newer one is PMSUSPENDED.
             return new VmObservation(id, name, VmObservation.PAUSED, -1, 0, 0, 0);
         }
-        int vncPort = DomainXml.vncPort(domain.getXMLDesc(0));
+        int vncPort = DomainXml.displayPort(domain.getXMLDesc(0));
         return new VmObservation(id, name, state(info.state), vncPort, info.cpuTime, info.memory, info.nrVirtCpu);
     }
 

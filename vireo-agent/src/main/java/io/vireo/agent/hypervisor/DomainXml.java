@@ -269,22 +269,35 @@ public final class DomainXml {
         }
     }
 
-    /** The VNC port of a running domain, or -1 when it has no VNC display (or none allocated yet). */
-    public static int vncPort(String domainXml) {
+    /**
+     * The port of a running domain's display: its VNC server, or its SPICE server when it has no VNC
+     * (Vireo gives a VM one display, so one port says where to connect); -1 when it has neither, or
+     * before one is allocated.
+     */
+    public static int displayPort(String domainXml) {
         NodeList graphics = parse(domainXml).getElementsByTagName("graphics");
+        int spice = -1;
         for (int i = 0; i < graphics.getLength(); i++) {
             Element element = (Element) graphics.item(i);
-            if (element.getAttribute("type").equals("vnc")) {
-                try {
-                    int port = Integer.parseInt(element.getAttribute("port"));
-                    return port > 0 ? port : -1;
-                }
-                catch (NumberFormatException e) {
-                    return -1;
-                }
+            String type = element.getAttribute("type");
+            if (type.equals("vnc")) {
+                return port(element);
+            }
+            if (type.equals("spice") && spice < 0) {
+                spice = port(element);
             }
         }
-        return -1;
+        return spice;
+    }
+
+    private static int port(Element graphics) {
+        try {
+            int port = Integer.parseInt(graphics.getAttribute("port"));
+            return port > 0 ? port : -1;
+        }
+        catch (NumberFormatException e) {
+            return -1;
+        }
     }
 
     /** The Vireo VM id from the domain's metadata; empty for a domain Vireo did not create. */

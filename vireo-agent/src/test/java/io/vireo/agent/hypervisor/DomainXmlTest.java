@@ -165,7 +165,7 @@ class DomainXmlTest {
     }
 
     @Test
-    void readsTheVncPortOfARunningDomain() {
+    void readsTheVncPortOfARunningDomainBeforeASpiceOne() {
         String running = """
                 <domain type='qemu' id='3'>
                   <name>web1</name>
@@ -177,14 +177,29 @@ class DomainXmlTest {
                   </devices>
                 </domain>""";
 
-        assertThat(DomainXml.vncPort(running)).isEqualTo(5902);
+        assertThat(DomainXml.displayPort(running)).isEqualTo(5902);
         assertThat(DomainXml.vireoVmId(running)).isEmpty();
     }
 
     @Test
-    void noVncPortWithoutVncOrBeforeOneIsAllocated() {
-        assertThat(DomainXml.vncPort("<domain><devices/></domain>")).isEqualTo(-1);
-        assertThat(DomainXml.vncPort("<domain><devices><graphics type='vnc' port='-1' autoport='yes'/></devices></domain>")).isEqualTo(-1);
+    void readsTheSpicePortOfADomainWithoutVnc() {
+        String running = """
+                <domain type='qemu' id='4'>
+                  <devices>
+                    <graphics type='spice' port='5903' autoport='yes' listen='10.231.0.1'>
+                      <listen type='address' address='10.231.0.1'/>
+                    </graphics>
+                  </devices>
+                </domain>""";
+
+        assertThat(DomainXml.displayPort(running)).isEqualTo(5903);
+    }
+
+    @Test
+    void noDisplayPortWithoutGraphicsOrBeforeOneIsAllocated() {
+        assertThat(DomainXml.displayPort("<domain><devices/></domain>")).isEqualTo(-1);
+        assertThat(DomainXml.displayPort("<domain><devices><graphics type='vnc' port='-1' autoport='yes'/></devices></domain>")).isEqualTo(-1);
+        assertThat(DomainXml.displayPort("<domain><devices><graphics type='spice' autoport='yes'/></devices></domain>")).isEqualTo(-1);
     }
 
     @Test
@@ -199,7 +214,7 @@ class DomainXmlTest {
     void refusesADoctype() {
         String xml = "<!DOCTYPE domain [<!ENTITY x SYSTEM 'file:///etc/passwd'>]><domain><name>&x;</name></domain>";
 
-        assertThatThrownBy(() -> DomainXml.vncPort(xml)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> DomainXml.displayPort(xml)).isInstanceOf(IllegalArgumentException.class);
     }
 
     private static String text(Document document, String xpath) {

@@ -7,6 +7,7 @@ import io.javalin.http.HttpResponseException;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vireo.engine.auth.AuthService;
+import io.vireo.engine.auth.Principal;
 import io.vireo.model.ApiError;
 import io.vireo.model.ErrorCode;
 import io.vireo.model.Json;
@@ -28,6 +29,7 @@ public final class ApiServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ApiServer.class);
     public static final ObjectMapper MAPPER = Json.strictMapper();
     private static final String USER_ATTRIBUTE = "vireo.user";
+    private static final String PRINCIPAL_ATTRIBUTE = "vireo.principal";
     private static final String TIMER_ATTRIBUTE = "vireo.timer";
 
     private final String host;
@@ -95,9 +97,9 @@ public final class ApiServer implements AutoCloseable {
 
     private void authenticate(Context ctx) {
         String header = ctx.header("Authorization");
-        Optional<String> user = Optional.empty();
+        Optional<Principal> user = Optional.empty();
         if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            user = auth.userForToken(header.substring(7).trim());
+            user = auth.principalForToken(header.substring(7).trim());
         }
         if (user.isEmpty()) {
             ctx.header("WWW-Authenticate", "Bearer");
@@ -105,11 +107,22 @@ public final class ApiServer implements AutoCloseable {
                     ? "This endpoint needs a bearer token: get one from POST /sso/oauth/token"
                     : "The bearer token is not valid or has expired; log in again");
         }
-        ctx.attribute(USER_ATTRIBUTE, user.get());
+        ctx.attribute(USER_ATTRIBUTE, user.get().name());
+        ctx.attribute(PRINCIPAL_ATTRIBUTE, user.get());
     }
 
+    /** The name of the user behind the request. */
     public static String user(Context ctx) {
         return ctx.attribute(USER_ATTRIBUTE);
+    }
+
+    /** The user behind the request with its groups, resolved once when the request came in. */
+    public static Principal principal(Context ctx) {
+        Principal principal = ctx.attribute(PRINCIPAL_ATTRIBUTE);
+        if (principal == null) {
+            throw new IllegalStateException("no principal: " + ctx.path() + " is not under /api");
+        }
+        return principal;
     }
 
     private void recordLatency(Context ctx) {

@@ -37,6 +37,11 @@ public final class SearchQuery {
         return parameters;
     }
 
+    /** The query as a predicate, to combine with another (e.g. what the caller may see). */
+    public io.vireo.engine.store.SqlPredicate predicate() {
+        return new io.vireo.engine.store.SqlPredicate(where, parameters);
+    }
+
     public static SearchQuery parse(String search, Map<String, Field> fields) {
         requireNonNull(fields, "fields");
         if (search == null || search.isBlank()) {

@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 import static java.util.Objects.requireNonNull;
@@ -43,9 +44,13 @@ public final class AuthService {
         }
         String password = configuredPassword.orElseGet(Secrets::randomPassword);
         String hash = hasher.hash(password);
-        jdbi.useHandle(h -> h.createUpdate("INSERT INTO users (id, name, password_hash) VALUES (:id, 'admin', :hash)")
-                .bind("id", UUID.randomUUID()).bind("hash", hash).execute());
-        log.info("Created the admin user");
+        UUID id = UUID.randomUUID();
+        jdbi.useTransaction(h -> {
+            h.createUpdate("INSERT INTO users (id, name, password_hash, display_name) VALUES (:id, 'admin', :hash, 'Administrator')")
+                    .bind("id", id).bind("hash", hash).execute();
+            new PermissionService(jdbi).grant(h, id, BuiltInRole.SUPER_USER, ObjectRef.SYSTEM);
+        });
+        log.info("Created the admin user, SuperUser on the system");
         return configuredPassword.isPresent() ? Optional.empty() : Optional.of(password);
     }
 
@@ -57,14 +62,19 @@ public final class AuthService {
             throw new ApiException(ErrorCode.INVALID_GRANT, "Give a username and a password");
         }
         UserRow user = jdbi.withHandle(h -> h.createQuery(
-                        "SELECT id, password_hash, failed_logins, locked_until FROM users WHERE name = :name")
+                        "SELECT id, password_hash, failed_logins, locked_until, enabled FROM users WHERE name = :name")
                 .bind("name", username)
                 .map((rs, ctx) -> new UserRow(rs.getObject("id", UUID.class), rs.getString("password_hash"),
-                        rs.getInt("failed_logins"), rs.getObject("locked_until", OffsetDateTime.class)))
+                        rs.getInt("failed_logins"), rs.getObject("locked_until", OffsetDateTime.class),
+                        rs.getBoolean("enabled")))
                 .findOne().orElse(null));
         if (user == null) {
             hasher.verify(password, hasher.hash("timing"));
             throw badCredentials();
+        }
+        if (!user.enabled()) {
+            hasher.verify(password, user.passwordHash());
+            throw new ApiException(ErrorCode.INVALID_GRANT, "The account " + username + " is disabled");
         }
         if (user.lockedUntil() != null && user.lockedUntil().toInstant().isAfter(Instant.now())) {
             throw new ApiException(ErrorCode.INVALID_GRANT, "The account " + username
@@ -99,13 +109,22 @@ public final class AuthService {
         return new ApiException(ErrorCode.INVALID_GRANT, "The username or password is wrong");
     }
 
-    /** The user a bearer token belongs to, if the token is valid and not expired. */
+    /** The name of the user a bearer token belongs to, if the token is valid and not expired. */
     public Optional<String> userForToken(String token) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT u.name FROM access_tokens t JOIN users u ON u.id = t.user_id "
-                        + "WHERE t.token_hash = :hash AND t.expires_at > now()")
-                .bind("hash", Secrets.sha256(token)).mapTo(String.class).findOne());
+        return principalForToken(token).map(Principal::name);
     }
 
-    private record UserRow(UUID id, String passwordHash, int failedLogins, OffsetDateTime lockedUntil) {
+    /** The enabled user a valid, unexpired bearer token belongs to, with its groups. */
+    public Optional<Principal> principalForToken(String token) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT u.id, u.name, ARRAY(SELECT gm.group_id FROM group_members gm "
+                        + "WHERE gm.user_id = u.id) AS group_ids FROM access_tokens t JOIN users u ON u.id = t.user_id "
+                        + "WHERE t.token_hash = :hash AND t.expires_at > now() AND u.enabled")
+                .bind("hash", Secrets.sha256(token))
+                .map((rs, ctx) -> new Principal(rs.getObject("id", UUID.class), rs.getString("name"),
+                        Set.of((UUID[]) rs.getArray("group_ids").getArray())))
+                .findOne());
+    }
+
+    private record UserRow(UUID id, String passwordHash, int failedLogins, OffsetDateTime lockedUntil, boolean enabled) {
     }
 }

@@ -17,32 +17,48 @@ import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 import static java.util.Objects.requireNonNull;
 
 /**
- * Console tickets (POST /api/vms/{id}/ticket) and the VNC-over-WebSocket proxy at /console/vnc:
- * the ticket's token admits one connection, which the engine relays byte for byte to the VM's
- * VNC display on its host (the browser's noVNC, or any RFB client, speaks VNC through it).
+ * Console tickets (POST /api/vms/{id}/ticket), remote-viewer files made of one
+ * (/api/vms/{id}/remoteviewerconnectionfile), the browser console page at /console/ (noVNC) and the
+ * VNC-over-WebSocket proxy at /console/vnc: the ticket's token admits one connection, which the
+ * engine relays byte for byte to the VM's VNC display on its host.
  */
 public final class ConsoleResource implements Consumer<RouteTable> {
     private static final Logger log = LoggerFactory.getLogger(ConsoleResource.class);
     private static final String TARGET = "vireo.console.target";
 
     private final ConsoleTickets tickets;
+    private final Optional<String> spiceProxy;
+    private final io.vireo.engine.auth.PermissionService permissions;
+    private final ClasspathFiles page = new ClasspathFiles("/console/", "io/vireo/engine/console/page/");
     private final Map<String, Socket> displays = new ConcurrentHashMap<>();
 
-    public ConsoleResource(ConsoleTickets tickets) {
+    public ConsoleResource(ConsoleTickets tickets, Optional<String> spiceProxy,
+                           io.vireo.engine.auth.PermissionService permissions) {
         this.tickets = requireNonNull(tickets, "tickets");
+        this.spiceProxy = requireNonNull(spiceProxy, "spiceProxy");
+        this.permissions = requireNonNull(permissions, "permissions");
     }
 
     @Override
     public void accept(RouteTable routes) {
-        routes.post("/api/vms/{id}/ticket", "A one-time console ticket (VNC password and proxy path), valid "
-                + "{\"expirySeconds\"} (default 120)", 200, ctx -> ctx.json(tickets.issue(Fields.id("id", ctx.pathParam("id")),
-                ApiServer.optionalBody(ctx, ConsoleTicket.Request.class), ApiServer.user(ctx))));
+        routes.post("/api/vms/{id}/ticket", "A one-time console ticket (the display's password; for VNC a WebSocket "
+                + "proxy path), valid {\"expirySeconds\"} (default 120)", 200, ctx -> ctx.json(issue(ctx)));
+        // the same ticket as above, issued the same way, written as a file remote-viewer opens
+        routes.get("/api/vms/{id}/remoteviewerconnectionfile", "A remote-viewer (.vv) file with a new one-time "
+                + "console ticket (SPICE or VNC)", this::remoteViewerFile);
+        routes.post("/api/vms/{id}/remoteviewerconnectionfile", "The same as GET, for clients that POST actions", 200,
+                this::remoteViewerFile);
+        // the browser console (noVNC): /console/?vm=<id>; the page gets its own ticket with the user's token
+        routes.raw().get("/console", page::serve);
+        routes.raw().get("/console/<path>", page::serve);
         routes.raw().wsBeforeUpgrade("/console/vnc", this::admit);
         routes.raw().ws("/console/vnc", ws -> {
             ws.onConnect(this::connect);
@@ -50,6 +66,24 @@ public final class ConsoleResource implements Consumer<RouteTable> {
             ws.onClose(ctx -> closeDisplay(ctx.sessionId()));
             ws.onError(ctx -> closeDisplay(ctx.sessionId()));
         });
+    }
+
+    /** Both ways to a console (ticket, .vv file) pass here: VM_CONSOLE on the VM, then a new ticket. */
+    private ConsoleTicket issue(Context ctx) {
+        UUID vmId = Fields.id("id", ctx.pathParam("id"));
+        permissions.require(ApiServer.principal(ctx), io.vireo.model.Permission.VM_CONSOLE,
+                io.vireo.engine.auth.ObjectRef.vm(vmId));
+        return tickets.issue(vmId, ApiServer.optionalBody(ctx, ConsoleTicket.Request.class), ApiServer.user(ctx));
+    }
+
+    private void remoteViewerFile(Context ctx) {
+        UUID vmId = Fields.id("id", ctx.pathParam("id"));
+        ConsoleTicket ticket = issue(ctx);
+        RemoteViewerFile file = new RemoteViewerFile(tickets.display(vmId), ticket, spiceProxy);
+        ctx.contentType(RemoteViewerFile.CONTENT_TYPE)
+                .header("Content-Disposition", "attachment; filename=\"" + file.fileName() + "\"")
+                .header("Cache-Control", "no-store")
+                .result(file.text());
     }
 
     private void admit(Context ctx) {

@@ -25,7 +25,7 @@ import java.util.UUID;
 
 import static java.util.Objects.requireNonNull;
 
-/** Issues one-time console tickets and redeems them at the WebSocket proxy. */
+/** Issues one-time console tickets (VNC and SPICE) and redeems VNC ones at the WebSocket proxy. */
 public final class ConsoleTickets {
     public static final int DEFAULT_EXPIRY_SECONDS = 120;
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -51,13 +51,18 @@ public final class ConsoleTickets {
         if (vm.status() != VmStatus.UP && vm.status() != VmStatus.PAUSED || vm.hostId() == null) {
             throw new ApiException(ErrorCode.VM_NOT_UP, "VM " + vm.name() + " is " + vm.status() + "; a console needs a running VM");
         }
-        if (!vm.graphics().equals("vnc")) {
-            throw new ApiException(ErrorCode.INVALID_FIELD, "VM " + vm.name() + " has " + vm.graphics()
-                    + " graphics; the browser console proxies VNC only");
+        if (vm.graphics().equals("none")) {
+            throw new ApiException(ErrorCode.CONSOLE_UNAVAILABLE, "VM " + vm.name() + " has no display (graphics none)");
+        }
+        if (vm.vncPort() == null) {
+            throw new ApiException(ErrorCode.CONSOLE_UNAVAILABLE, "The display of VM " + vm.name()
+                    + " has no port reported by its host yet; try again in a moment");
         }
         UUID host = UUID.fromString(vm.hostId());
         String token = Secrets.randomToken();
-        String password = vncPassword();
+        boolean spice = vm.graphics().equals("spice");
+        // VNC authentication reads 8 characters at most; SPICE takes up to 59 and gets more
+        String password = password(spice ? 20 : 8);
         Instant expires = Instant.now().plus(Duration.ofSeconds(expiry));
         try {
             gateway.call(host, AgentMethods.VM_SET_CONSOLE_PASSWORD, gateway.params().put("vmId", vm.id())
@@ -73,7 +78,7 @@ public final class ConsoleTickets {
             events.write(h, EventLog.Entry.info("CONSOLE_TICKET_ISSUED", "User " + user + " got a console ticket for VM "
                     + vm.name() + ", valid " + expiry + " s").vm(vmId));
         });
-        return new ConsoleTicket(vm.id(), "vnc", password, expires, "/console/vnc?token=" + token);
+        return new ConsoleTicket(vm.id(), vm.graphics(), password, expires, spice ? null : "/console/vnc?token=" + token);
     }
 
     /** The VNC display to connect to, if the token is good: known, unused, unexpired; it is used up by this call. */
@@ -92,22 +97,41 @@ public final class ConsoleTickets {
     private Optional<Target> target(UUID vmId, UUID hostId) {
         Optional<Vm> vm = vms.find(vmId);
         Optional<Host> host = hosts.find(hostId);
-        if (vm.isEmpty() || host.isEmpty() || vm.get().vncPort() == null || !hostId.toString().equals(vm.get().hostId())) {
+        // the WebSocket proxy speaks to VNC displays only; a SPICE ticket's token opens nothing here
+        if (vm.isEmpty() || host.isEmpty() || vm.get().vncPort() == null || !hostId.toString().equals(vm.get().hostId())
+                || !vm.get().graphics().equals("vnc")) {
             return Optional.empty();
         }
         return Optional.of(new Target(vm.get().name(), host.get().address(), vm.get().vncPort()));
     }
 
-    /** VNC authentication uses 8 characters of the password at most. */
-    private static String vncPassword() {
+    /**
+     * Where the display of a running VM listens now: its host's address and the port the agent
+     * reported; refused like a ticket is when the VM has none.
+     */
+    public Display display(UUID vmId) {
+        Vm vm = vms.find(vmId).orElseThrow(() -> ApiException.notFound(ErrorCode.VM_NOT_FOUND, "VM", vmId));
+        if (vm.hostId() == null || vm.vncPort() == null || vm.graphics().equals("none")) {
+            throw new ApiException(ErrorCode.CONSOLE_UNAVAILABLE, "VM " + vm.name() + " has no display to connect to now");
+        }
+        Host host = hosts.find(UUID.fromString(vm.hostId())).orElseThrow(() -> new ApiException(
+                ErrorCode.CONSOLE_UNAVAILABLE, "The host of VM " + vm.name() + " is gone"));
+        return new Display(vm.name(), vm.graphics(), host.address(), vm.vncPort());
+    }
+
+    private static String password(int length) {
         String alphabet = "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
         StringBuilder password = new StringBuilder();
-        for (int i = 0; i < 8; i++) {
+        for (int i = 0; i < length; i++) {
             password.append(alphabet.charAt(RANDOM.nextInt(alphabet.length())));
         }
         return password.toString();
     }
 
     public record Target(String vmName, String address, int port) {
+    }
+
+    /** A VM's display: protocol "vnc" or "spice", the host address it listens on, and its port. */
+    public record Display(String vmName, String protocol, String address, int port) {
     }
 }

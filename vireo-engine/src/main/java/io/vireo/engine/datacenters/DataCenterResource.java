@@ -1,42 +1,73 @@
 package io.vireo.engine.datacenters;
 
+import io.javalin.http.Context;
 import io.vireo.engine.api.ApiServer;
 import io.vireo.engine.api.Fields;
 import io.vireo.engine.api.RouteTable;
+import io.vireo.engine.auth.ObjectRef;
+import io.vireo.engine.auth.PermissionService;
 import io.vireo.model.Cluster;
 import io.vireo.model.DataCenter;
+import io.vireo.model.ObjectType;
+import io.vireo.model.Permission;
 
+import java.util.UUID;
 import java.util.function.Consumer;
 
 import static java.util.Objects.requireNonNull;
 
 public final class DataCenterResource implements Consumer<RouteTable> {
     private final DataCenterService service;
+    private final PermissionService permissions;
 
-    public DataCenterResource(DataCenterService service) {
+    public DataCenterResource(DataCenterService service, PermissionService permissions) {
         this.service = requireNonNull(service, "service");
+        this.permissions = requireNonNull(permissions, "permissions");
     }
 
     @Override
     public void accept(RouteTable routes) {
-        routes.get("/api/datacenters", "List data centers", ctx -> ctx.json(service.dataCenters()));
-        routes.post("/api/datacenters", "Add a data center", 201,
-                ctx -> ctx.status(201).json(service.createDataCenter(ApiServer.body(ctx, DataCenter.Create.class))));
-        routes.get("/api/datacenters/{id}", "Show a data center",
-                ctx -> ctx.json(service.dataCenter(Fields.id("id", ctx.pathParam("id")))));
+        routes.get("/api/datacenters", "List data centers", ctx -> ctx.json(permissions.filter(ApiServer.principal(ctx),
+                ObjectType.DATA_CENTER, service.dataCenters(), DataCenter::id)));
+        routes.post("/api/datacenters", "Add a data center", 201, ctx -> {
+            permissions.require(ApiServer.principal(ctx), Permission.MANAGE_DATA_CENTER, ObjectRef.SYSTEM);
+            ctx.status(201).json(service.createDataCenter(ApiServer.body(ctx, DataCenter.Create.class)));
+        });
+        routes.get("/api/datacenters/{id}", "Show a data center", ctx -> {
+            UUID id = require(ctx, Permission.VIEW, ObjectType.DATA_CENTER);
+            ctx.json(service.dataCenter(id));
+        });
         routes.delete("/api/datacenters/{id}", "Remove an empty data center", 204, ctx -> {
-            service.deleteDataCenter(Fields.id("id", ctx.pathParam("id")));
+            UUID id = require(ctx, Permission.MANAGE_DATA_CENTER, ObjectType.DATA_CENTER);
+            service.deleteDataCenter(id);
+            permissions.revokeAll(ObjectType.DATA_CENTER, id, null);
             ctx.status(204);
         });
-        routes.get("/api/clusters", "List clusters", ctx -> ctx.json(service.clusters()));
-        routes.post("/api/clusters", "Add a cluster to a data center", 201,
-                ctx -> ctx.status(201).json(service.createCluster(ApiServer.body(ctx, Cluster.Create.class))));
-        routes.get("/api/clusters/{id}", "Show a cluster", ctx -> ctx.json(service.cluster(Fields.id("id", ctx.pathParam("id")))));
-        routes.put("/api/clusters/{id}", "Change a cluster's overcommit, migration and scheduling policies",
-                ctx -> ctx.json(service.updateCluster(Fields.id("id", ctx.pathParam("id")), ApiServer.body(ctx, Cluster.Update.class))));
+        routes.get("/api/clusters", "List clusters", ctx -> ctx.json(permissions.filter(ApiServer.principal(ctx),
+                ObjectType.CLUSTER, service.clusters(), Cluster::id)));
+        routes.post("/api/clusters", "Add a cluster to a data center", 201, ctx -> {
+            Cluster.Create body = ApiServer.body(ctx, Cluster.Create.class);
+            permissions.requireOnParent(ApiServer.principal(ctx), Permission.MANAGE_CLUSTER, ObjectType.DATA_CENTER,
+                    body.dataCenterId());
+            ctx.status(201).json(service.createCluster(body));
+        });
+        routes.get("/api/clusters/{id}", "Show a cluster", ctx -> ctx.json(service.cluster(require(ctx, Permission.VIEW,
+                ObjectType.CLUSTER))));
+        routes.put("/api/clusters/{id}", "Change a cluster's overcommit, migration and scheduling policies", ctx -> {
+            UUID id = require(ctx, Permission.MANAGE_CLUSTER, ObjectType.CLUSTER);
+            ctx.json(service.updateCluster(id, ApiServer.body(ctx, Cluster.Update.class)));
+        });
         routes.delete("/api/clusters/{id}", "Remove an empty cluster", 204, ctx -> {
-            service.deleteCluster(Fields.id("id", ctx.pathParam("id")));
+            UUID id = require(ctx, Permission.MANAGE_CLUSTER, ObjectType.CLUSTER);
+            service.deleteCluster(id);
+            permissions.revokeAll(ObjectType.CLUSTER, id, null);
             ctx.status(204);
         });
+    }
+
+    private UUID require(Context ctx, Permission permission, ObjectType type) {
+        UUID id = Fields.id("id", ctx.pathParam("id"));
+        permissions.require(ApiServer.principal(ctx), permission, ObjectRef.of(type, id));
+        return id;
     }
 }

@@ -64,8 +64,14 @@ public final class EventLog {
     }
 
     public List<Event> list(long from, int max) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM events WHERE id >= :from ORDER BY id LIMIT :max")
-                .bind("from", from).bind("max", max)
+        return list(from, max, io.vireo.engine.store.SqlPredicate.TRUE);
+    }
+
+    /** Events from an index that match the predicate (e.g. those about objects the caller may see). */
+    public List<Event> list(long from, int max, io.vireo.engine.store.SqlPredicate where) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM events WHERE id >= :from AND (" + where.sql()
+                        + ") ORDER BY id LIMIT :max")
+                .bindMap(where.parameters()).bind("from", from).bind("max", max)
                 .map((rs, ctx) -> toEvent(rs)).list());
     }
 

@@ -113,8 +113,13 @@ public final class HostService {
     }
 
     public List<Host> list(String search, int max, int page) {
-        SearchQuery query = SearchQuery.parse(search, SEARCH_FIELDS);
-        return hosts.list(query.where(), query.parameters(), "name", max, (page - 1) * max);
+        return list(search, max, page, io.vireo.engine.store.SqlPredicate.TRUE);
+    }
+
+    /** The hosts that match the search and the given predicate (e.g. those the caller may see), by page. */
+    public List<Host> list(String search, int max, int page, io.vireo.engine.store.SqlPredicate visible) {
+        var where = SearchQuery.parse(search, SEARCH_FIELDS).predicate().and(visible);
+        return hosts.list(where.sql(), where.parameters(), "name", max, (page - 1) * max);
     }
 
     public void delete(UUID id) {

@@ -53,8 +53,14 @@ public final class JobRepository {
     }
 
     public List<Job> list(int max) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM jobs ORDER BY created_at DESC LIMIT :max")
-                .bind("max", max)
+        return list(max, io.vireo.engine.store.SqlPredicate.TRUE);
+    }
+
+    /** The newest jobs that match the predicate (e.g. those about objects the caller may see). */
+    public List<Job> list(int max, io.vireo.engine.store.SqlPredicate where) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM jobs WHERE " + where.sql()
+                        + " ORDER BY created_at DESC LIMIT :max")
+                .bindMap(where.parameters()).bind("max", max)
                 .map((rs, ctx) -> toJob(rs, steps(h, rs.getObject("id", UUID.class)))).list());
     }
 

@@ -1,6 +1,8 @@
 package io.vireo.engine.pools;
 
 import io.vireo.engine.api.ApiException;
+import io.vireo.engine.auth.PermissionService;
+import io.vireo.model.ObjectType;
 import io.vireo.engine.events.EventLog;
 import io.vireo.engine.jobs.JobRepository;
 import io.vireo.engine.leadership.LeadershipLease;
@@ -39,10 +41,13 @@ public final class PoolMonitor implements AutoCloseable {
     private final JobRepository jobs;
     private final LeadershipLease leadership;
     private final EventLog events;
+    private final PermissionService permissions;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("pool-monitor").daemon().factory());
 
-    public PoolMonitor(Jdbi jdbi, VmService vms, JobRepository jobs, LeadershipLease leadership, EventLog events) {
+    public PoolMonitor(Jdbi jdbi, VmService vms, JobRepository jobs, LeadershipLease leadership, EventLog events,
+                       PermissionService permissions) {
+        this.permissions = requireNonNull(permissions, "permissions");
         this.jdbi = requireNonNull(jdbi, "jdbi");
         this.vms = requireNonNull(vms, "vms");
         this.jobs = requireNonNull(jobs, "jobs");
@@ -112,7 +117,7 @@ public final class PoolMonitor implements AutoCloseable {
     /** A stateless desktop whose user shut it down (or that stopped) goes back to the pool, to be reset. */
     private void takeBackShutDownDesktops(PoolRow pool) {
         jdbi.useTransaction(h -> {
-            List<Map<String, Object>> returned = h.createQuery("SELECT v.id, v.name, u.name AS user_name, "
+            List<Map<String, Object>> returned = h.createQuery("SELECT v.id, v.name, v.assigned_user_id, u.name AS user_name, "
                             + "EXISTS (SELECT 1 FROM disks d WHERE d.vm_id = v.id AND d.backing_disk_id IS NOT NULL) AS has_overlays "
                             + "FROM vms v LEFT JOIN users u ON u.id = v.assigned_user_id "
                             + "WHERE v.pool_id = :pool AND v.assigned_user_id IS NOT NULL AND v.status = 'DOWN' "
@@ -124,6 +129,7 @@ public final class PoolMonitor implements AutoCloseable {
                 UUID vmId = (UUID) desktop.get("id");
                 h.createUpdate("UPDATE vms SET assigned_user_id = NULL, assigned_at = NULL, needs_reset = :reset WHERE id = :id")
                         .bind("reset", (Boolean) desktop.get("has_overlays")).bind("id", vmId).execute();
+                permissions.revokeAll(h, ObjectType.VM, vmId, (UUID) desktop.get("assigned_user_id"));
                 events.write(h, EventLog.Entry.info("DESKTOP_RETURNED", "Desktop " + desktop.get("name") + " went back to pool "
                         + pool.name() + " after user " + desktop.get("user_name") + " shut it down"
                         + ((Boolean) desktop.get("has_overlays") ? "; it is reset to the template" : "")).vm(vmId));

@@ -2,6 +2,9 @@ package io.vireo.engine.pools;
 
 import io.vireo.engine.api.ApiException;
 import io.vireo.engine.api.Fields;
+import io.vireo.engine.auth.BuiltInRole;
+import io.vireo.engine.auth.ObjectRef;
+import io.vireo.engine.auth.PermissionService;
 import io.vireo.engine.datacenters.DataCenterService;
 import io.vireo.engine.events.EventLog;
 import io.vireo.engine.storage.StorageService;
@@ -45,8 +48,11 @@ public final class PoolService {
     private final StorageService storage;
     private final VmService vms;
     private final EventLog events;
+    private final PermissionService permissions;
 
-    public PoolService(Jdbi jdbi, DataCenterService dataCenters, StorageService storage, VmService vms, EventLog events) {
+    public PoolService(Jdbi jdbi, DataCenterService dataCenters, StorageService storage, VmService vms, EventLog events,
+                       PermissionService permissions) {
+        this.permissions = requireNonNull(permissions, "permissions");
         this.jdbi = requireNonNull(jdbi, "jdbi");
         this.dataCenters = requireNonNull(dataCenters, "dataCenters");
         this.storage = requireNonNull(storage, "storage");
@@ -204,6 +210,8 @@ public final class PoolService {
             UUID vmId = chosen.get();
             h.createUpdate("UPDATE vms SET assigned_user_id = :user, assigned_at = now() WHERE id = :id")
                     .bind("user", userId).bind("id", vmId).execute();
+            // the desktop is the user's while assigned: see it, power it, open its console
+            permissions.grant(h, userId, BuiltInRole.USER_ROLE, ObjectRef.vm(vmId));
             Vm vm = vms.vm(h, vmId);
             UUID job = null;
             if (vm.status() == VmStatus.DOWN && h.createQuery("SELECT count(*) FROM jobs WHERE target_id = :vm "

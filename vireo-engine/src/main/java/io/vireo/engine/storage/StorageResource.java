@@ -1,10 +1,17 @@
 package io.vireo.engine.storage;
 
+import io.javalin.http.Context;
 import io.vireo.engine.api.ApiServer;
 import io.vireo.engine.api.Fields;
 import io.vireo.engine.api.RouteTable;
+import io.vireo.engine.auth.BuiltInRole;
+import io.vireo.engine.auth.ObjectRef;
+import io.vireo.engine.auth.PermissionService;
+import io.vireo.engine.auth.Principal;
 import io.vireo.engine.jobs.JobRepository;
 import io.vireo.model.Disk;
+import io.vireo.model.ObjectType;
+import io.vireo.model.Permission;
 import io.vireo.model.StorageDomain;
 
 import java.util.Map;
@@ -16,32 +23,55 @@ import static java.util.Objects.requireNonNull;
 public final class StorageResource implements Consumer<RouteTable> {
     private final StorageService service;
     private final JobRepository jobs;
+    private final PermissionService permissions;
 
-    public StorageResource(StorageService service, JobRepository jobs) {
+    public StorageResource(StorageService service, JobRepository jobs, PermissionService permissions) {
         this.service = requireNonNull(service, "service");
         this.jobs = requireNonNull(jobs, "jobs");
+        this.permissions = requireNonNull(permissions, "permissions");
     }
 
     @Override
     public void accept(RouteTable routes) {
-        routes.get("/api/storagedomains", "List storage domains", ctx -> ctx.json(service.domains()));
-        routes.post("/api/storagedomains", "Add a file storage domain (a directory every host sees)", 201,
-                ctx -> ctx.status(201).json(service.createDomain(ApiServer.body(ctx, StorageDomain.Create.class))));
+        routes.get("/api/storagedomains", "List storage domains", ctx -> ctx.json(permissions.filter(ApiServer.principal(ctx),
+                ObjectType.STORAGE_DOMAIN, service.domains(), StorageDomain::id)));
+        routes.post("/api/storagedomains", "Add a file storage domain (a directory every host sees)", 201, ctx -> {
+            StorageDomain.Create body = ApiServer.body(ctx, StorageDomain.Create.class);
+            permissions.requireOnParent(ApiServer.principal(ctx), Permission.MANAGE_STORAGE, ObjectType.DATA_CENTER,
+                    body.dataCenterId());
+            ctx.status(201).json(service.createDomain(body));
+        });
         routes.get("/api/storagedomains/{id}", "Show a storage domain",
-                ctx -> ctx.json(service.domain(Fields.id("id", ctx.pathParam("id")))));
+                ctx -> ctx.json(service.domain(require(ctx, Permission.VIEW, ObjectType.STORAGE_DOMAIN))));
         routes.delete("/api/storagedomains/{id}", "Remove an empty storage domain", 204, ctx -> {
-            service.deleteDomain(Fields.id("id", ctx.pathParam("id")));
+            UUID id = require(ctx, Permission.MANAGE_STORAGE, ObjectType.STORAGE_DOMAIN);
+            service.deleteDomain(id);
+            permissions.revokeAll(ObjectType.STORAGE_DOMAIN, id, null);
             ctx.status(204);
         });
-        routes.get("/api/disks", "List disks", ctx -> ctx.json(service.disks()));
-        routes.post("/api/disks", "Create a disk; answers 202 with the disk (LOCKED) and the job that makes its image", 202, ctx -> {
-            StorageService.CreatedDisk created = service.createDisk(ApiServer.body(ctx, Disk.Create.class));
+        routes.get("/api/disks", "List disks", ctx -> ctx.json(permissions.filter(ApiServer.principal(ctx), ObjectType.DISK,
+                service.disks(), Disk::id)));
+        routes.post("/api/disks", "Create a disk (its creator becomes its DiskOperator); answers 202 with the disk (LOCKED) "
+                + "and the job that makes its image", 202, ctx -> {
+            Principal principal = ApiServer.principal(ctx);
+            Disk.Create body = ApiServer.body(ctx, Disk.Create.class);
+            permissions.requireOnParent(principal, Permission.CREATE_DISK, ObjectType.STORAGE_DOMAIN, body.storageDomainId());
+            StorageService.CreatedDisk created = service.createDisk(body,
+                    (h, id) -> permissions.grant(h, principal.id(), BuiltInRole.DISK_OPERATOR, ObjectRef.disk(id)));
             ctx.status(202).json(Map.of("disk", created.disk(), "job", jobs.find(created.jobId()).orElseThrow()));
         });
-        routes.get("/api/disks/{id}", "Show a disk", ctx -> ctx.json(service.disk(Fields.id("id", ctx.pathParam("id")))));
+        routes.get("/api/disks/{id}", "Show a disk", ctx -> ctx.json(service.disk(require(ctx, Permission.VIEW, ObjectType.DISK))));
         routes.delete("/api/disks/{id}", "Remove a disk that no VM uses; answers 202 with the job", 202, ctx -> {
-            UUID job = service.deleteDisk(Fields.id("id", ctx.pathParam("id")));
+            UUID id = require(ctx, Permission.MANAGE_DISKS, ObjectType.DISK);
+            UUID job = service.deleteDisk(id);
+            permissions.revokeAll(ObjectType.DISK, id, null);
             ctx.status(202).json(jobs.find(job).orElseThrow());
         });
+    }
+
+    private UUID require(Context ctx, Permission permission, ObjectType type) {
+        UUID id = Fields.id("id", ctx.pathParam("id"));
+        permissions.require(ApiServer.principal(ctx), permission, ObjectRef.of(type, id));
+        return id;
     }
 }

@@ -81,6 +81,12 @@ public final class StorageService {
 
     /** Records the disk as LOCKED and a job that makes its image on a host; answers the job id. */
     public CreatedDisk createDisk(Disk.Create request) {
+        return createDisk(request, (h, id) -> {
+        });
+    }
+
+    /** Creates a disk; {@code alsoInTransaction} runs in the same transaction with the new id (e.g. to make its creator its owner). */
+    public CreatedDisk createDisk(Disk.Create request, java.util.function.BiConsumer<org.jdbi.v3.core.Handle, UUID> alsoInTransaction) {
         Fields.required("body", request);
         String name = Fields.name("name", request.name());
         UUID domainId = Fields.id("storageDomainId", request.storageDomainId());
@@ -97,6 +103,7 @@ public final class StorageService {
                     .bind("path", path).execute();
             job[0] = jobs.create(h, DiskJobs.CREATE_DISK, "disk", id, "Create disk " + name + " (" + size + " bytes, " + format + ")",
                     Map.of("dataCenterId", domain.dataCenterId()), List.of(DiskJobs.STEP_CREATE_IMAGE));
+            alsoInTransaction.accept(h, id);
         });
         return new CreatedDisk(disk(id), job[0]);
     }

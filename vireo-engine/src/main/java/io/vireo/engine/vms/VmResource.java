@@ -7,10 +7,16 @@ import io.vireo.engine.api.ApiServer;
 import io.vireo.engine.api.Fields;
 import io.vireo.engine.api.Paging;
 import io.vireo.engine.api.RouteTable;
+import io.vireo.engine.auth.BuiltInRole;
+import io.vireo.engine.auth.ObjectRef;
+import io.vireo.engine.auth.PermissionService;
+import io.vireo.engine.auth.Principal;
 import io.vireo.engine.hostlink.AgentException;
 import io.vireo.engine.hostlink.AgentGateway;
 import io.vireo.engine.jobs.JobRepository;
 import io.vireo.model.ErrorCode;
+import io.vireo.model.ObjectType;
+import io.vireo.model.Permission;
 import io.vireo.model.Vm;
 import io.vireo.model.rpc.AgentMethods;
 
@@ -27,9 +33,11 @@ public final class VmResource implements Consumer<RouteTable> {
     private final JobRepository jobs;
     private final AgentGateway gateway;
     private final io.vireo.engine.migration.MigrationService migrations;
+    private final PermissionService permissions;
 
     public VmResource(VmService service, JobRepository jobs, AgentGateway gateway,
-                      io.vireo.engine.migration.MigrationService migrations) {
+                      io.vireo.engine.migration.MigrationService migrations, PermissionService permissions) {
+        this.permissions = requireNonNull(permissions, "permissions");
         this.migrations = requireNonNull(migrations, "migrations");
         this.service = requireNonNull(service, "service");
         this.jobs = requireNonNull(jobs, "jobs");
@@ -40,10 +48,11 @@ public final class VmResource implements Consumer<RouteTable> {
     public void accept(RouteTable routes) {
         routes.get("/api/vms", "List VMs; ?search=name=web* and status=up&max=&page=", ctx -> {
             Paging paging = Paging.of(ctx);
-            ctx.json(service.list(ctx.queryParam("search"), paging.max(), paging.page()));
+            ctx.json(service.list(ctx.queryParam("search"), paging.max(), paging.page(),
+                    permissions.predicate(ApiServer.principal(ctx), Permission.VIEW, ObjectType.VM, "vms.id")));
         });
-        routes.post("/api/vms", "Create a VM (Down)", 201, ctx -> ctx.status(201).json(service.create(ApiServer.body(ctx, Vm.Create.class))));
-        routes.get("/api/vms/{id}", "Show a VM", ctx -> ctx.json(service.vm(id(ctx))));
+        routes.post("/api/vms", "Create a VM (Down); its creator becomes its UserVmManager", 201, this::create);
+        routes.get("/api/vms/{id}", "Show a VM", ctx -> ctx.json(service.vm(id(ctx, Permission.VIEW))));
         routes.delete("/api/vms/{id}", "Remove a Down VM; ?removeDisks=true removes its disks too (202 with jobs)", 200, this::delete);
         routes.post("/api/vms/{id}/start", "Start a VM; optional body {\"hostId\"}; answers 202 with the job", 202, ctx -> {
             Vm.Start body = ApiServer.optionalBody(ctx, Vm.Start.class);
@@ -51,36 +60,39 @@ public final class VmResource implements Consumer<RouteTable> {
             if (body != null && body.hostId() != null) {
                 params.put("hostId", Fields.id("hostId", body.hostId()));
             }
-            accepted(ctx, service.action(id(ctx), VmAction.START, params));
+            accepted(ctx, service.action(id(ctx, Permission.VM_POWER), VmAction.START, params));
         });
         routes.post("/api/vms/{id}/stop", "Power a VM off; 202 with the job", 202,
-                ctx -> accepted(ctx, service.action(id(ctx), VmAction.STOP, Map.of())));
+                ctx -> accepted(ctx, service.action(id(ctx, Permission.VM_POWER), VmAction.STOP, Map.of())));
         routes.post("/api/vms/{id}/shutdown", "Shut a VM down (ACPI), powering off after {\"timeoutSeconds\"} (default 60)", 202, ctx -> {
+            UUID id = id(ctx, Permission.VM_POWER);
             Vm.Shutdown body = ApiServer.optionalBody(ctx, Vm.Shutdown.class);
             int timeout = body == null || body.timeoutSeconds() == null ? 60
                     : Fields.range("timeoutSeconds", body.timeoutSeconds(), 0, 3600);
-            accepted(ctx, service.action(id(ctx), VmAction.SHUTDOWN, Map.of("timeoutSeconds", timeout)));
+            accepted(ctx, service.action(id, VmAction.SHUTDOWN, Map.of("timeoutSeconds", timeout)));
         });
         routes.post("/api/vms/{id}/reboot", "Reboot a VM through the guest, or reset it with {\"force\": true}; 202 with the job",
                 202, ctx -> {
+                    UUID id = id(ctx, Permission.VM_POWER);
                     Vm.Reboot body = ApiServer.optionalBody(ctx, Vm.Reboot.class);
                     boolean force = body != null && Boolean.TRUE.equals(body.force());
-                    accepted(ctx, service.action(id(ctx), VmAction.REBOOT, Map.of("force", force)));
+                    accepted(ctx, service.action(id, VmAction.REBOOT, Map.of("force", force)));
                 });
         routes.post("/api/vms/{id}/suspend", "Suspend (pause) a VM; 202 with the job", 202,
-                ctx -> accepted(ctx, service.action(id(ctx), VmAction.SUSPEND, Map.of())));
+                ctx -> accepted(ctx, service.action(id(ctx, Permission.VM_POWER), VmAction.SUSPEND, Map.of())));
         routes.post("/api/vms/{id}/resume", "Resume a suspended VM; 202 with the job", 202,
-                ctx -> accepted(ctx, service.action(id(ctx), VmAction.RESUME, Map.of())));
+                ctx -> accepted(ctx, service.action(id(ctx, Permission.VM_POWER), VmAction.RESUME, Map.of())));
         routes.put("/api/vms/{id}", "Change a VM's migration policy overrides or preferred host",
-                ctx -> ctx.json(service.update(id(ctx), ApiServer.body(ctx, Vm.Update.class))));
+                ctx -> ctx.json(service.update(id(ctx, Permission.EDIT_VM), ApiServer.body(ctx, Vm.Update.class))));
         routes.post("/api/vms/{id}/migrate", "Live-migrate a running VM; optional body {\"hostId\"}, else the scheduler "
                 + "picks; 202 with the job", 202, ctx -> {
+            UUID id = id(ctx, Permission.MIGRATE_VM);
             Vm.Migrate body = ApiServer.optionalBody(ctx, Vm.Migrate.class);
             UUID host = body == null || body.hostId() == null ? null : Fields.id("hostId", body.hostId());
-            accepted(ctx, service.migrate(id(ctx), host));
+            accepted(ctx, service.migrate(id, host));
         });
         routes.post("/api/vms/{id}/cancelmigration", "Abort the VM's live migration in flight", 200, ctx -> {
-            Vm vm = service.vm(id(ctx));
+            Vm vm = service.vm(id(ctx, Permission.MIGRATE_VM));
             boolean cancelled;
             try {
                 cancelled = migrations.cancel(vm);
@@ -95,8 +107,22 @@ public final class VmResource implements Consumer<RouteTable> {
         routes.get("/api/vms/{id}/consolelog", "Read the guest's serial console log: ?offset=N", this::consoleLog);
     }
 
-    private static UUID id(Context ctx) {
-        return Fields.id("id", ctx.pathParam("id"));
+    /** The VM's id from the path, once the caller is found to hold the permission on it. */
+    private UUID id(Context ctx, Permission permission) {
+        UUID id = Fields.id("id", ctx.pathParam("id"));
+        permissions.require(ApiServer.principal(ctx), permission, ObjectRef.vm(id));
+        return id;
+    }
+
+    private void create(Context ctx) {
+        Principal principal = ApiServer.principal(ctx);
+        Vm.Create body = ApiServer.body(ctx, Vm.Create.class);
+        permissions.requireOnParent(principal, Permission.CREATE_VM, ObjectType.CLUSTER, body.clusterId());
+        if (body.diskIds() != null) {
+            body.diskIds().forEach(disk -> permissions.requireOnParent(principal, Permission.MANAGE_DISKS, ObjectType.DISK, disk));
+        }
+        ctx.status(201).json(service.create(body,
+                (h, id) -> permissions.grant(h, principal.id(), BuiltInRole.USER_VM_MANAGER, ObjectRef.vm(id))));
     }
 
     private void accepted(Context ctx, UUID job) {
@@ -108,7 +134,16 @@ public final class VmResource implements Consumer<RouteTable> {
         if (removeDisks != null && !removeDisks.equals("true") && !removeDisks.equals("false")) {
             throw ApiException.invalid("removeDisks", "removeDisks must be true or false");
         }
-        VmService.DeleteResult result = service.delete(id(ctx), "true".equals(removeDisks));
+        UUID id = id(ctx, Permission.DELETE_VM);
+        java.util.List<String> disks = "true".equals(removeDisks) ? service.vm(id).diskIds() : java.util.List.of();
+        if (!disks.isEmpty()) {
+            for (String disk : disks) {
+                permissions.require(ApiServer.principal(ctx), Permission.MANAGE_DISKS, ObjectRef.disk(UUID.fromString(disk)));
+            }
+        }
+        VmService.DeleteResult result = service.delete(id, "true".equals(removeDisks));
+        permissions.revokeAll(ObjectType.VM, id, null);
+        disks.forEach(disk -> permissions.revokeAll(ObjectType.DISK, UUID.fromString(disk), null));
         if (result.diskJobIds().isEmpty()) {
             ctx.status(200).json(Map.of("removed", true, "jobs", java.util.List.of()));
         } else {
@@ -118,7 +153,7 @@ public final class VmResource implements Consumer<RouteTable> {
     }
 
     private void consoleLog(Context ctx) {
-        Vm vm = service.vm(id(ctx));
+        Vm vm = service.vm(id(ctx, Permission.VM_CONSOLE));
         long offset;
         try {
             offset = ctx.queryParam("offset") == null ? 0 : Long.parseLong(ctx.queryParam("offset"));

@@ -57,6 +57,12 @@ public final class VmService {
     }
 
     public Vm create(Vm.Create request) {
+        return create(request, (h, id) -> {
+        });
+    }
+
+    /** Creates a VM; {@code alsoInTransaction} runs in the same transaction with the new id (e.g. to make its creator its owner). */
+    public Vm create(Vm.Create request, java.util.function.BiConsumer<Handle, UUID> alsoInTransaction) {
         Fields.required("body", request);
         String name = Fields.name("name", request.name());
         UUID clusterId = Fields.id("clusterId", request.clusterId());
@@ -98,6 +104,7 @@ public final class VmService {
             }
             events.write(h, EventLog.Entry.info("VM_CREATED", "VM " + name + " was created in cluster " + cluster.name()
                     + " (" + vcpus + " vCPUs, " + memory + " MiB, " + disks.size() + " disk(s))").vm(id));
+            alsoInTransaction.accept(h, id);
         });
         return vm(id);
     }
@@ -227,8 +234,13 @@ public final class VmService {
     }
 
     public List<Vm> list(String search, int max, int page) {
-        SearchQuery query = SearchQuery.parse(search, SEARCH_FIELDS);
-        return vms.list(query.where(), query.parameters(), "name", max, (page - 1) * max);
+        return list(search, max, page, io.vireo.engine.store.SqlPredicate.TRUE);
+    }
+
+    /** The VMs that match the search and the given predicate (e.g. those the caller may see), by page. */
+    public List<Vm> list(String search, int max, int page, io.vireo.engine.store.SqlPredicate visible) {
+        var where = SearchQuery.parse(search, SEARCH_FIELDS).predicate().and(visible);
+        return vms.list(where.sql(), where.parameters(), "name", max, (page - 1) * max);
     }
 
     /** Records the intent of an action and the job that carries it out; answers the job id. */

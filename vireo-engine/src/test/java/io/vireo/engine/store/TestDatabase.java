@@ -30,6 +30,12 @@ public final class TestDatabase {
     private static String lastUrl;
 
     public static synchronized Database fresh() {
+        External empty = emptyExternal();
+        return new Database(empty.url(), empty.user(), null);
+    }
+
+    /** A fresh database with no schema at all, for tests of the migrations themselves. */
+    public static synchronized External emptyExternal() {
         try {
             if (server == null) {
                 Path directory = Files.createTempDirectory(Path.of("/tmp"), "vireo-test-pg",
@@ -46,7 +52,7 @@ public final class TestDatabase {
                 statement.execute("CREATE DATABASE " + name);
             }
             lastUrl = server.jdbcUrl().replaceAll("/vireo$", "/" + name);
-            return new Database(lastUrl, server.user(), null);
+            return new External(lastUrl, server.user());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (java.sql.SQLException e) {

@@ -5,7 +5,8 @@ package io.vireo.model.rpc;
  *
  * @param state one of running, paused, shutting_down, shutoff, crashed, migrated (gone from this host
  *     because a live migration moved it to another: not a crash, the destination reports it from now on)
- * @param vncPort -1 when there is no VNC display
+ * @param vncPort the port of the VM's display: its VNC server, or its SPICE server for a VM with SPICE
+ *     graphics (the name stays for compatibility); -1 when it has no display
  */
 public record VmObservation(
         String id,

@@ -1,0 +1,152 @@
+package io.vireo.engine.auth;
+
+import io.javalin.http.Context;
+import io.vireo.engine.api.ApiServer;
+import io.vireo.engine.api.Fields;
+import io.vireo.engine.api.RouteTable;
+import io.vireo.model.Grant;
+import io.vireo.model.Group;
+import io.vireo.model.Me;
+import io.vireo.model.Permission;
+import io.vireo.model.Role;
+import io.vireo.model.User;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Consumer;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Users, groups, roles and permissions, and /api/me. Users and groups are managed with MANAGE_USERS
+ * on the system; whoever manages permissions somewhere may read them (to choose whom to grant);
+ * roles are readable by everyone and changed with MANAGE_PERMISSIONS on the system.
+ */
+public final class AccessResource implements Consumer<RouteTable> {
+    private final UserDirectory directory;
+    private final RoleService roles;
+    private final GrantService grants;
+    private final PermissionService permissions;
+
+    public AccessResource(UserDirectory directory, RoleService roles, GrantService grants, PermissionService permissions) {
+        this.directory = requireNonNull(directory, "directory");
+        this.roles = requireNonNull(roles, "roles");
+        this.grants = requireNonNull(grants, "grants");
+        this.permissions = requireNonNull(permissions, "permissions");
+    }
+
+    @Override
+    public void accept(RouteTable routes) {
+        routes.get("/api/me", "Who I am: {id, name, displayName, admin, permissions (held anywhere)}", this::me);
+        routes.post("/api/users", "Add a user {name, password, displayName, email}", 201, ctx -> {
+            manageUsers(ctx);
+            ctx.status(201).json(directory.create(ApiServer.body(ctx, User.Create.class)));
+        });
+        routes.get("/api/users", "List users", ctx -> {
+            readDirectory(ctx);
+            ctx.json(directory.users());
+        });
+        routes.get("/api/users/{id}", "Show a user", ctx -> {
+            UUID id = id(ctx);
+            if (!id.equals(ApiServer.principal(ctx).id())) {
+                readDirectory(ctx);
+            }
+            ctx.json(directory.user(id));
+        });
+        routes.put("/api/users/{id}", "Change a user's displayName, email, password or enabled", ctx -> {
+            manageUsers(ctx);
+            ctx.json(directory.update(id(ctx), ApiServer.body(ctx, User.Update.class)));
+        });
+        routes.delete("/api/users/{id}", "Remove a user with its tokens, memberships and permissions", 204, ctx -> {
+            manageUsers(ctx);
+            directory.delete(id(ctx), ApiServer.principal(ctx));
+            ctx.status(204);
+        });
+        routes.post("/api/groups", "Add a group {name, description}", 201, ctx -> {
+            manageUsers(ctx);
+            ctx.status(201).json(directory.createGroup(ApiServer.body(ctx, Group.Create.class)));
+        });
+        routes.get("/api/groups", "List groups with their members", ctx -> {
+            readDirectory(ctx);
+            ctx.json(directory.groups());
+        });
+        routes.get("/api/groups/{id}", "Show a group", ctx -> {
+            readDirectory(ctx);
+            ctx.json(directory.group(id(ctx)));
+        });
+        routes.delete("/api/groups/{id}", "Remove a group (its permissions go with it)", 204, ctx -> {
+            manageUsers(ctx);
+            directory.deleteGroup(id(ctx));
+            ctx.status(204);
+        });
+        routes.post("/api/groups/{id}/members", "Add a user to a group {userId}", 200, ctx -> {
+            manageUsers(ctx);
+            ctx.json(directory.addMember(id(ctx), ApiServer.body(ctx, Group.Member.class).userId()));
+        });
+        routes.delete("/api/groups/{id}/members/{userId}", "Take a user out of a group", 200, ctx -> {
+            manageUsers(ctx);
+            ctx.json(directory.removeMember(id(ctx), Fields.id("userId", ctx.pathParam("userId"))));
+        });
+        rolesAndPermissions(routes);
+    }
+
+    private void rolesAndPermissions(RouteTable routes) {
+        routes.get("/api/roles", "List roles with their permissions", ctx -> ctx.json(roles.list()));
+        routes.post("/api/roles", "Add a custom role {name, description, permissions: [...]}", 201, ctx -> {
+            managePermissions(ctx);
+            ctx.status(201).json(roles.create(ApiServer.body(ctx, Role.Create.class)));
+        });
+        routes.get("/api/roles/{id}", "Show a role", ctx -> ctx.json(roles.role(id(ctx))));
+        routes.put("/api/roles/{id}", "Change a custom role's name, description or permissions", ctx -> {
+            managePermissions(ctx);
+            ctx.json(roles.update(id(ctx), ApiServer.body(ctx, Role.Update.class)));
+        });
+        routes.delete("/api/roles/{id}", "Remove a custom role that is granted nowhere", 204, ctx -> {
+            managePermissions(ctx);
+            roles.delete(id(ctx));
+            ctx.status(204);
+        });
+        routes.post("/api/permissions", "Grant a role {principalType USER|GROUP, principalId, roleId or role, objectType, "
+                + "objectId (none for SYSTEM)}; 201, or 200 when it was granted already", 201, ctx -> {
+            GrantService.Created created = grants.create(ApiServer.body(ctx, Grant.Create.class), ApiServer.principal(ctx));
+            ctx.status(created.isNew() ? 201 : 200).json(created.grant());
+        });
+        routes.get("/api/permissions", "List permissions I may manage: ?objectType=&objectId=", ctx -> ctx.json(
+                grants.list(ctx.queryParam("objectType"), ctx.queryParam("objectId"), ApiServer.principal(ctx))));
+        routes.get("/api/permissions/{id}", "Show a permission", ctx -> ctx.json(grants.grant(id(ctx), ApiServer.principal(ctx))));
+        routes.delete("/api/permissions/{id}", "Revoke a permission", 204, ctx -> {
+            grants.delete(id(ctx), ApiServer.principal(ctx));
+            ctx.status(204);
+        });
+    }
+
+    private void me(Context ctx) {
+        Principal principal = ApiServer.principal(ctx);
+        User user = directory.user(principal.id());
+        Set<Permission> held = permissions.heldAnywhere(principal.id());
+        List<Permission> sorted = new ArrayList<>(held);
+        sorted.sort(null);
+        ctx.json(new Me(user.id(), user.name(), user.displayName(), held.stream().anyMatch(Permission::administrative), sorted));
+    }
+
+    private void manageUsers(Context ctx) {
+        permissions.require(ApiServer.principal(ctx), Permission.MANAGE_USERS, ObjectRef.SYSTEM);
+    }
+
+    private void managePermissions(Context ctx) {
+        permissions.require(ApiServer.principal(ctx), Permission.MANAGE_PERMISSIONS, ObjectRef.SYSTEM);
+    }
+
+    private void readDirectory(Context ctx) {
+        Principal principal = ApiServer.principal(ctx);
+        if (!permissions.heldAnywhere(principal.id()).contains(Permission.MANAGE_PERMISSIONS)) {
+            manageUsers(ctx);
+        }
+    }
+
+    private static UUID id(Context ctx) {
+        return Fields.id("id", ctx.pathParam("id"));
+    }
+}

@@ -1,0 +1,276 @@
+package io.vireo.engine.auth;
+
+import io.vireo.engine.api.ApiException;
+import io.vireo.engine.store.SqlPredicate;
+import io.vireo.model.ErrorCode;
+import io.vireo.model.ObjectType;
+import io.vireo.model.Permission;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+
+import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Function;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Who may do what on which object: a role granted to a user, or to a group it is in, on an object
+ * holds on that object and on everything below it (see {@link io.vireo.model.ObjectType}). Every
+ * check is one query, and so is every list filter, whatever the number of objects.
+ *
+ * <p>An object the principal may not even see answers 404 as a missing one would (its existence is
+ * not leaked); one it sees but may not act on answers 403.
+ */
+public final class PermissionService {
+    private final Jdbi jdbi;
+
+    public PermissionService(Jdbi jdbi) {
+        this.jdbi = requireNonNull(jdbi, "jdbi");
+    }
+
+    public boolean allowed(Principal principal, Permission permission, ObjectRef object) {
+        if (object.type() == ObjectType.SYSTEM) {
+            return jdbi.withHandle(h -> h.createQuery("SELECT " + Hierarchy.ON_SYSTEM)
+                    .bindMap(parameters(principal, permission)).mapTo(Boolean.class).one());
+        }
+        String sql = "SELECT " + Hierarchy.ON_SYSTEM + " OR EXISTS (SELECT 1 FROM (" + Hierarchy.grantedIds(object.type())
+                + ") x WHERE x.id = :rbacObject)";
+        return jdbi.withHandle(h -> h.createQuery(sql).bindMap(parameters(principal, permission))
+                .bind("rbacObject", object.id()).mapTo(Boolean.class).one());
+    }
+
+    /**
+     * Refuses unless the principal holds the permission on the object: 404 (the type's NOT_FOUND
+     * code, as if it did not exist) when it may not see it, 403 when it sees it but may not do this.
+     */
+    public void require(Principal principal, Permission permission, ObjectRef object) {
+        if (allowed(principal, permission, object)) {
+            return;
+        }
+        if (object.type() != ObjectType.SYSTEM && (permission == Permission.VIEW || !sees(principal, object))) {
+            throw notFound(object);
+        }
+        throw forbidden(principal, permission, object);
+    }
+
+    /** Whether the object is shown to the principal: VIEW, or for a pool also USE_POOL (its users see it, not its desktops). */
+    public boolean sees(Principal principal, ObjectRef object) {
+        return allowed(principal, Permission.VIEW, object)
+                || object.type() == ObjectType.VM_POOL && allowed(principal, Permission.USE_POOL, object);
+    }
+
+    /** Like {@link #require} on an id the client sent: nothing is checked when it is absent or not an id (the service refuses it). */
+    public void requireOnParent(Principal principal, Permission permission, ObjectType type, String id) {
+        if (id == null) {
+            return;
+        }
+        UUID parsed;
+        try {
+            parsed = UUID.fromString(id);
+        } catch (IllegalArgumentException e) {
+            return;
+        }
+        require(principal, permission, ObjectRef.of(type, parsed));
+    }
+
+    public boolean allowedOnSystem(Principal principal, Permission permission) {
+        return allowed(principal, permission, ObjectRef.SYSTEM);
+    }
+
+    /**
+     * A WHERE predicate on {@code idColumn} (a column of object ids of the type) that keeps the objects
+     * on which the principal holds the permission; TRUE when it holds it on SYSTEM.
+     */
+    public SqlPredicate predicate(Principal principal, Permission permission, ObjectType type, String idColumn) {
+        if (allowedOnSystem(principal, permission)) {
+            return SqlPredicate.TRUE;
+        }
+        return new SqlPredicate(idColumn + " IN (" + Hierarchy.grantedIds(type) + ")", parameters(principal, permission));
+    }
+
+    /** The objects of the type on which the principal holds the permission. */
+    public Visible visible(Principal principal, Permission permission, ObjectType type) {
+        if (allowedOnSystem(principal, permission)) {
+            return Visible.ALL;
+        }
+        List<UUID> ids = jdbi.withHandle(h -> h.createQuery(Hierarchy.grantedIds(type))
+                .bindMap(parameters(principal, permission)).mapTo(UUID.class).list());
+        return new Visible(false, Set.copyOf(new HashSet<>(ids)));
+    }
+
+    /** Keeps the items whose object the principal may see (one query for the whole list). */
+    public <T> List<T> filter(Principal principal, ObjectType type, List<T> items, Function<T, String> id) {
+        Visible visible = visible(principal, Permission.VIEW, type);
+        return visible.all() ? items : items.stream().filter(item -> visible.contains(id.apply(item))).toList();
+    }
+
+    /** Every permission the user holds on some object, itself or through a group. */
+    public Set<Permission> heldAnywhere(UUID userId) {
+        List<String> names = jdbi.withHandle(h -> h.createQuery("SELECT DISTINCT rp.permission FROM permissions p"
+                        + " JOIN role_permissions rp ON rp.role_id = p.role_id WHERE p.user_id = :user"
+                        + " OR p.group_id IN (SELECT group_id FROM group_members WHERE user_id = :user)")
+                .bind("user", userId).mapTo(String.class).list());
+        Set<Permission> held = EnumSet.noneOf(Permission.class);
+        for (String name : names) {
+            held.add(Permission.valueOf(name));
+        }
+        return held;
+    }
+
+    /**
+     * Grants a role to a user on an object; answers the permission's id. Granting what the user
+     * already holds there changes nothing and answers the existing id.
+     */
+    public UUID grant(UUID userId, String roleName, ObjectType objectType, UUID objectId) {
+        return jdbi.inTransaction(h -> grant(h, userId, roleId(h, roleName), ObjectRef.of(objectType, objectId)));
+    }
+
+    /** The same inside the caller's transaction (e.g. the VM that its creator will own). */
+    public UUID grant(Handle h, UUID userId, BuiltInRole role, ObjectRef object) {
+        return grant(h, userId, role.id(), object);
+    }
+
+    private static UUID grant(Handle h, UUID userId, UUID roleId, ObjectRef object) {
+        UUID id = UUID.randomUUID();
+        h.createUpdate("INSERT INTO permissions (id, user_id, role_id, object_type, object_id)"
+                        + " VALUES (:id, :user, :role, :type, :object) ON CONFLICT DO NOTHING")
+                .bind("id", id).bind("user", userId).bind("role", roleId).bind("type", object.type().name())
+                .bind("object", object.id()).execute();
+        return h.createQuery("SELECT id FROM permissions WHERE user_id = :user AND role_id = :role"
+                        + " AND object_type = :type AND object_id = :object")
+                .bind("user", userId).bind("role", roleId).bind("type", object.type().name()).bind("object", object.id())
+                .mapTo(UUID.class).one();
+    }
+
+    /**
+     * Removes every permission granted on the object, or only the user's when a user is named
+     * (a desktop taken back from its user); answers how many were removed.
+     */
+    public int revokeAll(ObjectType objectType, UUID objectId, UUID userId) {
+        return jdbi.withHandle(h -> revokeAll(h, objectType, objectId, userId));
+    }
+
+    public int revokeAll(Handle h, ObjectType objectType, UUID objectId, UUID userId) {
+        ObjectRef object = ObjectRef.of(objectType, objectId);
+        var delete = h.createUpdate("DELETE FROM permissions WHERE object_type = :type AND object_id = :object"
+                        + (userId == null ? "" : " AND user_id = :user"))
+                .bind("type", object.type().name()).bind("object", object.id());
+        if (userId != null) {
+            delete.bind("user", userId);
+        }
+        return delete.execute();
+    }
+
+    private static UUID roleId(Handle h, String roleName) {
+        return h.createQuery("SELECT id FROM roles WHERE name = :name").bind("name", roleName).mapTo(UUID.class).findOne()
+                .orElseThrow(() -> new ApiException(ErrorCode.ROLE_NOT_FOUND, "No role named " + roleName + " exists",
+                        Map.of("role", roleName)));
+    }
+
+    private static Map<String, Object> parameters(Principal principal, Permission permission) {
+        return Map.of("rbacUser", principal.id(), "rbacPermission", permission.name());
+    }
+
+    /** The name of the object, for messages; its id when it has none (or is gone). */
+    String describe(ObjectRef object) {
+        if (object.type() == ObjectType.SYSTEM) {
+            return "the system";
+        }
+        String name = jdbi.withHandle(h -> h.createQuery("SELECT name FROM " + Hierarchy.table(object.type()) + " WHERE id = :id")
+                .bind("id", object.id()).mapTo(String.class).findOne().orElse(object.id().toString()));
+        return kind(object.type()) + " " + name;
+    }
+
+    public static ApiException notFound(ObjectRef object) {
+        ErrorCode code = switch (object.type()) {
+            case DATA_CENTER -> ErrorCode.DATA_CENTER_NOT_FOUND;
+            case CLUSTER -> ErrorCode.CLUSTER_NOT_FOUND;
+            case HOST -> ErrorCode.HOST_NOT_FOUND;
+            case STORAGE_DOMAIN -> ErrorCode.STORAGE_DOMAIN_NOT_FOUND;
+            case DISK -> ErrorCode.DISK_NOT_FOUND;
+            case VM -> ErrorCode.VM_NOT_FOUND;
+            case VM_POOL -> ErrorCode.POOL_NOT_FOUND;
+            case SYSTEM -> ErrorCode.NOT_FOUND;
+        };
+        return ApiException.notFound(code, kind(object.type()), object.id());
+    }
+
+    private ApiException forbidden(Principal principal, Permission permission, ObjectRef object) {
+        return new ApiException(ErrorCode.FORBIDDEN, "User " + principal.name() + " may not " + action(permission, object.type()) + " "
+                + describe(object) + " (that needs the " + permission + " permission)",
+                Map.of("permission", permission.name(), "objectType", object.type().name(),
+                        "objectId", object.type() == ObjectType.SYSTEM ? "" : object.id().toString()));
+    }
+
+    static String kind(ObjectType type) {
+        return switch (type) {
+            case SYSTEM -> "system";
+            case DATA_CENTER -> "data center";
+            case CLUSTER -> "cluster";
+            case VM_POOL -> "pool";
+            case VM -> "VM";
+            case HOST -> "host";
+            case STORAGE_DOMAIN -> "storage domain";
+            case DISK -> "disk";
+        };
+    }
+
+    private static String action(Permission permission, ObjectType on) {
+        ObjectType managed = switch (permission) {
+            case MANAGE_HOSTS -> ObjectType.HOST;
+            case MANAGE_STORAGE -> ObjectType.STORAGE_DOMAIN;
+            case MANAGE_CLUSTER -> ObjectType.CLUSTER;
+            case MANAGE_DATA_CENTER -> ObjectType.DATA_CENTER;
+            case MANAGE_POOLS -> ObjectType.VM_POOL;
+            default -> null;
+        };
+        if (managed == on) {
+            return "manage";
+        }
+        return switch (permission) {
+            case VIEW -> "see";
+            case CREATE_VM -> "create VMs in";
+            case EDIT_VM -> "change";
+            case DELETE_VM -> "remove";
+            case VM_POWER -> "start, stop or otherwise power";
+            case VM_CONSOLE -> "open the console of";
+            case MIGRATE_VM -> "migrate";
+            case CREATE_DISK -> "create disks in";
+            case MANAGE_DISKS -> "attach or remove";
+            case MANAGE_HOSTS -> "manage hosts in";
+            case MANAGE_STORAGE -> "manage storage in";
+            case MANAGE_CLUSTER -> "manage clusters in";
+            case MANAGE_DATA_CENTER -> "manage data centers in";
+            case MANAGE_AFFINITY -> "manage affinity groups in";
+            case MANAGE_POOLS -> "manage pools in";
+            case USE_POOL -> "take a desktop from";
+            case MANAGE_USERS -> "manage users and groups in";
+            case MANAGE_PERMISSIONS -> "manage permissions and roles on";
+        };
+    }
+
+    /** The objects of one type on which a permission is held: all of them, or these ids. */
+    public record Visible(boolean all, Set<UUID> ids) {
+        public static final Visible ALL = new Visible(true, Set.of());
+
+        public boolean contains(String id) {
+            if (all) {
+                return true;
+            }
+            try {
+                return id != null && ids.contains(UUID.fromString(id));
+            } catch (IllegalArgumentException e) {
+                return false;
+            }
+        }
+
+        public boolean contains(UUID id) {
+            return all || ids.contains(id);
+        }
+    }
+}

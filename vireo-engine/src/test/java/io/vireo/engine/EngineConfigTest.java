@@ -1,0 +1,31 @@
+package io.vireo.engine;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class EngineConfigTest {
+    @Test
+    void defaultsHaveNoSpiceProxy() {
+        assertThat(EngineConfig.defaults().spiceProxy()).isEmpty();
+        assertThat(EngineConfig.defaults().apiPort()).isEqualTo(8080);
+    }
+
+    @Test
+    void aSpiceProxyIsAnHttpHostAndPort() {
+        EngineConfig.checkSpiceProxy("http://proxy.example:3128");
+        EngineConfig.checkSpiceProxy("http://10.0.0.1:3128/");
+        for (String bad : new String[]{"proxy.example:3128", "https://proxy.example:3128", "http://proxy.example",
+                "http://proxy.example:3128/path", "http://proxy.example:3128?x=1", "http:// bad"}) {
+            assertThatThrownBy(() -> EngineConfig.checkSpiceProxy(bad)).as(bad)
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("SPICE proxy");
+        }
+        EngineConfig defaults = EngineConfig.defaults();
+        assertThatThrownBy(() -> new EngineConfig(defaults.dataDirectory(), Optional.empty(), Optional.empty(), Optional.empty(),
+                "0.0.0.0", 8080, 8443, Optional.empty(), Optional.empty(), defaults.hostNonResponsiveAfter(),
+                defaults.balanceInterval(), Optional.of("socks5://x:1"))).isInstanceOf(IllegalArgumentException.class);
+    }
+}

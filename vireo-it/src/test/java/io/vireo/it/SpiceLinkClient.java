@@ -1,0 +1,111 @@
+package io.vireo.it;
+
+import javax.crypto.Cipher;
+import javax.crypto.spec.OAEPParameterSpec;
+import javax.crypto.spec.PSource;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.security.KeyFactory;
+import java.security.PublicKey;
+import java.security.spec.MGF1ParameterSpec;
+import java.security.spec.X509EncodedKeySpec;
+import java.util.Arrays;
+
+/**
+ * Just enough of the SPICE link protocol to prove that a SPICE server takes or refuses a password:
+ * the link message for the main channel, the server's reply with its RSA key, the password sealed
+ * with RSA-OAEP, and the server's link result. All numbers are little-endian.
+ */
+final class SpiceLinkClient {
+    static final int OK = 0;
+    static final int PERMISSION_DENIED = 7;
+
+    private static final int MAGIC = 0x51444552; // "REDQ" read as a little-endian int
+    private static final int MAJOR = 2;
+    private static final int MINOR = 2;
+    private static final int MAIN_CHANNEL = 1;
+    private static final int PUBLIC_KEY_BYTES = 162;
+    // common capabilities: auth selection (bit 0) and SPICE ticket auth (bit 1)
+    private static final int CAP_AUTH_SELECTION = 1;
+    private static final int CAP_AUTH_SPICE = 1 << 1;
+    private static final int AUTH_MECHANISM_SPICE = 1;
+
+    private SpiceLinkClient() {
+    }
+
+    /** Links to the main channel with the password; answers the server's link result (0 OK, 7 permission denied). */
+    static int link(String host, int port, String password) throws Exception {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(host, port), 10_000);
+            socket.setSoTimeout(30_000);
+            OutputStream out = socket.getOutputStream();
+            DataInputStream in = new DataInputStream(socket.getInputStream());
+
+            ByteBuffer message = little(18 + 4);
+            message.putInt(0);                  // connection id: a new session
+            message.put((byte) MAIN_CHANNEL);
+            message.put((byte) 0);              // channel id
+            message.putInt(1);                  // number of common capabilities (words)
+            message.putInt(0);                  // number of channel capabilities
+            message.putInt(18);                 // offset of the capabilities from the message start
+            message.putInt(CAP_AUTH_SELECTION | CAP_AUTH_SPICE);
+            out.write(header(message.capacity()).array());
+            out.write(message.array());
+            out.flush();
+
+            ByteBuffer replyHeader = read(in, 16);
+            if (replyHeader.getInt() != MAGIC) {
+                throw new IOException("not a SPICE server: wrong magic in its reply");
+            }
+            int major = replyHeader.getInt();
+            replyHeader.getInt();
+            int size = replyHeader.getInt();
+            if (major != MAJOR) {
+                throw new IOException("SPICE server speaks major version " + major);
+            }
+            ByteBuffer reply = read(in, size);
+            int error = reply.getInt();
+            if (error != OK) {
+                return error;
+            }
+            byte[] key = new byte[PUBLIC_KEY_BYTES];
+            reply.get(key);
+
+            ByteBuffer mechanism = little(4).putInt(AUTH_MECHANISM_SPICE);
+            out.write(mechanism.array());
+            out.write(seal(key, password));
+            out.flush();
+            return read(in, 4).getInt();
+        }
+    }
+
+    private static byte[] seal(byte[] subjectPublicKeyInfo, String password) throws Exception {
+        PublicKey key = KeyFactory.getInstance("RSA").generatePublic(new X509EncodedKeySpec(subjectPublicKeyInfo));
+        Cipher cipher = Cipher.getInstance("RSA/ECB/OAEPPadding");
+        cipher.init(Cipher.ENCRYPT_MODE, key, new OAEPParameterSpec("SHA-1", "MGF1", MGF1ParameterSpec.SHA1,
+                PSource.PSpecified.DEFAULT));
+        byte[] text = password.getBytes(StandardCharsets.UTF_8);
+        return cipher.doFinal(Arrays.copyOf(text, text.length + 1)); // the server reads a NUL-terminated string
+    }
+
+    private static ByteBuffer header(int size) {
+        return little(16).putInt(MAGIC).putInt(MAJOR).putInt(MINOR).putInt(size);
+    }
+
+    private static ByteBuffer little(int size) {
+        return ByteBuffer.allocate(size).order(ByteOrder.LITTLE_ENDIAN);
+    }
+
+    private static ByteBuffer read(InputStream in, int size) throws IOException {
+        byte[] bytes = new byte[size];
+        new DataInputStream(in).readFully(bytes);
+        return ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+    }
+}
