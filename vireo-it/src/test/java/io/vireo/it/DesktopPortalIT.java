@@ -2,6 +2,7 @@ package io.vireo.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -10,7 +11,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The desktop portal in Debian's Chromium: log in, take a desktop from a pool, and its console opens
+ * The desktop portal in Debian's Chromium: a plain user (VmPoolUser on one pool and nothing else)
+ * logs in, takes a desktop from the pool, and its console opens
  * with the noVNC canvas showing the guest's screen, which changes as the guest prints a TICK a second.
  */
 class DesktopPortalIT extends LabTest {
@@ -21,17 +23,24 @@ class DesktopPortalIT extends LabTest {
         PortalPools pools = new PortalPools(lab, scenario);
         String template = pools.createVgaGuest("portal-template");
         String poolId = pools.createPrestartedPool("portal", template, 1);
+        String userId = pools.createPoolUser("desk-user", poolId);
         try (Browser browser = Browser.start()) {
             pools.awaitReady(poolId, 1);
             browser.open(api.baseUrl() + "/portal/");
-            browser.logIn("admin", LabEnvironment.ADMIN_PASSWORD);
-            browser.awaitVisible("#pools tr[data-id='" + poolId + "'] button[data-action=take]", Duration.ofSeconds(30)).click();
+            browser.logIn("desk-user", PortalPools.USER_PASSWORD);
+            // a plain user: the pool is offered, and no desktop is his yet (the pool's others stay hidden)
+            browser.awaitVisible("#pools tr[data-id='" + poolId + "'] button[data-action=take]", Duration.ofSeconds(30));
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                assertThat(browser.find("#desktops-empty").isDisplayed()).isTrue();
+                assertThat(browser.find("#who").getText()).isEqualTo("Desk User");
+            });
+            browser.find("#pools tr[data-id='" + poolId + "'] button[data-action=take]").click();
 
             await().atMost(Duration.ofSeconds(60)).until(() -> browser.driver().getCurrentUrl().contains("/console/?vm="));
             String vmId = browser.driver().getCurrentUrl().replaceAll(".*[?&]vm=([0-9a-f-]+).*", "$1");
             JsonNode desktop = scenario.vm(vmId);
             assertThat(desktop.get("poolId").asText()).isEqualTo(poolId);
-            assertThat(desktop.get("assignedUserId").isNull()).isFalse();
+            assertThat(desktop.get("assignedUserId").asText()).isEqualTo(userId);
             assertThat(desktop.get("status").asText()).isEqualTo("UP");
 
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).untilAsserted(() ->
@@ -50,12 +59,14 @@ class DesktopPortalIT extends LabTest {
             assertThat(browser.canvas(CANVAS).differing()).isGreaterThan(500);
             browser.saveCanvas(CANVAS, Path.of("target/portal-console.png"));
 
-            // back in the portal, the desktop is listed as mine, up, with its console one click away
+            // back in the portal, the desktop is listed as his, alone, up, with its console one click away
             browser.open(api.baseUrl() + "/portal/");
             assertThat(browser.awaitVisible("#desktops tr[data-id='" + vmId + "'] button[data-action=console]",
                     Duration.ofSeconds(30)).isEnabled()).isTrue();
+            assertThat(browser.driver().findElements(By.cssSelector("#desktops tbody tr"))).hasSize(1);
         } finally {
             pools.remove(poolId, template);
+            assertThat(api.delete("/api/users/" + userId).status()).isEqualTo(204);
         }
         assertThat(pools.desktops(poolId)).isEmpty();
     }

@@ -31,6 +31,7 @@ class PortalBenchmark extends LabTest {
         String template = pools.createVgaGuest("bench-template");
         // a prestarted desktop for every run (and the warm-up), all booted before the clock starts
         String poolId = pools.createPrestartedPool("bench", template, runs + 1);
+        String userId = pools.createPoolUser("bench-user", poolId);
         List<long[]> figures = new ArrayList<>();
         try {
             pools.awaitReady(poolId, runs + 1);
@@ -38,8 +39,8 @@ class PortalBenchmark extends LabTest {
                 try (Browser browser = Browser.start()) {
                     browser.open(api.baseUrl() + "/portal/");
                     browser.awaitVisible("form#login", Duration.ofSeconds(30));
-                    browser.find("#username").sendKeys("admin");
-                    browser.find("#password").sendKeys(LabEnvironment.ADMIN_PASSWORD);
+                    browser.find("#username").sendKeys("bench-user");
+                    browser.find("#password").sendKeys(PortalPools.USER_PASSWORD);
                     long start = System.nanoTime();
                     browser.find("form#login button[type=submit]").click();
                     browser.awaitVisible("#pools tr[data-id='" + poolId + "'] button[data-action=take]", Duration.ofSeconds(60))
@@ -59,9 +60,10 @@ class PortalBenchmark extends LabTest {
             }
         } finally {
             pools.remove(poolId, template);
+            api.delete("/api/users/" + userId);
         }
         System.out.println();
-        System.out.println("BENCHMARK portal login -> first console frame, a prestarted desktop free (" + runs
+        System.out.println("BENCHMARK portal login of a VmPoolUser -> first console frame, a prestarted desktop free (" + runs
                 + " runs after a warm-up)");
         print("login submit -> console canvas not blank", figures, 0);
         print("  login submit -> pools listed, Take clicked", figures, 1);

@@ -14,6 +14,7 @@ import static org.awaitility.Awaitility.await;
 final class PortalPools {
     /** The guest's kernel console and /init's lines on the VGA text screen the VNC display shows. */
     static final String VGA_CONSOLE_CMDLINE = "console=tty0 panic=-1 quiet";
+    static final String USER_PASSWORD = "desk-user-password-1";
     private static final Duration LIMIT = Duration.ofMinutes(4);
 
     private final LabEnvironment lab;
@@ -56,6 +57,17 @@ final class PortalPools {
         }
         await().atMost(LIMIT).untilAsserted(() -> assertThat(api.get("/api/vmpools/" + poolId).body().get("free").asInt())
                 .isEqualTo(size));
+    }
+
+    /** A plain user whose only permission is VmPoolUser on the pool; answers its id. */
+    String createPoolUser(String name, String poolId) {
+        Api.Response user = api.post("/api/users", Map.of("name", name, "password", USER_PASSWORD, "displayName", "Desk User"));
+        assertThat(user.status()).as(user.toString()).isEqualTo(201);
+        String userId = user.body().get("id").asText();
+        Api.Response grant = api.post("/api/permissions", Map.of("principalType", "USER", "principalId", userId,
+                "role", "VmPoolUser", "objectType", "VM_POOL", "objectId", poolId));
+        assertThat(grant.status()).as(grant.toString()).isEqualTo(201);
+        return userId;
     }
 
     List<JsonNode> desktops(String poolId) {
