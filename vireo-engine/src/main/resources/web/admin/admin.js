@@ -13,7 +13,7 @@ const VM_PAGE = 200;
 const inventory = {dataCenters: [], clusters: [], hosts: [], storage: [], disks: [], pools: null};
 const load = new LoadHistory();
 let sampling = false;
-const events = {next: 0, shown: [], reading: false};
+const events = {next: 0, shown: [], reading: false, started: false};
 let view = 'hosts';
 let vmPage = 1;
 let timers = [];
@@ -239,6 +239,15 @@ async function pollEvents() {
     events.reading = true;
     try {
         let batch;
+        if (!events.started) {
+            // the newest events only: a long log is not read from its beginning
+            batch = await api.get('/api/events?last=' + EVENTS_KEPT);
+            events.started = true;
+            if (batch.length) {
+                events.next = batch[batch.length - 1].index + 1;
+                events.shown = batch.slice().reverse();
+            }
+        }
         do {
             batch = await api.get('/api/events?from=' + events.next + '&max=1000');
             if (batch.length) {

@@ -85,7 +85,22 @@ class ApiValidationIT extends LabTest {
         refused(api.get("/api/vms?search=colour=red"), 400, "INVALID_SEARCH", "unknown field");
         refused(api.get("/api/vms?max=-1"), 400, "INVALID_FIELD", "max");
         refused(api.get("/api/events?from=abc"), 400, "INVALID_FIELD", "from");
+        refused(api.get("/api/events?last=abc"), 400, "INVALID_FIELD", "last");
+        refused(api.get("/api/events?last=0"), 400, "INVALID_FIELD", "last");
         assertThat(counts()).isEqualTo(before);
+    }
+
+    @Test
+    void theNewestEventsComeOldestFirst() {
+        String dataCenter = api.post("/api/datacenters", Map.of("name", "events-marker")).body().get("id").asText();
+        var newest = api.get("/api/events?last=3").body();
+        assertThat(newest).hasSize(3);
+        assertThat(newest.get(0).get("index").asLong()).isLessThan(newest.get(1).get("index").asLong());
+        assertThat(newest.get(1).get("index").asLong()).isLessThan(newest.get(2).get("index").asLong());
+        // the newest of them is the log's end as a reader from an index sees it
+        assertThat(api.get("/api/events?from=" + newest.get(0).get("index").asLong() + "&max=3").body()).isEqualTo(newest);
+        assertThat(api.get("/api/events?last=50").body().toString()).contains("events-marker");
+        assertThat(api.delete("/api/datacenters/" + dataCenter).status()).isEqualTo(204);
     }
 
     @Test

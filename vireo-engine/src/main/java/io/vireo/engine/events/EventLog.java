@@ -75,6 +75,14 @@ public final class EventLog {
                 .map((rs, ctx) -> toEvent(rs)).list());
     }
 
+    /** The newest events that match the predicate, oldest first: where a live view starts reading. */
+    public List<Event> latest(int max, io.vireo.engine.store.SqlPredicate where) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM (SELECT * FROM events WHERE (" + where.sql()
+                        + ") ORDER BY id DESC LIMIT :max) newest ORDER BY id")
+                .bindMap(where.parameters()).bind("max", max)
+                .map((rs, ctx) -> toEvent(rs)).list());
+    }
+
     private static Event toEvent(ResultSet rs) throws SQLException {
         return new Event(rs.getLong("id"), rs.getObject("time", OffsetDateTime.class).toInstant(),
                 rs.getString("severity"), rs.getString("code"), rs.getString("message"),

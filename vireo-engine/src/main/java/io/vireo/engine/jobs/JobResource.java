@@ -50,7 +50,20 @@ public final class JobResource implements Consumer<RouteTable> {
                     .orElseThrow(() -> ApiException.notFound(ErrorCode.JOB_NOT_FOUND, "job", id));
             ctx.json(job);
         });
-        routes.get("/api/events", "List events (those about objects I may see) from an index: ?from=N&max=M", ctx -> {
+        routes.get("/api/events", "List events (those about objects I may see) from an index: ?from=N&max=M, "
+                + "or the newest M: ?last=M", ctx -> {
+            String last = ctx.queryParam("last");
+            if (last != null) {
+                int count;
+                try {
+                    count = Integer.parseInt(last);
+                } catch (NumberFormatException e) {
+                    throw ApiException.invalid("last", "The last parameter must be a number of events (1 to 10000)");
+                }
+                ctx.json(events.latest(io.vireo.engine.api.Fields.range("last", count, 1, 10_000),
+                        visibleEvents(ApiServer.principal(ctx))));
+                return;
+            }
             String from = ctx.queryParam("from");
             long start;
             try {
