@@ -33,7 +33,11 @@ import static java.util.Objects.requireNonNull;
  */
 public final class PoolMonitor implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PoolMonitor.class);
+    /** Desktops made or removed per pool and round: rows and a cheap qemu-img job each. */
+    public static final int MAKE_BATCH = 25;
+    /** Desktops started or reset per pool and round: a start costs a host real work. */
     public static final int BATCH = 5;
+    private static final Duration SOON = Duration.ofSeconds(1);
     private static final Duration INTERVAL = Duration.ofSeconds(5);
 
     private final Jdbi jdbi;
@@ -78,19 +82,25 @@ public final class PoolMonitor implements AutoCloseable {
                     .map((rs, ctx) -> new PoolRow(rs.getObject("id", UUID.class), rs.getString("name"), rs.getString("type"),
                             rs.getString("status"), rs.getInt("size"), rs.getInt("prestarted"),
                             rs.getObject("template_vm_id", UUID.class), rs.getObject("data_center_id", UUID.class))).list());
+            boolean unfinished = false;
             for (PoolRow pool : pools) {
                 try {
-                    reconcile(pool);
+                    unfinished |= reconcile(pool);
                 } catch (RuntimeException e) {
                     log.warn("Pool {}: {}", pool.name(), e.getMessage(), e);
                 }
+            }
+            if (unfinished) {
+                // a large pool is made batch after batch, a second apart, not one batch per tick
+                timer.schedule(this::runOnce, SOON.toMillis(), TimeUnit.MILLISECONDS);
             }
         } catch (RuntimeException e) {
             log.warn("The pool monitor failed: {}", e.getMessage(), e);
         }
     }
 
-    private void reconcile(PoolRow pool) {
+    /** Answers whether the pool still differs from its shape in size after this round's batch. */
+    private boolean reconcile(PoolRow pool) {
         if (pool.type().equals("AUTOMATIC")) {
             takeBackShutDownDesktops(pool);
         }
@@ -102,16 +112,19 @@ public final class PoolMonitor implements AutoCloseable {
                 h.createUpdate("DELETE FROM vm_pools WHERE id = :id AND status = 'DELETING'").bind("id", pool.id()).execute();
                 events.write(h, EventLog.Entry.info("POOL_REMOVED", "Pool " + pool.name() + " was removed"));
             });
-            return;
+            return false;
         }
+        boolean unfinished = false;
         if (desktops < pool.size()) {
-            makeDesktops(pool, Math.min(BATCH, pool.size() - desktops));
+            makeDesktops(pool, Math.min(MAKE_BATCH, pool.size() - desktops));
+            unfinished = pool.size() - desktops > MAKE_BATCH;
         } else if (desktops > pool.size()) {
-            removeDesktops(pool, Math.min(BATCH, desktops - pool.size()));
+            unfinished = removeDesktops(pool, Math.min(MAKE_BATCH, desktops - pool.size())) == MAKE_BATCH;
         }
         if (pool.status().equals("ACTIVE")) {
             prestart(pool);
         }
+        return unfinished;
     }
 
     /** A stateless desktop whose user shut it down (or that stopped) goes back to the pool, to be reset. */
@@ -213,20 +226,23 @@ public final class PoolMonitor implements AutoCloseable {
     }
 
     /** Removes free, Down desktops, the highest numbers first, with their overlay disks. */
-    private void removeDesktops(PoolRow pool, int count) {
+    private int removeDesktops(PoolRow pool, int count) {
         List<UUID> surplus = jdbi.withHandle(h -> h.createQuery("SELECT v.id FROM vms v WHERE v.pool_id = :pool AND v.status = 'DOWN' "
                         + "AND (v.assigned_user_id IS NULL OR :deleting) "
                         + "AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.target_id = v.id AND j.status IN ('PENDING', 'RUNNING')) "
                         + "ORDER BY v.pool_index DESC LIMIT :count")
                 .bind("pool", pool.id()).bind("deleting", pool.status().equals("DELETING")).bind("count", count)
                 .mapTo(UUID.class).list());
+        int removed = 0;
         for (UUID vmId : surplus) {
             try {
                 vms.delete(vmId, true);
+                removed++;
             } catch (ApiException e) {
                 log.info("Pool {}: desktop {} not removed now: {}", pool.name(), vmId, e.getMessage());
             }
         }
+        return removed;
     }
 
     /** Starts free desktops until the pool has as many free running ones as it should keep ready. */
