@@ -84,7 +84,11 @@ class ConsolePageIT extends LabTest {
         assertThat(((Number) consoleState().get("width")).intValue()).isPositive();
         browser.findElement(By.id("console-fullscreen")).click();
         await().atMost(Duration.ofSeconds(30)).until(() -> browser.executeScript("return document.fullscreenElement") == null);
+        scenario.awaitBooted(vmId);
+        assertThat(scenario.consoleLog(vmId)).doesNotContain("GUEST-CTRL-ALT-DEL");
         browser.findElement(By.id("console-ctrl-alt-del")).click();
+        // the keys reached the guest's keyboard: its kernel signalled init, which says so on the serial port
+        await().atMost(Duration.ofSeconds(30)).until(() -> scenario.consoleLog(vmId).contains("GUEST-CTRL-ALT-DEL"));
         assertThat(consoleState().get("state")).isEqualTo("connected");
 
         // a ticket used once already: the engine refuses it at the door, and the page says so

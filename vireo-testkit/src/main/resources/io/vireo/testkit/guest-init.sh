@@ -25,6 +25,11 @@ for module in $(cat /etc/modules-load); do
     insmod "/lib/modules/$module.ko" || say "GUEST-WARNING insmod $module failed"
 done
 
+# Ctrl+Alt+Del on the keyboard: rather than the kernel's instant reset, have it signal init (SIGINT),
+# as real inits do, and say so, so a console test can see that the key combination reached the guest.
+trap 'say "GUEST-CTRL-ALT-DEL"' INT
+echo 0 > /proc/sys/kernel/ctrl-alt-del
+
 say "GUEST-BOOTED"
 
 labip=""
