@@ -140,6 +140,9 @@ class RbacMatrixIT extends LabTest {
         // the creator owns it (UserVmManager): it may change and remove it, and the others it could only see stay as they were
         assertThat(powerUser.put("/api/vms/" + own, Map.of("preferredHostId", lab.hostId("h1"))).status()).isEqualTo(200);
         refused(powerUser.put("/api/vms/" + vmB, Map.of("preferredHostId", lab.hostId("h1"))), 403, "FORBIDDEN");
+        // a host the caller may not see cannot be named either: it is "not found", as in GET /api/hosts/{id}
+        refused(vmManager.put("/api/vms/" + vmA, Map.of("preferredHostId", lab.hostId("h1"))), 404, "HOST_NOT_FOUND");
+        refused(vmManager.post("/api/vms/" + vmA + "/start", Map.of("hostId", lab.hostId("h1"))), 404, "HOST_NOT_FOUND");
         refused(powerUser.delete("/api/vms/" + vmB), 403, "FORBIDDEN");
         JsonNode owners = api.get("/api/permissions?objectType=VM&objectId=" + own).body();
         assertThat(owners).hasSize(1);

@@ -57,10 +57,12 @@ public final class VmResource implements Consumer<RouteTable> {
         routes.post("/api/vms/{id}/start", "Start a VM; optional body {\"hostId\"}; answers 202 with the job", 202, ctx -> {
             Vm.Start body = ApiServer.optionalBody(ctx, Vm.Start.class);
             Map<String, Object> params = new HashMap<>();
+            UUID id = id(ctx, Permission.VM_POWER);
             if (body != null && body.hostId() != null) {
                 params.put("hostId", Fields.id("hostId", body.hostId()));
+                requireVisibleHost(ctx, body.hostId());
             }
-            accepted(ctx, service.action(id(ctx, Permission.VM_POWER), VmAction.START, params));
+            accepted(ctx, service.action(id, VmAction.START, params));
         });
         routes.post("/api/vms/{id}/stop", "Power a VM off; 202 with the job", 202,
                 ctx -> accepted(ctx, service.action(id(ctx, Permission.VM_POWER), VmAction.STOP, Map.of())));
@@ -82,13 +84,20 @@ public final class VmResource implements Consumer<RouteTable> {
                 ctx -> accepted(ctx, service.action(id(ctx, Permission.VM_POWER), VmAction.SUSPEND, Map.of())));
         routes.post("/api/vms/{id}/resume", "Resume a suspended VM; 202 with the job", 202,
                 ctx -> accepted(ctx, service.action(id(ctx, Permission.VM_POWER), VmAction.RESUME, Map.of())));
-        routes.put("/api/vms/{id}", "Change a VM's migration policy overrides or preferred host",
-                ctx -> ctx.json(service.update(id(ctx, Permission.EDIT_VM), ApiServer.body(ctx, Vm.Update.class))));
+        routes.put("/api/vms/{id}", "Change a VM's migration policy overrides or preferred host", ctx -> {
+            UUID id = id(ctx, Permission.EDIT_VM);
+            Vm.Update body = ApiServer.body(ctx, Vm.Update.class);
+            requireVisibleHost(ctx, body.preferredHostId());
+            ctx.json(service.update(id, body));
+        });
         routes.post("/api/vms/{id}/migrate", "Live-migrate a running VM; optional body {\"hostId\"}, else the scheduler "
                 + "picks; 202 with the job", 202, ctx -> {
             UUID id = id(ctx, Permission.MIGRATE_VM);
             Vm.Migrate body = ApiServer.optionalBody(ctx, Vm.Migrate.class);
             UUID host = body == null || body.hostId() == null ? null : Fields.id("hostId", body.hostId());
+            if (host != null) {
+                requireVisibleHost(ctx, host.toString());
+            }
             accepted(ctx, service.migrate(id, host));
         });
         routes.post("/api/vms/{id}/cancelmigration", "Abort the VM's live migration in flight", 200, ctx -> {
@@ -105,6 +114,11 @@ public final class VmResource implements Consumer<RouteTable> {
             ctx.json(Map.of("cancelled", true));
         });
         routes.get("/api/vms/{id}/consolelog", "Read the guest's serial console log: ?offset=N", this::consoleLog);
+    }
+
+    /** A host the caller names (to start on, move to, prefer) must be one it may see; else it is "not found". */
+    private void requireVisibleHost(Context ctx, String hostId) {
+        permissions.requireOnParent(ApiServer.principal(ctx), Permission.VIEW, ObjectType.HOST, hostId);
     }
 
     /** The VM's id from the path, once the caller is found to hold the permission on it. */
