@@ -6,10 +6,7 @@ import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 
-import java.io.File;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,28 +24,19 @@ import static org.awaitility.Awaitility.await;
  * or when the VM goes away.
  */
 class ConsolePageIT extends LabTest {
-    private static final File CHROMIUM = new File("/usr/bin/chromium");
-    private static final File CHROMEDRIVER = new File("/usr/bin/chromedriver");
+    private static Browser chromium;
     private static ChromeDriver browser;
 
     @BeforeAll
     static void startChromium() throws Exception {
-        assertThat(CHROMIUM.canExecute() && CHROMEDRIVER.canExecute())
-                .as("Debian's chromium and chromium-driver (scripts/debian-packages.txt)").isTrue();
-        Path profile = Files.createTempDirectory("vireo-console-chromium");
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM);
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-                "--window-size=1280,900", "--user-data-dir=" + profile, "--no-first-run");
-        // the driver's path is given, so Selenium Manager never looks for (or downloads) one
-        browser = new ChromeDriver(new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER)
-                .usingAnyFreePort().build(), options);
+        chromium = Browser.start();
+        browser = chromium.driver();
     }
 
     @AfterAll
     static void stopChromium() {
-        if (browser != null) {
-            browser.quit();
+        if (chromium != null) {
+            chromium.close();
         }
     }
 

@@ -7,14 +7,16 @@ import java.util.Map;
 
 /**
  * The browser pages served from the engine's jar: the desktop portal (/portal), the admin portal
- * (/admin) and the small modules both share (/common). Plain HTML, CSS and ES modules, so there is
+ * (/admin), the small modules both share (/common) and the browser console (/console, with the
+ * noVNC modules the build packs next to it). Plain HTML, CSS and ES modules, so there is
  * nothing to build and nothing for a user to install; they call the same public API as everyone.
  */
 public final class WebPortals {
     static final Map<String, String> PAGES = Map.of(
             "/portal", "/web/portal",
             "/admin", "/web/admin",
-            "/common", "/web/common");
+            "/common", "/web/common",
+            "/console", "/io/vireo/engine/console/page");
 
     private WebPortals() {
     }

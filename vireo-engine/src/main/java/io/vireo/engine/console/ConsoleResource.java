@@ -37,7 +37,6 @@ public final class ConsoleResource implements Consumer<RouteTable> {
     private final ConsoleTickets tickets;
     private final Optional<String> spiceProxy;
     private final io.vireo.engine.auth.PermissionService permissions;
-    private final ClasspathFiles page = new ClasspathFiles("/console/", "io/vireo/engine/console/page/");
     private final Map<String, Socket> displays = new ConcurrentHashMap<>();
 
     public ConsoleResource(ConsoleTickets tickets, Optional<String> spiceProxy,
@@ -56,9 +55,6 @@ public final class ConsoleResource implements Consumer<RouteTable> {
                 + "console ticket (SPICE or VNC)", this::remoteViewerFile);
         routes.post("/api/vms/{id}/remoteviewerconnectionfile", "The same as GET, for clients that POST actions", 200,
                 this::remoteViewerFile);
-        // the browser console (noVNC): /console/?vm=<id>; the page gets its own ticket with the user's token
-        routes.raw().get("/console", page::serve);
-        routes.raw().get("/console/<path>", page::serve);
         routes.raw().wsBeforeUpgrade("/console/vnc", this::admit);
         routes.raw().ws("/console/vnc", ws -> {
             ws.onConnect(this::connect);

@@ -49,13 +49,13 @@ class WebPortalsTest {
 
     @Test
     void bothPortalsAreServedWithEveryFileTheyReference() throws Exception {
-        for (String page : List.of("/portal/", "/admin/")) {
+        for (String page : List.of("/portal/", "/admin/", "/console/")) {
             HttpResponse<String> index = get(page);
             assertThat(index.statusCode()).isEqualTo(200);
             assertThat(index.headers().firstValue("Content-Type").orElse("")).startsWith("text/html");
-            assertThat(index.body()).contains("id=\"login\"");
+            assertThat(index.body()).containsAnyOf("id=\"login\"", "id=\"console-login\"");
             assertThat(index.headers().firstValue("Cache-Control")).hasValue("no-cache");
-            assertThat(referencedFiles(page)).as(page).contains("/common/api.js", "/common/vireo.css");
+            assertThat(referencedFiles(page)).as(page).containsAnyOf("/common/api.js", "/console/novnc/core/rfb.js");
         }
     }
 
