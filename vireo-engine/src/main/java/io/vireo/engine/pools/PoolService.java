@@ -37,11 +37,12 @@ import static java.util.Objects.requireNonNull;
 public final class PoolService {
     public static final int MAX_SIZE = 10_000;
     public static final int MAX_DESKTOPS_PER_USER = 100;
-    private static final String POOL_COLUMNS = "p.*, "
-            + "(SELECT count(*) FROM vms v WHERE v.pool_id = p.id) AS desktops, "
-            + "(SELECT count(*) FROM vms v WHERE v.pool_id = p.id AND v.assigned_user_id IS NOT NULL) AS assigned, "
-            + "(SELECT count(*) FROM vms v WHERE v.pool_id = p.id AND v.status <> 'DOWN') AS running, "
-            + "(SELECT count(*) FROM vms v WHERE v.pool_id = p.id AND " + Desktops.FREE + ") AS free";
+    /** A pool with its desktop counts, in one pass over its desktops. */
+    private static final String POOL_SELECT = "SELECT p.*, c.desktops, c.assigned, c.running, c.free FROM vm_pools p "
+            + "CROSS JOIN LATERAL (SELECT count(*) AS desktops, "
+            + "count(*) FILTER (WHERE v.assigned_user_id IS NOT NULL) AS assigned, "
+            + "count(*) FILTER (WHERE v.status <> 'DOWN') AS running, "
+            + "count(*) FILTER (WHERE " + Desktops.FREE + ") AS free FROM vms v WHERE v.pool_id = p.id) c";
 
     private final Jdbi jdbi;
     private final DataCenterService dataCenters;
@@ -119,7 +120,7 @@ public final class PoolService {
     }
 
     public List<VmPool> list() {
-        return jdbi.withHandle(h -> h.createQuery("SELECT " + POOL_COLUMNS + " FROM vm_pools p ORDER BY p.name")
+        return jdbi.withHandle(h -> h.createQuery(POOL_SELECT + " ORDER BY p.name")
                 .map((rs, ctx) -> toPool(rs)).list());
     }
 
@@ -129,7 +130,7 @@ public final class PoolService {
     }
 
     private static Optional<VmPool> find(Handle h, UUID id) {
-        return h.createQuery("SELECT " + POOL_COLUMNS + " FROM vm_pools p WHERE p.id = :id").bind("id", id)
+        return h.createQuery(POOL_SELECT + " WHERE p.id = :id").bind("id", id)
                 .map((rs, ctx) -> toPool(rs)).findOne();
     }
 
