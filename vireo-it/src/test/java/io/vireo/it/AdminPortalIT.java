@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.vireo.testkit.LabHost;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
 
@@ -23,14 +24,15 @@ class AdminPortalIT extends LabTest {
         try (Browser browser = Browser.start()) {
             browser.open(api.baseUrl() + "/admin/");
             browser.logIn("admin", LabEnvironment.ADMIN_PASSWORD);
-            WebElement tree = browser.awaitVisible("#tree", Duration.ofSeconds(30));
-            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            browser.awaitVisible("#tree", Duration.ofSeconds(30));
+            await().atMost(Duration.ofSeconds(30)).ignoreExceptionsInstanceOf(WebDriverException.class).untilAsserted(() -> {
+                WebElement tree = browser.find("#tree");
                 for (LabHost host : lab.lab().hosts()) {
                     assertThat(tree.findElements(By.cssSelector("li[data-host='" + host.name() + "']"))).hasSize(1);
                 }
             });
             browser.find("#tabs button[data-view=hosts]").click();
-            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(browser.find("#hosts-table").getText())
+            await().atMost(Duration.ofSeconds(30)).ignoreExceptionsInstanceOf(WebDriverException.class).untilAsserted(() -> assertThat(browser.find("#hosts-table").getText())
                     .contains(lab.lab().hosts().getFirst().name()).containsIgnoringCase("up"));
 
             browser.find("#tabs button[data-view=vms]").click();
@@ -43,7 +45,7 @@ class AdminPortalIT extends LabTest {
             browser.find("#vm-name").clear();
             browser.find("#vm-name").sendKeys("portal-made");
             browser.find("#vm-submit").click();
-            await().atMost(Duration.ofSeconds(30)).until(() -> !browser.find("#vm-dialog").isDisplayed());
+            await().atMost(Duration.ofSeconds(30)).ignoreExceptionsInstanceOf(WebDriverException.class).until(() -> !browser.find("#vm-dialog").isDisplayed());
             JsonNode made = await().atMost(Duration.ofSeconds(30)).until(() -> vmNamed("portal-made"), Optional::isPresent).get();
             assertThat(made.get("clusterId").asText()).isEqualTo(lab.clusterId());
             assertThat(made.get("memoryMib").asInt()).isEqualTo(128);
@@ -52,7 +54,7 @@ class AdminPortalIT extends LabTest {
             scenario.awaitBooted(vmId);
             // the VM's row shows it up (the table redraws after the change and on a new search)
             browser.find("#search").sendKeys("portal-made");
-            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+            await().atMost(Duration.ofSeconds(60)).ignoreExceptionsInstanceOf(WebDriverException.class).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
                 browser.find("#tabs button[data-view=vms]").click();
                 assertThat(browser.find("#vms-table tr[data-name='portal-made']").getText()).contains("up");
             });
@@ -105,7 +107,7 @@ class AdminPortalIT extends LabTest {
         assertThat(pool.get("prestarted").asInt()).isZero();
         assertThat(pool.get("maxDesktopsPerUser").asInt()).isEqualTo(1);
         assertThat(pool.get("description").asText()).isEqualTo("made in the admin portal");
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptionsInstanceOf(WebDriverException.class).untilAsserted(() ->
                 assertThat(browser.find("#pools-table").getText()).contains("admin-made"));
         assertThat(browser.find("#tree").getText()).contains("admin-made");
 

@@ -4,6 +4,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.chrome.ChromeDriver;
 
@@ -67,16 +68,16 @@ class ConsolePageIT extends LabTest {
 
         // full screen and back (the bar stays on it); Ctrl+Alt+Del goes to the guest and the session stays
         browser.findElement(By.id("console-fullscreen")).click();
-        await().atMost(Duration.ofSeconds(30)).until(() ->
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptionsInstanceOf(WebDriverException.class).until(() ->
                 Boolean.TRUE.equals(browser.executeScript("return document.fullscreenElement === document.documentElement")));
         assertThat(((Number) consoleState().get("width")).intValue()).isPositive();
         browser.findElement(By.id("console-fullscreen")).click();
-        await().atMost(Duration.ofSeconds(30)).until(() -> browser.executeScript("return document.fullscreenElement") == null);
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptionsInstanceOf(WebDriverException.class).until(() -> browser.executeScript("return document.fullscreenElement") == null);
         scenario.awaitBooted(vmId);
         assertThat(scenario.consoleLog(vmId)).doesNotContain("GUEST-CTRL-ALT-DEL");
         browser.findElement(By.id("console-ctrl-alt-del")).click();
         // the keys reached the guest's keyboard: its kernel signalled init, which says so on the serial port
-        await().atMost(Duration.ofSeconds(30)).until(() -> scenario.consoleLog(vmId).contains("GUEST-CTRL-ALT-DEL"));
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptionsInstanceOf(WebDriverException.class).until(() -> scenario.consoleLog(vmId).contains("GUEST-CTRL-ALT-DEL"));
         assertThat(consoleState().get("state")).isEqualTo("connected");
 
         // a ticket used once already: the engine refuses it at the door, and the page says so
@@ -134,7 +135,7 @@ class ConsolePageIT extends LabTest {
     }
 
     private static void awaitState(String expected) {
-        await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(200)).untilAsserted(() ->
+        await().atMost(Duration.ofMinutes(1)).ignoreExceptionsInstanceOf(WebDriverException.class).pollInterval(Duration.ofMillis(200)).untilAsserted(() ->
                 assertThat(consoleState().get("state")).as(consoleState().toString()).isEqualTo(expected));
     }
 }
