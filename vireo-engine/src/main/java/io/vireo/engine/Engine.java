@@ -167,7 +167,7 @@ public final class Engine implements AutoCloseable {
                             keyPassword),
                     keyPassword, authority.trustStore(), hostRepository::certificateSerial, hostMonitor);
             closeables.push(agentLink);
-            api = new ApiServer(config.listenAddress(), config.apiPort(), auth, metrics, List.of(
+            api = new ApiServer(config.listenAddress(), config.apiPort(), auth::principalForToken, metrics, List.of(
                     new AuthResource(auth, hostService),
                     new AccessResource(directory, roles, new GrantService(jdbi, permissions, roles, directory, events), permissions),
                     new DataCenterResource(dataCenters, permissions),

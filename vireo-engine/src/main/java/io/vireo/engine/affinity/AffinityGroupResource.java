@@ -1,9 +1,10 @@
 package io.vireo.engine.affinity;
 
+import io.vireo.engine.common.NotFoundException;
 import io.javalin.http.Context;
-import io.vireo.engine.api.ApiException;
+import io.vireo.engine.common.DomainException;
 import io.vireo.engine.api.ApiServer;
-import io.vireo.engine.api.Fields;
+import io.vireo.engine.common.Fields;
 import io.vireo.engine.api.RouteTable;
 import io.vireo.engine.auth.ObjectRef;
 import io.vireo.engine.auth.PermissionService;
@@ -51,7 +52,7 @@ public final class AffinityGroupResource implements Consumer<RouteTable> {
         AffinityGroup group = service.group(id);
         ObjectRef cluster = ObjectRef.cluster(UUID.fromString(group.clusterId()));
         if (!permissions.allowed(ApiServer.principal(ctx), Permission.VIEW, cluster)) {
-            throw ApiException.notFound(ErrorCode.NOT_FOUND, "affinity group", id);
+            throw NotFoundException.of(ErrorCode.NOT_FOUND, "affinity group", id);
         }
         permissions.require(ApiServer.principal(ctx), permission, cluster);
         return group;

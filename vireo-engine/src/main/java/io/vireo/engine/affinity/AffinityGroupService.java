@@ -1,7 +1,9 @@
 package io.vireo.engine.affinity;
 
-import io.vireo.engine.api.ApiException;
-import io.vireo.engine.api.Fields;
+import io.vireo.engine.common.InvalidInputException;
+import io.vireo.engine.common.NotFoundException;
+import io.vireo.engine.common.DomainException;
+import io.vireo.engine.common.Fields;
 import io.vireo.engine.datacenters.DataCenterService;
 import io.vireo.engine.events.EventLog;
 import io.vireo.engine.store.Rows;
@@ -43,10 +45,10 @@ public final class AffinityGroupService {
         List<UUID> vmIds = ids("vmIds", request.vmIds());
         List<UUID> hostIds = ids("hostIds", request.hostIds());
         if (kind.equals(AffinityGroup.VM_TO_VM) && !hostIds.isEmpty()) {
-            throw ApiException.invalid("hostIds", "A VM_TO_VM group lists VMs only; use a VM_TO_HOST group for hosts");
+            throw InvalidInputException.invalid("hostIds", "A VM_TO_VM group lists VMs only; use a VM_TO_HOST group for hosts");
         }
         if (kind.equals(AffinityGroup.VM_TO_HOST) && hostIds.isEmpty()) {
-            throw ApiException.invalid("hostIds", "A VM_TO_HOST group needs at least one host");
+            throw InvalidInputException.invalid("hostIds", "A VM_TO_HOST group needs at least one host");
         }
         Cluster cluster = dataCenters.cluster(clusterId);
         UUID id = UUID.randomUUID();
@@ -82,7 +84,7 @@ public final class AffinityGroupService {
             return List.of();
         }
         if (values.size() > 10_000) {
-            throw ApiException.invalid(field, "An affinity group can have at most 10000 members");
+            throw InvalidInputException.invalid(field, "An affinity group can have at most 10000 members");
         }
         LinkedHashSet<UUID> ids = new LinkedHashSet<>();
         for (String value : values) {
@@ -95,10 +97,10 @@ public final class AffinityGroupService {
         for (UUID id : ids) {
             UUID cluster = h.createQuery("SELECT cluster_id FROM " + table + " WHERE id = :id").bind("id", id)
                     .mapTo(UUID.class).findOne()
-                    .orElseThrow(() -> ApiException.notFound(table.equals("vms") ? ErrorCode.VM_NOT_FOUND : ErrorCode.HOST_NOT_FOUND,
+                    .orElseThrow(() -> NotFoundException.of(table.equals("vms") ? ErrorCode.VM_NOT_FOUND : ErrorCode.HOST_NOT_FOUND,
                             table.equals("vms") ? "VM" : "host", id));
             if (!cluster.equals(clusterId)) {
-                throw ApiException.invalid(field, "Member " + id + " is not in cluster " + clusterName);
+                throw InvalidInputException.invalid(field, "Member " + id + " is not in cluster " + clusterName);
             }
         }
     }
@@ -116,7 +118,7 @@ public final class AffinityGroupService {
     public AffinityGroup group(UUID id) {
         return jdbi.withHandle(h -> h.createQuery("SELECT * FROM affinity_groups WHERE id = :id").bind("id", id)
                         .map((rs, ctx) -> toGroup(h, rs)).findOne())
-                .orElseThrow(() -> ApiException.notFound(ErrorCode.NOT_FOUND, "affinity group", id));
+                .orElseThrow(() -> NotFoundException.of(ErrorCode.NOT_FOUND, "affinity group", id));
     }
 
     public void delete(UUID id) {

@@ -1,13 +1,21 @@
 package io.vireo.engine.api;
 
+import io.vireo.engine.common.InvalidInputException;
+import io.vireo.engine.common.UnauthenticatedException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.vireo.engine.auth.AuthService;
-import io.vireo.engine.auth.Principal;
+import io.vireo.engine.common.ConflictException;
+import io.vireo.engine.common.DomainException;
+import io.vireo.engine.common.ForbiddenException;
+import io.vireo.engine.common.InvalidInputException;
+import io.vireo.engine.common.NotFoundException;
+import io.vireo.engine.common.Principal;
+import io.vireo.engine.common.UnauthenticatedException;
+import io.vireo.engine.common.UnavailableException;
 import io.vireo.model.ApiError;
 import io.vireo.model.ErrorCode;
 import io.vireo.model.Json;
@@ -34,13 +42,13 @@ public final class ApiServer implements AutoCloseable {
 
     private final String host;
     private final int port;
-    private final AuthService auth;
+    private final Authenticator auth;
     private final PrometheusMeterRegistry metrics;
     private final List<Consumer<RouteTable>> resources;
     private final String version;
     private Javalin app;
 
-    public ApiServer(String host, int port, AuthService auth, PrometheusMeterRegistry metrics,
+    public ApiServer(String host, int port, Authenticator auth, PrometheusMeterRegistry metrics,
                      List<Consumer<RouteTable>> resources, String version) {
         this.host = requireNonNull(host, "host");
         this.port = port;
@@ -66,7 +74,7 @@ public final class ApiServer implements AutoCloseable {
             resources.forEach(resource -> resource.accept(table));
             config.routes.get("/api/openapi.json", ctx -> ctx.json(table.openApi(MAPPER, version)));
             config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(metrics.scrape()));
-            config.routes.exception(ApiException.class, (e, ctx) -> error(ctx, e.code().httpStatus(),
+            config.routes.exception(DomainException.class, (e, ctx) -> error(ctx, status(e),
                     new ApiError(e.code().name(), e.getMessage(), e.details())));
             config.routes.exception(JacksonJsonMapper.RequestBodyException.class, (e, ctx) ->
                     error(ctx, 400, ErrorTranslator.fromBody(e)));
@@ -103,12 +111,30 @@ public final class ApiServer implements AutoCloseable {
         }
         if (user.isEmpty()) {
             ctx.header("WWW-Authenticate", "Bearer");
-            throw new ApiException(ErrorCode.UNAUTHORIZED, header == null
+            throw new UnauthenticatedException(ErrorCode.UNAUTHORIZED, header == null
                     ? "This endpoint needs a bearer token: get one from POST /sso/oauth/token"
                     : "The bearer token is not valid or has expired; log in again");
         }
         ctx.attribute(USER_ATTRIBUTE, user.get().name());
         ctx.attribute(PRINCIPAL_ATTRIBUTE, user.get());
+    }
+
+    /** Who a bearer token belongs to, if anyone. */
+    @FunctionalInterface
+    public interface Authenticator {
+        Optional<Principal> principalForToken(String token);
+    }
+
+    /** The one place where a refusal's kind becomes an HTTP status. */
+    static int status(DomainException refusal) {
+        return switch (refusal) {
+            case InvalidInputException e -> 400;
+            case UnauthenticatedException e -> 401;
+            case ForbiddenException e -> 403;
+            case NotFoundException e -> 404;
+            case ConflictException e -> 409;
+            case UnavailableException e -> 502;
+        };
     }
 
     /** The name of the user behind the request. */
@@ -144,7 +170,7 @@ public final class ApiServer implements AutoCloseable {
     public static <T> T body(Context ctx, Class<T> type) {
         String text = ctx.body();
         if (text.isBlank()) {
-            throw new ApiException(ErrorCode.MALFORMED_REQUEST, "The request needs a JSON body");
+            throw new InvalidInputException(ErrorCode.MALFORMED_REQUEST, "The request needs a JSON body");
         }
         return ctx.bodyAsClass(type);
     }

@@ -1,8 +1,9 @@
 package io.vireo.engine.auth;
 
+import io.vireo.engine.common.Principal;
 import io.javalin.http.Context;
 import io.vireo.engine.api.ApiServer;
-import io.vireo.engine.api.Fields;
+import io.vireo.engine.common.Fields;
 import io.vireo.engine.api.RouteTable;
 import io.vireo.model.Grant;
 import io.vireo.model.Group;

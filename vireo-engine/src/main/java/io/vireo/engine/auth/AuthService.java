@@ -1,6 +1,8 @@
 package io.vireo.engine.auth;
 
-import io.vireo.engine.api.ApiException;
+import io.vireo.engine.common.InvalidInputException;
+import io.vireo.engine.common.Principal;
+import io.vireo.engine.common.DomainException;
 import io.vireo.model.ErrorCode;
 import io.vireo.model.TokenResponse;
 import org.jdbi.v3.core.Jdbi;
@@ -56,10 +58,10 @@ public final class AuthService {
 
     public TokenResponse login(String grantType, String username, String password) {
         if (!"password".equals(grantType)) {
-            throw new ApiException(ErrorCode.INVALID_GRANT, "Only grant_type=password is supported");
+            throw new InvalidInputException(ErrorCode.INVALID_GRANT, "Only grant_type=password is supported");
         }
         if (username == null || username.isBlank() || password == null) {
-            throw new ApiException(ErrorCode.INVALID_GRANT, "Give a username and a password");
+            throw new InvalidInputException(ErrorCode.INVALID_GRANT, "Give a username and a password");
         }
         UserRow user = jdbi.withHandle(h -> h.createQuery(
                         "SELECT id, password_hash, failed_logins, locked_until, enabled FROM users WHERE name = :name")
@@ -74,10 +76,10 @@ public final class AuthService {
         }
         if (!user.enabled()) {
             hasher.verify(password, user.passwordHash());
-            throw new ApiException(ErrorCode.INVALID_GRANT, "The account " + username + " is disabled");
+            throw new InvalidInputException(ErrorCode.INVALID_GRANT, "The account " + username + " is disabled");
         }
         if (user.lockedUntil() != null && user.lockedUntil().toInstant().isAfter(Instant.now())) {
-            throw new ApiException(ErrorCode.INVALID_GRANT, "The account " + username
+            throw new InvalidInputException(ErrorCode.INVALID_GRANT, "The account " + username
                     + " is locked after too many failed logins; try again after " + user.lockedUntil());
         }
         if (!hasher.verify(password, user.passwordHash())) {
@@ -105,8 +107,8 @@ public final class AuthService {
                 .execute());
     }
 
-    private static ApiException badCredentials() {
-        return new ApiException(ErrorCode.INVALID_GRANT, "The username or password is wrong");
+    private static DomainException badCredentials() {
+        return new InvalidInputException(ErrorCode.INVALID_GRANT, "The username or password is wrong");
     }
 
     /** The name of the user a bearer token belongs to, if the token is valid and not expired. */

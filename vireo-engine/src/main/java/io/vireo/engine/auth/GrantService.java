@@ -1,7 +1,12 @@
 package io.vireo.engine.auth;
 
-import io.vireo.engine.api.ApiException;
-import io.vireo.engine.api.Fields;
+import io.vireo.engine.common.ConflictException;
+import io.vireo.engine.common.ForbiddenException;
+import io.vireo.engine.common.InvalidInputException;
+import io.vireo.engine.common.NotFoundException;
+import io.vireo.engine.common.Principal;
+import io.vireo.engine.common.DomainException;
+import io.vireo.engine.common.Fields;
 import io.vireo.engine.events.EventLog;
 import io.vireo.engine.store.Rows;
 import io.vireo.model.ErrorCode;
@@ -61,7 +66,7 @@ public final class GrantService {
         checkExists(object);
         for (Permission permission : role.permissions()) {
             if (!permissions.allowed(caller, permission, object)) {
-                throw new ApiException(ErrorCode.FORBIDDEN, "User " + caller.name() + " may not grant role " + role.name()
+                throw new ForbiddenException(ErrorCode.FORBIDDEN, "User " + caller.name() + " may not grant role " + role.name()
                         + " on " + permissions.describe(object) + ": it does not hold " + permission + " there itself",
                         Map.of("permission", permission.name()));
             }
@@ -104,10 +109,10 @@ public final class GrantService {
     }
 
     public Grant grant(UUID id, Principal caller) {
-        Grant grant = find(id).orElseThrow(() -> ApiException.notFound(ErrorCode.PERMISSION_NOT_FOUND, "permission", id));
+        Grant grant = find(id).orElseThrow(() -> NotFoundException.of(ErrorCode.PERMISSION_NOT_FOUND, "permission", id));
         ObjectRef object = ref(grant);
         if (!permissions.allowed(caller, Permission.MANAGE_PERMISSIONS, object)) {
-            throw ApiException.notFound(ErrorCode.PERMISSION_NOT_FOUND, "permission", id);
+            throw NotFoundException.of(ErrorCode.PERMISSION_NOT_FOUND, "permission", id);
         }
         return grant;
     }
@@ -119,7 +124,7 @@ public final class GrantService {
                 int superUsers = h.createQuery("SELECT count(*) FROM permissions WHERE role_id = :role AND object_type = 'SYSTEM'")
                         .bind("role", BuiltInRole.SUPER_USER.id()).mapTo(Integer.class).one();
                 if (superUsers <= 1) {
-                    throw new ApiException(ErrorCode.ENTITY_IN_USE, "This is the last SuperUser permission on the system; "
+                    throw new ConflictException(ErrorCode.ENTITY_IN_USE, "This is the last SuperUser permission on the system; "
                             + "grant SuperUser to someone else first");
                 }
             }
@@ -141,14 +146,14 @@ public final class GrantService {
         if (request.role() != null) {
             return roles.byName(request.role());
         }
-        throw ApiException.missing("roleId");
+        throw InvalidInputException.missing("roleId");
     }
 
     private static ObjectType type(String value) {
         try {
             return ObjectType.valueOf(value);
         } catch (IllegalArgumentException e) {
-            throw ApiException.invalid("objectType", "'" + value + "' is not an object type; use one of "
+            throw InvalidInputException.invalid("objectType", "'" + value + "' is not an object type; use one of "
                     + Arrays.toString(ObjectType.values()));
         }
     }
@@ -157,7 +162,7 @@ public final class GrantService {
         ObjectType type = type(Fields.required("objectType", objectType));
         if (type == ObjectType.SYSTEM) {
             if (objectId != null) {
-                throw ApiException.invalid("objectId", "A SYSTEM permission has no objectId");
+                throw InvalidInputException.invalid("objectId", "A SYSTEM permission has no objectId");
             }
             return ObjectRef.SYSTEM;
         }

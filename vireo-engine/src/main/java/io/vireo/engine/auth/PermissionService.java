@@ -1,6 +1,9 @@
 package io.vireo.engine.auth;
 
-import io.vireo.engine.api.ApiException;
+import io.vireo.engine.common.ForbiddenException;
+import io.vireo.engine.common.NotFoundException;
+import io.vireo.engine.common.Principal;
+import io.vireo.engine.common.DomainException;
 import io.vireo.engine.store.SqlPredicate;
 import io.vireo.model.ErrorCode;
 import io.vireo.model.ObjectType;
@@ -168,7 +171,7 @@ public final class PermissionService {
 
     private static UUID roleId(Handle h, String roleName) {
         return h.createQuery("SELECT id FROM roles WHERE name = :name").bind("name", roleName).mapTo(UUID.class).findOne()
-                .orElseThrow(() -> new ApiException(ErrorCode.ROLE_NOT_FOUND, "No role named " + roleName + " exists",
+                .orElseThrow(() -> new NotFoundException(ErrorCode.ROLE_NOT_FOUND, "No role named " + roleName + " exists",
                         Map.of("role", roleName)));
     }
 
@@ -186,7 +189,7 @@ public final class PermissionService {
         return kind(object.type()) + " " + name;
     }
 
-    public static ApiException notFound(ObjectRef object) {
+    public static DomainException notFound(ObjectRef object) {
         ErrorCode code = switch (object.type()) {
             case DATA_CENTER -> ErrorCode.DATA_CENTER_NOT_FOUND;
             case CLUSTER -> ErrorCode.CLUSTER_NOT_FOUND;
@@ -197,11 +200,11 @@ public final class PermissionService {
             case VM_POOL -> ErrorCode.POOL_NOT_FOUND;
             case SYSTEM -> ErrorCode.NOT_FOUND;
         };
-        return ApiException.notFound(code, kind(object.type()), object.id());
+        return NotFoundException.of(code, kind(object.type()), object.id());
     }
 
-    private ApiException forbidden(Principal principal, Permission permission, ObjectRef object) {
-        return new ApiException(ErrorCode.FORBIDDEN, "User " + principal.name() + " may not " + action(permission, object.type()) + " "
+    private DomainException forbidden(Principal principal, Permission permission, ObjectRef object) {
+        return new ForbiddenException(ErrorCode.FORBIDDEN, "User " + principal.name() + " may not " + action(permission, object.type()) + " "
                 + describe(object) + " (that needs the " + permission + " permission)",
                 Map.of("permission", permission.name(), "objectType", object.type().name(),
                         "objectId", object.type() == ObjectType.SYSTEM ? "" : object.id().toString()));

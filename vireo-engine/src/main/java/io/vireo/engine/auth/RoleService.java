@@ -1,7 +1,10 @@
 package io.vireo.engine.auth;
 
-import io.vireo.engine.api.ApiException;
-import io.vireo.engine.api.Fields;
+import io.vireo.engine.common.ConflictException;
+import io.vireo.engine.common.InvalidInputException;
+import io.vireo.engine.common.NotFoundException;
+import io.vireo.engine.common.DomainException;
+import io.vireo.engine.common.Fields;
 import io.vireo.engine.store.Rows;
 import io.vireo.model.ErrorCode;
 import io.vireo.model.Permission;
@@ -47,12 +50,12 @@ public final class RoleService {
     }
 
     public Role role(UUID id) {
-        return jdbi.withHandle(h -> find(h, id)).orElseThrow(() -> ApiException.notFound(ErrorCode.ROLE_NOT_FOUND, "role", id));
+        return jdbi.withHandle(h -> find(h, id)).orElseThrow(() -> NotFoundException.of(ErrorCode.ROLE_NOT_FOUND, "role", id));
     }
 
     public Role byName(String name) {
         UUID id = jdbi.withHandle(h -> h.createQuery("SELECT id FROM roles WHERE name = :name").bind("name", name)
-                .mapTo(UUID.class).findOne()).orElseThrow(() -> new ApiException(ErrorCode.ROLE_NOT_FOUND,
+                .mapTo(UUID.class).findOne()).orElseThrow(() -> new NotFoundException(ErrorCode.ROLE_NOT_FOUND,
                 "No role named " + name + " exists", Map.of("role", name)));
         return role(id);
     }
@@ -95,7 +98,7 @@ public final class RoleService {
         jdbi.useTransaction(h -> {
             int uses = h.createQuery("SELECT count(*) FROM permissions WHERE role_id = :id").bind("id", id).mapTo(Integer.class).one();
             if (uses > 0) {
-                throw new ApiException(ErrorCode.ENTITY_IN_USE, "Role " + role.name() + " is granted in " + uses
+                throw new ConflictException(ErrorCode.ENTITY_IN_USE, "Role " + role.name() + " is granted in " + uses
                         + " permission(s); revoke them before removing the role", Map.of("permissions", uses));
             }
             h.createUpdate("DELETE FROM roles WHERE id = :id").bind("id", id).execute();
@@ -105,7 +108,7 @@ public final class RoleService {
     private Role editable(UUID id, String verb) {
         Role role = role(id);
         if (role.builtIn()) {
-            throw new ApiException(ErrorCode.ROLE_BUILT_IN, "Role " + role.name() + " is built in: it cannot be " + verb
+            throw new ConflictException(ErrorCode.ROLE_BUILT_IN, "Role " + role.name() + " is built in: it cannot be " + verb
                     + "d; create a custom role instead", Map.of("roleId", role.id()));
         }
         return role;
@@ -116,7 +119,7 @@ public final class RoleService {
             jdbi.useTransaction(write::accept);
         } catch (RuntimeException e) {
             if (Rows.isUniqueViolation(e)) {
-                throw new ApiException(ErrorCode.DUPLICATE_NAME, "A role named " + name + " exists already", Map.of("name", name));
+                throw new ConflictException(ErrorCode.DUPLICATE_NAME, "A role named " + name + " exists already", Map.of("name", name));
             }
             throw e;
         }
@@ -124,28 +127,28 @@ public final class RoleService {
 
     private static void checkNotBuiltInName(String name) {
         if (BuiltInRole.isBuiltInName(name)) {
-            throw new ApiException(ErrorCode.DUPLICATE_NAME, "The name " + name + " belongs to a built-in role",
+            throw new ConflictException(ErrorCode.DUPLICATE_NAME, "The name " + name + " belongs to a built-in role",
                     Map.of("name", name));
         }
     }
 
     private static String description(String description) {
         if (description != null && description.length() > 1000) {
-            throw ApiException.invalid("description", "The description is longer than 1000 characters");
+            throw InvalidInputException.invalid("description", "The description is longer than 1000 characters");
         }
         return description == null ? "" : description;
     }
 
     static Set<Permission> permissions(List<String> names) {
         if (names.isEmpty()) {
-            throw ApiException.invalid("permissions", "A role needs at least one permission");
+            throw InvalidInputException.invalid("permissions", "A role needs at least one permission");
         }
         Set<Permission> permissions = EnumSet.noneOf(Permission.class);
         for (String name : names) {
             try {
                 permissions.add(Permission.valueOf(String.valueOf(name)));
             } catch (IllegalArgumentException e) {
-                throw ApiException.invalid("permissions", "'" + name + "' is not a permission; known: "
+                throw InvalidInputException.invalid("permissions", "'" + name + "' is not a permission; known: "
                         + Arrays.toString(Permission.values()));
             }
         }

@@ -1,7 +1,11 @@
 package io.vireo.engine.auth;
 
-import io.vireo.engine.api.ApiException;
-import io.vireo.engine.api.Fields;
+import io.vireo.engine.common.ConflictException;
+import io.vireo.engine.common.InvalidInputException;
+import io.vireo.engine.common.NotFoundException;
+import io.vireo.engine.common.Principal;
+import io.vireo.engine.common.DomainException;
+import io.vireo.engine.common.Fields;
 import io.vireo.engine.events.EventLog;
 import io.vireo.engine.store.Rows;
 import io.vireo.model.ErrorCode;
@@ -57,7 +61,7 @@ public final class UserDirectory {
     }
 
     public User user(UUID id) {
-        return find(id).orElseThrow(() -> ApiException.notFound(ErrorCode.USER_NOT_FOUND, "user", id));
+        return find(id).orElseThrow(() -> NotFoundException.of(ErrorCode.USER_NOT_FOUND, "user", id));
     }
 
     public Optional<User> find(UUID id) {
@@ -92,7 +96,7 @@ public final class UserDirectory {
     public void delete(UUID id, Principal caller) {
         User user = user(id);
         if (id.equals(caller.id())) {
-            throw new ApiException(ErrorCode.INVALID_FIELD, "You cannot remove your own account " + user.name(),
+            throw new InvalidInputException(ErrorCode.INVALID_FIELD, "You cannot remove your own account " + user.name(),
                     Map.of("field", "id"));
         }
         jdbi.useTransaction(h -> {
@@ -119,7 +123,7 @@ public final class UserDirectory {
     public Group group(UUID id) {
         return jdbi.withHandle(h -> h.createQuery("SELECT * FROM user_groups WHERE id = :id").bind("id", id)
                 .map((rs, ctx) -> toGroup(h, rs)).findOne())
-                .orElseThrow(() -> ApiException.notFound(ErrorCode.GROUP_NOT_FOUND, "group", id));
+                .orElseThrow(() -> NotFoundException.of(ErrorCode.GROUP_NOT_FOUND, "group", id));
     }
 
     public void deleteGroup(UUID id) {
@@ -144,7 +148,7 @@ public final class UserDirectory {
         int removed = jdbi.withHandle(h -> h.createUpdate("DELETE FROM group_members WHERE group_id = :group AND user_id = :user")
                 .bind("group", groupId).bind("user", userId).execute());
         if (removed == 0) {
-            throw new ApiException(ErrorCode.USER_NOT_FOUND, "User " + user.name() + " is not a member of group " + group.name(),
+            throw new NotFoundException(ErrorCode.USER_NOT_FOUND, "User " + user.name() + " is not a member of group " + group.name(),
                     Map.of("userId", userId.toString()));
         }
         return group(groupId);
@@ -155,7 +159,7 @@ public final class UserDirectory {
             jdbi.useTransaction(insert::accept);
         } catch (RuntimeException e) {
             if (Rows.isUniqueViolation(e)) {
-                throw new ApiException(ErrorCode.DUPLICATE_NAME, "A " + kind + " named " + name + " exists already",
+                throw new ConflictException(ErrorCode.DUPLICATE_NAME, "A " + kind + " named " + name + " exists already",
                         Map.of("name", name));
             }
             throw e;
@@ -164,14 +168,14 @@ public final class UserDirectory {
 
     private static String password(String password) {
         if (password.length() < MIN_PASSWORD_LENGTH || password.length() > 1024) {
-            throw ApiException.invalid("password", "A password needs " + MIN_PASSWORD_LENGTH + " to 1024 characters");
+            throw InvalidInputException.invalid("password", "A password needs " + MIN_PASSWORD_LENGTH + " to 1024 characters");
         }
         return password;
     }
 
     private static String text(String field, String value) {
         if (value != null && value.length() > 200) {
-            throw ApiException.invalid(field, "The " + field + " is longer than 200 characters");
+            throw InvalidInputException.invalid(field, "The " + field + " is longer than 200 characters");
         }
         return value == null ? "" : value;
     }
@@ -181,7 +185,7 @@ public final class UserDirectory {
             return "";
         }
         if (value.length() > 254 || !EMAIL.matcher(value).matches()) {
-            throw ApiException.invalid("email", "'" + value + "' is not an e-mail address");
+            throw InvalidInputException.invalid("email", "'" + value + "' is not an e-mail address");
         }
         return value;
     }

@@ -3,7 +3,7 @@ package io.vireo.engine.console;
 import io.javalin.http.Context;
 import io.javalin.websocket.WsContext;
 import io.vireo.engine.api.ApiServer;
-import io.vireo.engine.api.Fields;
+import io.vireo.engine.common.Fields;
 import io.vireo.engine.api.RouteTable;
 import io.vireo.model.ConsoleTicket;
 import org.slf4j.Logger;

@@ -1,7 +1,10 @@
 package io.vireo.engine.console;
 
-import io.vireo.engine.api.ApiException;
-import io.vireo.engine.api.Fields;
+import io.vireo.engine.common.UnavailableException;
+import io.vireo.engine.common.ConflictException;
+import io.vireo.engine.common.NotFoundException;
+import io.vireo.engine.common.DomainException;
+import io.vireo.engine.common.Fields;
 import io.vireo.engine.auth.Secrets;
 import io.vireo.engine.events.EventLog;
 import io.vireo.engine.hostlink.AgentException;
@@ -47,15 +50,15 @@ public final class ConsoleTickets {
     public ConsoleTicket issue(UUID vmId, ConsoleTicket.Request request, String user) {
         int expiry = request == null || request.expirySeconds() == null ? DEFAULT_EXPIRY_SECONDS
                 : Fields.range("expirySeconds", request.expirySeconds(), 1, 3600);
-        Vm vm = vms.find(vmId).orElseThrow(() -> ApiException.notFound(ErrorCode.VM_NOT_FOUND, "VM", vmId));
+        Vm vm = vms.find(vmId).orElseThrow(() -> NotFoundException.of(ErrorCode.VM_NOT_FOUND, "VM", vmId));
         if (vm.status() != VmStatus.UP && vm.status() != VmStatus.PAUSED || vm.hostId() == null) {
-            throw new ApiException(ErrorCode.VM_NOT_UP, "VM " + vm.name() + " is " + vm.status() + "; a console needs a running VM");
+            throw new ConflictException(ErrorCode.VM_NOT_UP, "VM " + vm.name() + " is " + vm.status() + "; a console needs a running VM");
         }
         if (vm.graphics().equals("none")) {
-            throw new ApiException(ErrorCode.CONSOLE_UNAVAILABLE, "VM " + vm.name() + " has no display (graphics none)");
+            throw new ConflictException(ErrorCode.CONSOLE_UNAVAILABLE, "VM " + vm.name() + " has no display (graphics none)");
         }
         if (vm.vncPort() == null) {
-            throw new ApiException(ErrorCode.CONSOLE_UNAVAILABLE, "The display of VM " + vm.name()
+            throw new ConflictException(ErrorCode.CONSOLE_UNAVAILABLE, "The display of VM " + vm.name()
                     + " has no port reported by its host yet; try again in a moment");
         }
         UUID host = UUID.fromString(vm.hostId());
@@ -68,7 +71,7 @@ public final class ConsoleTickets {
             gateway.call(host, AgentMethods.VM_SET_CONSOLE_PASSWORD, gateway.params().put("vmId", vm.id())
                     .put("password", password).put("validTo", expires.toString()), Duration.ofSeconds(30));
         } catch (AgentException e) {
-            throw new ApiException(e.code(), "Cannot open the console of VM " + vm.name() + ": " + e.getMessage());
+            throw new UnavailableException(e.code(), "Cannot open the console of VM " + vm.name() + ": " + e.getMessage());
         }
         jdbi.useTransaction(h -> {
             h.createUpdate("INSERT INTO console_tickets (token_hash, vm_id, host_id, expires_at, created_by) "
@@ -110,12 +113,11 @@ public final class ConsoleTickets {
      * reported; refused like a ticket is when the VM has none.
      */
     public Display display(UUID vmId) {
-        Vm vm = vms.find(vmId).orElseThrow(() -> ApiException.notFound(ErrorCode.VM_NOT_FOUND, "VM", vmId));
+        Vm vm = vms.find(vmId).orElseThrow(() -> NotFoundException.of(ErrorCode.VM_NOT_FOUND, "VM", vmId));
         if (vm.hostId() == null || vm.vncPort() == null || vm.graphics().equals("none")) {
-            throw new ApiException(ErrorCode.CONSOLE_UNAVAILABLE, "VM " + vm.name() + " has no display to connect to now");
+            throw new ConflictException(ErrorCode.CONSOLE_UNAVAILABLE, "VM " + vm.name() + " has no display to connect to now");
         }
-        Host host = hosts.find(UUID.fromString(vm.hostId())).orElseThrow(() -> new ApiException(
-                ErrorCode.CONSOLE_UNAVAILABLE, "The host of VM " + vm.name() + " is gone"));
+        Host host = hosts.find(UUID.fromString(vm.hostId())).orElseThrow(() -> new ConflictException(ErrorCode.CONSOLE_UNAVAILABLE, "The host of VM " + vm.name() + " is gone"));
         return new Display(vm.name(), vm.graphics(), host.address(), vm.vncPort());
     }
 

@@ -1,8 +1,9 @@
 package io.vireo.engine.datacenters;
 
+import io.vireo.engine.common.InvalidInputException;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.vireo.engine.api.ApiException;
-import io.vireo.engine.api.Fields;
+import io.vireo.engine.common.DomainException;
+import io.vireo.engine.common.Fields;
 import io.vireo.model.MigrationPolicyOverride;
 
 import java.util.List;
@@ -33,13 +34,13 @@ public final class ClusterPolicies {
         List<Integer> steps = policy.downtimeStepsMs();
         if (steps != null) {
             if (steps.size() > 10) {
-                throw ApiException.invalid(prefix + ".downtimeStepsMs", "At most 10 downtime steps can be given");
+                throw InvalidInputException.invalid(prefix + ".downtimeStepsMs", "At most 10 downtime steps can be given");
             }
             int previous = 0;
             for (Integer step : steps) {
                 Fields.range(prefix + ".downtimeStepsMs", step, 1, 60_000);
                 if (step <= previous) {
-                    throw ApiException.invalid(prefix + ".downtimeStepsMs", "The downtime steps must grow: " + steps);
+                    throw InvalidInputException.invalid(prefix + ".downtimeStepsMs", "The downtime steps must grow: " + steps);
                 }
                 previous = step;
             }
@@ -50,12 +51,12 @@ public final class ClusterPolicies {
     public static String checkSchedulingPolicy(String name, JsonNode parameters, BiConsumer<String, JsonNode> validator) {
         Fields.oneOf("schedulingPolicy", name, SCHEDULING_POLICIES.toArray(String[]::new));
         if (parameters != null && !parameters.isObject()) {
-            throw ApiException.invalid("schedulingParameters", "The scheduling parameters must be a JSON object");
+            throw InvalidInputException.invalid("schedulingParameters", "The scheduling parameters must be a JSON object");
         }
         try {
             validator.accept(name, parameters);
         } catch (IllegalArgumentException e) {
-            throw ApiException.invalid("schedulingParameters", e.getMessage());
+            throw InvalidInputException.invalid("schedulingParameters", e.getMessage());
         }
         return name;
     }

@@ -2,7 +2,7 @@ package io.vireo.engine.datacenters;
 
 import io.javalin.http.Context;
 import io.vireo.engine.api.ApiServer;
-import io.vireo.engine.api.Fields;
+import io.vireo.engine.common.Fields;
 import io.vireo.engine.api.RouteTable;
 import io.vireo.engine.auth.ObjectRef;
 import io.vireo.engine.auth.PermissionService;

@@ -1,7 +1,9 @@
 package io.vireo.engine.datacenters;
 
-import io.vireo.engine.api.ApiException;
-import io.vireo.engine.api.Fields;
+import io.vireo.engine.common.ConflictException;
+import io.vireo.engine.common.NotFoundException;
+import io.vireo.engine.common.DomainException;
+import io.vireo.engine.common.Fields;
 import io.vireo.engine.events.EventLog;
 import io.vireo.engine.store.Rows;
 import io.vireo.model.Cluster;
@@ -53,7 +55,7 @@ public final class DataCenterService {
     public DataCenter dataCenter(UUID id) {
         return jdbi.withHandle(h -> h.createQuery("SELECT * FROM data_centers WHERE id = :id").bind("id", id)
                         .map((rs, ctx) -> toDataCenter(rs)).findOne())
-                .orElseThrow(() -> ApiException.notFound(ErrorCode.DATA_CENTER_NOT_FOUND, "data center", id));
+                .orElseThrow(() -> NotFoundException.of(ErrorCode.DATA_CENTER_NOT_FOUND, "data center", id));
     }
 
     public void deleteDataCenter(UUID id) {
@@ -63,7 +65,7 @@ public final class DataCenterService {
                     + "+ (SELECT count(*) FROM storage_domains WHERE data_center_id = :id)").bind("id", id)
                     .mapTo(Integer.class).one();
             if (users > 0) {
-                throw new ApiException(ErrorCode.ENTITY_IN_USE, "Data center " + dataCenter.name()
+                throw new ConflictException(ErrorCode.ENTITY_IN_USE, "Data center " + dataCenter.name()
                         + " still holds clusters or storage domains; remove them first");
             }
             h.createUpdate("DELETE FROM data_centers WHERE id = :id").bind("id", id).execute();
@@ -96,7 +98,7 @@ public final class DataCenterService {
     }
 
     public Cluster cluster(UUID id) {
-        return findCluster(id).orElseThrow(() -> ApiException.notFound(ErrorCode.CLUSTER_NOT_FOUND, "cluster", id));
+        return findCluster(id).orElseThrow(() -> NotFoundException.of(ErrorCode.CLUSTER_NOT_FOUND, "cluster", id));
     }
 
     public Optional<Cluster> findCluster(UUID id) {
@@ -165,7 +167,7 @@ public final class DataCenterService {
             int users = h.createQuery("SELECT (SELECT count(*) FROM hosts WHERE cluster_id = :id) "
                     + "+ (SELECT count(*) FROM vms WHERE cluster_id = :id)").bind("id", id).mapTo(Integer.class).one();
             if (users > 0) {
-                throw new ApiException(ErrorCode.ENTITY_IN_USE, "Cluster " + cluster.name()
+                throw new ConflictException(ErrorCode.ENTITY_IN_USE, "Cluster " + cluster.name()
                         + " still holds hosts or VMs; remove them first");
             }
             h.createUpdate("DELETE FROM clusters WHERE id = :id").bind("id", id).execute();
@@ -179,7 +181,7 @@ public final class DataCenterService {
             jdbi.useTransaction(insert::accept);
         } catch (RuntimeException e) {
             if (Rows.isUniqueViolation(e)) {
-                throw new ApiException(ErrorCode.DUPLICATE_NAME, "A " + kind + " named " + name + " exists already",
+                throw new ConflictException(ErrorCode.DUPLICATE_NAME, "A " + kind + " named " + name + " exists already",
                         Map.of("name", name));
             }
             throw e;

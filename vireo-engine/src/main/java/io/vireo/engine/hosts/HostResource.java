@@ -2,8 +2,9 @@ package io.vireo.engine.hosts;
 
 import io.javalin.http.Context;
 import io.vireo.engine.api.ApiServer;
-import io.vireo.engine.api.Fields;
-import io.vireo.engine.api.Paging;
+import io.vireo.engine.api.QueryParameters;
+import io.vireo.engine.common.Fields;
+import io.vireo.engine.common.Paging;
 import io.vireo.engine.api.RouteTable;
 import io.vireo.engine.auth.ObjectRef;
 import io.vireo.engine.auth.PermissionService;
@@ -33,7 +34,7 @@ public final class HostResource implements Consumer<RouteTable> {
     @Override
     public void accept(RouteTable routes) {
         routes.get("/api/hosts", "List hosts; ?search=name=h* and status=up&max=&page=", ctx -> {
-            Paging paging = Paging.of(ctx);
+            Paging paging = QueryParameters.paging(ctx);
             ctx.json(service.list(ctx.queryParam("search"), paging.max(), paging.page(),
                     permissions.predicate(ApiServer.principal(ctx), Permission.VIEW, ObjectType.HOST, "id")));
         });

@@ -1,8 +1,12 @@
 package io.vireo.engine.hosts;
 
-import io.vireo.engine.api.ApiException;
-import io.vireo.engine.api.Fields;
-import io.vireo.engine.api.SearchQuery;
+import io.vireo.engine.common.ConflictException;
+import io.vireo.engine.common.InvalidInputException;
+import io.vireo.engine.common.NotFoundException;
+import io.vireo.engine.common.UnauthenticatedException;
+import io.vireo.engine.common.DomainException;
+import io.vireo.engine.common.Fields;
+import io.vireo.engine.store.SearchQuery;
 import io.vireo.engine.auth.Secrets;
 import io.vireo.engine.datacenters.DataCenterService;
 import io.vireo.engine.events.EventLog;
@@ -55,7 +59,7 @@ public final class HostService {
         String name = Fields.name("name", request.name());
         String address = Fields.required("address", request.address());
         if (address.isBlank() || address.length() > 253 || !address.matches("[A-Za-z0-9.:-]+")) {
-            throw ApiException.invalid("address", "The address '" + address + "' is not a host name or IP address");
+            throw InvalidInputException.invalid("address", "The address '" + address + "' is not a host name or IP address");
         }
         UUID clusterId = Fields.id("clusterId", request.clusterId());
         dataCenters.cluster(clusterId);
@@ -85,18 +89,18 @@ public final class HostService {
                     .map((rs, ctx) -> new Object[]{rs.getObject("id", UUID.class), rs.getString("name"),
                             rs.getObject("enrollment_expires_at", OffsetDateTime.class)})
                     .findOne()
-                    .orElseThrow(() -> new ApiException(ErrorCode.TOKEN_INVALID,
+                    .orElseThrow(() -> new UnauthenticatedException(ErrorCode.TOKEN_INVALID,
                             "The enrollment token is not valid: it is wrong, or it was used already"));
             UUID hostId = (UUID) row[0];
             if (((OffsetDateTime) row[2]).toInstant().isBefore(Instant.now())) {
-                throw new ApiException(ErrorCode.TOKEN_INVALID, "The enrollment token of host " + row[1]
+                throw new UnauthenticatedException(ErrorCode.TOKEN_INVALID, "The enrollment token of host " + row[1]
                         + " has expired; remove and add the host again");
             }
             X509Certificate certificate;
             try {
                 certificate = authority.signHost(csr, hostId.toString());
             } catch (IllegalArgumentException e) {
-                throw ApiException.invalid("csrPem", "The certificate request cannot be used: " + e.getMessage());
+                throw InvalidInputException.invalid("csrPem", "The certificate request cannot be used: " + e.getMessage());
             }
             h.createUpdate("UPDATE hosts SET enrollment_token_hash = NULL, enrolled_at = now(), certificate_serial = :serial "
                             + "WHERE id = :id")
@@ -109,7 +113,7 @@ public final class HostService {
     }
 
     public Host host(UUID id) {
-        return hosts.find(id).orElseThrow(() -> ApiException.notFound(ErrorCode.HOST_NOT_FOUND, "host", id));
+        return hosts.find(id).orElseThrow(() -> NotFoundException.of(ErrorCode.HOST_NOT_FOUND, "host", id));
     }
 
     public List<Host> list(String search, int max, int page) {
@@ -127,11 +131,11 @@ public final class HostService {
         jdbi.useTransaction(h -> {
             int vms = h.createQuery("SELECT count(*) FROM vms WHERE host_id = :id").bind("id", id).mapTo(Integer.class).one();
             if (vms > 0) {
-                throw new ApiException(ErrorCode.ENTITY_IN_USE, "Host " + host.name() + " runs " + vms
+                throw new ConflictException(ErrorCode.ENTITY_IN_USE, "Host " + host.name() + " runs " + vms
                         + " VM(s); stop or move them first");
             }
             if (host.status() == HostStatus.UP) {
-                throw new ApiException(ErrorCode.ENTITY_IN_USE, "Host " + host.name()
+                throw new ConflictException(ErrorCode.ENTITY_IN_USE, "Host " + host.name()
                         + " is Up; stop its agent (or put it in maintenance) before removing it");
             }
             h.createUpdate("DELETE FROM hosts WHERE id = :id").bind("id", id).execute();

@@ -1,13 +1,16 @@
 package io.vireo.engine.jobs;
 
-import io.vireo.engine.api.ApiException;
+import io.vireo.engine.common.InvalidInputException;
+import io.vireo.engine.common.NotFoundException;
+import io.vireo.engine.common.DomainException;
 import io.vireo.engine.api.ApiServer;
-import io.vireo.engine.api.Fields;
-import io.vireo.engine.api.Paging;
+import io.vireo.engine.api.QueryParameters;
+import io.vireo.engine.common.Fields;
+import io.vireo.engine.common.Paging;
 import io.vireo.engine.api.RouteTable;
 import io.vireo.engine.auth.ObjectRef;
 import io.vireo.engine.auth.PermissionService;
-import io.vireo.engine.auth.Principal;
+import io.vireo.engine.common.Principal;
 import io.vireo.engine.events.EventLog;
 import io.vireo.engine.store.SqlPredicate;
 import io.vireo.model.ErrorCode;
@@ -43,11 +46,11 @@ public final class JobResource implements Consumer<RouteTable> {
     @Override
     public void accept(RouteTable routes) {
         routes.get("/api/jobs", "List recent jobs (those about objects I may see), newest first",
-                ctx -> ctx.json(jobs.list(Paging.of(ctx).max(), visibleJobs(ApiServer.principal(ctx)))));
+                ctx -> ctx.json(jobs.list(QueryParameters.paging(ctx).max(), visibleJobs(ApiServer.principal(ctx)))));
         routes.get("/api/jobs/{id}", "Show a job and its steps", ctx -> {
             UUID id = Fields.id("id", ctx.pathParam("id"));
             Job job = jobs.find(id).filter(found -> visible(ApiServer.principal(ctx), found))
-                    .orElseThrow(() -> ApiException.notFound(ErrorCode.JOB_NOT_FOUND, "job", id));
+                    .orElseThrow(() -> NotFoundException.of(ErrorCode.JOB_NOT_FOUND, "job", id));
             ctx.json(job);
         });
         routes.get("/api/events", "List events (those about objects I may see) from an index: ?from=N&max=M, "
@@ -58,9 +61,9 @@ public final class JobResource implements Consumer<RouteTable> {
                 try {
                     count = Integer.parseInt(last);
                 } catch (NumberFormatException e) {
-                    throw ApiException.invalid("last", "The last parameter must be a number of events (1 to 10000)");
+                    throw InvalidInputException.invalid("last", "The last parameter must be a number of events (1 to 10000)");
                 }
-                ctx.json(events.latest(io.vireo.engine.api.Fields.range("last", count, 1, 10_000),
+                ctx.json(events.latest(io.vireo.engine.common.Fields.range("last", count, 1, 10_000),
                         visibleEvents(ApiServer.principal(ctx))));
                 return;
             }
@@ -69,9 +72,9 @@ public final class JobResource implements Consumer<RouteTable> {
             try {
                 start = from == null ? 0 : Long.parseLong(from);
             } catch (NumberFormatException e) {
-                throw ApiException.invalid("from", "The from parameter must be an event index (a whole number)");
+                throw InvalidInputException.invalid("from", "The from parameter must be an event index (a whole number)");
             }
-            ctx.json(events.list(start, Paging.of(ctx).max(), visibleEvents(ApiServer.principal(ctx))));
+            ctx.json(events.list(start, QueryParameters.paging(ctx).max(), visibleEvents(ApiServer.principal(ctx))));
         });
     }
 

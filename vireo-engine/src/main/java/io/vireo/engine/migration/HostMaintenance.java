@@ -1,7 +1,9 @@
 package io.vireo.engine.migration;
 
+import io.vireo.engine.common.ConflictException;
+import io.vireo.engine.common.NotFoundException;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.vireo.engine.api.ApiException;
+import io.vireo.engine.common.DomainException;
 import io.vireo.engine.events.EventLog;
 import io.vireo.engine.hosts.HostRepository;
 import io.vireo.engine.jobs.JobContext;
@@ -57,10 +59,10 @@ public final class HostMaintenance implements JobHandler {
         return jdbi.inTransaction(h -> {
             Host host = lockedHost(h, hostId);
             if (host.status() == HostStatus.MAINTENANCE || host.status() == HostStatus.PREPARING_FOR_MAINTENANCE) {
-                throw new ApiException(ErrorCode.ENTITY_IN_USE, "Host " + host.name() + " is " + host.status() + " already");
+                throw new ConflictException(ErrorCode.ENTITY_IN_USE, "Host " + host.name() + " is " + host.status() + " already");
             }
             jobs.openJobFor(h, hostId).ifPresent(job -> {
-                throw new ApiException(ErrorCode.ENTITY_IN_USE, "Host " + host.name() + " is busy with job " + job);
+                throw new ConflictException(ErrorCode.ENTITY_IN_USE, "Host " + host.name() + " is busy with job " + job);
             });
             List<Vm> running = vms.onHost(h, hostId).stream().filter(vm -> vm.status() != VmStatus.DOWN).toList();
             List<String> steps = new ArrayList<>();
@@ -81,7 +83,7 @@ public final class HostMaintenance implements JobHandler {
         jdbi.useTransaction(h -> {
             Host host = lockedHost(h, hostId);
             if (host.status() != HostStatus.MAINTENANCE) {
-                throw new ApiException(ErrorCode.HOST_NOT_IN_MAINTENANCE, "Host " + host.name() + " is " + host.status()
+                throw new ConflictException(ErrorCode.HOST_NOT_IN_MAINTENANCE, "Host " + host.name() + " is " + host.status()
                         + ", not in maintenance");
             }
             // Connecting until its agent's heartbeat is seen again; the liveness check makes it Up
@@ -93,7 +95,7 @@ public final class HostMaintenance implements JobHandler {
 
     private Host lockedHost(Handle h, UUID hostId) {
         h.createQuery("SELECT id FROM hosts WHERE id = :id FOR UPDATE").bind("id", hostId).mapTo(UUID.class).findOne();
-        return hosts.find(h, hostId).orElseThrow(() -> ApiException.notFound(ErrorCode.HOST_NOT_FOUND, "host", hostId));
+        return hosts.find(h, hostId).orElseThrow(() -> NotFoundException.of(ErrorCode.HOST_NOT_FOUND, "host", hostId));
     }
 
     @Override

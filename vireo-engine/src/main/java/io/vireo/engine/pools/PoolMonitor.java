@@ -1,6 +1,6 @@
 package io.vireo.engine.pools;
 
-import io.vireo.engine.api.ApiException;
+import io.vireo.engine.common.DomainException;
 import io.vireo.engine.auth.PermissionService;
 import io.vireo.model.ObjectType;
 import io.vireo.engine.events.EventLog;
@@ -246,7 +246,7 @@ public final class PoolMonitor implements AutoCloseable {
             try {
                 vms.delete(vmId, true);
                 removed++;
-            } catch (ApiException e) {
+            } catch (DomainException e) {
                 log.info("Pool {}: desktop {} not removed now: {}", pool.name(), vmId, e.getMessage());
             }
         }
@@ -277,7 +277,7 @@ public final class PoolMonitor implements AutoCloseable {
         for (UUID vmId : toStart) {
             try {
                 vms.action(vmId, VmAction.START, Map.of());
-            } catch (ApiException e) {
+            } catch (DomainException e) {
                 log.info("Pool {}: cannot prestart a desktop now: {}", pool.name(), e.getMessage());
                 return;
             }

@@ -1,11 +1,11 @@
 package io.vireo.engine.pools;
 
 import io.vireo.engine.api.ApiServer;
-import io.vireo.engine.api.Fields;
+import io.vireo.engine.common.Fields;
 import io.vireo.engine.api.RouteTable;
 import io.vireo.engine.auth.ObjectRef;
 import io.vireo.engine.auth.PermissionService;
-import io.vireo.engine.auth.Principal;
+import io.vireo.engine.common.Principal;
 import io.vireo.model.ObjectType;
 import io.vireo.model.Permission;
 import io.vireo.model.VmPool;

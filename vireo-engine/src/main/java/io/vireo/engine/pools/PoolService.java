@@ -1,7 +1,11 @@
 package io.vireo.engine.pools;
 
-import io.vireo.engine.api.ApiException;
-import io.vireo.engine.api.Fields;
+import io.vireo.engine.common.ConflictException;
+import io.vireo.engine.common.InvalidInputException;
+import io.vireo.engine.common.NotFoundException;
+import io.vireo.engine.common.UnauthenticatedException;
+import io.vireo.engine.common.DomainException;
+import io.vireo.engine.common.Fields;
 import io.vireo.engine.auth.BuiltInRole;
 import io.vireo.engine.auth.ObjectRef;
 import io.vireo.engine.auth.PermissionService;
@@ -65,7 +69,7 @@ public final class PoolService {
         Fields.required("body", request);
         String name = Fields.name("name", request.name());
         if (name.length() > 56) {
-            throw ApiException.invalid("name", "A pool name has at most 56 characters (its desktops are named <pool>-<number>)");
+            throw InvalidInputException.invalid("name", "A pool name has at most 56 characters (its desktops are named <pool>-<number>)");
         }
         UUID templateId = Fields.id("templateVmId", request.templateVmId());
         String type = Fields.oneOf("type", Fields.required("type", request.type()), "AUTOMATIC", "MANUAL");
@@ -79,11 +83,11 @@ public final class PoolService {
                 : Fields.id("clusterId", request.clusterId());
         Cluster cluster = dataCenters.cluster(clusterId);
         if (!template.clusterId().equals(cluster.id())) {
-            throw ApiException.invalid("templateVmId", "The template VM " + template.name() + " is in another cluster than "
+            throw InvalidInputException.invalid("templateVmId", "The template VM " + template.name() + " is in another cluster than "
                     + cluster.name());
         }
         if (template.poolId() != null) {
-            throw ApiException.invalid("templateVmId", "VM " + template.name() + " is a desktop of a pool; a template must be a VM "
+            throw InvalidInputException.invalid("templateVmId", "VM " + template.name() + " is a desktop of a pool; a template must be a VM "
                     + "of its own");
         }
         UUID id = UUID.randomUUID();
@@ -91,12 +95,12 @@ public final class PoolService {
             h.createQuery("SELECT id FROM vms WHERE id = :id FOR UPDATE").bind("id", templateId).mapTo(UUID.class).findOne();
             Vm locked = vms.vm(h, templateId);
             if (locked.status() != VmStatus.DOWN) {
-                throw new ApiException(ErrorCode.VM_NOT_DOWN, "The template VM " + locked.name() + " is " + locked.status()
+                throw new ConflictException(ErrorCode.VM_NOT_DOWN, "The template VM " + locked.name() + " is " + locked.status()
                         + "; a pool's template must be Down (its disks become the desktops' base)");
             }
             for (Disk disk : storage.disksOfVm(h, templateId)) {
                 if (!disk.status().equals("OK")) {
-                    throw new ApiException(ErrorCode.DISK_NOT_READY, "Disk " + disk.name() + " of the template VM is "
+                    throw new ConflictException(ErrorCode.DISK_NOT_READY, "Disk " + disk.name() + " of the template VM is "
                             + disk.status() + ", not ready to be a desktop's base");
                 }
             }
@@ -114,7 +118,7 @@ public final class PoolService {
 
     private static String description(String value) {
         if (value != null && value.length() > 1000) {
-            throw ApiException.invalid("description", "The description is longer than 1000 characters");
+            throw InvalidInputException.invalid("description", "The description is longer than 1000 characters");
         }
         return value == null ? "" : value;
     }
@@ -126,7 +130,7 @@ public final class PoolService {
 
     public VmPool pool(UUID id) {
         return jdbi.withHandle(h -> find(h, id))
-                .orElseThrow(() -> ApiException.notFound(ErrorCode.POOL_NOT_FOUND, "pool", id));
+                .orElseThrow(() -> NotFoundException.of(ErrorCode.POOL_NOT_FOUND, "pool", id));
     }
 
     private static Optional<VmPool> find(Handle h, UUID id) {
@@ -168,7 +172,7 @@ public final class PoolService {
             List<String> running = h.createQuery("SELECT name FROM vms WHERE pool_id = :pool AND status <> 'DOWN' ORDER BY name")
                     .bind("pool", id).mapTo(String.class).list();
             if (!running.isEmpty()) {
-                throw new ApiException(ErrorCode.POOL_DESKTOPS_RUNNING, "Pool " + pool.name() + " still has running desktops ("
+                throw new ConflictException(ErrorCode.POOL_DESKTOPS_RUNNING, "Pool " + pool.name() + " still has running desktops ("
                         + String.join(", ", running) + "); stop them before removing the pool", Map.of("desktops", running));
             }
             h.createUpdate("UPDATE vm_pools SET status = 'DELETING', size = 0, prestarted = 0 WHERE id = :id").bind("id", id).execute();
@@ -188,11 +192,11 @@ public final class PoolService {
             VmPool pool = lock(h, poolId);
             refuseIfDeleting(pool);
             UUID userId = h.createQuery("SELECT id FROM users WHERE name = :name").bind("name", userName).mapTo(UUID.class)
-                    .findOne().orElseThrow(() -> new ApiException(ErrorCode.UNAUTHORIZED, "Unknown user " + userName));
+                    .findOne().orElseThrow(() -> new UnauthenticatedException(ErrorCode.UNAUTHORIZED, "Unknown user " + userName));
             List<String> mine = h.createQuery("SELECT name FROM vms WHERE pool_id = :pool AND assigned_user_id = :user ORDER BY name")
                     .bind("pool", poolId).bind("user", userId).mapTo(String.class).list();
             if (mine.size() >= pool.maxDesktopsPerUser()) {
-                throw new ApiException(ErrorCode.POOL_USER_LIMIT, "User " + userName + " already has " + mine.size()
+                throw new ConflictException(ErrorCode.POOL_USER_LIMIT, "User " + userName + " already has " + mine.size()
                         + " desktop(s) of pool " + pool.name() + " (" + String.join(", ", mine) + "), the most the pool gives "
                         + "one user; open it from your desktops", Map.of("desktops", mine));
             }
@@ -203,7 +207,7 @@ public final class PoolService {
                             + "THEN 1 ELSE 2 END, v.pool_index LIMIT 1 FOR UPDATE")
                     .bind("pool", poolId).mapTo(UUID.class).findOne();
             if (chosen.isEmpty()) {
-                throw new ApiException(ErrorCode.POOL_EXHAUSTED, "Pool " + pool.name() + " has no free desktop: " + pool.assigned()
+                throw new ConflictException(ErrorCode.POOL_EXHAUSTED, "Pool " + pool.name() + " has no free desktop: " + pool.assigned()
                         + " of its " + pool.desktops() + " desktop(s) are given to users"
                         + (pool.desktops() < pool.size() ? " and " + (pool.size() - pool.desktops()) + " are still being made" : "")
                         + "; try again later or ask for a larger pool");
@@ -227,13 +231,13 @@ public final class PoolService {
 
     private static VmPool lock(Handle h, UUID id) {
         h.createQuery("SELECT id FROM vm_pools WHERE id = :id FOR UPDATE").bind("id", id).mapTo(UUID.class).findOne()
-                .orElseThrow(() -> ApiException.notFound(ErrorCode.POOL_NOT_FOUND, "pool", id));
+                .orElseThrow(() -> NotFoundException.of(ErrorCode.POOL_NOT_FOUND, "pool", id));
         return find(h, id).orElseThrow();
     }
 
     private static void refuseIfDeleting(VmPool pool) {
         if (pool.status().equals("DELETING")) {
-            throw new ApiException(ErrorCode.POOL_DELETING, "Pool " + pool.name() + " is being removed");
+            throw new ConflictException(ErrorCode.POOL_DELETING, "Pool " + pool.name() + " is being removed");
         }
     }
 

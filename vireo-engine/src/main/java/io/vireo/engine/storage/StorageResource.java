@@ -2,12 +2,12 @@ package io.vireo.engine.storage;
 
 import io.javalin.http.Context;
 import io.vireo.engine.api.ApiServer;
-import io.vireo.engine.api.Fields;
+import io.vireo.engine.common.Fields;
 import io.vireo.engine.api.RouteTable;
 import io.vireo.engine.auth.BuiltInRole;
 import io.vireo.engine.auth.ObjectRef;
 import io.vireo.engine.auth.PermissionService;
-import io.vireo.engine.auth.Principal;
+import io.vireo.engine.common.Principal;
 import io.vireo.engine.jobs.JobRepository;
 import io.vireo.model.Disk;
 import io.vireo.model.ObjectType;

@@ -1,7 +1,9 @@
 package io.vireo.engine.storage;
 
-import io.vireo.engine.api.ApiException;
-import io.vireo.engine.api.Fields;
+import io.vireo.engine.common.ConflictException;
+import io.vireo.engine.common.NotFoundException;
+import io.vireo.engine.common.DomainException;
+import io.vireo.engine.common.Fields;
 import io.vireo.engine.datacenters.DataCenterService;
 import io.vireo.engine.events.EventLog;
 import io.vireo.engine.jobs.JobRepository;
@@ -62,7 +64,7 @@ public final class StorageService {
     public StorageDomain domain(UUID id) {
         return jdbi.withHandle(h -> h.createQuery("SELECT * FROM storage_domains WHERE id = :id").bind("id", id)
                         .map((rs, ctx) -> toDomain(rs)).findOne())
-                .orElseThrow(() -> ApiException.notFound(ErrorCode.STORAGE_DOMAIN_NOT_FOUND, "storage domain", id));
+                .orElseThrow(() -> NotFoundException.of(ErrorCode.STORAGE_DOMAIN_NOT_FOUND, "storage domain", id));
     }
 
     public void deleteDomain(UUID id) {
@@ -71,7 +73,7 @@ public final class StorageService {
             int disks = h.createQuery("SELECT count(*) FROM disks WHERE storage_domain_id = :id").bind("id", id)
                     .mapTo(Integer.class).one();
             if (disks > 0) {
-                throw new ApiException(ErrorCode.ENTITY_IN_USE, "Storage domain " + domain.name() + " holds " + disks
+                throw new ConflictException(ErrorCode.ENTITY_IN_USE, "Storage domain " + domain.name() + " holds " + disks
                         + " disk(s); remove them first");
             }
             h.createUpdate("DELETE FROM storage_domains WHERE id = :id").bind("id", id).execute();
@@ -116,7 +118,7 @@ public final class StorageService {
     }
 
     public Disk disk(UUID id) {
-        return findDisk(id).orElseThrow(() -> ApiException.notFound(ErrorCode.DISK_NOT_FOUND, "disk", id));
+        return findDisk(id).orElseThrow(() -> NotFoundException.of(ErrorCode.DISK_NOT_FOUND, "disk", id));
     }
 
     public Optional<Disk> findDisk(UUID id) {
@@ -137,13 +139,13 @@ public final class StorageService {
         return jdbi.inTransaction(h -> {
             Disk disk = h.createQuery("SELECT * FROM disks WHERE id = :id FOR UPDATE").bind("id", id)
                     .map((rs, ctx) -> toDisk(rs)).findOne()
-                    .orElseThrow(() -> ApiException.notFound(ErrorCode.DISK_NOT_FOUND, "disk", id));
+                    .orElseThrow(() -> NotFoundException.of(ErrorCode.DISK_NOT_FOUND, "disk", id));
             if (disk.vmId() != null) {
-                throw new ApiException(ErrorCode.DISK_IN_USE, "Disk " + disk.name() + " is attached to a VM; "
+                throw new ConflictException(ErrorCode.DISK_IN_USE, "Disk " + disk.name() + " is attached to a VM; "
                         + "remove the VM (with or without its disks) first", Map.of("vmId", disk.vmId()));
             }
             if (disk.status().equals("LOCKED")) {
-                throw new ApiException(ErrorCode.DISK_NOT_READY, "Disk " + disk.name() + " is locked by another operation");
+                throw new ConflictException(ErrorCode.DISK_NOT_READY, "Disk " + disk.name() + " is locked by another operation");
             }
             h.createUpdate("UPDATE disks SET status = 'LOCKED' WHERE id = :id").bind("id", id).execute();
             StorageDomain domain = domain(UUID.fromString(disk.storageDomainId()));

@@ -1,6 +1,6 @@
 package io.vireo.engine.vms;
 
-import io.vireo.engine.api.ApiException;
+import io.vireo.engine.common.ConflictException;
 import io.vireo.model.ErrorCode;
 import io.vireo.model.Vm;
 import io.vireo.model.VmStatus;
@@ -38,7 +38,7 @@ public enum VmAction {
                 case VM_NOT_PAUSED -> "; only a Paused VM can be resumed";
                 default -> "; it must be running";
             };
-            throw new ApiException(refusal, "Cannot " + verb.toLowerCase() + " VM " + vm.name() + ": it is "
+            throw new ConflictException(refusal, "Cannot " + verb.toLowerCase() + " VM " + vm.name() + ": it is "
                     + vm.status() + hint);
         }
     }

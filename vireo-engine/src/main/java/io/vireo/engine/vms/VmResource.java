@@ -1,16 +1,20 @@
 package io.vireo.engine.vms;
 
+import io.vireo.engine.common.UnavailableException;
+import io.vireo.engine.common.ConflictException;
+import io.vireo.engine.common.InvalidInputException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.http.Context;
-import io.vireo.engine.api.ApiException;
+import io.vireo.engine.common.DomainException;
 import io.vireo.engine.api.ApiServer;
-import io.vireo.engine.api.Fields;
-import io.vireo.engine.api.Paging;
+import io.vireo.engine.api.QueryParameters;
+import io.vireo.engine.common.Fields;
+import io.vireo.engine.common.Paging;
 import io.vireo.engine.api.RouteTable;
 import io.vireo.engine.auth.BuiltInRole;
 import io.vireo.engine.auth.ObjectRef;
 import io.vireo.engine.auth.PermissionService;
-import io.vireo.engine.auth.Principal;
+import io.vireo.engine.common.Principal;
 import io.vireo.engine.hostlink.AgentException;
 import io.vireo.engine.hostlink.AgentGateway;
 import io.vireo.engine.jobs.JobRepository;
@@ -47,7 +51,7 @@ public final class VmResource implements Consumer<RouteTable> {
     @Override
     public void accept(RouteTable routes) {
         routes.get("/api/vms", "List VMs; ?search=name=web* and status=up&max=&page=", ctx -> {
-            Paging paging = Paging.of(ctx);
+            Paging paging = QueryParameters.paging(ctx);
             ctx.json(service.list(ctx.queryParam("search"), paging.max(), paging.page(),
                     permissions.predicate(ApiServer.principal(ctx), Permission.VIEW, ObjectType.VM, "vms.id")));
         });
@@ -106,10 +110,10 @@ public final class VmResource implements Consumer<RouteTable> {
             try {
                 cancelled = migrations.cancel(vm);
             } catch (AgentException e) {
-                throw new ApiException(e.code(), "Cannot cancel the migration of VM " + vm.name() + ": " + e.getMessage());
+                throw new UnavailableException(e.code(), "Cannot cancel the migration of VM " + vm.name() + ": " + e.getMessage());
             }
             if (!cancelled) {
-                throw new ApiException(ErrorCode.NOT_MIGRATING, "VM " + vm.name() + " is not migrating");
+                throw new ConflictException(ErrorCode.NOT_MIGRATING, "VM " + vm.name() + " is not migrating");
             }
             ctx.json(Map.of("cancelled", true));
         });
@@ -146,7 +150,7 @@ public final class VmResource implements Consumer<RouteTable> {
     private void delete(Context ctx) {
         String removeDisks = ctx.queryParam("removeDisks");
         if (removeDisks != null && !removeDisks.equals("true") && !removeDisks.equals("false")) {
-            throw ApiException.invalid("removeDisks", "removeDisks must be true or false");
+            throw InvalidInputException.invalid("removeDisks", "removeDisks must be true or false");
         }
         UUID id = id(ctx, Permission.DELETE_VM);
         java.util.List<String> disks = "true".equals(removeDisks) ? service.vm(id).diskIds() : java.util.List.of();
@@ -172,20 +176,20 @@ public final class VmResource implements Consumer<RouteTable> {
         try {
             offset = ctx.queryParam("offset") == null ? 0 : Long.parseLong(ctx.queryParam("offset"));
         } catch (NumberFormatException e) {
-            throw ApiException.invalid("offset", "The offset must be a whole number of bytes");
+            throw InvalidInputException.invalid("offset", "The offset must be a whole number of bytes");
         }
         if (offset < 0) {
-            throw ApiException.invalid("offset", "The offset cannot be negative");
+            throw InvalidInputException.invalid("offset", "The offset cannot be negative");
         }
         if (vm.hostId() == null) {
-            throw new ApiException(ErrorCode.VM_NOT_UP, "VM " + vm.name() + " runs on no host, so it has no console log to read");
+            throw new ConflictException(ErrorCode.VM_NOT_UP, "VM " + vm.name() + " runs on no host, so it has no console log to read");
         }
         try {
             JsonNode chunk = gateway.call(UUID.fromString(vm.hostId()), AgentMethods.VM_READ_CONSOLE_LOG,
                     gateway.params().put("vmId", vm.id()).put("offset", offset), Duration.ofSeconds(15));
             ctx.json(chunk);
         } catch (AgentException e) {
-            throw new ApiException(e.code(), "Cannot read the console log of VM " + vm.name() + ": " + e.getMessage());
+            throw new UnavailableException(e.code(), "Cannot read the console log of VM " + vm.name() + ": " + e.getMessage());
         }
     }
 }

@@ -1,8 +1,11 @@
 package io.vireo.engine.vms;
 
-import io.vireo.engine.api.ApiException;
-import io.vireo.engine.api.Fields;
-import io.vireo.engine.api.SearchQuery;
+import io.vireo.engine.common.ConflictException;
+import io.vireo.engine.common.InvalidInputException;
+import io.vireo.engine.common.NotFoundException;
+import io.vireo.engine.common.DomainException;
+import io.vireo.engine.common.Fields;
+import io.vireo.engine.store.SearchQuery;
 import io.vireo.engine.datacenters.DataCenterService;
 import io.vireo.engine.events.EventLog;
 import io.vireo.engine.hosts.HostRepository;
@@ -72,16 +75,16 @@ public final class VmService {
         String kernel = request.kernel() == null ? null : Fields.absolutePath("kernel", request.kernel());
         String initrd = request.initrd() == null ? null : Fields.absolutePath("initrd", request.initrd());
         if (kernel == null && (initrd != null || request.cmdline() != null)) {
-            throw ApiException.invalid("kernel", "An initrd or a kernel command line needs a kernel");
+            throw InvalidInputException.invalid("kernel", "An initrd or a kernel command line needs a kernel");
         }
         if (request.cmdline() != null && request.cmdline().length() > 4096) {
-            throw ApiException.invalid("cmdline", "The kernel command line is longer than 4096 characters");
+            throw InvalidInputException.invalid("cmdline", "The kernel command line is longer than 4096 characters");
         }
         List<UUID> diskIds = diskIds(request.diskIds());
         io.vireo.engine.datacenters.ClusterPolicies.checkMigrationPolicy("migrationPolicy", request.migrationPolicy());
         UUID preferredHost = request.preferredHostId() == null ? null : Fields.id("preferredHostId", request.preferredHostId());
         if (kernel == null && diskIds.isEmpty()) {
-            throw ApiException.invalid("diskIds", "A VM needs a disk or a kernel to boot from");
+            throw InvalidInputException.invalid("diskIds", "A VM needs a disk or a kernel to boot from");
         }
         Cluster cluster = dataCenters.cluster(clusterId);
         if (preferredHost != null) {
@@ -110,9 +113,9 @@ public final class VmService {
     }
 
     private void checkHostInCluster(String field, UUID hostId, Cluster cluster) {
-        var host = hosts.find(hostId).orElseThrow(() -> ApiException.notFound(ErrorCode.HOST_NOT_FOUND, "host", hostId));
+        var host = hosts.find(hostId).orElseThrow(() -> NotFoundException.of(ErrorCode.HOST_NOT_FOUND, "host", hostId));
         if (!host.clusterId().equals(cluster.id())) {
-            throw ApiException.invalid(field, "Host " + host.name() + " is not in cluster " + cluster.name());
+            throw InvalidInputException.invalid(field, "Host " + host.name() + " is not in cluster " + cluster.name());
         }
     }
 
@@ -150,25 +153,25 @@ public final class VmService {
     /** Records a live migration of a running VM to the given host, or to the one the scheduler picks. */
     public UUID migrate(UUID vmId, UUID hostId) {
         return jdbi.inTransaction(h -> {
-            Vm vm = vms.lock(h, vmId).orElseThrow(() -> ApiException.notFound(ErrorCode.VM_NOT_FOUND, "VM", vmId));
+            Vm vm = vms.lock(h, vmId).orElseThrow(() -> NotFoundException.of(ErrorCode.VM_NOT_FOUND, "VM", vmId));
             jobs.openJobFor(h, vmId).ifPresent(job -> {
-                throw new ApiException(ErrorCode.VM_BUSY, "VM " + vm.name() + " is busy with another operation (job "
+                throw new ConflictException(ErrorCode.VM_BUSY, "VM " + vm.name() + " is busy with another operation (job "
                         + job + "); wait for it to end", Map.of("jobId", job.toString()));
             });
             if (vm.status() != VmStatus.UP) {
-                throw new ApiException(ErrorCode.VM_NOT_UP, "Cannot migrate VM " + vm.name() + ": it is " + vm.status()
+                throw new ConflictException(ErrorCode.VM_NOT_UP, "Cannot migrate VM " + vm.name() + ": it is " + vm.status()
                         + "; only a running VM migrates live");
             }
             if (hostId != null) {
-                var host = hosts.find(h, hostId).orElseThrow(() -> ApiException.notFound(ErrorCode.HOST_NOT_FOUND, "host", hostId));
+                var host = hosts.find(h, hostId).orElseThrow(() -> NotFoundException.of(ErrorCode.HOST_NOT_FOUND, "host", hostId));
                 if (!host.clusterId().equals(vm.clusterId())) {
-                    throw ApiException.invalid("hostId", "Host " + host.name() + " is not in the VM's cluster");
+                    throw InvalidInputException.invalid("hostId", "Host " + host.name() + " is not in the VM's cluster");
                 }
                 if (hostId.toString().equals(vm.hostId())) {
-                    throw ApiException.invalid("hostId", "VM " + vm.name() + " already runs on host " + host.name());
+                    throw InvalidInputException.invalid("hostId", "VM " + vm.name() + " already runs on host " + host.name());
                 }
                 if (host.status() != io.vireo.model.HostStatus.UP) {
-                    throw new ApiException(ErrorCode.HOST_NOT_UP, "Host " + host.name() + " is " + host.status()
+                    throw new ConflictException(ErrorCode.HOST_NOT_UP, "Host " + host.name() + " is " + host.status()
                             + "; a VM can only migrate to an Up host");
                 }
             }
@@ -189,14 +192,14 @@ public final class VmService {
             return List.of();
         }
         if (values.size() > 16) {
-            throw ApiException.invalid("diskIds", "A VM can have at most 16 disks");
+            throw InvalidInputException.invalid("diskIds", "A VM can have at most 16 disks");
         }
         List<UUID> ids = new ArrayList<>();
         for (String value : values) {
             ids.add(Fields.id("diskIds", value));
         }
         if (new HashSet<>(ids).size() != ids.size()) {
-            throw ApiException.invalid("diskIds", "A disk is listed twice");
+            throw InvalidInputException.invalid("diskIds", "A disk is listed twice");
         }
         return ids;
     }
@@ -206,18 +209,18 @@ public final class VmService {
         for (UUID diskId : diskIds) {
             Disk disk = h.createQuery("SELECT id FROM disks WHERE id = :id FOR UPDATE").bind("id", diskId).mapTo(UUID.class)
                     .findOne().flatMap(ignored -> storage.findDisk(h, diskId))
-                    .orElseThrow(() -> ApiException.notFound(ErrorCode.DISK_NOT_FOUND, "disk", diskId));
+                    .orElseThrow(() -> NotFoundException.of(ErrorCode.DISK_NOT_FOUND, "disk", diskId));
             if (disk.vmId() != null) {
-                throw new ApiException(ErrorCode.DISK_IN_USE, "Disk " + disk.name() + " is attached to another VM",
+                throw new ConflictException(ErrorCode.DISK_IN_USE, "Disk " + disk.name() + " is attached to another VM",
                         Map.of("diskId", disk.id(), "vmId", disk.vmId()));
             }
             if (!disk.status().equals("OK")) {
-                throw new ApiException(ErrorCode.DISK_NOT_READY, "Disk " + disk.name() + " is " + disk.status()
+                throw new ConflictException(ErrorCode.DISK_NOT_READY, "Disk " + disk.name() + " is " + disk.status()
                         + ", not ready to be attached", Map.of("diskId", disk.id()));
             }
             String domainDataCenter = storage.domain(UUID.fromString(disk.storageDomainId())).dataCenterId();
             if (!domainDataCenter.equals(cluster.dataCenterId())) {
-                throw ApiException.invalid("diskIds", "Disk " + disk.name() + " is in another data center than cluster "
+                throw InvalidInputException.invalid("diskIds", "Disk " + disk.name() + " is in another data center than cluster "
                         + cluster.name());
             }
             disks.add(disk);
@@ -226,11 +229,11 @@ public final class VmService {
     }
 
     public Vm vm(UUID id) {
-        return vms.find(id).orElseThrow(() -> ApiException.notFound(ErrorCode.VM_NOT_FOUND, "VM", id));
+        return vms.find(id).orElseThrow(() -> NotFoundException.of(ErrorCode.VM_NOT_FOUND, "VM", id));
     }
 
     public Vm vm(Handle h, UUID id) {
-        return vms.find(h, id).orElseThrow(() -> ApiException.notFound(ErrorCode.VM_NOT_FOUND, "VM", id));
+        return vms.find(h, id).orElseThrow(() -> NotFoundException.of(ErrorCode.VM_NOT_FOUND, "VM", id));
     }
 
     public List<Vm> list(String search, int max, int page) {
@@ -251,9 +254,9 @@ public final class VmService {
     /** Like {@link #action(UUID, VmAction, Map)}, in the caller's transaction (a pool giving out a desktop). */
     public UUID action(Handle h, UUID vmId, VmAction action, Map<String, Object> params) {
         {
-            Vm vm = vms.lock(h, vmId).orElseThrow(() -> ApiException.notFound(ErrorCode.VM_NOT_FOUND, "VM", vmId));
+            Vm vm = vms.lock(h, vmId).orElseThrow(() -> NotFoundException.of(ErrorCode.VM_NOT_FOUND, "VM", vmId));
             jobs.openJobFor(h, vmId).ifPresent(job -> {
-                throw new ApiException(ErrorCode.VM_BUSY, "VM " + vm.name() + " is busy with another operation (job "
+                throw new ConflictException(ErrorCode.VM_BUSY, "VM " + vm.name() + " is busy with another operation (job "
                         + job + "); wait for it to end", Map.of("jobId", job.toString()));
             });
             action.check(vm);
@@ -272,7 +275,7 @@ public final class VmService {
     private static void refuseIfPoolTemplate(Handle h, Vm vm, String what) {
         h.createQuery("SELECT name FROM vm_pools WHERE template_vm_id = :vm LIMIT 1").bind("vm", UUID.fromString(vm.id()))
                 .mapTo(String.class).findOne().ifPresent(pool -> {
-                    throw new ApiException(ErrorCode.VM_IS_POOL_TEMPLATE, "VM " + vm.name() + " is the template of pool " + pool
+                    throw new ConflictException(ErrorCode.VM_IS_POOL_TEMPLATE, "VM " + vm.name() + " is the template of pool " + pool
                             + ": its disks are the base of the pool's desktops, so it cannot be " + what
                             + " while the pool exists", Map.of("pool", pool));
                 });
@@ -282,30 +285,30 @@ public final class VmService {
         refuseIfPoolTemplate(h, vm, "started");
         for (Disk disk : storage.disksOfVm(h, UUID.fromString(vm.id()))) {
             if (!disk.status().equals("OK")) {
-                throw new ApiException(ErrorCode.DISK_NOT_READY, "VM " + vm.name() + " cannot start: disk " + disk.name()
+                throw new ConflictException(ErrorCode.DISK_NOT_READY, "VM " + vm.name() + " cannot start: disk " + disk.name()
                         + " is " + disk.status());
             }
         }
         Object hostId = params.get("hostId");
         if (hostId != null) {
-            var host = hosts.find(h, (UUID) hostId).orElseThrow(() -> ApiException.notFound(ErrorCode.HOST_NOT_FOUND, "host", hostId));
+            var host = hosts.find(h, (UUID) hostId).orElseThrow(() -> NotFoundException.of(ErrorCode.HOST_NOT_FOUND, "host", hostId));
             if (!host.clusterId().equals(vm.clusterId())) {
-                throw ApiException.invalid("hostId", "Host " + host.name() + " is not in the VM's cluster");
+                throw InvalidInputException.invalid("hostId", "Host " + host.name() + " is not in the VM's cluster");
             }
         } else if (hosts.upHostsInCluster(h, UUID.fromString(vm.clusterId())).isEmpty()) {
-            throw new ApiException(ErrorCode.NO_HOST_AVAILABLE, "VM " + vm.name() + " cannot start: no host of its cluster is Up");
+            throw new ConflictException(ErrorCode.NO_HOST_AVAILABLE, "VM " + vm.name() + " cannot start: no host of its cluster is Up");
         }
     }
 
     /** Removes a Down VM; its disks are detached, or removed too when asked. Answers a job when images are deleted. */
     public DeleteResult delete(UUID vmId, boolean removeDisks) {
         return jdbi.inTransaction(h -> {
-            Vm vm = vms.lock(h, vmId).orElseThrow(() -> ApiException.notFound(ErrorCode.VM_NOT_FOUND, "VM", vmId));
+            Vm vm = vms.lock(h, vmId).orElseThrow(() -> NotFoundException.of(ErrorCode.VM_NOT_FOUND, "VM", vmId));
             if (vm.status() != VmStatus.DOWN) {
-                throw new ApiException(ErrorCode.VM_NOT_DOWN, "VM " + vm.name() + " is " + vm.status() + "; stop it before removing it");
+                throw new ConflictException(ErrorCode.VM_NOT_DOWN, "VM " + vm.name() + " is " + vm.status() + "; stop it before removing it");
             }
             jobs.openJobFor(h, vmId).ifPresent(job -> {
-                throw new ApiException(ErrorCode.VM_BUSY, "VM " + vm.name() + " is busy with job " + job);
+                throw new ConflictException(ErrorCode.VM_BUSY, "VM " + vm.name() + " is busy with job " + job);
             });
             refuseIfPoolTemplate(h, vm, "removed");
             List<Disk> disks = storage.disksOfVm(h, vmId);

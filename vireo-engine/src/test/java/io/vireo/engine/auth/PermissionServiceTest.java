@@ -1,6 +1,7 @@
 package io.vireo.engine.auth;
 
-import io.vireo.engine.api.ApiException;
+import io.vireo.engine.common.Principal;
+import io.vireo.engine.common.DomainException;
 import io.vireo.engine.store.Database;
 import io.vireo.engine.store.SqlPredicate;
 import io.vireo.engine.store.TestDatabase;
@@ -155,9 +156,9 @@ class PermissionServiceTest {
         assertThat(permissions.visible(alice, USE_POOL, ObjectType.VM_POOL).ids()).containsExactly(pool);
         // its users see the pool: managing it is refused with 403, not hidden
         assertThatThrownBy(() -> permissions.require(alice, MANAGE_POOLS, ObjectRef.pool(pool)))
-                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.FORBIDDEN));
+                .isInstanceOfSatisfying(DomainException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.FORBIDDEN));
         assertThatThrownBy(() -> permissions.require(bob, USE_POOL, ObjectRef.pool(pool)))
-                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.POOL_NOT_FOUND));
+                .isInstanceOfSatisfying(DomainException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.POOL_NOT_FOUND));
         // the pools feature hands a desktop over, then takes it back
         permissions.grant(alice.id(), "UserRole", ObjectType.VM, desktop1);
         assertThat(visibleVms(alice, VIEW)).containsExactly(desktop1);
@@ -177,41 +178,41 @@ class PermissionServiceTest {
         assertThat(permissions.revokeAll(ObjectType.VM, vm1, null)).isEqualTo(2);
         assertThat(permissions.allowed(bob, DELETE_VM, ObjectRef.vm(vm2))).isTrue();
         assertThatThrownBy(() -> permissions.grant(alice.id(), "NoSuchRole", ObjectType.VM, vm1))
-                .isInstanceOf(ApiException.class).extracting(e -> ((ApiException) e).code()).isEqualTo(ErrorCode.ROLE_NOT_FOUND);
+                .isInstanceOf(DomainException.class).extracting(e -> ((DomainException) e).code()).isEqualTo(ErrorCode.ROLE_NOT_FOUND);
     }
 
     @Test
     void requireHidesWhatTheUserMayNotSeeAndRefusesWhatItMayOnlySee() {
         permissions.grant(alice.id(), "UserRole", ObjectType.VM, vm1);
         assertThatThrownBy(() -> permissions.require(alice, DELETE_VM, ObjectRef.vm(vm1)))
-                .isInstanceOfSatisfying(ApiException.class, e -> {
+                .isInstanceOfSatisfying(DomainException.class, e -> {
                     assertThat(e.code()).isEqualTo(ErrorCode.FORBIDDEN);
                     assertThat(e.getMessage()).contains("alice", "remove", "VM vm1", "DELETE_VM");
                 });
         assertThatThrownBy(() -> permissions.require(alice, VM_POWER, ObjectRef.vm(vm2)))
-                .isInstanceOfSatisfying(ApiException.class, e -> {
+                .isInstanceOfSatisfying(DomainException.class, e -> {
                     assertThat(e.code()).isEqualTo(ErrorCode.VM_NOT_FOUND);
                     assertThat(e.getMessage()).isEqualTo("No VM with id " + vm2 + " exists");
                 });
         assertThatThrownBy(() -> permissions.require(alice, MANAGE_USERS, ObjectRef.SYSTEM))
-                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.FORBIDDEN));
+                .isInstanceOfSatisfying(DomainException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.FORBIDDEN));
         permissions.require(alice, VM_POWER, ObjectRef.vm(vm1));
     }
 
     @Test
     void builtInRolesCannotBeChangedAndARoleInUseCannotBeRemoved() {
         assertThatThrownBy(() -> roles.update(BuiltInRole.USER_ROLE.id(), new Role.Update(null, "mine", null)))
-                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.ROLE_BUILT_IN));
+                .isInstanceOfSatisfying(DomainException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.ROLE_BUILT_IN));
         assertThatThrownBy(() -> roles.delete(BuiltInRole.SUPER_USER.id()))
-                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.ROLE_BUILT_IN));
+                .isInstanceOfSatisfying(DomainException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.ROLE_BUILT_IN));
         Role custom = roles.create(new Role.Create("watcher", null, List.of("VIEW")));
         permissions.grant(alice.id(), "watcher", ObjectType.CLUSTER, c1);
         assertThatThrownBy(() -> roles.delete(UUID.fromString(custom.id())))
-                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.ENTITY_IN_USE));
+                .isInstanceOfSatisfying(DomainException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.ENTITY_IN_USE));
         assertThatThrownBy(() -> roles.create(new Role.Create("bad", null, List.of("FLY"))))
-                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.getMessage()).contains("'FLY' is not a permission"));
+                .isInstanceOfSatisfying(DomainException.class, e -> assertThat(e.getMessage()).contains("'FLY' is not a permission"));
         assertThatThrownBy(() -> roles.create(new Role.Create("superuser", null, List.of("VIEW"))))
-                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.DUPLICATE_NAME));
+                .isInstanceOfSatisfying(DomainException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.DUPLICATE_NAME));
         permissions.revokeAll(ObjectType.CLUSTER, c1, null);
         roles.delete(UUID.fromString(custom.id()));
         assertThat(roles.list()).extracting(Role::name).doesNotContain("watcher").contains("SuperUser", "VmPoolUser");

@@ -1,5 +1,6 @@
 package io.vireo.engine.auth;
 
+import io.vireo.engine.common.Principal;
 import io.vireo.engine.store.Database;
 import io.vireo.engine.store.TestDatabase;
 import io.vireo.model.Permission;

@@ -1,7 +1,7 @@
 package io.vireo.engine.datacenters;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import io.vireo.engine.api.ApiException;
+import io.vireo.engine.common.DomainException;
 import io.vireo.model.MigrationPolicyOverride;
 import io.vireo.model.rpc.MigrationPolicy;
 import org.junit.jupiter.api.Test;
@@ -27,7 +27,7 @@ class ClusterPoliciesTest {
     void refusesOutOfRangeAndShrinkingValues() {
         assertThatThrownBy(() -> ClusterPolicies.checkMigrationPolicy("migrationPolicy",
                 new MigrationPolicyOverride(0, null, null, null, null, null)))
-                .isInstanceOf(ApiException.class).hasMessageContaining("migrationPolicy.maxDowntimeMs");
+                .isInstanceOf(DomainException.class).hasMessageContaining("migrationPolicy.maxDowntimeMs");
         assertThatThrownBy(() -> ClusterPolicies.checkMigrationPolicy("migrationPolicy",
                 new MigrationPolicyOverride(null, -1, null, null, null, null))).hasMessageContaining("bandwidthMiBps");
         assertThatThrownBy(() -> ClusterPolicies.checkMigrationPolicy("migrationPolicy",
@@ -39,7 +39,7 @@ class ClusterPoliciesTest {
     @Test
     void schedulingPolicyNamesAreCheckedAndParametersHandedToTheValidator() {
         assertThatThrownBy(() -> ClusterPolicies.checkSchedulingPolicy("random", null, (name, parameters) -> { }))
-                .isInstanceOf(ApiException.class).hasMessageContaining("schedulingPolicy");
+                .isInstanceOf(DomainException.class).hasMessageContaining("schedulingPolicy");
         assertThatThrownBy(() -> ClusterPolicies.checkSchedulingPolicy("power_saving", JsonNodeFactory.instance.objectNode(),
                 (name, parameters) -> {
                     throw new IllegalArgumentException("lowUtilization must be below highUtilization");

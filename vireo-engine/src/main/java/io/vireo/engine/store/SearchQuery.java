@@ -1,5 +1,7 @@
-package io.vireo.engine.api;
+package io.vireo.engine.store;
 
+import io.vireo.engine.common.DomainException;
+import io.vireo.engine.common.InvalidInputException;
 import io.vireo.model.ErrorCode;
 
 import java.util.ArrayList;
@@ -165,7 +167,7 @@ public final class SearchQuery {
         return value;
     }
 
-    private static ApiException invalid(String reason) {
-        return new ApiException(ErrorCode.INVALID_SEARCH, "The search is not valid: " + reason);
+    private static DomainException invalid(String reason) {
+        return new InvalidInputException(ErrorCode.INVALID_SEARCH, "The search is not valid: " + reason);
     }
 }

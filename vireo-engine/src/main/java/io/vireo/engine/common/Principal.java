@@ -1,4 +1,4 @@
-package io.vireo.engine.auth;
+package io.vireo.engine.common;
 
 import java.util.Set;
 import java.util.UUID;

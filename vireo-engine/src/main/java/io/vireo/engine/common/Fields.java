@@ -1,4 +1,4 @@
-package io.vireo.engine.api;
+package io.vireo.engine.common;
 
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -12,7 +12,7 @@ public final class Fields {
 
     public static <T> T required(String field, T value) {
         if (value == null) {
-            throw ApiException.missing(field);
+            throw InvalidInputException.missing(field);
         }
         return value;
     }
@@ -20,7 +20,7 @@ public final class Fields {
     public static String name(String field, String value) {
         required(field, value);
         if (!NAME.matcher(value).matches()) {
-            throw ApiException.invalid(field, "The " + field + " '" + abbreviate(value)
+            throw InvalidInputException.invalid(field, "The " + field + " '" + abbreviate(value)
                     + "' is not valid: use 1 to 63 letters, digits, '.', '_' or '-', starting with a letter or digit");
         }
         return value;
@@ -29,7 +29,7 @@ public final class Fields {
     public static int range(String field, Integer value, int min, int max) {
         required(field, value);
         if (value < min || value > max) {
-            throw ApiException.invalid(field, "The " + field + " must be between " + min + " and " + max + ", not " + value);
+            throw InvalidInputException.invalid(field, "The " + field + " must be between " + min + " and " + max + ", not " + value);
         }
         return value;
     }
@@ -37,7 +37,7 @@ public final class Fields {
     public static long range(String field, Long value, long min, long max) {
         required(field, value);
         if (value < min || value > max) {
-            throw ApiException.invalid(field, "The " + field + " must be between " + min + " and " + max + ", not " + value);
+            throw InvalidInputException.invalid(field, "The " + field + " must be between " + min + " and " + max + ", not " + value);
         }
         return value;
     }
@@ -47,7 +47,7 @@ public final class Fields {
         try {
             return UUID.fromString(value);
         } catch (IllegalArgumentException e) {
-            throw ApiException.invalid(field, "The " + field + " '" + abbreviate(value) + "' is not a valid id (a UUID)");
+            throw InvalidInputException.invalid(field, "The " + field + " '" + abbreviate(value) + "' is not a valid id (a UUID)");
         }
     }
 
@@ -58,14 +58,14 @@ public final class Fields {
                 return value;
             }
         }
-        throw ApiException.invalid(field, "The " + field + " '" + abbreviate(value) + "' is not one of " + String.join(", ", allowed));
+        throw InvalidInputException.invalid(field, "The " + field + " '" + abbreviate(value) + "' is not one of " + String.join(", ", allowed));
     }
 
     public static String absolutePath(String field, String value) {
         required(field, value);
         if (!value.startsWith("/") || value.contains("/../") || value.endsWith("/..") || value.contains("\0")
                 || value.length() > 1024) {
-            throw ApiException.invalid(field, "The " + field + " '" + abbreviate(value) + "' must be an absolute path without '..'");
+            throw InvalidInputException.invalid(field, "The " + field + " '" + abbreviate(value) + "' must be an absolute path without '..'");
         }
         return value;
     }

@@ -1,4 +1,4 @@
-package io.vireo.engine.api;
+package io.vireo.engine.store;
 
 import org.junit.jupiter.api.Test;
 
