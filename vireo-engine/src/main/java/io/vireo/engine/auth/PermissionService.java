@@ -5,6 +5,7 @@ import io.vireo.engine.common.NotFoundException;
 import io.vireo.engine.common.Principal;
 import io.vireo.engine.common.DomainException;
 import io.vireo.engine.store.SqlPredicate;
+import io.vireo.engine.store.Visibility;
 import io.vireo.model.ErrorCode;
 import io.vireo.model.ObjectType;
 import io.vireo.model.Permission;
@@ -94,6 +95,23 @@ public final class PermissionService {
             return SqlPredicate.TRUE;
         }
         return new SqlPredicate(idColumn + " IN (" + Hierarchy.grantedIds(type) + ")", parameters(principal, permission));
+    }
+
+    /** The objects of the type on which the principal holds the permission, for a repository to filter its rows by. */
+    public Visibility visibility(Principal principal, Permission permission, ObjectType type) {
+        if (allowedOnSystem(principal, permission)) {
+            return Visibility.ALL;
+        }
+        return Visibility.granted(Hierarchy.grantedIds(type), parameters(principal, permission));
+    }
+
+    /** What a list shows the principal: objects it may VIEW (and pools it may use). */
+    public Visibility viewable(Principal principal, ObjectType type) {
+        Visibility viewable = visibility(principal, Permission.VIEW, type);
+        if (type == ObjectType.VM_POOL && !viewable.all()) {
+            return viewable.or(visibility(principal, Permission.USE_POOL, type));
+        }
+        return viewable;
     }
 
     /** The objects of the type on which the principal holds the permission. */
