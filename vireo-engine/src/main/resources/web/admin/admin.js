@@ -80,9 +80,9 @@ async function enter() {
 async function loadInventory() {
     try {
         [inventory.dataCenters, inventory.clusters, inventory.hosts, inventory.storage, inventory.disks] = await Promise.all([
-            api.get('/api/datacenters'), api.get('/api/clusters'), api.get('/api/hosts?max=10000'),
-            api.get('/api/storagedomains'), api.get('/api/disks')]);
-        inventory.pools = await api.get('/api/vmpools').catch(e => {
+            api.get('/api/datacenters?max=10000'), api.get('/api/clusters?max=10000'), api.get('/api/hosts?max=10000'),
+            api.get('/api/storagedomains?max=10000'), api.get('/api/disks?max=10000')]);
+        inventory.pools = await api.get('/api/vmpools?max=10000').catch(e => {
             if (e.status === 404 && e.code === 'NOT_FOUND') {
                 return null; // an engine without desktop pools
             }
@@ -197,7 +197,7 @@ async function poolsTable() {
     if (inventory.pools === null) {
         return '<p class="muted">This engine has no desktop pools.</p>';
     }
-    inventory.pools = await api.get('/api/vmpools');
+    inventory.pools = await api.get('/api/vmpools?max=10000');
     renderTree();
     return table(['Name', 'Description', 'Cluster', 'Type', 'Desktops', 'Kept running', 'Per user', 'Free', ''],
         filtered(inventory.pools).map(p => '<tr data-id="' + api.escape(p.id) + '" data-name="' + api.escape(p.name) + '"><td>'
@@ -208,14 +208,14 @@ async function poolsTable() {
 }
 
 async function storageTable() {
-    inventory.storage = await api.get('/api/storagedomains');
+    inventory.storage = await api.get('/api/storagedomains?max=10000');
     return table(['Name', 'Data center', 'Type', 'Path'], filtered(inventory.storage).map(s => '<tr><td>' + api.escape(s.name)
         + '</td><td>' + api.escape(nameOf(inventory.dataCenters, s.dataCenterId)) + '</td><td>' + api.escape(s.type)
         + '</td><td>' + api.escape(s.path) + '</td></tr>'), 'storage-table');
 }
 
 async function disksTable() {
-    inventory.disks = await api.get('/api/disks');
+    inventory.disks = await api.get('/api/disks?max=10000');
     return table(['Name', 'Storage domain', 'Size', 'Format', 'Status', 'VM'], filtered(inventory.disks).map(d =>
         '<tr><td>' + api.escape(d.name) + '</td><td>' + api.escape(nameOf(inventory.storage, d.storageDomainId)) + '</td><td>'
         + (d.sizeBytes / 1073741824).toFixed(2) + ' GiB</td><td>' + api.escape(d.format) + '</td><td>' + status(d.status)

@@ -151,7 +151,7 @@ async function refreshRow(vmId) {
 
 async function loadPools() {
     try {
-        const pools = await api.get('/api/vmpools');
+        const pools = await api.get('/api/vmpools?max=10000');
         $('pools-panel').hidden = false;
         $('pools').tBodies[0].innerHTML = pools.map(pool => '<tr data-id="' + api.escape(pool.id) + '" data-name="'
             + api.escape(pool.name) + '"><td>' + api.escape(pool.name) + '</td><td>' + api.escape(pool.description)

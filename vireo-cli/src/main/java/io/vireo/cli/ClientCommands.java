@@ -28,6 +28,9 @@ final class ClientCommands {
     }
 
     @Command(name = "list", description = "List")
+    /** The API's largest page: a list verb shows everything up to it. */
+    static final int LIST_MAX = 10_000;
+
     static final class ListVerb extends Verb {
         private final String path;
         private final List<String> columns;
@@ -39,7 +42,7 @@ final class ClientCommands {
 
         @Override
         public Integer call() throws Exception {
-            Output.table(System.out, client().get(path), columns, json);
+            Output.table(System.out, client().get(path + (path.contains("?") ? "&" : "?") + "max=" + LIST_MAX), columns, json);
             return 0;
         }
 

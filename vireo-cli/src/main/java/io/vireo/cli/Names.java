@@ -18,7 +18,9 @@ final class Names {
         if (nameOrId == null || UUID.matcher(nameOrId).matches()) {
             return nameOrId;
         }
-        JsonNode items = client.get("/api/" + collection);
+        // every list takes ?search=name=...; names hold no characters the search syntax gives a meaning to
+        JsonNode items = client.get("/api/" + collection + "?max=" + ClientCommands.LIST_MAX + "&search="
+                + ApiClient.encode("name=" + nameOrId));
         List<String> matches = new ArrayList<>();
         for (JsonNode item : items) {
             if (nameOrId.equals(item.path("name").asText())) {

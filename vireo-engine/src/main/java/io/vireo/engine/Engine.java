@@ -40,7 +40,14 @@ import io.vireo.engine.migration.HostMaintenance;
 import io.vireo.engine.migration.MigrateVmJob;
 import io.vireo.engine.migration.MigrationService;
 import io.vireo.engine.scheduling.Balancer;
-import io.vireo.engine.scheduling.ClusterSnapshotReader;
+import io.vireo.engine.placement.ClusterSnapshotReader;
+import io.vireo.engine.placement.VmPlacement;
+import io.vireo.engine.scheduling.PolicyParameters;
+import io.vireo.engine.jobs.JobService;
+import io.vireo.engine.migration.MigrationResource;
+import io.vireo.engine.pools.PoolTemplates;
+import io.vireo.engine.vms.DesktopService;
+import io.vireo.model.HostStatus;
 import io.vireo.engine.scheduling.Scheduler;
 import io.vireo.engine.scheduling.SchedulingPolicy;
 import io.vireo.engine.storage.DiskJobs;
@@ -50,7 +57,6 @@ import io.vireo.engine.store.Database;
 import io.vireo.engine.store.ManagedPostgres;
 import io.vireo.engine.vms.VmJobs;
 import io.vireo.engine.vms.VmMonitor;
-import io.vireo.engine.vms.VmPlacement;
 import io.vireo.engine.vms.VmRepository;
 import io.vireo.engine.vms.VmResource;
 import io.vireo.engine.vms.VmService;
@@ -112,7 +118,8 @@ public final class Engine implements AutoCloseable {
             CertificateAuthority authority = CertificateAuthority.loadOrCreate(config.dataDirectory().resolve("pki"));
             advertisedAddress = config.advertisedAddress().orElseGet(NetworkAddresses::firstNonLoopback);
 
-            JobRepository jobs = new JobRepository(jdbi);
+            JobRepository jobRepository = new JobRepository(jdbi);
+            JobService jobs = new JobService(jobRepository);
             DataCenterService dataCenters = new DataCenterService(jdbi, events);
             HostRepository hostRepository = new HostRepository(jdbi);
             AgentGateway gateway = new AgentGateway(leadership);
@@ -122,41 +129,42 @@ public final class Engine implements AutoCloseable {
             VmRepository vmRepository = new VmRepository(jdbi);
             VmMonitor vmMonitor = new VmMonitor(jdbi, vmRepository, events);
             hostService = new HostService(jdbi, hostRepository, dataCenters, authority, events, this::agentEndpoint);
-            VmService vms = new VmService(jdbi, vmRepository, dataCenters, storage, hostRepository, jobs, events);
-            HostMonitor hostMonitor = new HostMonitor(jdbi, hostRepository, gateway, vmMonitor, events, leadership,
-                    config.hostNonResponsiveAfter());
-            closeables.push(hostMonitor);
+            VmService vms = new VmService(jdbi, vmRepository, dataCenters, storage, hostService, jobs, new PoolTemplates(jdbi),
+                    events);
+            DesktopService desktops = new DesktopService(jdbi, storage, events);
 
             AffinityGroupService affinityGroups = new AffinityGroupService(jdbi, dataCenters, events);
             ClusterSnapshotReader snapshots = new ClusterSnapshotReader(jdbi, gateway::isConnected);
             Scheduler scheduler = new Scheduler();
             dataCenters.schedulingValidator((name, parameters) -> SchedulingPolicy.of(name,
-                    ClusterSnapshotReader.parameters(parameters == null ? null : parameters.toString())));
+                    PolicyParameters.fromJson(parameters == null ? null : parameters.toString())));
             VmPlacement placement = new VmPlacement(snapshots, scheduler);
-            MigrationService migrations = new MigrationService(jdbi, vmRepository, hostRepository, dataCenters, placement,
-                    gateway, events);
-            hostMonitor.onMigrationProgress(migrations::progress);
-            HostMaintenance maintenance = new HostMaintenance(jdbi, hostRepository, vmRepository, jobs, migrations, events);
+            MigrationService migrations = new MigrationService(jdbi, vms, hostService, dataCenters, placement, gateway, jobs,
+                    events);
+            HostMonitor hostMonitor = new HostMonitor(jdbi, hostRepository, gateway, List.of(vmMonitor, migrations), events,
+                    leadership, config.hostNonResponsiveAfter());
+            closeables.push(hostMonitor);
+            HostMaintenance maintenance = new HostMaintenance(jdbi, hostService, vms, jobs, migrations, events);
             List<JobHandler> handlers = new ArrayList<>();
             handlers.addAll(new VmJobs(jdbi, vmRepository, new VmSpecs(jdbi, storage), placement, vmMonitor, gateway,
                     events).handlers());
             handlers.add(new MigrateVmJob(migrations));
-            DiskJobs diskJobs = new DiskJobs(jdbi, storage, hostRepository, gateway, events);
+            DiskJobs diskJobs = new DiskJobs(jdbi, storage, hostService, gateway, events);
             handlers.addAll(diskJobs.handlers());
-            handlers.addAll(new DesktopJobs(jdbi, diskJobs, gateway, events).handlers());
-            PoolService pools = new PoolService(jdbi, dataCenters, storage, vms, events, permissions);
-            PoolMonitor poolMonitor = new PoolMonitor(jdbi, vms, jobs, leadership, events, permissions);
+            handlers.addAll(new DesktopJobs(jdbi, diskJobs, storage, desktops, gateway, events).handlers());
+            PoolService pools = new PoolService(jdbi, dataCenters, storage, vms, desktops, events, permissions);
+            PoolMonitor poolMonitor = new PoolMonitor(jdbi, vms, desktops, storage, dataCenters, jobs, leadership, events,
+                    permissions, directory);
             closeables.push(poolMonitor);
             handlers.add(maintenance);
-            JobRunner runner = new JobRunner(database, jobs, leadership, events, handlers);
+            JobRunner runner = new JobRunner(database, jobRepository, leadership, events, handlers);
             java.time.Instant startedAt = java.time.Instant.now();
             runner.readyWhen(() -> java.time.Duration.between(startedAt, java.time.Instant.now()).compareTo(AGENT_RECONNECT_GRACE) > 0
-                    || jdbi.withHandle(h -> h.createQuery("SELECT id FROM hosts WHERE status = 'UP'").mapTo(UUID.class).list())
-                    .stream().allMatch(gateway::isConnected));
+                    || hostService.withStatus(HostStatus.UP).stream().allMatch(host -> gateway.isConnected(UUID.fromString(host.id()))));
             closeables.push(runner);
 
-            BalancerLoop balancerLoop = new BalancerLoop(jdbi, snapshots, new Balancer(scheduler), jobs, leadership, events,
-                    config.balanceInterval());
+            BalancerLoop balancerLoop = new BalancerLoop(jdbi, snapshots, new Balancer(scheduler), dataCenters, vms, jobs,
+                    leadership, events, config.balanceInterval());
             closeables.push(balancerLoop);
             InventoryGauges gauges = new InventoryGauges(jdbi, metrics);
             closeables.push(gauges);
@@ -165,19 +173,20 @@ public final class Engine implements AutoCloseable {
             agentLink = new AgentLinkServer(config.listenAddress(), config.agentPort(),
                     authority.serverKeyStore(NetworkAddresses.dnsNames(), NetworkAddresses.ipAddresses(advertisedAddress),
                             keyPassword),
-                    keyPassword, authority.trustStore(), hostRepository::certificateSerial, hostMonitor);
+                    keyPassword, authority.trustStore(), hostService::certificateSerial, hostMonitor);
             closeables.push(agentLink);
             api = new ApiServer(config.listenAddress(), config.apiPort(), auth::principalForToken, metrics, List.of(
-                    new AuthResource(auth, hostService),
+                    new AuthResource(auth),
                     new AccessResource(directory, roles, new GrantService(jdbi, permissions, roles, directory, events), permissions),
                     new DataCenterResource(dataCenters, permissions),
-                    new HostResource(hostService, maintenance, jobs, permissions),
+                    new HostResource(hostService, permissions),
                     new StorageResource(storage, jobs, permissions),
-                    new VmResource(vms, jobs, gateway, migrations, permissions),
-                    new JobResource(jobs, events, permissions),
+                    new VmResource(vms, jobs, gateway, permissions),
+                    new MigrationResource(migrations, maintenance, vms, jobs, permissions),
+                    new JobResource(jobRepository, events, permissions),
                     new AffinityGroupResource(affinityGroups, permissions),
                     new PoolResource(pools, poolMonitor, permissions),
-                    new ConsoleResource(new ConsoleTickets(jdbi, vmRepository, hostRepository, gateway, events),
+                    new ConsoleResource(new ConsoleTickets(jdbi, vms, hostService, gateway, events),
                             config.spiceProxy(), permissions)),
                     VERSION);
             closeables.push(api);

@@ -4,29 +4,23 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.http.Context;
 import io.vireo.engine.api.ApiServer;
 import io.vireo.engine.api.RouteTable;
-import io.vireo.engine.hosts.HostService;
-import io.vireo.model.Host;
 
 import java.util.function.Consumer;
 
 import static java.util.Objects.requireNonNull;
 
-/** Log in (OAuth 2.0 password grant) and host enrollment: the two ways in that need no bearer token. */
+/** Log in (OAuth 2.0 password grant): the way in that needs no bearer token (host enrollment is the other, in hosts). */
 public final class AuthResource implements Consumer<RouteTable> {
     private final AuthService auth;
-    private final HostService hosts;
 
-    public AuthResource(AuthService auth, HostService hosts) {
+    public AuthResource(AuthService auth) {
         this.auth = requireNonNull(auth, "auth");
-        this.hosts = requireNonNull(hosts, "hosts");
     }
 
     @Override
     public void accept(RouteTable routes) {
         routes.post("/sso/oauth/token", "Log in with grant_type=password, username and password; answers a bearer token",
                 200, this::token);
-        routes.post("/hostlink/enroll", "Exchange a host's one-time enrollment token and a CSR for its certificate",
-                200, ctx -> ctx.json(hosts.enroll(ApiServer.body(ctx, Host.EnrollRequest.class))));
     }
 
     private void token(Context ctx) {

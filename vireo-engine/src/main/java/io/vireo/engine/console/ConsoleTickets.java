@@ -9,8 +9,8 @@ import io.vireo.engine.auth.Secrets;
 import io.vireo.engine.events.EventLog;
 import io.vireo.engine.hostlink.AgentException;
 import io.vireo.engine.hostlink.AgentGateway;
-import io.vireo.engine.hosts.HostRepository;
-import io.vireo.engine.vms.VmRepository;
+import io.vireo.engine.hosts.HostService;
+import io.vireo.engine.vms.VmService;
 import io.vireo.model.ConsoleTicket;
 import io.vireo.model.ErrorCode;
 import io.vireo.model.Host;
@@ -34,12 +34,12 @@ public final class ConsoleTickets {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Jdbi jdbi;
-    private final VmRepository vms;
-    private final HostRepository hosts;
+    private final VmService vms;
+    private final HostService hosts;
     private final AgentGateway gateway;
     private final EventLog events;
 
-    public ConsoleTickets(Jdbi jdbi, VmRepository vms, HostRepository hosts, AgentGateway gateway, EventLog events) {
+    public ConsoleTickets(Jdbi jdbi, VmService vms, HostService hosts, AgentGateway gateway, EventLog events) {
         this.jdbi = requireNonNull(jdbi, "jdbi");
         this.vms = requireNonNull(vms, "vms");
         this.hosts = requireNonNull(hosts, "hosts");

@@ -9,13 +9,13 @@ import io.vireo.engine.hostlink.AgentGateway;
 import io.vireo.engine.hostlink.AgentLinkListener;
 import io.vireo.engine.hostlink.AgentSession;
 import io.vireo.engine.leadership.LeadershipLease;
-import io.vireo.engine.vms.VmMonitor;
 import io.vireo.model.Host;
 import io.vireo.model.HostStatus;
 import io.vireo.model.Json;
 import io.vireo.model.rpc.AgentMethods;
 import io.vireo.model.rpc.HostFacts;
 import io.vireo.model.rpc.HostStats;
+import io.vireo.model.rpc.MigrationProgress;
 import io.vireo.model.rpc.VmObservation;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
@@ -46,7 +46,7 @@ public final class HostMonitor implements AgentLinkListener, AutoCloseable {
     private final Jdbi jdbi;
     private final HostRepository hosts;
     private final AgentGateway gateway;
-    private final VmMonitor vmMonitor;
+    private final List<HostObserver> observers;
     private final EventLog events;
     private final LeadershipLease leadership;
     private final Duration nonResponsiveAfter;
@@ -55,23 +55,15 @@ public final class HostMonitor implements AgentLinkListener, AutoCloseable {
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("host-liveness").daemon().factory());
 
-    public HostMonitor(Jdbi jdbi, HostRepository hosts, AgentGateway gateway, VmMonitor vmMonitor, EventLog events,
+    public HostMonitor(Jdbi jdbi, HostRepository hosts, AgentGateway gateway, List<HostObserver> observers, EventLog events,
                        LeadershipLease leadership, Duration nonResponsiveAfter) {
         this.jdbi = requireNonNull(jdbi, "jdbi");
         this.hosts = requireNonNull(hosts, "hosts");
         this.gateway = requireNonNull(gateway, "gateway");
-        this.vmMonitor = requireNonNull(vmMonitor, "vmMonitor");
+        this.observers = List.copyOf(observers);
         this.events = requireNonNull(events, "events");
         this.leadership = requireNonNull(leadership, "leadership");
         this.nonResponsiveAfter = requireNonNull(nonResponsiveAfter, "nonResponsiveAfter");
-    }
-
-    private volatile java.util.function.Consumer<io.vireo.model.rpc.MigrationProgress> migrationProgress = progress -> {
-    };
-
-    /** Where migration.progress notifications go (the migration feature). */
-    public void onMigrationProgress(java.util.function.Consumer<io.vireo.model.rpc.MigrationProgress> consumer) {
-        this.migrationProgress = requireNonNull(consumer, "consumer");
     }
 
     public void start() {
@@ -99,8 +91,8 @@ public final class HostMonitor implements AgentLinkListener, AutoCloseable {
                         "Host " + host.name() + " is Up (" + facts.domainType() + " guests, " + facts.cpuCount() + " CPUs, "
                                 + facts.memoryTotalKib() / 1024 + " MiB, libvirt " + facts.libvirtVersion() + ")").host(hostId)));
             });
-            vmMonitor.forgetHost(hostId);
-            vmMonitor.reconcileHost(hostId, vms, hello.path("seq").asLong(0), true);
+            long seq = hello.path("seq").asLong(0);
+            observers.forEach(observer -> observer.hostConnected(hostId, vms, seq));
         } catch (RuntimeException e) {
             log.warn("Host {} connected but its hello failed: {}", hostId, e.getMessage());
             session.close();
@@ -114,15 +106,21 @@ public final class HostMonitor implements AgentLinkListener, AutoCloseable {
             switch (method) {
                 case AgentMethods.EVENT_HEARTBEAT -> {
                 }
-                case AgentMethods.EVENT_VM_STATE_CHANGED ->
-                        vmMonitor.observe(hostId, MAPPER.treeToValue(params, VmObservation.class), params.path("seq").asLong(0));
-                case AgentMethods.EVENT_MIGRATION_PROGRESS ->
-                        migrationProgress.accept(MAPPER.treeToValue(params, io.vireo.model.rpc.MigrationProgress.class));
+                case AgentMethods.EVENT_VM_STATE_CHANGED -> {
+                    VmObservation observation = MAPPER.treeToValue(params, VmObservation.class);
+                    long seq = params.path("seq").asLong(0);
+                    observers.forEach(observer -> observer.vmChanged(hostId, observation, seq));
+                }
+                case AgentMethods.EVENT_MIGRATION_PROGRESS -> {
+                    MigrationProgress progress = MAPPER.treeToValue(params, MigrationProgress.class);
+                    observers.forEach(observer -> observer.migrationProgress(progress));
+                }
                 case AgentMethods.EVENT_HOST_STATS -> {
                     hosts.recordStats(hostId, MAPPER.treeToValue(params.get("host"), HostStats.class));
                     List<VmObservation> vms = MAPPER.convertValue(params.get("vms"), new TypeReference<>() {
                     });
-                    vmMonitor.reconcileHost(hostId, vms, params.path("seq").asLong(0), false);
+                    long seq = params.path("seq").asLong(0);
+                    observers.forEach(observer -> observer.vmsListed(hostId, vms, seq));
                 }
                 default -> log.debug("Host {} sent an unknown notification {}", hostId, method);
             }
@@ -144,9 +142,7 @@ public final class HostMonitor implements AgentLinkListener, AutoCloseable {
         }
         try {
             Instant now = Instant.now();
-            List<Host> watched = jdbi.withHandle(h -> h.createQuery(
-                            "SELECT * FROM hosts WHERE status IN ('UP', 'CONNECTING')")
-                    .map((rs, ctx) -> HostRepository.toHost(rs)).list());
+            List<Host> watched = hosts.withStatus(HostStatus.UP, HostStatus.CONNECTING);
             for (Host host : watched) {
                 UUID id = UUID.fromString(host.id());
                 Instant heard = lastHeard.getOrDefault(id, startedAt);
@@ -160,7 +156,7 @@ public final class HostMonitor implements AgentLinkListener, AutoCloseable {
                 } else if (host.status() == HostStatus.CONNECTING && silence.compareTo(nonResponsiveAfter) > 0) {
                     transition(host, HostStatus.NON_RESPONSIVE, "Host " + host.name() + " is NonResponsive: no word from its agent for "
                             + silence.toSeconds() + " s");
-                    vmMonitor.hostLost(id, host.name());
+                    observers.forEach(observer -> observer.hostLost(id, host.name()));
                     gateway.session(id).ifPresent(AgentSession::close);
                 }
             }

@@ -1,6 +1,9 @@
 package io.vireo.engine.hosts;
 
+import io.vireo.engine.common.Paging;
 import io.vireo.engine.store.Rows;
+import io.vireo.engine.store.SqlPredicate;
+import io.vireo.engine.store.Visibility;
 import io.vireo.model.Host;
 import io.vireo.model.HostStatus;
 import io.vireo.model.rpc.HostFacts;
@@ -10,6 +13,8 @@ import org.jdbi.v3.core.Jdbi;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -32,11 +37,59 @@ public final class HostRepository {
         return h.createQuery("SELECT * FROM hosts WHERE id = :id").bind("id", id).map((rs, ctx) -> toHost(rs)).findOne();
     }
 
-    public List<Host> list(String where, java.util.Map<String, Object> parameters, String orderBy, int limit, int offset) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM hosts WHERE " + where + " ORDER BY " + orderBy
-                        + " LIMIT :limit OFFSET :offset")
-                .bindMap(parameters).bind("limit", limit).bind("offset", offset)
+    /** A page of the hosts that the caller may see and that match the search, by name. */
+    public List<Host> list(Visibility visible, SqlPredicate search, Paging paging) {
+        SqlPredicate where = search.and(visible.on("hosts.id"));
+        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM hosts WHERE " + where.sql()
+                        + " ORDER BY name LIMIT :limit OFFSET :offset")
+                .bindMap(where.parameters()).bind("limit", paging.max()).bind("offset", paging.offset())
                 .map((rs, ctx) -> toHost(rs)).list());
+    }
+
+    /** Locks the host's row for the rest of the transaction (a status change decided on what it shows). */
+    Optional<Host> lock(Handle h, UUID id) {
+        return h.createQuery("SELECT * FROM hosts WHERE id = :id FOR UPDATE").bind("id", id).map((rs, ctx) -> toHost(rs))
+                .findOne();
+    }
+
+    public List<Host> withStatus(HostStatus... statuses) {
+        List<String> names = java.util.Arrays.stream(statuses).map(Enum::name).toList();
+        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM hosts WHERE status IN (<statuses>) ORDER BY name")
+                .bindList("statuses", names).map((rs, ctx) -> toHost(rs)).list());
+    }
+
+    public List<Host> inCluster(Handle h, UUID clusterId) {
+        return h.createQuery("SELECT * FROM hosts WHERE cluster_id = :cluster ORDER BY name").bind("cluster", clusterId)
+                .map((rs, ctx) -> toHost(rs)).list();
+    }
+
+    void insert(Handle h, UUID id, String name, String address, UUID clusterId, String tokenHash, OffsetDateTime expires) {
+        h.createUpdate("INSERT INTO hosts (id, name, address, cluster_id, status, enrollment_token_hash, "
+                        + "enrollment_expires_at) VALUES (:id, :name, :address, :cluster, 'INSTALLING', :token, :expires)")
+                .bind("id", id).bind("name", name).bind("address", address).bind("cluster", clusterId)
+                .bind("token", tokenHash).bind("expires", expires).execute();
+    }
+
+    /** The host waiting for the agent that holds this token, locked for the enrollment. */
+    Optional<PendingEnrollment> lockPendingEnrollment(Handle h, String tokenHash) {
+        return h.createQuery("SELECT id, name, enrollment_expires_at FROM hosts WHERE enrollment_token_hash = :hash FOR UPDATE")
+                .bind("hash", tokenHash)
+                .map((rs, ctx) -> new PendingEnrollment(rs.getObject("id", UUID.class), rs.getString("name"),
+                        rs.getObject("enrollment_expires_at", OffsetDateTime.class).toInstant()))
+                .findOne();
+    }
+
+    record PendingEnrollment(UUID hostId, String name, Instant expires) {
+    }
+
+    void markEnrolled(Handle h, UUID hostId, String certificateSerial) {
+        h.createUpdate("UPDATE hosts SET enrollment_token_hash = NULL, enrolled_at = now(), certificate_serial = :serial "
+                        + "WHERE id = :id")
+                .bind("id", hostId).bind("serial", certificateSerial).execute();
+    }
+
+    void delete(Handle h, UUID hostId) {
+        h.createUpdate("DELETE FROM hosts WHERE id = :id").bind("id", hostId).execute();
     }
 
     public List<Host> upHostsInCluster(Handle h, UUID clusterId) {

@@ -4,7 +4,6 @@ import io.javalin.http.Context;
 import io.vireo.engine.api.ApiServer;
 import io.vireo.engine.api.QueryParameters;
 import io.vireo.engine.common.Fields;
-import io.vireo.engine.common.Paging;
 import io.vireo.engine.api.RouteTable;
 import io.vireo.engine.auth.ObjectRef;
 import io.vireo.engine.auth.PermissionService;
@@ -19,44 +18,32 @@ import static java.util.Objects.requireNonNull;
 
 public final class HostResource implements Consumer<RouteTable> {
     private final HostService service;
-    private final io.vireo.engine.migration.HostMaintenance maintenance;
-    private final io.vireo.engine.jobs.JobRepository jobs;
     private final PermissionService permissions;
 
-    public HostResource(HostService service, io.vireo.engine.migration.HostMaintenance maintenance,
-                        io.vireo.engine.jobs.JobRepository jobs, PermissionService permissions) {
+    public HostResource(HostService service, PermissionService permissions) {
         this.service = requireNonNull(service, "service");
-        this.maintenance = requireNonNull(maintenance, "maintenance");
-        this.jobs = requireNonNull(jobs, "jobs");
         this.permissions = requireNonNull(permissions, "permissions");
     }
 
     @Override
     public void accept(RouteTable routes) {
-        routes.get("/api/hosts", "List hosts; ?search=name=h* and status=up&max=&page=", ctx -> {
-            Paging paging = QueryParameters.paging(ctx);
-            ctx.json(service.list(ctx.queryParam("search"), paging.max(), paging.page(),
-                    permissions.predicate(ApiServer.principal(ctx), Permission.VIEW, ObjectType.HOST, "id")));
-        });
+        routes.get("/api/hosts", "List hosts; ?search=name=h* and status=up&max=&page=", ctx -> ctx.json(service.list(
+                permissions.viewable(ApiServer.principal(ctx), ObjectType.HOST), QueryParameters.search(ctx),
+                QueryParameters.paging(ctx))));
         routes.post("/api/hosts", "Add a host; answers it with a one-time enrollment token for its agent", 201, ctx -> {
             Host.Create body = ApiServer.body(ctx, Host.Create.class);
             permissions.requireOnParent(ApiServer.principal(ctx), Permission.MANAGE_HOSTS, ObjectType.CLUSTER, body.clusterId());
             ctx.status(201).json(service.create(body));
         });
         routes.get("/api/hosts/{id}", "Show a host", ctx -> ctx.json(service.host(require(ctx, Permission.VIEW))));
-        routes.post("/api/hosts/{id}/deactivate", "Move every VM off the host by live migration, then put it in "
-                + "maintenance; 202 with the job (a step per VM)", 202, ctx -> {
-            var job = maintenance.deactivate(require(ctx, Permission.MANAGE_HOSTS));
-            ctx.status(202).json(jobs.find(job).orElseThrow());
-        });
-        routes.post("/api/hosts/{id}/activate", "Bring a host in maintenance back", 200,
-                ctx -> ctx.json(maintenance.activate(require(ctx, Permission.MANAGE_HOSTS))));
         routes.delete("/api/hosts/{id}", "Remove a host that runs no VMs and is not Up", 204, ctx -> {
             UUID id = require(ctx, Permission.MANAGE_HOSTS);
             service.delete(id);
             permissions.revokeAll(ObjectType.HOST, id, null);
             ctx.status(204);
         });
+        routes.post("/hostlink/enroll", "Exchange a host's one-time enrollment token and a CSR for its certificate",
+                200, ctx -> ctx.json(service.enroll(ApiServer.body(ctx, Host.EnrollRequest.class))));
     }
 
     private UUID require(Context ctx, Permission permission) {

@@ -4,9 +4,13 @@ import io.vireo.engine.common.ConflictException;
 import io.vireo.engine.common.InvalidInputException;
 import io.vireo.engine.common.NotFoundException;
 import io.vireo.engine.common.UnauthenticatedException;
-import io.vireo.engine.common.DomainException;
 import io.vireo.engine.common.Fields;
+import io.vireo.engine.common.Paging;
+import io.vireo.engine.store.Rows;
 import io.vireo.engine.store.SearchQuery;
+import io.vireo.engine.store.UniqueNames;
+import io.vireo.engine.store.Visibility;
+import org.jdbi.v3.core.Handle;
 import io.vireo.engine.auth.Secrets;
 import io.vireo.engine.datacenters.DataCenterService;
 import io.vireo.engine.events.EventLog;
@@ -23,6 +27,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Supplier;
 
@@ -66,13 +71,11 @@ public final class HostService {
         UUID id = UUID.randomUUID();
         String token = Secrets.randomToken();
         OffsetDateTime expires = OffsetDateTime.now(ZoneOffset.UTC).plus(TOKEN_LIFETIME);
-        dataCenters.insertUnique("host", name, h -> {
-            h.createUpdate("INSERT INTO hosts (id, name, address, cluster_id, status, enrollment_token_hash, "
-                            + "enrollment_expires_at) VALUES (:id, :name, :address, :cluster, 'INSTALLING', :token, :expires)")
-                    .bind("id", id).bind("name", name).bind("address", address).bind("cluster", clusterId)
-                    .bind("token", Secrets.sha256(token)).bind("expires", expires).execute();
+        UniqueNames.insert(jdbi, "host", name, h -> {
+            hosts.insert(h, id, name, address, clusterId, Secrets.sha256(token), expires);
             events.write(h, EventLog.Entry.info("HOST_ADDED", "Host " + name + " (" + address
                     + ") was added; it becomes Up when its agent enrolls and connects").host(id));
+            return id;
         });
         return new Host.Created(host(id), token, expires.toInstant());
     }
@@ -83,31 +86,23 @@ public final class HostService {
         String token = Fields.required("token", request.token());
         String csr = Fields.required("csrPem", request.csrPem());
         return jdbi.inTransaction(h -> {
-            var row = h.createQuery("SELECT id, name, enrollment_expires_at FROM hosts WHERE enrollment_token_hash = :hash "
-                            + "FOR UPDATE")
-                    .bind("hash", Secrets.sha256(token))
-                    .map((rs, ctx) -> new Object[]{rs.getObject("id", UUID.class), rs.getString("name"),
-                            rs.getObject("enrollment_expires_at", OffsetDateTime.class)})
-                    .findOne()
+            HostRepository.PendingEnrollment pending = hosts.lockPendingEnrollment(h, Secrets.sha256(token))
                     .orElseThrow(() -> new UnauthenticatedException(ErrorCode.TOKEN_INVALID,
                             "The enrollment token is not valid: it is wrong, or it was used already"));
-            UUID hostId = (UUID) row[0];
-            if (((OffsetDateTime) row[2]).toInstant().isBefore(Instant.now())) {
-                throw new UnauthenticatedException(ErrorCode.TOKEN_INVALID, "The enrollment token of host " + row[1]
+            if (pending.expires().isBefore(Instant.now())) {
+                throw new UnauthenticatedException(ErrorCode.TOKEN_INVALID, "The enrollment token of host " + pending.name()
                         + " has expired; remove and add the host again");
             }
             X509Certificate certificate;
             try {
-                certificate = authority.signHost(csr, hostId.toString());
+                certificate = authority.signHost(csr, pending.hostId().toString());
             } catch (IllegalArgumentException e) {
                 throw InvalidInputException.invalid("csrPem", "The certificate request cannot be used: " + e.getMessage());
             }
-            h.createUpdate("UPDATE hosts SET enrollment_token_hash = NULL, enrolled_at = now(), certificate_serial = :serial "
-                            + "WHERE id = :id")
-                    .bind("id", hostId).bind("serial", certificate.getSerialNumber().toString(16)).execute();
-            events.write(h, EventLog.Entry.info("HOST_ENROLLED", "Host " + row[1] + " enrolled; its agent holds a certificate "
-                    + "signed by this engine").host(hostId));
-            return new Host.Enrollment(hostId.toString(), CertificateAuthority.toPem(certificate),
+            hosts.markEnrolled(h, pending.hostId(), certificate.getSerialNumber().toString(16));
+            events.write(h, EventLog.Entry.info("HOST_ENROLLED", "Host " + pending.name() + " enrolled; its agent holds a "
+                    + "certificate signed by this engine").host(pending.hostId()));
+            return new Host.Enrollment(pending.hostId().toString(), CertificateAuthority.toPem(certificate),
                     authority.certificatePem(), agentEndpoint.get());
         });
     }
@@ -116,30 +111,72 @@ public final class HostService {
         return hosts.find(id).orElseThrow(() -> NotFoundException.of(ErrorCode.HOST_NOT_FOUND, "host", id));
     }
 
-    public List<Host> list(String search, int max, int page) {
-        return list(search, max, page, io.vireo.engine.store.SqlPredicate.TRUE);
+    public Host host(Handle h, UUID id) {
+        return hosts.find(h, id).orElseThrow(() -> NotFoundException.of(ErrorCode.HOST_NOT_FOUND, "host", id));
     }
 
-    /** The hosts that match the search and the given predicate (e.g. those the caller may see), by page. */
-    public List<Host> list(String search, int max, int page, io.vireo.engine.store.SqlPredicate visible) {
-        var where = SearchQuery.parse(search, SEARCH_FIELDS).predicate().and(visible);
-        return hosts.list(where.sql(), where.parameters(), "name", max, (page - 1) * max);
+    /** Locks the host's row for the rest of the caller's transaction. */
+    public Host lock(Handle h, UUID id) {
+        return hosts.lock(h, id).orElseThrow(() -> NotFoundException.of(ErrorCode.HOST_NOT_FOUND, "host", id));
     }
 
+    public Optional<Host> find(UUID id) {
+        return hosts.find(id);
+    }
+
+    public Optional<Host> find(Handle h, UUID id) {
+        return hosts.find(h, id);
+    }
+
+    /** A page of the hosts the caller may see that match the search ({@link #SEARCH_FIELDS}), by name. */
+    public List<Host> list(Visibility visible, Optional<String> search, Paging paging) {
+        return hosts.list(visible, SearchQuery.parse(search.orElse(null), SEARCH_FIELDS).predicate(), paging);
+    }
+
+    public List<Host> withStatus(HostStatus... statuses) {
+        return hosts.withStatus(statuses);
+    }
+
+    public List<Host> inCluster(Handle h, UUID clusterId) {
+        return hosts.inCluster(h, clusterId);
+    }
+
+    public List<Host> upHostsInCluster(Handle h, UUID clusterId) {
+        return hosts.upHostsInCluster(h, clusterId);
+    }
+
+    public List<Host> upHostsInDataCenter(UUID dataCenterId) {
+        return hosts.upHostsInDataCenter(dataCenterId);
+    }
+
+    /** The serial of the certificate the host's agent must present, once it enrolled. */
+    public Optional<String> certificateSerial(UUID hostId) {
+        return hosts.certificateSerial(hostId);
+    }
+
+    /** Sets a host's status (e.g. maintenance); answers the previous one if it changed. */
+    public Optional<HostStatus> setStatus(Handle h, UUID hostId, HostStatus status) {
+        return hosts.setStatus(h, hostId, status);
+    }
+
+    /** Removes a host that is not Up and that no VM runs on, prefers or migrates to (the database's references decide). */
     public void delete(UUID id) {
         Host host = host(id);
-        jdbi.useTransaction(h -> {
-            int vms = h.createQuery("SELECT count(*) FROM vms WHERE host_id = :id").bind("id", id).mapTo(Integer.class).one();
-            if (vms > 0) {
-                throw new ConflictException(ErrorCode.ENTITY_IN_USE, "Host " + host.name() + " runs " + vms
-                        + " VM(s); stop or move them first");
+        if (host.status() == HostStatus.UP) {
+            throw new ConflictException(ErrorCode.ENTITY_IN_USE, "Host " + host.name()
+                    + " is Up; stop its agent (or put it in maintenance) before removing it");
+        }
+        try {
+            jdbi.useTransaction(h -> {
+                hosts.delete(h, id);
+                events.write(h, EventLog.Entry.info("HOST_REMOVED", "Host " + host.name() + " was removed"));
+            });
+        } catch (RuntimeException e) {
+            if (Rows.isForeignKeyViolation(e)) {
+                throw new ConflictException(ErrorCode.ENTITY_IN_USE, "Host " + host.name() + " still has VMs: some run "
+                        + "there, prefer it or are migrating to it; move or change them first");
             }
-            if (host.status() == HostStatus.UP) {
-                throw new ConflictException(ErrorCode.ENTITY_IN_USE, "Host " + host.name()
-                        + " is Up; stop its agent (or put it in maintenance) before removing it");
-            }
-            h.createUpdate("DELETE FROM hosts WHERE id = :id").bind("id", id).execute();
-            events.write(h, EventLog.Entry.info("HOST_REMOVED", "Host " + host.name() + " was removed"));
-        });
+            throw e;
+        }
     }
 }

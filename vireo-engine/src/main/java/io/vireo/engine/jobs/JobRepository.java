@@ -70,6 +70,12 @@ public final class JobRepository {
                 .bind("target", targetId).mapTo(UUID.class).findOne();
     }
 
+    public int countOpen(String kind, java.util.Collection<UUID> targets) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT count(*) FROM jobs WHERE kind = :kind "
+                        + "AND status IN ('PENDING', 'RUNNING') AND target_id IN (<targets>)")
+                .bind("kind", kind).bindList("targets", List.copyOf(targets)).mapTo(Integer.class).one());
+    }
+
     /**
      * Claims jobs that nobody runs: new ones, ones claimed under an older epoch (a dead or deposed
      * leader), and ones whose heartbeat stopped.

@@ -1,11 +1,16 @@
 package io.vireo.engine.migration;
 
 import io.vireo.engine.events.EventLog;
-import io.vireo.engine.jobs.JobRepository;
+import io.vireo.engine.jobs.JobService;
 import io.vireo.engine.leadership.LeadershipLease;
 import io.vireo.engine.scheduling.Balancer;
 import io.vireo.engine.scheduling.ClusterSnapshot;
-import io.vireo.engine.scheduling.ClusterSnapshotReader;
+import io.vireo.engine.placement.ClusterSnapshotReader;
+import io.vireo.engine.datacenters.DataCenterService;
+import io.vireo.engine.vms.VmService;
+import io.vireo.model.Cluster;
+import io.vireo.model.Vm;
+import io.vireo.model.VmStatus;
 import io.vireo.engine.scheduling.ProposedMigration;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
@@ -31,17 +36,21 @@ public final class BalancerLoop implements AutoCloseable {
 
     private final Jdbi jdbi;
     private final ClusterSnapshotReader snapshots;
+    private final DataCenterService dataCenters;
+    private final VmService vms;
     private final Balancer balancer;
-    private final JobRepository jobs;
+    private final JobService jobs;
     private final LeadershipLease leadership;
     private final EventLog events;
     private final Duration interval;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("balancer").daemon().factory());
 
-    public BalancerLoop(Jdbi jdbi, ClusterSnapshotReader snapshots, Balancer balancer, JobRepository jobs,
-                        LeadershipLease leadership, EventLog events, Duration interval) {
+    public BalancerLoop(Jdbi jdbi, ClusterSnapshotReader snapshots, Balancer balancer, DataCenterService dataCenters,
+                        VmService vms, JobService jobs, LeadershipLease leadership, EventLog events, Duration interval) {
         this.jdbi = requireNonNull(jdbi, "jdbi");
+        this.dataCenters = requireNonNull(dataCenters, "dataCenters");
+        this.vms = requireNonNull(vms, "vms");
         this.snapshots = requireNonNull(snapshots, "snapshots");
         this.balancer = requireNonNull(balancer, "balancer");
         this.jobs = requireNonNull(jobs, "jobs");
@@ -61,11 +70,8 @@ public final class BalancerLoop implements AutoCloseable {
         }
         int started = 0;
         try {
-            List<Map.Entry<UUID, Integer>> clusters = jdbi.withHandle(h -> h.createQuery(
-                            "SELECT id, migration_max_outgoing FROM clusters")
-                    .map((rs, ctx) -> Map.entry(rs.getObject("id", UUID.class), rs.getInt("migration_max_outgoing"))).list());
-            for (Map.Entry<UUID, Integer> cluster : clusters) {
-                started += balance(cluster.getKey(), cluster.getValue());
+            for (Cluster cluster : dataCenters.clusters()) {
+                started += balance(UUID.fromString(cluster.id()), cluster.maxOutgoingMigrations());
             }
         } catch (RuntimeException e) {
             log.warn("Balancing failed: {}", e.getMessage());
@@ -74,14 +80,12 @@ public final class BalancerLoop implements AutoCloseable {
     }
 
     private int balance(UUID clusterId, int maxOutgoing) {
-        int inFlight = jdbi.withHandle(h -> h.createQuery("SELECT count(*) FROM jobs j JOIN vms v ON v.id = j.target_id "
-                        + "WHERE j.kind = :kind AND j.status IN ('PENDING', 'RUNNING') AND v.cluster_id = :cluster")
-                .bind("kind", MigrateVmJob.KIND).bind("cluster", clusterId).mapTo(Integer.class).one());
+        ClusterSnapshot snapshot = snapshots.read(clusterId);
+        int inFlight = jobs.countOpen(MigrateVmJob.KIND, snapshot.vms().stream().map(vm -> UUID.fromString(vm.id())).toList());
         int room = maxOutgoing - inFlight;
         if (room <= 0) {
             return 0;
         }
-        ClusterSnapshot snapshot = snapshots.read(clusterId);
         int started = 0;
         for (ProposedMigration move : balancer.propose(snapshot, room)) {
             if (startMigration(move, snapshot)) {
@@ -94,9 +98,8 @@ public final class BalancerLoop implements AutoCloseable {
     private boolean startMigration(ProposedMigration move, ClusterSnapshot snapshot) {
         UUID vmId = UUID.fromString(move.vmId());
         return jdbi.inTransaction(h -> {
-            String status = h.createQuery("SELECT status FROM vms WHERE id = :id FOR UPDATE").bind("id", vmId)
-                    .mapTo(String.class).findOne().orElse("DOWN");
-            if (!status.equals("UP") || jobs.openJobFor(h, vmId).isPresent()) {
+            VmStatus status = vms.tryLock(h, vmId).map(Vm::status).orElse(VmStatus.DOWN);
+            if (status != VmStatus.UP || jobs.openJobFor(h, vmId).isPresent()) {
                 return false;
             }
             String vmName = snapshot.vm(move.vmId()).name();

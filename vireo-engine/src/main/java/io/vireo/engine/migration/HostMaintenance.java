@@ -5,12 +5,12 @@ import io.vireo.engine.common.NotFoundException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vireo.engine.common.DomainException;
 import io.vireo.engine.events.EventLog;
-import io.vireo.engine.hosts.HostRepository;
+import io.vireo.engine.hosts.HostService;
 import io.vireo.engine.jobs.JobContext;
 import io.vireo.engine.jobs.JobFailure;
 import io.vireo.engine.jobs.JobHandler;
-import io.vireo.engine.jobs.JobRepository;
-import io.vireo.engine.vms.VmRepository;
+import io.vireo.engine.jobs.JobService;
+import io.vireo.engine.vms.VmService;
 import io.vireo.model.ErrorCode;
 import io.vireo.model.Host;
 import io.vireo.model.HostStatus;
@@ -38,13 +38,13 @@ public final class HostMaintenance implements JobHandler {
     private static final String FINAL_STEP = "ENTER_MAINTENANCE";
 
     private final Jdbi jdbi;
-    private final HostRepository hosts;
-    private final VmRepository vms;
-    private final JobRepository jobs;
+    private final HostService hosts;
+    private final VmService vms;
+    private final JobService jobs;
     private final MigrationService migrations;
     private final EventLog events;
 
-    public HostMaintenance(Jdbi jdbi, HostRepository hosts, VmRepository vms, JobRepository jobs, MigrationService migrations,
+    public HostMaintenance(Jdbi jdbi, HostService hosts, VmService vms, JobService jobs, MigrationService migrations,
                            EventLog events) {
         this.jdbi = requireNonNull(jdbi, "jdbi");
         this.hosts = requireNonNull(hosts, "hosts");
@@ -94,8 +94,7 @@ public final class HostMaintenance implements JobHandler {
     }
 
     private Host lockedHost(Handle h, UUID hostId) {
-        h.createQuery("SELECT id FROM hosts WHERE id = :id FOR UPDATE").bind("id", hostId).mapTo(UUID.class).findOne();
-        return hosts.find(h, hostId).orElseThrow(() -> NotFoundException.of(ErrorCode.HOST_NOT_FOUND, "host", hostId));
+        return hosts.lock(h, hostId);
     }
 
     @Override

@@ -5,11 +5,17 @@ import io.vireo.engine.datacenters.DataCenterService;
 import io.vireo.engine.events.EventLog;
 import io.vireo.engine.hostlink.AgentException;
 import io.vireo.engine.hostlink.AgentGateway;
-import io.vireo.engine.hosts.HostRepository;
+import io.vireo.engine.hosts.HostObserver;
+import io.vireo.engine.hosts.HostService;
+import io.vireo.engine.common.ConflictException;
+import io.vireo.engine.common.InvalidInputException;
 import io.vireo.engine.jobs.JobContext;
+import io.vireo.engine.jobs.JobService;
+import io.vireo.model.HostStatus;
+import java.util.HashMap;
 import io.vireo.engine.jobs.JobFailure;
-import io.vireo.engine.vms.VmPlacement;
-import io.vireo.engine.vms.VmRepository;
+import io.vireo.engine.placement.VmPlacement;
+import io.vireo.engine.vms.VmService;
 import io.vireo.model.Cluster;
 import io.vireo.model.ErrorCode;
 import io.vireo.model.Host;
@@ -37,28 +43,63 @@ import static java.util.Objects.requireNonNull;
  * migrate (the source agent drives libvirt peer to peer), confirm the VM runs on the destination.
  * Used by the migrate action, host maintenance and the balancer.
  */
-public final class MigrationService {
+public final class MigrationService implements HostObserver {
     private static final Logger log = LoggerFactory.getLogger(MigrationService.class);
     static final Duration MIGRATION_LIMIT = Duration.ofMinutes(30);
 
     private final Jdbi jdbi;
-    private final VmRepository vms;
-    private final HostRepository hosts;
+    private final VmService vms;
+    private final HostService hosts;
     private final DataCenterService dataCenters;
     private final VmPlacement placement;
     private final AgentGateway gateway;
     private final EventLog events;
+    private final JobService jobs;
     private final Map<String, JobContext> inFlight = new ConcurrentHashMap<>();
 
-    public MigrationService(Jdbi jdbi, VmRepository vms, HostRepository hosts, DataCenterService dataCenters,
-                            VmPlacement placement, AgentGateway gateway, EventLog events) {
+    public MigrationService(Jdbi jdbi, VmService vms, HostService hosts, DataCenterService dataCenters,
+                            VmPlacement placement, AgentGateway gateway, JobService jobs, EventLog events) {
         this.jdbi = requireNonNull(jdbi, "jdbi");
         this.vms = requireNonNull(vms, "vms");
         this.hosts = requireNonNull(hosts, "hosts");
         this.dataCenters = requireNonNull(dataCenters, "dataCenters");
         this.placement = requireNonNull(placement, "placement");
         this.gateway = requireNonNull(gateway, "gateway");
+        this.jobs = requireNonNull(jobs, "jobs");
         this.events = requireNonNull(events, "events");
+    }
+
+    /** Records a live migration of a running VM to the given host, or to the one the scheduler picks; answers the job. */
+    public UUID request(UUID vmId, UUID hostId) {
+        return jdbi.inTransaction(h -> {
+            Vm vm = vms.lock(h, vmId);
+            vms.refuseIfBusy(h, vm);
+            if (vm.status() != VmStatus.UP) {
+                throw new ConflictException(ErrorCode.VM_NOT_UP, "Cannot migrate VM " + vm.name() + ": it is " + vm.status()
+                        + "; only a running VM migrates live");
+            }
+            if (hostId != null) {
+                Host host = hosts.host(h, hostId);
+                if (!host.clusterId().equals(vm.clusterId())) {
+                    throw InvalidInputException.invalid("hostId", "Host " + host.name() + " is not in the VM's cluster");
+                }
+                if (hostId.toString().equals(vm.hostId())) {
+                    throw InvalidInputException.invalid("hostId", "VM " + vm.name() + " already runs on host " + host.name());
+                }
+                if (host.status() != HostStatus.UP) {
+                    throw new ConflictException(ErrorCode.HOST_NOT_UP, "Host " + host.name() + " is " + host.status()
+                            + "; a VM can only migrate to an Up host");
+                }
+            }
+            Map<String, Object> params = new HashMap<>();
+            if (hostId != null) {
+                params.put("hostId", hostId);
+            }
+            UUID job = jobs.create(h, MigrateVmJob.KIND, "vm", vmId, "Migrate VM " + vm.name(), params, MigrateVmJob.STEPS);
+            events.write(h, EventLog.Entry.info("VM_MIGRATE_REQUESTED", "Migration of VM " + vm.name() + " was requested")
+                    .vm(vmId).job(job));
+            return job;
+        });
     }
 
     Vm vm(UUID vmId) {
@@ -92,8 +133,8 @@ public final class MigrationService {
     private void awaitSlot(JobContext context, Cluster cluster, UUID source, UUID destination) throws InterruptedException {
         Instant deadline = Instant.now().plus(Duration.ofMinutes(30));
         while (true) {
-            int outgoing = count("host_id", source);
-            int incoming = count("migrating_to_host_id", destination);
+            int outgoing = vms.migrationsFrom(source);
+            int incoming = vms.migrationsTo(destination);
             if (outgoing < cluster.maxOutgoingMigrations() && incoming < cluster.maxIncomingMigrations()) {
                 return;
             }
@@ -106,10 +147,6 @@ public final class MigrationService {
         }
     }
 
-    private int count(String column, UUID host) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT count(*) FROM vms WHERE status = 'MIGRATING_FROM' AND " + column + " = :host")
-                .bind("host", host).mapTo(Integer.class).one());
-    }
 
     /** Runs the migration on the source host; a repeat after a crash attaches to it or finds it done. */
     public MigrationResult migrate(JobContext context, String key, UUID vmId) {
@@ -162,7 +199,7 @@ public final class MigrationService {
 
     /** A migration that did not happen leaves the VM Up where it was. */
     private void restoreOnSource(UUID vmId, UUID source) {
-        jdbi.useTransaction(h -> vms.lock(h, vmId).ifPresent(vm -> {
+        jdbi.useTransaction(h -> vms.tryLock(h, vmId).ifPresent(vm -> {
             if (vm.status() == VmStatus.MIGRATING_FROM) {
                 vms.setStatus(h, vmId, VmStatus.UP, source, vm.vncPort());
             }
@@ -185,7 +222,8 @@ public final class MigrationService {
     }
 
     /** Progress pushed by a source agent, shown on the step of the job that migrates the VM. */
-    public void progress(MigrationProgress progress) {
+    @Override
+    public void migrationProgress(MigrationProgress progress) {
         JobContext context = inFlight.get(progress.vmId());
         if (context != null) {
             context.progress(Math.max(0, Math.min(99, progress.percent())), progress.phase() + ": "

@@ -7,6 +7,10 @@ import io.vireo.engine.jobs.JobContext;
 import io.vireo.engine.jobs.JobFailure;
 import io.vireo.engine.jobs.JobHandler;
 import io.vireo.engine.storage.DiskJobs;
+import io.vireo.engine.storage.OverlayImage;
+import io.vireo.engine.storage.StorageService;
+import io.vireo.engine.vms.DesktopService;
+import io.vireo.model.Vm;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
@@ -28,12 +32,17 @@ public final class DesktopJobs {
 
     private final Jdbi jdbi;
     private final DiskJobs diskJobs;
+    private final StorageService storage;
+    private final DesktopService desktops;
     private final AgentGateway gateway;
     private final EventLog events;
 
-    public DesktopJobs(Jdbi jdbi, DiskJobs diskJobs, AgentGateway gateway, EventLog events) {
+    public DesktopJobs(Jdbi jdbi, DiskJobs diskJobs, StorageService storage, DesktopService desktops, AgentGateway gateway,
+                       EventLog events) {
         this.jdbi = requireNonNull(jdbi, "jdbi");
         this.diskJobs = requireNonNull(diskJobs, "diskJobs");
+        this.storage = requireNonNull(storage, "storage");
+        this.desktops = requireNonNull(desktops, "desktops");
         this.gateway = requireNonNull(gateway, "gateway");
         this.events = requireNonNull(events, "events");
     }
@@ -42,16 +51,6 @@ public final class DesktopJobs {
         return List.of(new Overlays(CREATE_DESKTOP, false), new Overlays(RESET_DESKTOP, true));
     }
 
-    private record Overlay(UUID diskId, String name, String path, String backingPath) {
-    }
-
-    private List<Overlay> overlays(UUID vmId) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT d.id, d.name, d.path, b.path AS backing_path FROM disks d "
-                        + "JOIN disks b ON b.id = d.backing_disk_id WHERE d.vm_id = :vm ORDER BY d.boot_order")
-                .bind("vm", vmId)
-                .map((rs, ctx) -> new Overlay(rs.getObject("id", UUID.class), rs.getString("name"), rs.getString("path"),
-                        rs.getString("backing_path"))).list());
-    }
 
     private final class Overlays implements JobHandler {
         private final String kind;
@@ -69,10 +68,10 @@ public final class DesktopJobs {
 
         @Override
         public void runStep(JobContext context, String step) {
-            List<Overlay> overlays = overlays(context.targetId());
+            List<OverlayImage> overlays = storage.overlays(context.targetId());
             UUID host = diskJobs.hostForStorage(UUID.fromString(context.params().get("dataCenterId").asText()));
             for (int i = 0; i < overlays.size(); i++) {
-                Overlay overlay = overlays.get(i);
+                OverlayImage overlay = overlays.get(i);
                 context.progress(100 * i / overlays.size(), (fresh ? "Resetting " : "Making ") + "disk " + overlay.name());
                 try {
                     gateway.call(host, io.vireo.model.rpc.AgentMethods.DISK_ENSURE_CREATED, gateway.params()
@@ -87,11 +86,9 @@ public final class DesktopJobs {
 
         @Override
         public void onSuccess(JobContext context, Handle h) {
-            h.createUpdate("UPDATE disks SET status = 'OK' WHERE vm_id = :vm").bind("vm", context.targetId()).execute();
-            h.createUpdate("UPDATE vms SET needs_reset = FALSE WHERE id = :vm").bind("vm", context.targetId()).execute();
+            desktops.overlaysMade(h, context.targetId(), true);
             if (fresh) {
-                String name = h.createQuery("SELECT name FROM vms WHERE id = :vm").bind("vm", context.targetId())
-                        .mapTo(String.class).one();
+                String name = desktops.find(h, context.targetId()).map(Vm::name).orElse(context.targetId().toString());
                 events.write(h, EventLog.Entry.info("DESKTOP_RESET", "Desktop " + name + " was reset to its template and is free")
                         .vm(context.targetId()).job(context.jobId()));
             }
@@ -100,11 +97,7 @@ public final class DesktopJobs {
         @Override
         public void onFailure(JobContext context, JobFailure failure) {
             // The monitor tries again later with a fresh overlay; until then nobody is given this desktop.
-            jdbi.useHandle(h -> {
-                h.createUpdate("UPDATE vms SET needs_reset = TRUE WHERE id = :vm").bind("vm", context.targetId()).execute();
-                h.createUpdate("UPDATE disks SET status = 'ILLEGAL' WHERE vm_id = :vm AND status = 'LOCKED'")
-                        .bind("vm", context.targetId()).execute();
-            });
+            jdbi.useTransaction(h -> desktops.overlaysMade(h, context.targetId(), false));
         }
     }
 }

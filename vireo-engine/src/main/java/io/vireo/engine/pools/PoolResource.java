@@ -1,11 +1,11 @@
 package io.vireo.engine.pools;
 
 import io.vireo.engine.api.ApiServer;
+import io.vireo.engine.api.QueryParameters;
 import io.vireo.engine.common.Fields;
 import io.vireo.engine.api.RouteTable;
 import io.vireo.engine.auth.ObjectRef;
 import io.vireo.engine.auth.PermissionService;
-import io.vireo.engine.common.Principal;
 import io.vireo.model.ObjectType;
 import io.vireo.model.Permission;
 import io.vireo.model.VmPool;
@@ -30,8 +30,9 @@ public final class PoolResource implements Consumer<RouteTable> {
 
     @Override
     public void accept(RouteTable routes) {
-        routes.get("/api/vmpools", "List desktop pools with their counts (desktops, free, assigned, running)",
-                ctx -> ctx.json(visiblePools(ApiServer.principal(ctx))));
+        routes.get("/api/vmpools", "List desktop pools with their counts (desktops, free, assigned, running), those I see or may use; ?search=&max=&page=",
+                ctx -> ctx.json(service.list(permissions.viewable(ApiServer.principal(ctx), ObjectType.VM_POOL),
+                        QueryParameters.search(ctx), QueryParameters.paging(ctx))));
         routes.post("/api/vmpools", "Add a desktop pool: {name, templateVmId, type AUTOMATIC|MANUAL, size, prestarted, "
                 + "maxDesktopsPerUser}; its desktops are made in the background", 201, ctx -> {
             VmPool.Create body = ApiServer.body(ctx, VmPool.Create.class);
@@ -63,7 +64,7 @@ public final class PoolResource implements Consumer<RouteTable> {
         });
         routes.post("/api/vmpools/{id}/allocatevm", "Take a desktop from the pool (started if it was Down): {vm, jobId}", 200,
                 ctx -> {
-                    VmPool.Allocation allocation = service.allocate(id(ctx, Permission.USE_POOL), ApiServer.user(ctx));
+                    VmPool.Allocation allocation = service.allocate(id(ctx, Permission.USE_POOL), ApiServer.principal(ctx));
                     monitor.wake();
                     ctx.json(allocation);
                 });
@@ -78,12 +79,5 @@ public final class PoolResource implements Consumer<RouteTable> {
         UUID id = id(ctx);
         permissions.require(ApiServer.principal(ctx), permission, ObjectRef.pool(id));
         return id;
-    }
-
-    /** A pool is listed to whoever sees it (VIEW) or may take desktops from it (USE_POOL). */
-    private List<VmPool> visiblePools(Principal principal) {
-        PermissionService.Visible seen = permissions.visible(principal, Permission.VIEW, ObjectType.VM_POOL);
-        PermissionService.Visible usable = seen.all() ? seen : permissions.visible(principal, Permission.USE_POOL, ObjectType.VM_POOL);
-        return service.list().stream().filter(pool -> seen.contains(pool.id()) || usable.contains(pool.id())).toList();
     }
 }

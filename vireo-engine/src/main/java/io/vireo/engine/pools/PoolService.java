@@ -12,9 +12,15 @@ import io.vireo.engine.auth.PermissionService;
 import io.vireo.engine.datacenters.DataCenterService;
 import io.vireo.engine.events.EventLog;
 import io.vireo.engine.storage.StorageService;
-import io.vireo.engine.store.Rows;
 import io.vireo.engine.vms.VmAction;
 import io.vireo.engine.vms.VmService;
+import io.vireo.engine.vms.DesktopCounts;
+import io.vireo.engine.vms.DesktopService;
+import io.vireo.engine.common.Paging;
+import io.vireo.engine.common.Principal;
+import io.vireo.engine.store.SearchQuery;
+import io.vireo.engine.store.UniqueNames;
+import io.vireo.engine.store.Visibility;
 import io.vireo.model.Cluster;
 import io.vireo.model.Disk;
 import io.vireo.model.ErrorCode;
@@ -24,8 +30,6 @@ import io.vireo.model.VmStatus;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -41,28 +45,31 @@ import static java.util.Objects.requireNonNull;
 public final class PoolService {
     public static final int MAX_SIZE = 10_000;
     public static final int MAX_DESKTOPS_PER_USER = 100;
-    /** A pool with its desktop counts, in one pass over its desktops. */
-    private static final String POOL_SELECT = "SELECT p.*, c.desktops, c.assigned, c.running, c.free FROM vm_pools p "
-            + "CROSS JOIN LATERAL (SELECT count(*) AS desktops, "
-            + "count(*) FILTER (WHERE v.assigned_user_id IS NOT NULL) AS assigned, "
-            + "count(*) FILTER (WHERE v.status <> 'DOWN') AS running, "
-            + "count(*) FILTER (WHERE " + Desktops.FREE + ") AS free FROM vms v WHERE v.pool_id = p.id) c";
+    public static final Map<String, SearchQuery.Field> SEARCH_FIELDS = Map.of(
+            "name", new SearchQuery.Field("name", SearchQuery.Type.TEXT),
+            "type", new SearchQuery.Field("type", SearchQuery.Type.ENUM),
+            "status", new SearchQuery.Field("status", SearchQuery.Type.ENUM),
+            "cluster", new SearchQuery.Field("cluster_id::text", SearchQuery.Type.TEXT));
 
     private final Jdbi jdbi;
+    private final PoolRepository pools;
     private final DataCenterService dataCenters;
     private final StorageService storage;
     private final VmService vms;
+    private final DesktopService desktops;
     private final EventLog events;
     private final PermissionService permissions;
 
-    public PoolService(Jdbi jdbi, DataCenterService dataCenters, StorageService storage, VmService vms, EventLog events,
-                       PermissionService permissions) {
-        this.permissions = requireNonNull(permissions, "permissions");
+    public PoolService(Jdbi jdbi, DataCenterService dataCenters, StorageService storage, VmService vms, DesktopService desktops,
+                       EventLog events, PermissionService permissions) {
         this.jdbi = requireNonNull(jdbi, "jdbi");
+        this.pools = new PoolRepository(jdbi);
         this.dataCenters = requireNonNull(dataCenters, "dataCenters");
         this.storage = requireNonNull(storage, "storage");
         this.vms = requireNonNull(vms, "vms");
+        this.desktops = requireNonNull(desktops, "desktops");
         this.events = requireNonNull(events, "events");
+        this.permissions = requireNonNull(permissions, "permissions");
     }
 
     public VmPool create(VmPool.Create request) {
@@ -91,9 +98,8 @@ public final class PoolService {
                     + "of its own");
         }
         UUID id = UUID.randomUUID();
-        dataCenters.insertUnique("pool", name, h -> {
-            h.createQuery("SELECT id FROM vms WHERE id = :id FOR UPDATE").bind("id", templateId).mapTo(UUID.class).findOne();
-            Vm locked = vms.vm(h, templateId);
+        UniqueNames.insert(jdbi, "pool", name, h -> {
+            Vm locked = vms.lock(h, templateId);
             if (locked.status() != VmStatus.DOWN) {
                 throw new ConflictException(ErrorCode.VM_NOT_DOWN, "The template VM " + locked.name() + " is " + locked.status()
                         + "; a pool's template must be Down (its disks become the desktops' base)");
@@ -104,14 +110,10 @@ public final class PoolService {
                             + disk.status() + ", not ready to be a desktop's base");
                 }
             }
-            h.createUpdate("INSERT INTO vm_pools (id, name, description, cluster_id, template_vm_id, type, size, prestarted, "
-                            + "max_desktops_per_user) VALUES (:id, :name, :description, :cluster, :template, :type, :size, "
-                            + ":prestarted, :perUser)")
-                    .bind("id", id).bind("name", name).bind("description", description).bind("cluster", clusterId)
-                    .bind("template", templateId).bind("type", type).bind("size", size).bind("prestarted", prestarted)
-                    .bind("perUser", perUser).execute();
+            pools.insert(h, id, name, description, clusterId, templateId, type, size, prestarted, perUser);
             events.write(h, EventLog.Entry.info("POOL_CREATED", "Pool " + name + " was created (" + type.toLowerCase()
                     + ", " + size + " desktops from template " + locked.name() + ", " + prestarted + " kept started)"));
+            return id;
         });
         return pool(id);
     }
@@ -123,26 +125,27 @@ public final class PoolService {
         return value == null ? "" : value;
     }
 
-    public List<VmPool> list() {
-        return jdbi.withHandle(h -> h.createQuery(POOL_SELECT + " ORDER BY p.name")
-                .map((rs, ctx) -> toPool(rs)).list());
+    /** A page of the pools the caller may see (or use) that match the search, by name, with their counts. */
+    public List<VmPool> list(Visibility visible, Optional<String> search, Paging paging) {
+        return jdbi.inTransaction(h -> withCounts(h, pools.list(h, visible,
+                SearchQuery.parse(search.orElse(null), SEARCH_FIELDS).predicate(), paging)));
     }
 
     public VmPool pool(UUID id) {
-        return jdbi.withHandle(h -> find(h, id))
-                .orElseThrow(() -> NotFoundException.of(ErrorCode.POOL_NOT_FOUND, "pool", id));
+        return jdbi.inTransaction(h -> withCounts(h, List.of(pools.find(h, id)
+                .orElseThrow(() -> NotFoundException.of(ErrorCode.POOL_NOT_FOUND, "pool", id)))).getFirst());
     }
 
-    private static Optional<VmPool> find(Handle h, UUID id) {
-        return h.createQuery(POOL_SELECT + " WHERE p.id = :id").bind("id", id)
-                .map((rs, ctx) -> toPool(rs)).findOne();
+    private List<VmPool> withCounts(Handle h, List<PoolRepository.PoolRow> rows) {
+        Map<UUID, DesktopCounts> counts = desktops.counts(h, rows.stream().map(PoolRepository.PoolRow::id).toList());
+        return rows.stream().map(row -> toPool(row, counts.getOrDefault(row.id(), DesktopCounts.NONE))).toList();
     }
 
     /** Changes the pool's shape; the monitor adds or removes desktops to match it. */
     public VmPool update(UUID id, VmPool.Update update) {
         Fields.required("body", update);
         jdbi.useTransaction(h -> {
-            VmPool pool = lock(h, id);
+            PoolRepository.PoolRow pool = lock(h, id);
             refuseIfDeleting(pool);
             int size = update.size() == null ? pool.size() : Fields.range("size", update.size(), 0, MAX_SIZE);
             int prestarted = update.prestarted() == null ? Math.min(pool.prestarted(), size)
@@ -150,10 +153,7 @@ public final class PoolService {
             int perUser = update.maxDesktopsPerUser() == null ? pool.maxDesktopsPerUser()
                     : Fields.range("maxDesktopsPerUser", update.maxDesktopsPerUser(), 1, MAX_DESKTOPS_PER_USER);
             String description = update.description() == null ? pool.description() : description(update.description());
-            h.createUpdate("UPDATE vm_pools SET size = :size, prestarted = :prestarted, max_desktops_per_user = :perUser, "
-                            + "description = :description WHERE id = :id")
-                    .bind("size", size).bind("prestarted", prestarted).bind("perUser", perUser)
-                    .bind("description", description).bind("id", id).execute();
+            pools.update(h, id, size, prestarted, perUser, description);
             if (size != pool.size()) {
                 events.write(h, EventLog.Entry.info("POOL_RESIZED", "Pool " + pool.name() + " is resized from " + pool.size()
                         + " to " + size + " desktops"));
@@ -168,16 +168,15 @@ public final class PoolService {
      */
     public VmPool delete(UUID id) {
         jdbi.useTransaction(h -> {
-            VmPool pool = lock(h, id);
-            List<String> running = h.createQuery("SELECT name FROM vms WHERE pool_id = :pool AND status <> 'DOWN' ORDER BY name")
-                    .bind("pool", id).mapTo(String.class).list();
+            PoolRepository.PoolRow pool = lock(h, id);
+            List<String> running = desktops.runningNames(h, id);
             if (!running.isEmpty()) {
                 throw new ConflictException(ErrorCode.POOL_DESKTOPS_RUNNING, "Pool " + pool.name() + " still has running desktops ("
                         + String.join(", ", running) + "); stop them before removing the pool", Map.of("desktops", running));
             }
-            h.createUpdate("UPDATE vm_pools SET status = 'DELETING', size = 0, prestarted = 0 WHERE id = :id").bind("id", id).execute();
+            pools.markDeleting(h, id);
             events.write(h, EventLog.Entry.info("POOL_REMOVAL_REQUESTED", "Pool " + pool.name() + " is being removed with its "
-                    + pool.desktops() + " desktop(s)"));
+                    + desktops.counts(h, List.of(id)).getOrDefault(id, DesktopCounts.NONE).desktops() + " desktop(s)"));
         });
         return pool(id);
     }
@@ -187,65 +186,52 @@ public final class PoolService {
      * that is Down, which is started. The pool's row is locked for the decision, so concurrent
      * requests of many users never get the same desktop, and a user's limit holds.
      */
-    public VmPool.Allocation allocate(UUID poolId, String userName) {
+    public VmPool.Allocation allocate(UUID poolId, Principal user) {
         return jdbi.inTransaction(h -> {
-            VmPool pool = lock(h, poolId);
+            PoolRepository.PoolRow pool = lock(h, poolId);
             refuseIfDeleting(pool);
-            UUID userId = h.createQuery("SELECT id FROM users WHERE name = :name").bind("name", userName).mapTo(UUID.class)
-                    .findOne().orElseThrow(() -> new UnauthenticatedException(ErrorCode.UNAUTHORIZED, "Unknown user " + userName));
-            List<String> mine = h.createQuery("SELECT name FROM vms WHERE pool_id = :pool AND assigned_user_id = :user ORDER BY name")
-                    .bind("pool", poolId).bind("user", userId).mapTo(String.class).list();
+            List<String> mine = desktops.namesOfUser(h, poolId, user.id());
             if (mine.size() >= pool.maxDesktopsPerUser()) {
-                throw new ConflictException(ErrorCode.POOL_USER_LIMIT, "User " + userName + " already has " + mine.size()
+                throw new ConflictException(ErrorCode.POOL_USER_LIMIT, "User " + user.name() + " already has " + mine.size()
                         + " desktop(s) of pool " + pool.name() + " (" + String.join(", ", mine) + "), the most the pool gives "
                         + "one user; open it from your desktops", Map.of("desktops", mine));
             }
-            // Running first, then starting, then Down; the lowest number among equals.
-            Optional<UUID> chosen = h.createQuery("SELECT id FROM vms v WHERE v.pool_id = :pool AND " + Desktops.FREE
-                            + " ORDER BY CASE WHEN v.status = 'UP' THEN 0 WHEN v.status <> 'DOWN' THEN 1 "
-                            + "WHEN EXISTS (SELECT 1 FROM jobs j WHERE j.target_id = v.id AND j.status IN ('PENDING', 'RUNNING')) "
-                            + "THEN 1 ELSE 2 END, v.pool_index LIMIT 1 FOR UPDATE")
-                    .bind("pool", poolId).mapTo(UUID.class).findOne();
+            Optional<UUID> chosen = desktops.lockNextFree(h, poolId);
             if (chosen.isEmpty()) {
-                throw new ConflictException(ErrorCode.POOL_EXHAUSTED, "Pool " + pool.name() + " has no free desktop: " + pool.assigned()
-                        + " of its " + pool.desktops() + " desktop(s) are given to users"
-                        + (pool.desktops() < pool.size() ? " and " + (pool.size() - pool.desktops()) + " are still being made" : "")
+                DesktopCounts counts = desktops.counts(h, List.of(poolId)).getOrDefault(poolId, DesktopCounts.NONE);
+                throw new ConflictException(ErrorCode.POOL_EXHAUSTED, "Pool " + pool.name() + " has no free desktop: "
+                        + counts.assigned() + " of its " + counts.desktops() + " desktop(s) are given to users"
+                        + (counts.desktops() < pool.size() ? " and " + (pool.size() - counts.desktops()) + " are still being made" : "")
                         + "; try again later or ask for a larger pool");
             }
             UUID vmId = chosen.get();
-            h.createUpdate("UPDATE vms SET assigned_user_id = :user, assigned_at = now() WHERE id = :id")
-                    .bind("user", userId).bind("id", vmId).execute();
+            desktops.assign(h, vmId, user.id());
             // the desktop is the user's while assigned: see it, power it, open its console
-            permissions.grant(h, userId, BuiltInRole.USER_ROLE, ObjectRef.vm(vmId));
+            permissions.grant(h, user.id(), BuiltInRole.USER_ROLE, ObjectRef.vm(vmId));
             Vm vm = vms.vm(h, vmId);
             UUID job = null;
-            if (vm.status() == VmStatus.DOWN && h.createQuery("SELECT count(*) FROM jobs WHERE target_id = :vm "
-                    + "AND status IN ('PENDING', 'RUNNING')").bind("vm", vmId).mapTo(Integer.class).one() == 0) {
+            if (vm.status() == VmStatus.DOWN && vms.openJob(h, vmId).isEmpty()) {
                 job = vms.action(h, vmId, VmAction.START, Map.of());
             }
             events.write(h, EventLog.Entry.info("DESKTOP_ALLOCATED", "Desktop " + vm.name() + " of pool " + pool.name()
-                    + " was given to user " + userName + (job == null ? "" : "; it is starting")).vm(vmId));
+                    + " was given to user " + user.name() + (job == null ? "" : "; it is starting")).vm(vmId));
             return new VmPool.Allocation(vms.vm(h, vmId), job == null ? null : job.toString());
         });
     }
 
-    private static VmPool lock(Handle h, UUID id) {
-        h.createQuery("SELECT id FROM vm_pools WHERE id = :id FOR UPDATE").bind("id", id).mapTo(UUID.class).findOne()
-                .orElseThrow(() -> NotFoundException.of(ErrorCode.POOL_NOT_FOUND, "pool", id));
-        return find(h, id).orElseThrow();
+    private PoolRepository.PoolRow lock(Handle h, UUID id) {
+        return pools.lock(h, id).orElseThrow(() -> NotFoundException.of(ErrorCode.POOL_NOT_FOUND, "pool", id));
     }
 
-    private static void refuseIfDeleting(VmPool pool) {
+    private static void refuseIfDeleting(PoolRepository.PoolRow pool) {
         if (pool.status().equals("DELETING")) {
             throw new ConflictException(ErrorCode.POOL_DELETING, "Pool " + pool.name() + " is being removed");
         }
     }
 
-    static VmPool toPool(ResultSet rs) throws SQLException {
-        return new VmPool(rs.getObject("id").toString(), rs.getString("name"), rs.getString("description"),
-                rs.getObject("cluster_id").toString(), rs.getObject("template_vm_id").toString(), rs.getString("type"),
-                rs.getInt("size"), rs.getInt("prestarted"), rs.getInt("max_desktops_per_user"), rs.getString("status"),
-                rs.getInt("desktops"), rs.getInt("free"), rs.getInt("assigned"), rs.getInt("running"),
-                Rows.instant(rs, "created_at"));
+    private static VmPool toPool(PoolRepository.PoolRow row, DesktopCounts counts) {
+        return new VmPool(row.id().toString(), row.name(), row.description(), row.clusterId().toString(),
+                row.templateId().toString(), row.type(), row.size(), row.prestarted(), row.maxDesktopsPerUser(), row.status(),
+                counts.desktops(), counts.free(), counts.assigned(), counts.running(), row.createdAt());
     }
 }

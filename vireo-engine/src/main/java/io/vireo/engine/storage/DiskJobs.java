@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vireo.engine.events.EventLog;
 import io.vireo.engine.hostlink.AgentException;
 import io.vireo.engine.hostlink.AgentGateway;
-import io.vireo.engine.hosts.HostRepository;
+import io.vireo.engine.hosts.HostService;
 import io.vireo.engine.jobs.JobContext;
 import io.vireo.engine.jobs.JobFailure;
 import io.vireo.engine.jobs.JobHandler;
@@ -31,11 +31,11 @@ public final class DiskJobs {
 
     private final Jdbi jdbi;
     private final StorageService storage;
-    private final HostRepository hosts;
+    private final HostService hosts;
     private final AgentGateway gateway;
     private final EventLog events;
 
-    public DiskJobs(Jdbi jdbi, StorageService storage, HostRepository hosts, AgentGateway gateway, EventLog events) {
+    public DiskJobs(Jdbi jdbi, StorageService storage, HostService hosts, AgentGateway gateway, EventLog events) {
         this.jdbi = requireNonNull(jdbi, "jdbi");
         this.storage = requireNonNull(storage, "storage");
         this.hosts = requireNonNull(hosts, "hosts");
@@ -83,7 +83,7 @@ public final class DiskJobs {
 
         @Override
         public void onSuccess(JobContext context, Handle h) {
-            h.createUpdate("UPDATE disks SET status = 'OK' WHERE id = :id").bind("id", context.targetId()).execute();
+            storage.setStatus(h, context.targetId(), "OK");
             Disk disk = storage.findDisk(h, context.targetId()).orElseThrow();
             events.write(h, EventLog.Entry.info("DISK_CREATED", "Disk " + disk.name() + " is ready (" + disk.path() + ")")
                     .job(context.jobId()));
@@ -91,8 +91,7 @@ public final class DiskJobs {
 
         @Override
         public void onFailure(JobContext context, JobFailure failure) {
-            jdbi.useHandle(h -> h.createUpdate("UPDATE disks SET status = 'ILLEGAL' WHERE id = :id")
-                    .bind("id", context.targetId()).execute());
+            jdbi.useTransaction(h -> storage.setStatus(h, context.targetId(), "ILLEGAL"));
         }
     }
 
@@ -118,15 +117,14 @@ public final class DiskJobs {
         @Override
         public void onSuccess(JobContext context, Handle h) {
             storage.findDisk(h, context.targetId()).ifPresent(disk -> {
-                h.createUpdate("DELETE FROM disks WHERE id = :id").bind("id", context.targetId()).execute();
+                storage.deleteRow(h, context.targetId());
                 events.write(h, EventLog.Entry.info("DISK_REMOVED", "Disk " + disk.name() + " was removed").job(context.jobId()));
             });
         }
 
         @Override
         public void onFailure(JobContext context, JobFailure failure) {
-            jdbi.useHandle(h -> h.createUpdate("UPDATE disks SET status = 'ILLEGAL' WHERE id = :id")
-                    .bind("id", context.targetId()).execute());
+            jdbi.useTransaction(h -> storage.setStatus(h, context.targetId(), "ILLEGAL"));
         }
     }
 }

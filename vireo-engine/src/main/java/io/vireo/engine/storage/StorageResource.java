@@ -2,13 +2,14 @@ package io.vireo.engine.storage;
 
 import io.javalin.http.Context;
 import io.vireo.engine.api.ApiServer;
+import io.vireo.engine.api.QueryParameters;
 import io.vireo.engine.common.Fields;
 import io.vireo.engine.api.RouteTable;
 import io.vireo.engine.auth.BuiltInRole;
 import io.vireo.engine.auth.ObjectRef;
 import io.vireo.engine.auth.PermissionService;
 import io.vireo.engine.common.Principal;
-import io.vireo.engine.jobs.JobRepository;
+import io.vireo.engine.jobs.JobService;
 import io.vireo.model.Disk;
 import io.vireo.model.ObjectType;
 import io.vireo.model.Permission;
@@ -22,10 +23,10 @@ import static java.util.Objects.requireNonNull;
 
 public final class StorageResource implements Consumer<RouteTable> {
     private final StorageService service;
-    private final JobRepository jobs;
+    private final JobService jobs;
     private final PermissionService permissions;
 
-    public StorageResource(StorageService service, JobRepository jobs, PermissionService permissions) {
+    public StorageResource(StorageService service, JobService jobs, PermissionService permissions) {
         this.service = requireNonNull(service, "service");
         this.jobs = requireNonNull(jobs, "jobs");
         this.permissions = requireNonNull(permissions, "permissions");
@@ -33,8 +34,9 @@ public final class StorageResource implements Consumer<RouteTable> {
 
     @Override
     public void accept(RouteTable routes) {
-        routes.get("/api/storagedomains", "List storage domains", ctx -> ctx.json(permissions.filter(ApiServer.principal(ctx),
-                ObjectType.STORAGE_DOMAIN, service.domains(), StorageDomain::id)));
+        routes.get("/api/storagedomains", "List storage domains; ?search=name=nfs* and type=file&max=&page=",
+                ctx -> ctx.json(service.domains(permissions.viewable(ApiServer.principal(ctx), ObjectType.STORAGE_DOMAIN),
+                        QueryParameters.search(ctx), QueryParameters.paging(ctx))));
         routes.post("/api/storagedomains", "Add a file storage domain (a directory every host sees)", 201, ctx -> {
             StorageDomain.Create body = ApiServer.body(ctx, StorageDomain.Create.class);
             permissions.requireOnParent(ApiServer.principal(ctx), Permission.MANAGE_STORAGE, ObjectType.DATA_CENTER,
@@ -49,8 +51,9 @@ public final class StorageResource implements Consumer<RouteTable> {
             permissions.revokeAll(ObjectType.STORAGE_DOMAIN, id, null);
             ctx.status(204);
         });
-        routes.get("/api/disks", "List disks", ctx -> ctx.json(permissions.filter(ApiServer.principal(ctx), ObjectType.DISK,
-                service.disks(), Disk::id)));
+        routes.get("/api/disks", "List disks; ?search=name=web* and status=ok&max=&page=",
+                ctx -> ctx.json(service.disks(permissions.viewable(ApiServer.principal(ctx), ObjectType.DISK),
+                        QueryParameters.search(ctx), QueryParameters.paging(ctx))));
         routes.post("/api/disks", "Create a disk (its creator becomes its DiskOperator); answers 202 with the disk (LOCKED) "
                 + "and the job that makes its image", 202, ctx -> {
             Principal principal = ApiServer.principal(ctx);
@@ -58,14 +61,14 @@ public final class StorageResource implements Consumer<RouteTable> {
             permissions.requireOnParent(principal, Permission.CREATE_DISK, ObjectType.STORAGE_DOMAIN, body.storageDomainId());
             StorageService.CreatedDisk created = service.createDisk(body,
                     (h, id) -> permissions.grant(h, principal.id(), BuiltInRole.DISK_OPERATOR, ObjectRef.disk(id)));
-            ctx.status(202).json(Map.of("disk", created.disk(), "job", jobs.find(created.jobId()).orElseThrow()));
+            ctx.status(202).json(Map.of("disk", created.disk(), "job", jobs.job(created.jobId())));
         });
         routes.get("/api/disks/{id}", "Show a disk", ctx -> ctx.json(service.disk(require(ctx, Permission.VIEW, ObjectType.DISK))));
         routes.delete("/api/disks/{id}", "Remove a disk that no VM uses; answers 202 with the job", 202, ctx -> {
             UUID id = require(ctx, Permission.MANAGE_DISKS, ObjectType.DISK);
             UUID job = service.deleteDisk(id);
             permissions.revokeAll(ObjectType.DISK, id, null);
-            ctx.status(202).json(jobs.find(job).orElseThrow());
+            ctx.status(202).json(jobs.job(job));
         });
     }
 

@@ -25,13 +25,22 @@ public final class Rows {
         return rs.wasNull() ? null : value;
     }
 
-    /** Whether an exception is PostgreSQL's unique_violation (a name taken by a concurrent request). */
-    public static boolean isUniqueViolation(Throwable e) {
+    /** Whether an exception is PostgreSQL's foreign_key_violation (a row still referenced by another). */
+    public static boolean isForeignKeyViolation(Throwable e) {
+        return hasState(e, "23503");
+    }
+
+    private static boolean hasState(Throwable e, String state) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLException sql && "23505".equals(sql.getSQLState())) {
+            if (t instanceof SQLException sql && state.equals(sql.getSQLState())) {
                 return true;
             }
         }
         return false;
+    }
+
+    /** Whether an exception is PostgreSQL's unique_violation (a name taken by a concurrent request). */
+    public static boolean isUniqueViolation(Throwable e) {
+        return hasState(e, "23505");
     }
 }

@@ -29,12 +29,12 @@ public final class VmJobs {
     private final Jdbi jdbi;
     private final VmRepository vms;
     private final VmSpecs specs;
-    private final VmPlacement placement;
+    private final HostChooser placement;
     private final VmMonitor monitor;
     private final AgentGateway gateway;
     private final EventLog events;
 
-    public VmJobs(Jdbi jdbi, VmRepository vms, VmSpecs specs, VmPlacement placement, VmMonitor monitor,
+    public VmJobs(Jdbi jdbi, VmRepository vms, VmSpecs specs, HostChooser placement, VmMonitor monitor,
                   AgentGateway gateway, EventLog events) {
         this.jdbi = requireNonNull(jdbi, "jdbi");
         this.vms = requireNonNull(vms, "vms");
@@ -126,7 +126,7 @@ public final class VmJobs {
                 return;
             }
             JsonNode requested = context.params().get("hostId");
-            UUID host = placement.choose(vm, requested == null || requested.isNull() ? null : UUID.fromString(requested.asText()));
+            UUID host = placement.chooseForStart(vm, requested == null || requested.isNull() ? null : UUID.fromString(requested.asText()));
             context.putState("hostId", host.toString());
             jdbi.useTransaction(h -> vms.setStatus(h, UUID.fromString(vm.id()), VmStatus.POWERING_UP, host, null));
         }

@@ -1,6 +1,7 @@
 package io.vireo.engine.vms;
 
 import io.vireo.engine.events.EventLog;
+import io.vireo.engine.hosts.HostObserver;
 import io.vireo.model.Vm;
 import io.vireo.model.VmStatus;
 import io.vireo.model.rpc.VmObservation;
@@ -23,7 +24,7 @@ import static java.util.Objects.requireNonNull;
  * Applies what hosts report about their VMs to the VMs' observed status. The host is the truth:
  * a VM it runs is adopted, a VM it no longer holds is Down.
  */
-public final class VmMonitor {
+public final class VmMonitor implements HostObserver {
     private static final Logger log = LoggerFactory.getLogger(VmMonitor.class);
     /**
      * A periodic full list may have been taken just before a VM started; a VM whose status changed
@@ -50,6 +51,22 @@ public final class VmMonitor {
             case VmObservation.SHUTTING_DOWN -> VmStatus.POWERING_DOWN;
             default -> VmStatus.DOWN;
         };
+    }
+
+    @Override
+    public void hostConnected(UUID hostId, List<VmObservation> observations, long seq) {
+        forgetHost(hostId);
+        reconcileHost(hostId, observations, seq, true);
+    }
+
+    @Override
+    public void vmChanged(UUID hostId, VmObservation observation, long seq) {
+        observe(hostId, observation, seq);
+    }
+
+    @Override
+    public void vmsListed(UUID hostId, List<VmObservation> observations, long seq) {
+        reconcileHost(hostId, observations, seq, false);
     }
 
     /** One VM's state as its host reports it (an event or a command's answer), without a report number. */
@@ -127,6 +144,7 @@ public final class VmMonitor {
     }
 
     /** A host stopped answering: what ran there is Unknown until it is back or proven fenced. */
+    @Override
     public void hostLost(UUID hostId, String hostName) {
         jdbi.useTransaction(h -> {
             for (Vm vm : vms.onHost(h, hostId)) {

@@ -1,6 +1,9 @@
 package io.vireo.engine.vms;
 
+import io.vireo.engine.common.Paging;
 import io.vireo.engine.store.Rows;
+import io.vireo.engine.store.SqlPredicate;
+import io.vireo.engine.store.Visibility;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vireo.model.Json;
 import io.vireo.model.MigrationPolicyOverride;
@@ -42,13 +45,66 @@ public final class VmRepository {
                 .map((rs, ctx) -> toVm(rs, diskIds(h, id))).findOne();
     }
 
-    public List<Vm> list(String where, Map<String, Object> parameters, String orderBy, int limit, int offset) {
+    /** A page of the VMs the caller may see that match the search, by name. */
+    List<Vm> list(Visibility visible, SqlPredicate search, Paging paging) {
+        SqlPredicate where = search.and(visible.on("vms.id"));
         // The disk ids come in the same query: one round trip for a page of 1,000 desktops, not 1,001.
         return jdbi.withHandle(h -> h.createQuery("SELECT vms.*, ARRAY(SELECT d.id::text FROM disks d WHERE d.vm_id = vms.id "
-                        + "ORDER BY d.boot_order, d.created_at) AS disk_ids FROM vms WHERE " + where + " ORDER BY " + orderBy
-                        + " LIMIT :limit OFFSET :offset")
-                .bindMap(parameters).bind("limit", limit).bind("offset", offset)
+                        + "ORDER BY d.boot_order, d.created_at) AS disk_ids FROM vms WHERE " + where.sql()
+                        + " ORDER BY name LIMIT :limit OFFSET :offset")
+                .bindMap(where.parameters()).bind("limit", paging.max()).bind("offset", paging.offset())
                 .map((rs, ctx) -> toVm(rs, List.of((String[]) rs.getArray("disk_ids").getArray()))).list());
+    }
+
+    void insert(Handle h, UUID id, String name, UUID clusterId, int vcpus, int memoryMib, String kernel, String initrd,
+                String cmdline, String graphics, String migrationPolicyJson, UUID preferredHostId) {
+        h.createUpdate("INSERT INTO vms (id, name, cluster_id, vcpus, memory_mib, kernel, initrd, cmdline, graphics, "
+                        + "desired_state, status, migration_policy, preferred_host_id) VALUES (:id, :name, :cluster, :vcpus, "
+                        + ":memory, :kernel, :initrd, :cmdline, :graphics, 'DOWN', 'DOWN', CAST(:policy AS jsonb), "
+                        + "CAST(:preferred AS uuid))")
+                .bind("policy", migrationPolicyJson).bind("preferred", preferredHostId)
+                .bind("id", id).bind("name", name).bind("cluster", clusterId).bind("vcpus", vcpus).bind("memory", memoryMib)
+                .bind("kernel", kernel).bind("initrd", initrd).bind("cmdline", cmdline).bind("graphics", graphics)
+                .execute();
+    }
+
+    void setMigrationPolicy(Handle h, UUID id, String migrationPolicyJson) {
+        h.createUpdate("UPDATE vms SET migration_policy = CAST(:policy AS jsonb) WHERE id = :id")
+                .bind("id", id).bind("policy", migrationPolicyJson).execute();
+    }
+
+    void setPreferredHost(Handle h, UUID id, UUID hostId) {
+        h.createUpdate("UPDATE vms SET preferred_host_id = :host WHERE id = :id").bind("id", id).bind("host", hostId).execute();
+    }
+
+    void delete(Handle h, UUID id) {
+        h.createUpdate("DELETE FROM vms WHERE id = :id").bind("id", id).execute();
+    }
+
+    /** VMs moving out of a host (it is their source) or into it (their destination). */
+    int migrationsFrom(UUID hostId) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT count(*) FROM vms WHERE status = 'MIGRATING_FROM' AND host_id = :host")
+                .bind("host", hostId).mapTo(Integer.class).one());
+    }
+
+    int migrationsTo(UUID hostId) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT count(*) FROM vms WHERE status = 'MIGRATING_FROM' "
+                        + "AND migrating_to_host_id = :host").bind("host", hostId).mapTo(Integer.class).one());
+    }
+
+    /** How many VMs have each status. */
+    Map<VmStatus, Integer> countByStatus() {
+        Map<VmStatus, Integer> counts = new java.util.EnumMap<>(VmStatus.class);
+        jdbi.useHandle(h -> h.createQuery("SELECT status, count(*) AS n FROM vms GROUP BY status")
+                .map((rs, ctx) -> Map.entry(VmStatus.valueOf(rs.getString("status")), rs.getInt("n")))
+                .forEach(entry -> counts.put(entry.getKey(), entry.getValue())));
+        return counts;
+    }
+
+    /** The VMs of a cluster (for the scheduler's snapshot), without their disk ids. */
+    List<Vm> inCluster(Handle h, UUID clusterId) {
+        return h.createQuery("SELECT * FROM vms WHERE cluster_id = :cluster").bind("cluster", clusterId)
+                .map((rs, ctx) -> toVm(rs, List.of())).list();
     }
 
     public List<Vm> onHost(Handle h, UUID hostId) {

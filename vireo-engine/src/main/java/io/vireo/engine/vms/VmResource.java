@@ -9,7 +9,6 @@ import io.vireo.engine.common.DomainException;
 import io.vireo.engine.api.ApiServer;
 import io.vireo.engine.api.QueryParameters;
 import io.vireo.engine.common.Fields;
-import io.vireo.engine.common.Paging;
 import io.vireo.engine.api.RouteTable;
 import io.vireo.engine.auth.BuiltInRole;
 import io.vireo.engine.auth.ObjectRef;
@@ -17,7 +16,7 @@ import io.vireo.engine.auth.PermissionService;
 import io.vireo.engine.common.Principal;
 import io.vireo.engine.hostlink.AgentException;
 import io.vireo.engine.hostlink.AgentGateway;
-import io.vireo.engine.jobs.JobRepository;
+import io.vireo.engine.jobs.JobService;
 import io.vireo.model.ErrorCode;
 import io.vireo.model.ObjectType;
 import io.vireo.model.Permission;
@@ -34,15 +33,12 @@ import static java.util.Objects.requireNonNull;
 
 public final class VmResource implements Consumer<RouteTable> {
     private final VmService service;
-    private final JobRepository jobs;
+    private final JobService jobs;
     private final AgentGateway gateway;
-    private final io.vireo.engine.migration.MigrationService migrations;
     private final PermissionService permissions;
 
-    public VmResource(VmService service, JobRepository jobs, AgentGateway gateway,
-                      io.vireo.engine.migration.MigrationService migrations, PermissionService permissions) {
+    public VmResource(VmService service, JobService jobs, AgentGateway gateway, PermissionService permissions) {
         this.permissions = requireNonNull(permissions, "permissions");
-        this.migrations = requireNonNull(migrations, "migrations");
         this.service = requireNonNull(service, "service");
         this.jobs = requireNonNull(jobs, "jobs");
         this.gateway = requireNonNull(gateway, "gateway");
@@ -50,11 +46,9 @@ public final class VmResource implements Consumer<RouteTable> {
 
     @Override
     public void accept(RouteTable routes) {
-        routes.get("/api/vms", "List VMs; ?search=name=web* and status=up&max=&page=", ctx -> {
-            Paging paging = QueryParameters.paging(ctx);
-            ctx.json(service.list(ctx.queryParam("search"), paging.max(), paging.page(),
-                    permissions.predicate(ApiServer.principal(ctx), Permission.VIEW, ObjectType.VM, "vms.id")));
-        });
+        routes.get("/api/vms", "List VMs; ?search=name=web* and status=up&max=&page=", ctx -> ctx.json(service.list(
+                permissions.viewable(ApiServer.principal(ctx), ObjectType.VM), QueryParameters.search(ctx),
+                QueryParameters.paging(ctx))));
         routes.post("/api/vms", "Create a VM (Down); its creator becomes its UserVmManager", 201, this::create);
         routes.get("/api/vms/{id}", "Show a VM", ctx -> ctx.json(service.vm(id(ctx, Permission.VIEW))));
         routes.delete("/api/vms/{id}", "Remove a Down VM; ?removeDisks=true removes its disks too (202 with jobs)", 200, this::delete);
@@ -94,33 +88,10 @@ public final class VmResource implements Consumer<RouteTable> {
             requireVisibleHost(ctx, body.preferredHostId());
             ctx.json(service.update(id, body));
         });
-        routes.post("/api/vms/{id}/migrate", "Live-migrate a running VM; optional body {\"hostId\"}, else the scheduler "
-                + "picks; 202 with the job", 202, ctx -> {
-            UUID id = id(ctx, Permission.MIGRATE_VM);
-            Vm.Migrate body = ApiServer.optionalBody(ctx, Vm.Migrate.class);
-            UUID host = body == null || body.hostId() == null ? null : Fields.id("hostId", body.hostId());
-            if (host != null) {
-                requireVisibleHost(ctx, host.toString());
-            }
-            accepted(ctx, service.migrate(id, host));
-        });
-        routes.post("/api/vms/{id}/cancelmigration", "Abort the VM's live migration in flight", 200, ctx -> {
-            Vm vm = service.vm(id(ctx, Permission.MIGRATE_VM));
-            boolean cancelled;
-            try {
-                cancelled = migrations.cancel(vm);
-            } catch (AgentException e) {
-                throw new UnavailableException(e.code(), "Cannot cancel the migration of VM " + vm.name() + ": " + e.getMessage());
-            }
-            if (!cancelled) {
-                throw new ConflictException(ErrorCode.NOT_MIGRATING, "VM " + vm.name() + " is not migrating");
-            }
-            ctx.json(Map.of("cancelled", true));
-        });
         routes.get("/api/vms/{id}/consolelog", "Read the guest's serial console log: ?offset=N", this::consoleLog);
     }
 
-    /** A host the caller names (to start on, move to, prefer) must be one it may see; else it is "not found". */
+    /** A host the caller names (to start on, prefer) must be one it may see; else it is "not found". */
     private void requireVisibleHost(Context ctx, String hostId) {
         permissions.requireOnParent(ApiServer.principal(ctx), Permission.VIEW, ObjectType.HOST, hostId);
     }
@@ -144,43 +115,32 @@ public final class VmResource implements Consumer<RouteTable> {
     }
 
     private void accepted(Context ctx, UUID job) {
-        ctx.status(202).json(jobs.find(job).orElseThrow());
+        ctx.status(202).json(jobs.job(job));
     }
 
     private void delete(Context ctx) {
-        String removeDisks = ctx.queryParam("removeDisks");
-        if (removeDisks != null && !removeDisks.equals("true") && !removeDisks.equals("false")) {
-            throw InvalidInputException.invalid("removeDisks", "removeDisks must be true or false");
-        }
+        boolean removeDisks = QueryParameters.bool(ctx, "removeDisks", false);
         UUID id = id(ctx, Permission.DELETE_VM);
-        java.util.List<String> disks = "true".equals(removeDisks) ? service.vm(id).diskIds() : java.util.List.of();
+        java.util.List<String> disks = removeDisks ? service.vm(id).diskIds() : java.util.List.of();
         if (!disks.isEmpty()) {
             for (String disk : disks) {
                 permissions.require(ApiServer.principal(ctx), Permission.MANAGE_DISKS, ObjectRef.disk(UUID.fromString(disk)));
             }
         }
-        VmService.DeleteResult result = service.delete(id, "true".equals(removeDisks));
+        VmService.DeleteResult result = service.delete(id, removeDisks);
         permissions.revokeAll(ObjectType.VM, id, null);
         disks.forEach(disk -> permissions.revokeAll(ObjectType.DISK, UUID.fromString(disk), null));
         if (result.diskJobIds().isEmpty()) {
             ctx.status(200).json(Map.of("removed", true, "jobs", java.util.List.of()));
         } else {
             ctx.status(202).json(Map.of("removed", true,
-                    "jobs", result.diskJobIds().stream().map(job -> jobs.find(job).orElseThrow()).toList()));
+                    "jobs", result.diskJobIds().stream().map(job -> jobs.job(job)).toList()));
         }
     }
 
     private void consoleLog(Context ctx) {
         Vm vm = service.vm(id(ctx, Permission.VM_CONSOLE));
-        long offset;
-        try {
-            offset = ctx.queryParam("offset") == null ? 0 : Long.parseLong(ctx.queryParam("offset"));
-        } catch (NumberFormatException e) {
-            throw InvalidInputException.invalid("offset", "The offset must be a whole number of bytes");
-        }
-        if (offset < 0) {
-            throw InvalidInputException.invalid("offset", "The offset cannot be negative");
-        }
+        long offset = QueryParameters.number(ctx, "offset", 0, 0, Long.MAX_VALUE);
         if (vm.hostId() == null) {
             throw new ConflictException(ErrorCode.VM_NOT_UP, "VM " + vm.name() + " runs on no host, so it has no console log to read");
         }

@@ -3,13 +3,17 @@ package io.vireo.engine.vms;
 import io.vireo.engine.common.ConflictException;
 import io.vireo.engine.common.InvalidInputException;
 import io.vireo.engine.common.NotFoundException;
-import io.vireo.engine.common.DomainException;
 import io.vireo.engine.common.Fields;
 import io.vireo.engine.store.SearchQuery;
 import io.vireo.engine.datacenters.DataCenterService;
 import io.vireo.engine.events.EventLog;
-import io.vireo.engine.hosts.HostRepository;
-import io.vireo.engine.jobs.JobRepository;
+import io.vireo.engine.hosts.HostService;
+import io.vireo.engine.datacenters.ClusterPolicies;
+import io.vireo.engine.common.Paging;
+import io.vireo.engine.store.UniqueNames;
+import io.vireo.engine.store.Visibility;
+import io.vireo.model.Host;
+import io.vireo.engine.jobs.JobService;
 import io.vireo.engine.storage.StorageService;
 import io.vireo.model.Cluster;
 import io.vireo.model.Disk;
@@ -23,7 +27,9 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
+import java.util.function.BiConsumer;
 
 import static java.util.Objects.requireNonNull;
 
@@ -44,18 +50,20 @@ public final class VmService {
     private final VmRepository vms;
     private final DataCenterService dataCenters;
     private final StorageService storage;
-    private final HostRepository hosts;
-    private final JobRepository jobs;
+    private final HostService hosts;
+    private final JobService jobs;
+    private final TemplateUse templates;
     private final EventLog events;
 
     public VmService(Jdbi jdbi, VmRepository vms, DataCenterService dataCenters, StorageService storage,
-                     HostRepository hosts, JobRepository jobs, EventLog events) {
+                     HostService hosts, JobService jobs, TemplateUse templates, EventLog events) {
         this.jdbi = requireNonNull(jdbi, "jdbi");
         this.vms = requireNonNull(vms, "vms");
         this.dataCenters = requireNonNull(dataCenters, "dataCenters");
         this.storage = requireNonNull(storage, "storage");
         this.hosts = requireNonNull(hosts, "hosts");
         this.jobs = requireNonNull(jobs, "jobs");
+        this.templates = requireNonNull(templates, "templates");
         this.events = requireNonNull(events, "events");
     }
 
@@ -65,7 +73,7 @@ public final class VmService {
     }
 
     /** Creates a VM; {@code alsoInTransaction} runs in the same transaction with the new id (e.g. to make its creator its owner). */
-    public Vm create(Vm.Create request, java.util.function.BiConsumer<Handle, UUID> alsoInTransaction) {
+    public Vm create(Vm.Create request, BiConsumer<Handle, UUID> alsoInTransaction) {
         Fields.required("body", request);
         String name = Fields.name("name", request.name());
         UUID clusterId = Fields.id("clusterId", request.clusterId());
@@ -81,7 +89,7 @@ public final class VmService {
             throw InvalidInputException.invalid("cmdline", "The kernel command line is longer than 4096 characters");
         }
         List<UUID> diskIds = diskIds(request.diskIds());
-        io.vireo.engine.datacenters.ClusterPolicies.checkMigrationPolicy("migrationPolicy", request.migrationPolicy());
+        ClusterPolicies.checkMigrationPolicy("migrationPolicy", request.migrationPolicy());
         UUID preferredHost = request.preferredHostId() == null ? null : Fields.id("preferredHostId", request.preferredHostId());
         if (kernel == null && diskIds.isEmpty()) {
             throw InvalidInputException.invalid("diskIds", "A VM needs a disk or a kernel to boot from");
@@ -91,29 +99,26 @@ public final class VmService {
             checkHostInCluster("preferredHostId", preferredHost, cluster);
         }
         UUID id = UUID.randomUUID();
-        dataCenters.insertUnique("VM", name, h -> {
-            List<Disk> disks = lockDisks(h, diskIds, cluster);
-            h.createUpdate("INSERT INTO vms (id, name, cluster_id, vcpus, memory_mib, kernel, initrd, cmdline, graphics, "
-                            + "desired_state, status, migration_policy, preferred_host_id) VALUES (:id, :name, :cluster, :vcpus, "
-                            + ":memory, :kernel, :initrd, :cmdline, :graphics, 'DOWN', 'DOWN', CAST(:policy AS jsonb), "
-                            + "CAST(:preferred AS uuid))")
-                    .bind("policy", json(request.migrationPolicy())).bind("preferred", preferredHost)
-                    .bind("id", id).bind("name", name).bind("cluster", clusterId).bind("vcpus", vcpus).bind("memory", memory)
-                    .bind("kernel", kernel).bind("initrd", initrd).bind("cmdline", request.cmdline()).bind("graphics", graphics)
-                    .execute();
+        UniqueNames.insert(jdbi, "VM", name, h -> {
+            List<Disk> disks = new ArrayList<>();
+            for (UUID diskId : diskIds) {
+                disks.add(storage.lockForAttach(h, diskId, cluster.dataCenterId(), cluster.name()));
+            }
+            vms.insert(h, id, name, clusterId, vcpus, memory, kernel, initrd, request.cmdline(), graphics,
+                    json(request.migrationPolicy()), preferredHost);
             for (int i = 0; i < disks.size(); i++) {
-                h.createUpdate("UPDATE disks SET vm_id = :vm, boot_order = :order WHERE id = :id")
-                        .bind("vm", id).bind("order", i + 1).bind("id", UUID.fromString(disks.get(i).id())).execute();
+                storage.attach(h, UUID.fromString(disks.get(i).id()), id, i + 1);
             }
             events.write(h, EventLog.Entry.info("VM_CREATED", "VM " + name + " was created in cluster " + cluster.name()
                     + " (" + vcpus + " vCPUs, " + memory + " MiB, " + disks.size() + " disk(s))").vm(id));
             alsoInTransaction.accept(h, id);
+            return id;
         });
         return vm(id);
     }
 
     private void checkHostInCluster(String field, UUID hostId, Cluster cluster) {
-        var host = hosts.find(hostId).orElseThrow(() -> NotFoundException.of(ErrorCode.HOST_NOT_FOUND, "host", hostId));
+        Host host = hosts.host(hostId);
         if (!host.clusterId().equals(cluster.id())) {
             throw InvalidInputException.invalid(field, "Host " + host.name() + " is not in cluster " + cluster.name());
         }
@@ -131,60 +136,21 @@ public final class VmService {
     public Vm update(UUID vmId, Vm.Update update) {
         Fields.required("body", update);
         Vm vm = vm(vmId);
-        io.vireo.engine.datacenters.ClusterPolicies.checkMigrationPolicy("migrationPolicy", update.migrationPolicy());
+        ClusterPolicies.checkMigrationPolicy("migrationPolicy", update.migrationPolicy());
         UUID preferredHost = update.preferredHostId() == null ? null : Fields.id("preferredHostId", update.preferredHostId());
         if (preferredHost != null) {
             checkHostInCluster("preferredHostId", preferredHost, dataCenters.cluster(UUID.fromString(vm.clusterId())));
         }
         jdbi.useTransaction(h -> {
             if (update.migrationPolicy() != null) {
-                h.createUpdate("UPDATE vms SET migration_policy = CAST(:policy AS jsonb) WHERE id = :id")
-                        .bind("id", vmId).bind("policy", json(update.migrationPolicy())).execute();
+                vms.setMigrationPolicy(h, vmId, json(update.migrationPolicy()));
             }
             if (preferredHost != null) {
-                h.createUpdate("UPDATE vms SET preferred_host_id = :host WHERE id = :id").bind("id", vmId).bind("host", preferredHost)
-                        .execute();
+                vms.setPreferredHost(h, vmId, preferredHost);
             }
             events.write(h, EventLog.Entry.info("VM_UPDATED", "VM " + vm.name() + " was changed").vm(vmId));
         });
         return vm(vmId);
-    }
-
-    /** Records a live migration of a running VM to the given host, or to the one the scheduler picks. */
-    public UUID migrate(UUID vmId, UUID hostId) {
-        return jdbi.inTransaction(h -> {
-            Vm vm = vms.lock(h, vmId).orElseThrow(() -> NotFoundException.of(ErrorCode.VM_NOT_FOUND, "VM", vmId));
-            jobs.openJobFor(h, vmId).ifPresent(job -> {
-                throw new ConflictException(ErrorCode.VM_BUSY, "VM " + vm.name() + " is busy with another operation (job "
-                        + job + "); wait for it to end", Map.of("jobId", job.toString()));
-            });
-            if (vm.status() != VmStatus.UP) {
-                throw new ConflictException(ErrorCode.VM_NOT_UP, "Cannot migrate VM " + vm.name() + ": it is " + vm.status()
-                        + "; only a running VM migrates live");
-            }
-            if (hostId != null) {
-                var host = hosts.find(h, hostId).orElseThrow(() -> NotFoundException.of(ErrorCode.HOST_NOT_FOUND, "host", hostId));
-                if (!host.clusterId().equals(vm.clusterId())) {
-                    throw InvalidInputException.invalid("hostId", "Host " + host.name() + " is not in the VM's cluster");
-                }
-                if (hostId.toString().equals(vm.hostId())) {
-                    throw InvalidInputException.invalid("hostId", "VM " + vm.name() + " already runs on host " + host.name());
-                }
-                if (host.status() != io.vireo.model.HostStatus.UP) {
-                    throw new ConflictException(ErrorCode.HOST_NOT_UP, "Host " + host.name() + " is " + host.status()
-                            + "; a VM can only migrate to an Up host");
-                }
-            }
-            Map<String, Object> params = new java.util.HashMap<>();
-            if (hostId != null) {
-                params.put("hostId", hostId);
-            }
-            UUID job = jobs.create(h, io.vireo.engine.migration.MigrateVmJob.KIND, "vm", vmId, "Migrate VM " + vm.name(), params,
-                    io.vireo.engine.migration.MigrateVmJob.STEPS);
-            events.write(h, EventLog.Entry.info("VM_MIGRATE_REQUESTED", "Migration of VM " + vm.name() + " was requested")
-                    .vm(vmId).job(job));
-            return job;
-        });
     }
 
     private static List<UUID> diskIds(List<String> values) {
@@ -204,30 +170,6 @@ public final class VmService {
         return ids;
     }
 
-    private List<Disk> lockDisks(Handle h, List<UUID> diskIds, Cluster cluster) {
-        List<Disk> disks = new ArrayList<>();
-        for (UUID diskId : diskIds) {
-            Disk disk = h.createQuery("SELECT id FROM disks WHERE id = :id FOR UPDATE").bind("id", diskId).mapTo(UUID.class)
-                    .findOne().flatMap(ignored -> storage.findDisk(h, diskId))
-                    .orElseThrow(() -> NotFoundException.of(ErrorCode.DISK_NOT_FOUND, "disk", diskId));
-            if (disk.vmId() != null) {
-                throw new ConflictException(ErrorCode.DISK_IN_USE, "Disk " + disk.name() + " is attached to another VM",
-                        Map.of("diskId", disk.id(), "vmId", disk.vmId()));
-            }
-            if (!disk.status().equals("OK")) {
-                throw new ConflictException(ErrorCode.DISK_NOT_READY, "Disk " + disk.name() + " is " + disk.status()
-                        + ", not ready to be attached", Map.of("diskId", disk.id()));
-            }
-            String domainDataCenter = storage.domain(UUID.fromString(disk.storageDomainId())).dataCenterId();
-            if (!domainDataCenter.equals(cluster.dataCenterId())) {
-                throw InvalidInputException.invalid("diskIds", "Disk " + disk.name() + " is in another data center than cluster "
-                        + cluster.name());
-            }
-            disks.add(disk);
-        }
-        return disks;
-    }
-
     public Vm vm(UUID id) {
         return vms.find(id).orElseThrow(() -> NotFoundException.of(ErrorCode.VM_NOT_FOUND, "VM", id));
     }
@@ -236,14 +178,65 @@ public final class VmService {
         return vms.find(h, id).orElseThrow(() -> NotFoundException.of(ErrorCode.VM_NOT_FOUND, "VM", id));
     }
 
-    public List<Vm> list(String search, int max, int page) {
-        return list(search, max, page, io.vireo.engine.store.SqlPredicate.TRUE);
+    public Optional<Vm> find(UUID id) {
+        return vms.find(id);
     }
 
-    /** The VMs that match the search and the given predicate (e.g. those the caller may see), by page. */
-    public List<Vm> list(String search, int max, int page, io.vireo.engine.store.SqlPredicate visible) {
-        var where = SearchQuery.parse(search, SEARCH_FIELDS).predicate().and(visible);
-        return vms.list(where.sql(), where.parameters(), "name", max, (page - 1) * max);
+    /** Locks the VM's row for the rest of the caller's transaction, so two requests cannot both act on it. */
+    public Vm lock(Handle h, UUID id) {
+        return vms.lock(h, id).orElseThrow(() -> NotFoundException.of(ErrorCode.VM_NOT_FOUND, "VM", id));
+    }
+
+    public Optional<Vm> tryLock(Handle h, UUID id) {
+        return vms.lock(h, id);
+    }
+
+    /** A page of the VMs the caller may see that match the search ({@link #SEARCH_FIELDS}), by name. */
+    public List<Vm> list(Visibility visible, Optional<String> search, Paging paging) {
+        return vms.list(visible, SearchQuery.parse(search.orElse(null), SEARCH_FIELDS).predicate(), paging);
+    }
+
+    public List<Vm> onHost(Handle h, UUID hostId) {
+        return vms.onHost(h, hostId);
+    }
+
+    public List<Vm> inCluster(Handle h, UUID clusterId) {
+        return vms.inCluster(h, clusterId);
+    }
+
+    public Map<VmStatus, Integer> countByStatus() {
+        return vms.countByStatus();
+    }
+
+    /** The job working on the VM now, if one is. */
+    public Optional<UUID> openJob(Handle h, UUID vmId) {
+        return jobs.openJobFor(h, vmId);
+    }
+
+    /** Refuses when a job works on the VM: one long operation per VM at a time. */
+    public void refuseIfBusy(Handle h, Vm vm) {
+        jobs.openJobFor(h, UUID.fromString(vm.id())).ifPresent(job -> {
+            throw new ConflictException(ErrorCode.VM_BUSY, "VM " + vm.name() + " is busy with another operation (job "
+                    + job + "); wait for it to end", Map.of("jobId", job.toString()));
+        });
+    }
+
+    /** The VM's observed status and place, as a job or a monitor learned it. */
+    public void setStatus(Handle h, UUID vmId, VmStatus status, UUID hostId, Integer vncPort) {
+        vms.setStatus(h, vmId, status, hostId, vncPort);
+    }
+
+    /** The VM starts moving to another host: MigratingFrom, still on its source. */
+    public void startMigration(Handle h, UUID vmId, UUID destination) {
+        vms.startMigration(h, vmId, destination);
+    }
+
+    public int migrationsFrom(UUID hostId) {
+        return vms.migrationsFrom(hostId);
+    }
+
+    public int migrationsTo(UUID hostId) {
+        return vms.migrationsTo(hostId);
     }
 
     /** Records the intent of an action and the job that carries it out; answers the job id. */
@@ -253,32 +246,26 @@ public final class VmService {
 
     /** Like {@link #action(UUID, VmAction, Map)}, in the caller's transaction (a pool giving out a desktop). */
     public UUID action(Handle h, UUID vmId, VmAction action, Map<String, Object> params) {
-        {
-            Vm vm = vms.lock(h, vmId).orElseThrow(() -> NotFoundException.of(ErrorCode.VM_NOT_FOUND, "VM", vmId));
-            jobs.openJobFor(h, vmId).ifPresent(job -> {
-                throw new ConflictException(ErrorCode.VM_BUSY, "VM " + vm.name() + " is busy with another operation (job "
-                        + job + "); wait for it to end", Map.of("jobId", job.toString()));
-            });
-            action.check(vm);
-            if (action == VmAction.START) {
-                checkStartable(h, vm, params);
-            }
-            vms.setDesiredState(h, vmId, action.desiredState(vm));
-            UUID job = jobs.create(h, action.jobKind(), "vm", vmId, action.describe(vm), params, action.steps());
-            events.write(h, EventLog.Entry.info("VM_" + action.name() + "_REQUESTED", action.describe(vm) + " was requested")
-                    .vm(vmId).job(job));
-            return job;
+        Vm vm = lock(h, vmId);
+        refuseIfBusy(h, vm);
+        action.check(vm);
+        if (action == VmAction.START) {
+            checkStartable(h, vm, params);
         }
+        vms.setDesiredState(h, vmId, action.desiredState(vm));
+        UUID job = jobs.create(h, action.jobKind(), "vm", vmId, action.describe(vm), params, action.steps());
+        events.write(h, EventLog.Entry.info("VM_" + action.name() + "_REQUESTED", action.describe(vm) + " was requested")
+                .vm(vmId).job(job));
+        return job;
     }
 
     /** A pool's template must stay as it is while desktops are overlays of its disks. */
-    private static void refuseIfPoolTemplate(Handle h, Vm vm, String what) {
-        h.createQuery("SELECT name FROM vm_pools WHERE template_vm_id = :vm LIMIT 1").bind("vm", UUID.fromString(vm.id()))
-                .mapTo(String.class).findOne().ifPresent(pool -> {
-                    throw new ConflictException(ErrorCode.VM_IS_POOL_TEMPLATE, "VM " + vm.name() + " is the template of pool " + pool
-                            + ": its disks are the base of the pool's desktops, so it cannot be " + what
-                            + " while the pool exists", Map.of("pool", pool));
-                });
+    private void refuseIfPoolTemplate(Handle h, Vm vm, String what) {
+        templates.poolUsing(h, UUID.fromString(vm.id())).ifPresent(pool -> {
+            throw new ConflictException(ErrorCode.VM_IS_POOL_TEMPLATE, "VM " + vm.name() + " is the template of pool " + pool
+                    + ": its disks are the base of the pool's desktops, so it cannot be " + what
+                    + " while the pool exists", Map.of("pool", pool));
+        });
     }
 
     private void checkStartable(Handle h, Vm vm, Map<String, Object> params) {
@@ -291,7 +278,7 @@ public final class VmService {
         }
         Object hostId = params.get("hostId");
         if (hostId != null) {
-            var host = hosts.find(h, (UUID) hostId).orElseThrow(() -> NotFoundException.of(ErrorCode.HOST_NOT_FOUND, "host", hostId));
+            Host host = hosts.host(h, (UUID) hostId);
             if (!host.clusterId().equals(vm.clusterId())) {
                 throw InvalidInputException.invalid("hostId", "Host " + host.name() + " is not in the VM's cluster");
             }
@@ -303,7 +290,7 @@ public final class VmService {
     /** Removes a Down VM; its disks are detached, or removed too when asked. Answers a job when images are deleted. */
     public DeleteResult delete(UUID vmId, boolean removeDisks) {
         return jdbi.inTransaction(h -> {
-            Vm vm = vms.lock(h, vmId).orElseThrow(() -> NotFoundException.of(ErrorCode.VM_NOT_FOUND, "VM", vmId));
+            Vm vm = lock(h, vmId);
             if (vm.status() != VmStatus.DOWN) {
                 throw new ConflictException(ErrorCode.VM_NOT_DOWN, "VM " + vm.name() + " is " + vm.status() + "; stop it before removing it");
             }
@@ -312,17 +299,14 @@ public final class VmService {
             });
             refuseIfPoolTemplate(h, vm, "removed");
             List<Disk> disks = storage.disksOfVm(h, vmId);
-            h.createUpdate("UPDATE disks SET vm_id = NULL, boot_order = 0 WHERE vm_id = :vm").bind("vm", vmId).execute();
-            h.createUpdate("DELETE FROM vms WHERE id = :id").bind("id", vmId).execute();
+            storage.detachAll(h, vmId);
+            vms.delete(h, vmId);
             events.write(h, EventLog.Entry.info("VM_REMOVED", "VM " + vm.name() + " was removed"
                     + (removeDisks && !disks.isEmpty() ? "; its " + disks.size() + " disk(s) are being removed" : "")));
             List<UUID> diskJobs = new ArrayList<>();
             if (removeDisks) {
                 for (Disk disk : disks) {
-                    h.createUpdate("UPDATE disks SET status = 'LOCKED' WHERE id = :id").bind("id", UUID.fromString(disk.id())).execute();
-                    UUID dataCenter = UUID.fromString(dataCenters.cluster(UUID.fromString(vm.clusterId())).dataCenterId());
-                    diskJobs.add(jobs.create(h, io.vireo.engine.storage.DiskJobs.DELETE_DISK, "disk", UUID.fromString(disk.id()),
-                            "Remove disk " + disk.name(), Map.of("dataCenterId", dataCenter), List.of("DELETE_IMAGE")));
+                    diskJobs.add(storage.removeImage(h, disk));
                 }
             }
             return new DeleteResult(diskJobs);

@@ -1,8 +1,8 @@
-package io.vireo.engine.vms;
+package io.vireo.engine.placement;
 
+import io.vireo.engine.vms.HostChooser;
 import io.vireo.engine.jobs.JobFailure;
 import io.vireo.engine.scheduling.ClusterSnapshot;
-import io.vireo.engine.scheduling.ClusterSnapshotReader;
 import io.vireo.engine.scheduling.Decision;
 import io.vireo.engine.scheduling.Rejection;
 import io.vireo.engine.scheduling.Scheduler;
@@ -21,7 +21,7 @@ import static java.util.Objects.requireNonNull;
  * Where a VM starts or migrates to: the cluster's scheduling policy (filters, then weights) over a
  * fresh snapshot of the cluster. A refusal says, host by host, which filter rejected it and why.
  */
-public final class VmPlacement {
+public final class VmPlacement implements HostChooser {
     private final ClusterSnapshotReader snapshots;
     private final Scheduler scheduler;
 
@@ -30,7 +30,8 @@ public final class VmPlacement {
         this.scheduler = requireNonNull(scheduler, "scheduler");
     }
 
-    public UUID choose(Vm vm, UUID requestedHost) {
+    @Override
+    public UUID chooseForStart(Vm vm, UUID requestedHost) {
         ClusterSnapshot snapshot = snapshots.read(UUID.fromString(vm.clusterId()));
         // a start places a VM that runs nowhere, whatever a stale row says
         VmRequest request = snapshot.vm(vm.id()).onHost(null);

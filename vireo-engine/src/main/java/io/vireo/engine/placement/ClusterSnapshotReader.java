@@ -1,5 +1,10 @@
-package io.vireo.engine.scheduling;
+package io.vireo.engine.placement;
 
+import io.vireo.engine.scheduling.AffinityGroup;
+import io.vireo.engine.scheduling.ClusterSnapshot;
+import io.vireo.engine.scheduling.HostCandidate;
+import io.vireo.engine.scheduling.VmRequest;
+import io.vireo.engine.scheduling.PolicyParameters;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vireo.model.HostStatus;
@@ -46,24 +51,9 @@ public final class ClusterSnapshotReader {
             List<HostCandidate> hosts = hosts(h, clusterId, domains);
             List<VmRequest> vms = vms(h, clusterId);
             return new ClusterSnapshot(clusterId.toString(), (Integer) cluster.get("memory_overcommit"),
-                    (String) cluster.get("scheduling_policy"), parameters(String.valueOf(cluster.get("scheduling_parameters"))),
+                    (String) cluster.get("scheduling_policy"), PolicyParameters.fromJson(String.valueOf(cluster.get("scheduling_parameters"))),
                     hosts, vms, groups(h, clusterId));
         });
-    }
-
-    /** JSON parameters as the text map the policies take: {"highUtilization": 70} becomes highUtilization=70. */
-    public static Map<String, String> parameters(String json) {
-        Map<String, String> parameters = new HashMap<>();
-        if (json == null || json.isBlank() || json.equals("null")) {
-            return parameters;
-        }
-        try {
-            JsonNode node = MAPPER.readTree(json);
-            node.fields().forEachRemaining(entry -> parameters.put(entry.getKey(), entry.getValue().asText()));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return parameters;
     }
 
     private List<HostCandidate> hosts(Handle h, UUID clusterId, Set<String> domains) {
