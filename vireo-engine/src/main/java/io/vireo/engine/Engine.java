@@ -134,7 +134,8 @@ public final class Engine implements AutoCloseable {
             DesktopService desktops = new DesktopService(jdbi, storage, events);
 
             AffinityGroupService affinityGroups = new AffinityGroupService(jdbi, dataCenters, events);
-            ClusterSnapshotReader snapshots = new ClusterSnapshotReader(jdbi, gateway::isConnected);
+            ClusterSnapshotReader snapshots = new ClusterSnapshotReader(jdbi, dataCenters, hostService, vms, storage,
+                    affinityGroups, gateway::isConnected);
             Scheduler scheduler = new Scheduler();
             dataCenters.schedulingValidator((name, parameters) -> SchedulingPolicy.of(name,
                     PolicyParameters.fromJson(parameters == null ? null : parameters.toString())));

@@ -58,6 +58,12 @@ public final class HostRepository {
                 .bindList("statuses", names).map((rs, ctx) -> toHost(rs)).list());
     }
 
+    /** The hosts of a cluster with the CPU flags they reported, for the scheduler. */
+    List<SchedulableHost> schedulable(Handle h, UUID clusterId) {
+        return h.createQuery("SELECT * FROM hosts WHERE cluster_id = :cluster ORDER BY name").bind("cluster", clusterId)
+                .map((rs, ctx) -> new SchedulableHost(toHost(rs), SchedulableHost.flags(rs.getString("cpu_flags")))).list();
+    }
+
     public List<Host> inCluster(Handle h, UUID clusterId) {
         return h.createQuery("SELECT * FROM hosts WHERE cluster_id = :cluster ORDER BY name").bind("cluster", clusterId)
                 .map((rs, ctx) -> toHost(rs)).list();

@@ -137,6 +137,10 @@ public final class HostService {
         return hosts.withStatus(statuses);
     }
 
+    public List<SchedulableHost> schedulable(Handle h, UUID clusterId) {
+        return hosts.schedulable(h, clusterId);
+    }
+
     public List<Host> inCluster(Handle h, UUID clusterId) {
         return hosts.inCluster(h, clusterId);
     }

@@ -11,7 +11,12 @@ import org.jdbi.v3.core.Jdbi;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -86,6 +91,17 @@ final class StorageRepository {
     java.util.Set<String> diskOwnerNames(Handle h, String prefix) {
         return new java.util.HashSet<>(h.createQuery("SELECT substring(name FROM '^(.*)-disk[0-9]+$') FROM disks "
                         + "WHERE starts_with(name, :prefix)").bind("prefix", prefix).mapTo(String.class).list());
+    }
+
+    Map<UUID, Set<UUID>> domainsOfVms(Handle h, Collection<UUID> vmIds) {
+        Map<UUID, Set<UUID>> domains = new HashMap<>();
+        if (vmIds.isEmpty()) {
+            return domains;
+        }
+        h.createQuery("SELECT vm_id, storage_domain_id FROM disks WHERE vm_id IN (<vms>)").bindList("vms", List.copyOf(vmIds))
+                .map((rs, ctx) -> Map.entry(rs.getObject("vm_id", UUID.class), rs.getObject("storage_domain_id", UUID.class)))
+                .forEach(entry -> domains.computeIfAbsent(entry.getKey(), key -> new HashSet<>()).add(entry.getValue()));
+        return domains;
     }
 
     int countInDomain(Handle h, UUID domainId) {

@@ -152,6 +152,11 @@ public final class StorageService {
         return storage.diskOwnerNames(h, prefix);
     }
 
+    /** Per VM, the storage domains its disks are on (a VM without disks is absent). */
+    public Map<UUID, java.util.Set<UUID>> domainsOfVms(Handle h, java.util.Collection<UUID> vmIds) {
+        return storage.domainsOfVms(h, vmIds);
+    }
+
     /** The VM's disks that are overlays, with the image each is an overlay of. */
     public List<OverlayImage> overlays(UUID vmId) {
         return storage.overlays(vmId);

@@ -101,6 +101,23 @@ public final class VmRepository {
         return counts;
     }
 
+    /**
+     * Per host of the cluster, the memory its VMs hold and how many run there; a migrating VM counts
+     * on its source and on its destination until it has moved.
+     */
+    Map<UUID, HostLoad> loadByHost(Handle h, UUID clusterId) {
+        Map<UUID, HostLoad> load = new java.util.HashMap<>();
+        h.createQuery("SELECT host, sum(memory_mib) AS committed, count(*) AS running FROM ("
+                        + "SELECT host_id AS host, memory_mib FROM vms WHERE cluster_id = :cluster AND status <> 'DOWN' "
+                        + "AND host_id IS NOT NULL UNION ALL SELECT migrating_to_host_id, memory_mib FROM vms "
+                        + "WHERE cluster_id = :cluster AND status = 'MIGRATING_FROM') placed GROUP BY host")
+                .bind("cluster", clusterId)
+                .map((rs, ctx) -> Map.entry(rs.getObject("host", UUID.class), new HostLoad(rs.getLong("committed"),
+                        rs.getInt("running"))))
+                .forEach(entry -> load.put(entry.getKey(), entry.getValue()));
+        return load;
+    }
+
     /** The VMs of a cluster (for the scheduler's snapshot), without their disk ids. */
     List<Vm> inCluster(Handle h, UUID clusterId) {
         return h.createQuery("SELECT * FROM vms WHERE cluster_id = :cluster").bind("cluster", clusterId)

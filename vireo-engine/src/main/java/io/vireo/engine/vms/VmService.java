@@ -200,6 +200,10 @@ public final class VmService {
         return vms.onHost(h, hostId);
     }
 
+    public Map<UUID, HostLoad> loadByHost(Handle h, UUID clusterId) {
+        return vms.loadByHost(h, clusterId);
+    }
+
     public List<Vm> inCluster(Handle h, UUID clusterId) {
         return vms.inCluster(h, clusterId);
     }
