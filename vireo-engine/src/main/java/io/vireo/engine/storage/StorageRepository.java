@@ -59,7 +59,7 @@ final class StorageRepository {
 
     void insertDisk(Handle h, UUID id, String name, UUID domainId, long size, String format, String path, UUID backingDiskId) {
         h.createUpdate("INSERT INTO disks (id, name, storage_domain_id, size_bytes, format, status, path, backing_disk_id) "
-                        + "VALUES (:id, :name, :sd, :size, :format, 'LOCKED', :path, :backing)")
+                        + "VALUES (:id, :name, :sd, :size, :format, 'LOCKED', :path, CAST(:backing AS uuid))")
                 .bind("id", id).bind("name", name).bind("sd", domainId).bind("size", size).bind("format", format)
                 .bind("path", path).bind("backing", backingDiskId).execute();
     }

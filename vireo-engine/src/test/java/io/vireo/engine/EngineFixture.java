@@ -1,0 +1,118 @@
+package io.vireo.engine;
+
+import io.vireo.engine.auth.PermissionService;
+import io.vireo.engine.auth.RoleService;
+import io.vireo.engine.datacenters.DataCenterService;
+import io.vireo.engine.events.EventLog;
+import io.vireo.engine.hostlink.CertificateAuthority;
+import io.vireo.engine.hosts.HostService;
+import io.vireo.engine.hosts.HostRepository;
+import io.vireo.engine.jobs.JobRepository;
+import io.vireo.engine.jobs.JobService;
+import io.vireo.engine.pools.PoolService;
+import io.vireo.engine.pools.PoolTemplates;
+import io.vireo.engine.storage.StorageService;
+import io.vireo.engine.store.Database;
+import io.vireo.engine.store.TestDatabase;
+import io.vireo.engine.vms.DesktopService;
+import io.vireo.engine.vms.VmRepository;
+import io.vireo.engine.vms.VmService;
+import io.vireo.model.Cluster;
+import io.vireo.model.DataCenter;
+import io.vireo.model.Disk;
+import io.vireo.model.Host;
+import io.vireo.model.StorageDomain;
+import io.vireo.model.Vm;
+import org.jdbi.v3.core.Jdbi;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * The engine's services wired as {@link Engine} wires them, on a fresh real PostgreSQL, without
+ * servers, agents or loops: for tests of the rules of one service. Test-only shortcuts (a disk made
+ * ready, a host made Up) write the rows directly, as an agent's report or a finished job would.
+ */
+public final class EngineFixture implements AutoCloseable {
+    public final Database database = TestDatabase.fresh();
+    public final Jdbi jdbi = database.jdbi();
+    public final EventLog events = new EventLog(jdbi);
+    public final JobService jobs = new JobService(new JobRepository(jdbi));
+    public final DataCenterService dataCenters = new DataCenterService(jdbi, events);
+    public final StorageService storage = new StorageService(jdbi, dataCenters, jobs, events);
+    public final HostService hosts;
+    public final VmService vms;
+    public final DesktopService desktops = new DesktopService(jdbi, storage, events);
+    public final PermissionService permissions = new PermissionService(jdbi);
+    public final PoolService pools;
+    private final Path pki;
+
+    public EngineFixture() {
+        try {
+            pki = Files.createTempDirectory("vireo-test-pki");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        new RoleService(jdbi).ensureBuiltIns();
+        hosts = new HostService(jdbi, new HostRepository(jdbi), dataCenters, CertificateAuthority.loadOrCreate(pki), events,
+                () -> "wss://127.0.0.1:1/agent");
+        vms = new VmService(jdbi, new VmRepository(jdbi), dataCenters, storage, hosts, jobs, new PoolTemplates(jdbi), events);
+        pools = new PoolService(jdbi, dataCenters, storage, vms, desktops, events, permissions);
+    }
+
+    public Cluster cluster(String name) {
+        DataCenter dataCenter = dataCenters.createDataCenter(new DataCenter.Create(name + "-dc", null));
+        return dataCenters.createCluster(new Cluster.Create(name, dataCenter.id(), null, null));
+    }
+
+    public StorageDomain storageDomain(Cluster cluster, String name) {
+        return storage.createDomain(new StorageDomain.Create(name, cluster.dataCenterId(), "file", "/var/lib/vireo-test/" + name));
+    }
+
+    /** A disk whose image a host has made (its create job done). */
+    public Disk readyDisk(StorageDomain domain, String name) {
+        Disk disk = storage.createDisk(new Disk.Create(name, domain.id(), 1L << 30, "qcow2")).disk();
+        jdbi.useHandle(h -> h.createUpdate("UPDATE disks SET status = 'OK' WHERE id = :id")
+                .bind("id", UUID.fromString(disk.id())).execute());
+        jdbi.useHandle(h -> h.createUpdate("UPDATE jobs SET status = 'DONE' WHERE target_id = :id")
+                .bind("id", UUID.fromString(disk.id())).execute());
+        return storage.disk(UUID.fromString(disk.id()));
+    }
+
+    /** A host whose agent enrolled and connected (Up). */
+    public Host upHost(Cluster cluster, String name) {
+        Host host = hosts.create(new Host.Create(name, "10.9.9." + (Math.abs(name.hashCode()) % 250 + 1), cluster.id())).host();
+        jdbi.useHandle(h -> h.createUpdate("UPDATE hosts SET status = 'UP' WHERE id = :id")
+                .bind("id", UUID.fromString(host.id())).execute());
+        return hosts.host(UUID.fromString(host.id()));
+    }
+
+    public Vm vm(Cluster cluster, String name, Disk... disks) {
+        List<String> diskIds = java.util.Arrays.stream(disks).map(Disk::id).toList();
+        return vms.create(new Vm.Create(name, cluster.id(), 1, 128, diskIds, diskIds.isEmpty() ? "/boot/vmlinuz" : null,
+                null, null, null, null, null));
+    }
+
+    /** Ends every open job as DONE (as if the runner had run them). */
+    public void finishJobs() {
+        jdbi.useHandle(h -> h.createUpdate("UPDATE jobs SET status = 'DONE' WHERE status IN ('PENDING', 'RUNNING')").execute());
+    }
+
+    public int count(String table) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT count(*) FROM " + table).mapTo(Integer.class).one());
+    }
+
+    @Override
+    public void close() {
+        database.close();
+        try (var paths = Files.walk(pki)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException e) {
+            // a temp directory left behind is harmless
+        }
+    }
+}

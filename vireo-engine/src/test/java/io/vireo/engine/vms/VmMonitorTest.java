@@ -1,0 +1,107 @@
+package io.vireo.engine.vms;
+
+import io.vireo.engine.EngineFixture;
+import io.vireo.model.Cluster;
+import io.vireo.model.Host;
+import io.vireo.model.Vm;
+import io.vireo.model.VmStatus;
+import io.vireo.model.rpc.VmObservation;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** VmMonitor's reconcile rules on a real PostgreSQL: the host is the truth, stale reports lose, events say what happened. */
+class VmMonitorTest {
+    private final EngineFixture engine = new EngineFixture();
+    private final VmMonitor monitor = new VmMonitor(engine.jdbi, new VmRepository(engine.jdbi), engine.events);
+    private final Cluster cluster = engine.cluster("c1");
+    private final UUID h1 = UUID.fromString(engine.upHost(cluster, "h1").id());
+    private final UUID h2 = UUID.fromString(engine.upHost(cluster, "h2").id());
+    private final Vm vm = engine.vm(cluster, "web1");
+    private final UUID id = UUID.fromString(vm.id());
+
+    @AfterEach
+    void close() {
+        engine.close();
+    }
+
+    private VmObservation report(String state, int vncPort) {
+        return new VmObservation(vm.id(), vm.name(), state, vncPort, 1_000, 131_072, 1);
+    }
+
+    private List<String> eventCodes() {
+        return engine.jdbi.withHandle(h -> h.createQuery("SELECT code FROM events WHERE vm_id = :vm ORDER BY id")
+                .bind("vm", id).mapTo(String.class).list());
+    }
+
+    @Test
+    void aVmFoundRunningOnItsHostIsAdopted() {
+        monitor.hostConnected(h1, List.of(report(VmObservation.RUNNING, 5901)), 1);
+        Vm seen = engine.vms.vm(id);
+        assertThat(seen.status()).isEqualTo(VmStatus.UP);
+        assertThat(seen.hostId()).isEqualTo(h1.toString());
+        assertThat(seen.vncPort()).isEqualTo(5901);
+        assertThat(eventCodes()).endsWith("VM_ADOPTED");
+    }
+
+    @Test
+    void aVmMissingFromItsHostsListAfterAConnectIsDownUnexpectedly() {
+        monitor.hostConnected(h1, List.of(report(VmObservation.RUNNING, 5901)), 1);
+        engine.jdbi.useHandle(h -> h.createUpdate("UPDATE vms SET desired_state = 'UP' WHERE id = :id").bind("id", id).execute());
+        monitor.hostConnected(h1, List.of(), 1);
+        Vm seen = engine.vms.vm(id);
+        assertThat(seen.status()).isEqualTo(VmStatus.DOWN);
+        assertThat(seen.hostId()).isNull();
+        assertThat(seen.desiredState()).isEqualTo("DOWN");
+        assertThat(eventCodes()).endsWith("VM_DOWN_UNEXPECTEDLY");
+    }
+
+    @Test
+    void aPeriodicListDoesNotMarkDownAVmThatChangedAMomentAgo() {
+        monitor.vmChanged(h1, report(VmObservation.RUNNING, 5901), 5);
+        monitor.vmsListed(h1, List.of(), 6);
+        assertThat(engine.vms.vm(id).status()).isEqualTo(VmStatus.UP);
+    }
+
+    @Test
+    void anOlderReportCrossingANewerOneIsDropped() {
+        monitor.vmChanged(h1, report(VmObservation.RUNNING, 5901), 10);
+        monitor.vmChanged(h1, report(VmObservation.PAUSED, 5901), 12);
+        monitor.vmChanged(h1, report(VmObservation.RUNNING, 5901), 11);
+        assertThat(engine.vms.vm(id).status()).isEqualTo(VmStatus.PAUSED);
+    }
+
+    @Test
+    void aReportFromAnotherHostDoesNotMoveAVmThatRunsElsewhere() {
+        monitor.vmChanged(h1, report(VmObservation.RUNNING, 5901), 1);
+        monitor.vmChanged(h2, report(VmObservation.RUNNING, 5905), 1);
+        Vm seen = engine.vms.vm(id);
+        assertThat(seen.hostId()).isEqualTo(h1.toString());
+        assertThat(seen.vncPort()).isEqualTo(5901);
+        monitor.vmChanged(h2, report(VmObservation.SHUTOFF, 0), 2);
+        assertThat(engine.vms.vm(id).status()).isEqualTo(VmStatus.UP);
+    }
+
+    @Test
+    void aLostHostsVmsAreUnknownUntilItIsBack() {
+        monitor.vmChanged(h1, report(VmObservation.RUNNING, 5901), 1);
+        monitor.hostLost(h1, "h1");
+        assertThat(engine.vms.vm(id).status()).isEqualTo(VmStatus.UNKNOWN);
+        assertThat(eventCodes()).endsWith("VM_UNKNOWN");
+        monitor.hostConnected(h1, List.of(report(VmObservation.RUNNING, 5901)), 1);
+        assertThat(engine.vms.vm(id).status()).isEqualTo(VmStatus.UP);
+        assertThat(eventCodes()).endsWith("VM_ADOPTED");
+    }
+
+    @Test
+    void aVmTheEngineStoppedIsDownWithoutAnAlarm() {
+        monitor.vmChanged(h1, report(VmObservation.RUNNING, 5901), 1);
+        monitor.vmChanged(h1, report(VmObservation.SHUTOFF, 0), 2);
+        assertThat(engine.vms.vm(id).status()).isEqualTo(VmStatus.DOWN);
+        assertThat(eventCodes()).endsWith("VM_DOWN");
+    }
+}

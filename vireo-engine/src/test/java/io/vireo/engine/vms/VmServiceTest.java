@@ -1,0 +1,146 @@
+package io.vireo.engine.vms;
+
+import io.vireo.engine.EngineFixture;
+import io.vireo.engine.common.Paging;
+import io.vireo.engine.common.DomainException;
+import io.vireo.engine.store.Visibility;
+import io.vireo.model.Cluster;
+import io.vireo.model.Disk;
+import io.vireo.model.ErrorCode;
+import io.vireo.model.Host;
+import io.vireo.model.StorageDomain;
+import io.vireo.model.Vm;
+import io.vireo.model.VmPool;
+import io.vireo.model.VmStatus;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The rules of VmService on a real PostgreSQL: what it records, what it refuses, and that a refusal leaves nothing behind. */
+class VmServiceTest {
+    private final EngineFixture engine = new EngineFixture();
+    private final Cluster cluster = engine.cluster("c1");
+    private final StorageDomain domain = engine.storageDomain(cluster, "sd1");
+
+    @AfterEach
+    void close() {
+        engine.close();
+    }
+
+    @Test
+    void aVmIsCreatedDownWithItsDisksAttachedInOrder() {
+        Disk boot = engine.readyDisk(domain, "boot");
+        Disk data = engine.readyDisk(domain, "data");
+        Vm vm = engine.vm(cluster, "web1", boot, data);
+        assertThat(vm.status()).isEqualTo(VmStatus.DOWN);
+        assertThat(vm.desiredState()).isEqualTo("DOWN");
+        assertThat(vm.diskIds()).containsExactly(boot.id(), data.id());
+        assertThat(engine.storage.disk(UUID.fromString(data.id())).bootOrder()).isEqualTo(2);
+        assertThat(engine.storage.disk(UUID.fromString(boot.id())).vmId()).isEqualTo(vm.id());
+    }
+
+    @Test
+    void aTakenNameIsRefusedAndItsDisksStayFree() {
+        engine.vm(cluster, "web1", engine.readyDisk(domain, "boot1"));
+        Disk second = engine.readyDisk(domain, "boot2");
+        assertThatThrownBy(() -> engine.vm(cluster, "web1", second))
+                .isInstanceOfSatisfying(DomainException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.DUPLICATE_NAME))
+                .hasMessage("A VM named web1 exists already");
+        assertThat(engine.count("vms")).isEqualTo(1);
+        assertThat(engine.storage.disk(UUID.fromString(second.id())).vmId()).isNull();
+    }
+
+    @Test
+    void aDiskOfAnotherVmOrNotReadyIsRefusedAndNoVmIsLeft() {
+        Disk used = engine.readyDisk(domain, "used");
+        engine.vm(cluster, "owner", used);
+        assertThatThrownBy(() -> engine.vm(cluster, "thief", used))
+                .isInstanceOfSatisfying(DomainException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.DISK_IN_USE));
+        Disk locked = engine.storage.createDisk(new Disk.Create("locked", domain.id(), 1L << 30, null)).disk();
+        assertThatThrownBy(() -> engine.vm(cluster, "early", locked))
+                .isInstanceOfSatisfying(DomainException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.DISK_NOT_READY));
+        assertThat(engine.vms.list(Visibility.ALL, Optional.empty(), new Paging(100, 1))).extracting(Vm::name)
+                .containsExactly("owner");
+    }
+
+    @Test
+    void startNeedsAnUpHostAndOneJobAtATime() {
+        Vm vm = engine.vm(cluster, "web1", engine.readyDisk(domain, "boot"));
+        UUID id = UUID.fromString(vm.id());
+        assertThatThrownBy(() -> engine.vms.action(id, VmAction.START, Map.of()))
+                .isInstanceOfSatisfying(DomainException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.NO_HOST_AVAILABLE));
+        assertThat(engine.vms.vm(id).desiredState()).isEqualTo("DOWN");
+
+        engine.upHost(cluster, "h1");
+        UUID job = engine.vms.action(id, VmAction.START, Map.of());
+        assertThat(engine.jobs.job(job).kind()).isEqualTo("START_VM");
+        assertThat(engine.vms.vm(id).desiredState()).isEqualTo("UP");
+        assertThatThrownBy(() -> engine.vms.action(id, VmAction.STOP, Map.of()))
+                .isInstanceOfSatisfying(DomainException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.VM_BUSY));
+        assertThatThrownBy(() -> engine.vms.action(id, VmAction.START, Map.of()))
+                .isInstanceOfSatisfying(DomainException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.VM_BUSY));
+    }
+
+    @Test
+    void aHostOfAnotherClusterIsRefusedForStart() {
+        Host elsewhere = engine.upHost(engine.cluster("c2"), "h2");
+        engine.upHost(cluster, "h1");
+        UUID id = UUID.fromString(engine.vm(cluster, "web1", engine.readyDisk(domain, "boot")).id());
+        assertThatThrownBy(() -> engine.vms.action(id, VmAction.START, Map.of("hostId", UUID.fromString(elsewhere.id()))))
+                .isInstanceOfSatisfying(DomainException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_FIELD))
+                .hasMessageContaining("not in the VM's cluster");
+    }
+
+    @Test
+    void removingAVmDetachesOrRemovesItsDisks() {
+        Disk kept = engine.readyDisk(domain, "kept");
+        UUID first = UUID.fromString(engine.vm(cluster, "first", kept).id());
+        assertThat(engine.vms.delete(first, false).diskJobIds()).isEmpty();
+        assertThat(engine.storage.disk(UUID.fromString(kept.id())).vmId()).isNull();
+
+        Disk removed = engine.readyDisk(domain, "removed");
+        UUID second = UUID.fromString(engine.vm(cluster, "second", removed).id());
+        List<UUID> jobs = engine.vms.delete(second, true).diskJobIds();
+        assertThat(jobs).hasSize(1);
+        assertThat(engine.jobs.job(jobs.getFirst()).kind()).isEqualTo("DELETE_DISK");
+        assertThat(engine.storage.disk(UUID.fromString(removed.id())).status()).isEqualTo("LOCKED");
+        assertThat(engine.vms.find(second)).isEmpty();
+    }
+
+    @Test
+    void aPoolTemplateCanNeitherStartNorBeRemoved() {
+        engine.upHost(cluster, "h1");
+        Vm template = engine.vm(cluster, "tpl", engine.readyDisk(domain, "base"));
+        engine.pools.create(new VmPool.Create("office", null, null, template.id(), "AUTOMATIC", 0, 0, 1));
+        UUID id = UUID.fromString(template.id());
+        assertThatThrownBy(() -> engine.vms.action(id, VmAction.START, Map.of()))
+                .isInstanceOfSatisfying(DomainException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.VM_IS_POOL_TEMPLATE));
+        assertThatThrownBy(() -> engine.vms.delete(id, false))
+                .isInstanceOfSatisfying(DomainException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.VM_IS_POOL_TEMPLATE))
+                .hasMessageContaining("pool office");
+        assertThat(engine.vms.find(id)).isPresent();
+    }
+
+    @Test
+    void listsFilterByVisibilitySearchAndPage() {
+        for (int i = 1; i <= 5; i++) {
+            engine.vm(cluster, "web" + i);
+        }
+        engine.vm(cluster, "db1");
+        assertThat(engine.vms.list(Visibility.ALL, Optional.of("name=web*"), new Paging(2, 2))).extracting(Vm::name)
+                .containsExactly("web3", "web4");
+        UUID db = UUID.fromString(engine.vms.list(Visibility.ALL, Optional.of("name=db1"), new Paging(10, 1)).getFirst().id());
+        Visibility onlyDb = Visibility.granted("SELECT CAST(:granted AS uuid)", Map.of("granted", db.toString()));
+        assertThat(engine.vms.list(onlyDb, Optional.empty(), new Paging(100, 1))).extracting(Vm::name).containsExactly("db1");
+        assertThat(engine.vms.list(Visibility.NONE, Optional.empty(), new Paging(100, 1))).isEmpty();
+        assertThatThrownBy(() -> engine.vms.list(Visibility.ALL, Optional.of("colour=red"), new Paging(10, 1)))
+                .isInstanceOfSatisfying(DomainException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_SEARCH));
+    }
+}
