@@ -1,6 +1,5 @@
 package io.vireo.engine.hosts;
 
-import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vireo.engine.events.EventLog;
@@ -13,10 +12,14 @@ import io.vireo.engine.vms.VmMonitor;
 import io.vireo.model.Host;
 import io.vireo.model.HostStatus;
 import io.vireo.model.Json;
+import io.vireo.model.rpc.AgentEvent;
+import io.vireo.model.rpc.AgentMethod;
 import io.vireo.model.rpc.AgentMethods;
 import io.vireo.model.rpc.HostFacts;
-import io.vireo.model.rpc.HostStats;
-import io.vireo.model.rpc.VmObservation;
+import io.vireo.model.rpc.HostHelloResult;
+import io.vireo.model.rpc.HostStatsReport;
+import io.vireo.model.rpc.NoParams;
+import io.vireo.model.rpc.VmStateChange;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -84,10 +87,8 @@ public final class HostMonitor implements AgentLinkListener, AutoCloseable {
         gateway.register(session);
         lastHeard.put(hostId, Instant.now());
         try {
-            JsonNode hello = gateway.call(hostId, AgentMethods.HOST_HELLO, gateway.params(), Duration.ofSeconds(30));
-            HostFacts facts = gateway.convert(hello.get("facts"), HostFacts.class);
-            List<VmObservation> vms = MAPPER.convertValue(hello.get("vms"), new TypeReference<>() {
-            });
+            HostHelloResult hello = gateway.call(hostId, AgentMethod.HOST_HELLO, NoParams.INSTANCE, Duration.ofSeconds(30));
+            HostFacts facts = hello.facts();
             Host host = hosts.find(hostId).orElseThrow();
             jdbi.useTransaction(h -> {
                 hosts.recordFacts(h, hostId, facts);
@@ -100,7 +101,7 @@ public final class HostMonitor implements AgentLinkListener, AutoCloseable {
                                 + facts.memoryTotalKib() / 1024 + " MiB, libvirt " + facts.libvirtVersion() + ")").host(hostId)));
             });
             vmMonitor.forgetHost(hostId);
-            vmMonitor.reconcileHost(hostId, vms, hello.path("seq").asLong(0), true);
+            vmMonitor.reconcileHost(hostId, hello.vms(), hello.seq(), true);
         } catch (RuntimeException e) {
             log.warn("Host {} connected but its hello failed: {}", hostId, e.getMessage());
             session.close();
@@ -114,15 +115,16 @@ public final class HostMonitor implements AgentLinkListener, AutoCloseable {
             switch (method) {
                 case AgentMethods.EVENT_HEARTBEAT -> {
                 }
-                case AgentMethods.EVENT_VM_STATE_CHANGED ->
-                        vmMonitor.observe(hostId, MAPPER.treeToValue(params, VmObservation.class), params.path("seq").asLong(0));
+                case AgentMethods.EVENT_VM_STATE_CHANGED -> {
+                    VmStateChange change = MAPPER.treeToValue(params, AgentEvent.VM_STATE_CHANGED.paramsType());
+                    vmMonitor.observe(hostId, change.observation(), change.seq());
+                }
                 case AgentMethods.EVENT_MIGRATION_PROGRESS ->
-                        migrationProgress.accept(MAPPER.treeToValue(params, io.vireo.model.rpc.MigrationProgress.class));
+                        migrationProgress.accept(MAPPER.treeToValue(params, AgentEvent.MIGRATION_PROGRESS.paramsType()));
                 case AgentMethods.EVENT_HOST_STATS -> {
-                    hosts.recordStats(hostId, MAPPER.treeToValue(params.get("host"), HostStats.class));
-                    List<VmObservation> vms = MAPPER.convertValue(params.get("vms"), new TypeReference<>() {
-                    });
-                    vmMonitor.reconcileHost(hostId, vms, params.path("seq").asLong(0), false);
+                    HostStatsReport report = MAPPER.treeToValue(params, AgentEvent.HOST_STATS.paramsType());
+                    hosts.recordStats(hostId, report.host());
+                    vmMonitor.reconcileHost(hostId, report.vms(), report.seq(), false);
                 }
                 default -> log.debug("Host {} sent an unknown notification {}", hostId, method);
             }
