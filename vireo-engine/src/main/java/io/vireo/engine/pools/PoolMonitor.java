@@ -3,6 +3,7 @@ package io.vireo.engine.pools;
 import io.vireo.engine.api.ApiException;
 import io.vireo.engine.auth.PermissionService;
 import io.vireo.model.ObjectType;
+import io.vireo.model.VmPoolStatus;
 import io.vireo.engine.events.EventLog;
 import io.vireo.engine.jobs.JobRepository;
 import io.vireo.engine.leadership.LeadershipLease;
@@ -68,7 +69,7 @@ public final class PoolMonitor implements AutoCloseable {
         timer.execute(this::runOnce);
     }
 
-    private record PoolRow(UUID id, String name, String type, String status, int size, int prestarted, UUID templateId,
+    private record PoolRow(UUID id, String name, String type, VmPoolStatus status, int size, int prestarted, UUID templateId,
                            UUID dataCenterId) {
     }
 
@@ -80,7 +81,7 @@ public final class PoolMonitor implements AutoCloseable {
             List<PoolRow> pools = jdbi.withHandle(h -> h.createQuery("SELECT p.*, c.data_center_id FROM vm_pools p "
                             + "JOIN clusters c ON c.id = p.cluster_id ORDER BY p.name")
                     .map((rs, ctx) -> new PoolRow(rs.getObject("id", UUID.class), rs.getString("name"), rs.getString("type"),
-                            rs.getString("status"), rs.getInt("size"), rs.getInt("prestarted"),
+                            VmPoolStatus.valueOf(rs.getString("status")), rs.getInt("size"), rs.getInt("prestarted"),
                             rs.getObject("template_vm_id", UUID.class), rs.getObject("data_center_id", UUID.class))).list());
             boolean unfinished = false;
             for (PoolRow pool : pools) {
@@ -107,7 +108,7 @@ public final class PoolMonitor implements AutoCloseable {
         resetDesktops(pool);
         int desktops = jdbi.withHandle(h -> h.createQuery("SELECT count(*) FROM vms WHERE pool_id = :pool")
                 .bind("pool", pool.id()).mapTo(Integer.class).one());
-        if (pool.status().equals("DELETING") && desktops == 0) {
+        if (pool.status() == VmPoolStatus.DELETING && desktops == 0) {
             jdbi.useTransaction(h -> {
                 h.createUpdate("DELETE FROM vm_pools WHERE id = :id AND status = 'DELETING'").bind("id", pool.id()).execute();
                 events.write(h, EventLog.Entry.info("POOL_REMOVED", "Pool " + pool.name() + " was removed"));
@@ -121,7 +122,7 @@ public final class PoolMonitor implements AutoCloseable {
         } else if (desktops > pool.size()) {
             unfinished = removeDesktops(pool, Math.min(MAKE_BATCH, desktops - pool.size())) == MAKE_BATCH;
         }
-        if (pool.status().equals("ACTIVE")) {
+        if (pool.status() == VmPoolStatus.ACTIVE) {
             prestart(pool);
         }
         return unfinished;
@@ -239,7 +240,7 @@ public final class PoolMonitor implements AutoCloseable {
                         + "AND (v.assigned_user_id IS NULL OR :deleting) "
                         + "AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.target_id = v.id AND j.status IN ('PENDING', 'RUNNING')) "
                         + "ORDER BY v.pool_index DESC LIMIT :count")
-                .bind("pool", pool.id()).bind("deleting", pool.status().equals("DELETING")).bind("count", count)
+                .bind("pool", pool.id()).bind("deleting", pool.status() == VmPoolStatus.DELETING).bind("count", count)
                 .mapTo(UUID.class).list());
         int removed = 0;
         for (UUID vmId : surplus) {

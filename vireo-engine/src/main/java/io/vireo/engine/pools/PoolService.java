@@ -13,9 +13,11 @@ import io.vireo.engine.vms.VmAction;
 import io.vireo.engine.vms.VmService;
 import io.vireo.model.Cluster;
 import io.vireo.model.Disk;
+import io.vireo.model.DiskStatus;
 import io.vireo.model.ErrorCode;
 import io.vireo.model.Vm;
 import io.vireo.model.VmPool;
+import io.vireo.model.VmPoolStatus;
 import io.vireo.model.VmStatus;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
@@ -95,7 +97,7 @@ public final class PoolService {
                         + "; a pool's template must be Down (its disks become the desktops' base)");
             }
             for (Disk disk : storage.disksOfVm(h, templateId)) {
-                if (!disk.status().equals("OK")) {
+                if (disk.status() != DiskStatus.OK) {
                     throw new ApiException(ErrorCode.DISK_NOT_READY, "Disk " + disk.name() + " of the template VM is "
                             + disk.status() + ", not ready to be a desktop's base");
                 }
@@ -232,7 +234,7 @@ public final class PoolService {
     }
 
     private static void refuseIfDeleting(VmPool pool) {
-        if (pool.status().equals("DELETING")) {
+        if (pool.status() == VmPoolStatus.DELETING) {
             throw new ApiException(ErrorCode.POOL_DELETING, "Pool " + pool.name() + " is being removed");
         }
     }
@@ -240,7 +242,7 @@ public final class PoolService {
     static VmPool toPool(ResultSet rs) throws SQLException {
         return new VmPool(rs.getObject("id").toString(), rs.getString("name"), rs.getString("description"),
                 rs.getObject("cluster_id").toString(), rs.getObject("template_vm_id").toString(), rs.getString("type"),
-                rs.getInt("size"), rs.getInt("prestarted"), rs.getInt("max_desktops_per_user"), rs.getString("status"),
+                rs.getInt("size"), rs.getInt("prestarted"), rs.getInt("max_desktops_per_user"), VmPoolStatus.valueOf(rs.getString("status")),
                 rs.getInt("desktops"), rs.getInt("free"), rs.getInt("assigned"), rs.getInt("running"),
                 Rows.instant(rs, "created_at"));
     }

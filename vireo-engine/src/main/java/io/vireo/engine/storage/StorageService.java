@@ -7,6 +7,7 @@ import io.vireo.engine.events.EventLog;
 import io.vireo.engine.jobs.JobRepository;
 import io.vireo.engine.store.Rows;
 import io.vireo.model.Disk;
+import io.vireo.model.DiskStatus;
 import io.vireo.model.ErrorCode;
 import io.vireo.model.StorageDomain;
 import org.jdbi.v3.core.Handle;
@@ -142,7 +143,7 @@ public final class StorageService {
                 throw new ApiException(ErrorCode.DISK_IN_USE, "Disk " + disk.name() + " is attached to a VM; "
                         + "remove the VM (with or without its disks) first", Map.of("vmId", disk.vmId()));
             }
-            if (disk.status().equals("LOCKED")) {
+            if (disk.status() == DiskStatus.LOCKED) {
                 throw new ApiException(ErrorCode.DISK_NOT_READY, "Disk " + disk.name() + " is locked by another operation");
             }
             h.createUpdate("UPDATE disks SET status = 'LOCKED' WHERE id = :id").bind("id", id).execute();
@@ -154,7 +155,7 @@ public final class StorageService {
 
     static Disk toDisk(ResultSet rs) throws SQLException {
         return new Disk(rs.getObject("id").toString(), rs.getString("name"), rs.getObject("storage_domain_id").toString(),
-                rs.getLong("size_bytes"), rs.getString("format"), rs.getString("status"), rs.getString("path"),
+                rs.getLong("size_bytes"), rs.getString("format"), DiskStatus.valueOf(rs.getString("status")), rs.getString("path"),
                 Rows.id(rs, "vm_id"), rs.getInt("boot_order"), Rows.instant(rs, "created_at"));
     }
 

@@ -10,6 +10,7 @@ import io.vireo.engine.jobs.JobRepository;
 import io.vireo.engine.storage.StorageService;
 import io.vireo.model.Cluster;
 import io.vireo.model.Disk;
+import io.vireo.model.DiskStatus;
 import io.vireo.model.ErrorCode;
 import io.vireo.model.Vm;
 import io.vireo.model.VmStatus;
@@ -211,7 +212,7 @@ public final class VmService {
                 throw new ApiException(ErrorCode.DISK_IN_USE, "Disk " + disk.name() + " is attached to another VM",
                         Map.of("diskId", disk.id(), "vmId", disk.vmId()));
             }
-            if (!disk.status().equals("OK")) {
+            if (disk.status() != DiskStatus.OK) {
                 throw new ApiException(ErrorCode.DISK_NOT_READY, "Disk " + disk.name() + " is " + disk.status()
                         + ", not ready to be attached", Map.of("diskId", disk.id()));
             }
@@ -281,7 +282,7 @@ public final class VmService {
     private void checkStartable(Handle h, Vm vm, Map<String, Object> params) {
         refuseIfPoolTemplate(h, vm, "started");
         for (Disk disk : storage.disksOfVm(h, UUID.fromString(vm.id()))) {
-            if (!disk.status().equals("OK")) {
+            if (disk.status() != DiskStatus.OK) {
                 throw new ApiException(ErrorCode.DISK_NOT_READY, "VM " + vm.name() + " cannot start: disk " + disk.name()
                         + " is " + disk.status());
             }
