@@ -10,6 +10,7 @@ import io.vireo.engine.hostlink.CertificateAuthority;
 import io.vireo.model.ErrorCode;
 import io.vireo.model.Host;
 import io.vireo.model.HostStatus;
+import io.vireo.model.Pem;
 import org.jdbi.v3.core.Jdbi;
 
 import java.security.cert.X509Certificate;
@@ -103,7 +104,7 @@ public final class HostService {
                     .bind("id", hostId).bind("serial", certificate.getSerialNumber().toString(16)).execute();
             events.write(h, EventLog.Entry.info("HOST_ENROLLED", "Host " + row[1] + " enrolled; its agent holds a certificate "
                     + "signed by this engine").host(hostId));
-            return new Host.Enrollment(hostId.toString(), CertificateAuthority.toPem(certificate),
+            return new Host.Enrollment(hostId.toString(), Pem.write(certificate),
                     authority.certificatePem(), agentEndpoint.get());
         });
     }
