@@ -21,13 +21,15 @@ import io.vireo.agent.rpc.AgentCommand;
 import io.vireo.agent.rpc.CommandDispatcher;
 import io.vireo.agent.rpc.EngineLink;
 import io.vireo.agent.rpc.EpochGuard;
-import io.vireo.model.rpc.AgentMethods;
+import io.vireo.model.rpc.AgentEvent;
+import io.vireo.model.rpc.HostStatsReport;
+import io.vireo.model.rpc.NoParams;
+import io.vireo.model.rpc.VmStateChange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.URI;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -60,7 +62,7 @@ public final class Agent implements AutoCloseable {
 
     public void start() {
         EpochGuard epochs = new EpochGuard(config.stateDirectory().resolve("epoch"));
-        List<AgentCommand> commands = List.of(
+        List<AgentCommand<?, ?>> commands = List.of(
                 new HostHelloCommand(hypervisor, observations::incrementAndGet),
                 new VmListCommand(hypervisor),
                 new VmEnsureRunningCommand(hypervisor, () -> { }),
@@ -71,18 +73,15 @@ public final class Agent implements AutoCloseable {
                 new VmEnsureResumedCommand(hypervisor),
                 new VmReadConsoleLogCommand(hypervisor),
                 new io.vireo.agent.commands.VmSetConsolePasswordCommand(hypervisor),
-                new VmMigrateCommand(hypervisor, progress -> link.notify(AgentMethods.EVENT_MIGRATION_PROGRESS, progress)),
+                new VmMigrateCommand(hypervisor, progress -> link.notify(AgentEvent.MIGRATION_PROGRESS, progress)),
                 new VmCancelMigrationCommand(hypervisor),
                 new VmMigrationStatusCommand(hypervisor),
                 new DiskEnsureCreatedCommand(diskImages),
                 new DiskEnsureDeletedCommand(diskImages));
         link = new EngineLink(URI.create(identity.endpoint()), identity.sslContext(),
                 new CommandDispatcher(commands, epochs, observations::incrementAndGet), () -> log.info("Serving the engine as host {}", identity.hostId()));
-        hypervisor.onStateChange(observation -> link.notify(AgentMethods.EVENT_VM_STATE_CHANGED,
-                Map.of("id", observation.id(), "name", observation.name(), "state", observation.state(),
-                        "vncPort", observation.vncPort(), "cpuTimeNanos", observation.cpuTimeNanos(),
-                        "memoryKib", observation.memoryKib(), "vcpus", observation.vcpus(),
-                        "seq", observations.incrementAndGet())));
+        hypervisor.onStateChange(observation -> link.notify(AgentEvent.VM_STATE_CHANGED,
+                new VmStateChange(observation, observations.incrementAndGet())));
         link.start();
         timer.scheduleAtFixedRate(this::heartbeat, 1, 1, TimeUnit.SECONDS);
         long statsMillis = config.statsInterval().toMillis();
@@ -92,7 +91,7 @@ public final class Agent implements AutoCloseable {
 
     private void heartbeat() {
         if (link.isConnected()) {
-            link.notify(AgentMethods.EVENT_HEARTBEAT, Map.of());
+            link.notify(AgentEvent.HEARTBEAT, NoParams.INSTANCE);
         }
     }
 
@@ -103,7 +102,7 @@ public final class Agent implements AutoCloseable {
         try {
             // numbered before the list is taken: the engine drops it for a VM it has newer word of
             long seq = observations.incrementAndGet();
-            link.notify(AgentMethods.EVENT_HOST_STATS, Map.of("host", hypervisor.stats(), "vms", hypervisor.listVms(), "seq", seq));
+            link.notify(AgentEvent.HOST_STATS, new HostStatsReport(hypervisor.stats(), hypervisor.listVms(), seq));
         } catch (RuntimeException e) {
             log.warn("Cannot gather host statistics: {}", e.getMessage());
         }

@@ -10,17 +10,17 @@ public record Job(
         String targetType,
         String targetId,
         String description,
-        String status,
+        JobStatus status,
         String errorCode,
         String errorMessage,
         List<Step> steps,
         Instant createdAt,
         Instant endedAt) {
-    public record Step(int position, String name, String status, int progress, String message, Instant startedAt,
+    public record Step(int position, String name, JobStatus status, int progress, String message, Instant startedAt,
                        Instant endedAt) {
     }
 
     public boolean ended() {
-        return "DONE".equals(status) || "FAILED".equals(status);
+        return status.ended();
     }
 }

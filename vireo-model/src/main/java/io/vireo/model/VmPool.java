@@ -11,7 +11,6 @@ import java.time.Instant;
  * @param free      desktops a user could take now (not given to anyone, not being made or reset)
  * @param assigned  desktops given to users
  * @param running   desktops running (Up or on their way)
- * @param status    ACTIVE, or DELETING while its desktops are being removed
  */
 public record VmPool(
         String id,
@@ -23,7 +22,7 @@ public record VmPool(
         int size,
         int prestarted,
         int maxDesktopsPerUser,
-        String status,
+        VmPoolStatus status,
         int desktops,
         int free,
         int assigned,

@@ -1,9 +1,10 @@
 package io.vireo.agent.commands;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.vireo.agent.hypervisor.DiskImages;
 import io.vireo.agent.rpc.AgentCommand;
-import io.vireo.model.rpc.AgentMethods;
+import io.vireo.model.rpc.AgentMethod;
+import io.vireo.model.rpc.DiskCreateParams;
+import io.vireo.model.rpc.DiskCreateResult;
 
 import java.nio.file.Path;
 
@@ -13,7 +14,7 @@ import static java.util.Objects.requireNonNull;
  * Makes a disk image with qemu-img unless one of that size is there already; with "backingPath", a
  * thin qcow2 overlay of that image ("fresh": true replaces an existing overlay with an empty one).
  */
-public final class DiskEnsureCreatedCommand implements AgentCommand {
+public final class DiskEnsureCreatedCommand implements AgentCommand<DiskCreateParams, DiskCreateResult> {
     private final DiskImages images;
 
     public DiskEnsureCreatedCommand(DiskImages images) {
@@ -21,20 +22,20 @@ public final class DiskEnsureCreatedCommand implements AgentCommand {
     }
 
     @Override
-    public String method() {
-        return AgentMethods.DISK_ENSURE_CREATED;
+    public AgentMethod<DiskCreateParams, DiskCreateResult> method() {
+        return AgentMethod.DISK_ENSURE_CREATED;
     }
 
     @Override
-    public Object execute(JsonNode params) {
-        if (params.hasNonNull("backingPath")) {
-            return images.ensureOverlay(Path.of(Params.text(params, "path")), Path.of(Params.text(params, "backingPath")),
-                    params.path("fresh").asBoolean(false));
+    public DiskCreateResult execute(DiskCreateParams params) {
+        Path path = Path.of(Params.text("path", params.path()));
+        if (params.backingPath() != null) {
+            return images.ensureOverlay(path, Path.of(Params.text("backingPath", params.backingPath())),
+                    Boolean.TRUE.equals(params.fresh()));
         }
-        long size = params.path("sizeBytes").asLong(-1);
-        if (size <= 0) {
+        if (params.sizeBytes() == null || params.sizeBytes() <= 0) {
             throw new IllegalArgumentException("sizeBytes must be positive");
         }
-        return images.ensureCreated(Path.of(Params.text(params, "path")), size, Params.text(params, "format"));
+        return images.ensureCreated(path, params.sizeBytes(), Params.text("format", params.format()));
     }
 }

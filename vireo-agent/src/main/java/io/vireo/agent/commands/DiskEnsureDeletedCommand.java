@@ -1,17 +1,17 @@
 package io.vireo.agent.commands;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.vireo.agent.hypervisor.DiskImages;
 import io.vireo.agent.rpc.AgentCommand;
-import io.vireo.model.rpc.AgentMethods;
+import io.vireo.model.rpc.AgentMethod;
+import io.vireo.model.rpc.DiskDeleteResult;
+import io.vireo.model.rpc.PathParams;
 
 import java.nio.file.Path;
-import java.util.Map;
 
 import static java.util.Objects.requireNonNull;
 
 /** Removes a disk image; nothing to do if it is gone already. */
-public final class DiskEnsureDeletedCommand implements AgentCommand {
+public final class DiskEnsureDeletedCommand implements AgentCommand<PathParams, DiskDeleteResult> {
     private final DiskImages images;
 
     public DiskEnsureDeletedCommand(DiskImages images) {
@@ -19,12 +19,12 @@ public final class DiskEnsureDeletedCommand implements AgentCommand {
     }
 
     @Override
-    public String method() {
-        return AgentMethods.DISK_ENSURE_DELETED;
+    public AgentMethod<PathParams, DiskDeleteResult> method() {
+        return AgentMethod.DISK_ENSURE_DELETED;
     }
 
     @Override
-    public Object execute(JsonNode params) {
-        return Map.of("deleted", images.ensureDeleted(Path.of(Params.text(params, "path"))));
+    public DiskDeleteResult execute(PathParams params) {
+        return new DiskDeleteResult(images.ensureDeleted(Path.of(Params.text("path", params.path()))));
     }
 }

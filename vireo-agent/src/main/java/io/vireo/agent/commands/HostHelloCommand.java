@@ -1,16 +1,15 @@
 package io.vireo.agent.commands;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.vireo.agent.hypervisor.Hypervisor;
 import io.vireo.agent.rpc.AgentCommand;
-import io.vireo.model.rpc.AgentMethods;
-
-import java.util.Map;
+import io.vireo.model.rpc.AgentMethod;
+import io.vireo.model.rpc.HostHelloResult;
+import io.vireo.model.rpc.NoParams;
 
 import static java.util.Objects.requireNonNull;
 
 /** The engine's first call on every connection: the host's facts and its full VM list. */
-public final class HostHelloCommand implements AgentCommand {
+public final class HostHelloCommand implements AgentCommand<NoParams, HostHelloResult> {
     private final Hypervisor hypervisor;
     private final java.util.function.LongSupplier sequence;
 
@@ -20,13 +19,14 @@ public final class HostHelloCommand implements AgentCommand {
     }
 
     @Override
-    public String method() {
-        return AgentMethods.HOST_HELLO;
+    public AgentMethod<NoParams, HostHelloResult> method() {
+        return AgentMethod.HOST_HELLO;
     }
 
     @Override
-    public Object execute(JsonNode params) {
+    public HostHelloResult execute(NoParams params) {
+        // numbered before the list is taken: the engine drops it for a VM it has newer word of
         long seq = sequence.getAsLong();
-        return Map.of("facts", hypervisor.facts(), "vms", hypervisor.listVms(), "seq", seq);
+        return new HostHelloResult(hypervisor.facts(), hypervisor.listVms(), seq);
     }
 }

@@ -1,19 +1,13 @@
 package io.vireo.agent.commands;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.vireo.model.Json;
 import io.vireo.model.rpc.MigrationPolicy;
 
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.List;
 
-/** Checked reading of vm.migrate's parameters. */
+/** Checks of vm.migrate's parameters beyond their types. */
 final class MigrationParams {
-    /** Lenient like every agent reader: a newer engine may send fields this agent does not know yet. */
-    private static final ObjectMapper MAPPER = Json.lenientMapper();
     /** Beyond a minute the guest's own timers and its users notice; that is no live migration any more. */
     static final int MAX_DOWNTIME_LIMIT_MS = 60_000;
 
@@ -21,8 +15,8 @@ final class MigrationParams {
     }
 
     /** A libvirt URI of another host, e.g. qemu+tls://host2.example/system; a local one would be this host itself. */
-    static String destinationUri(JsonNode params) {
-        String value = Params.text(params, "destinationUri");
+    static String destinationUri(String destinationUri) {
+        String value = Params.text("destinationUri", destinationUri);
         URI uri;
         try {
             uri = new URI(value);
@@ -38,22 +32,8 @@ final class MigrationParams {
     }
 
     /** The policy parameter, or the defaults when there is none. */
-    static MigrationPolicy policy(JsonNode params) {
-        JsonNode node = params.get("policy");
-        if (node == null || node.isNull()) {
-            return MigrationPolicy.defaults();
-        }
-        if (!node.isObject()) {
-            throw new IllegalArgumentException("the parameter policy must be an object");
-        }
-        MigrationPolicy policy;
-        try {
-            policy = MAPPER.treeToValue(node, MigrationPolicy.class);
-        }
-        catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("the parameter policy is no migration policy: " + e.getOriginalMessage());
-        }
-        return validated(policy);
+    static MigrationPolicy policy(MigrationPolicy policy) {
+        return policy == null ? MigrationPolicy.defaults() : validated(policy);
     }
 
     static MigrationPolicy validated(MigrationPolicy policy) {

@@ -1,25 +1,22 @@
 package io.vireo.agent.commands;
 
-import com.fasterxml.jackson.databind.JsonNode;
-
 import java.util.UUID;
 
-/** Checked reading of command parameters. */
+/** Checks of command parameters that the contract's records cannot state: present, not blank, a UUID. */
 final class Params {
     private Params() {
     }
 
-    static String vmId(JsonNode params) {
-        String value = text(params, "vmId");
-        UUID.fromString(value);
-        return value;
+    static String vmId(String value) {
+        String checked = text("vmId", value);
+        UUID.fromString(checked);
+        return checked;
     }
 
-    static String text(JsonNode params, String name) {
-        JsonNode value = params.get(name);
-        if (value == null || !value.isTextual() || value.asText().isBlank()) {
-            throw new IllegalArgumentException("the parameter " + name + " is missing or not a string");
+    static String text(String name, String value) {
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException("the parameter " + name + " is missing or blank");
         }
-        return value.asText();
+        return value;
     }
 }

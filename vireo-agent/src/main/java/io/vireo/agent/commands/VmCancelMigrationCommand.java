@@ -1,16 +1,15 @@
 package io.vireo.agent.commands;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.vireo.agent.hypervisor.Hypervisor;
 import io.vireo.agent.rpc.AgentCommand;
-import io.vireo.model.rpc.AgentMethods;
-
-import java.util.Map;
+import io.vireo.model.rpc.AgentMethod;
+import io.vireo.model.rpc.CancelMigrationResult;
+import io.vireo.model.rpc.VmIdParams;
 
 import static java.util.Objects.requireNonNull;
 
 /** Aborts a VM's outgoing migration; the vm.migrate call in flight then answers cancelled. */
-public final class VmCancelMigrationCommand implements AgentCommand {
+public final class VmCancelMigrationCommand implements AgentCommand<VmIdParams, CancelMigrationResult> {
     private final Hypervisor hypervisor;
 
     public VmCancelMigrationCommand(Hypervisor hypervisor) {
@@ -18,12 +17,12 @@ public final class VmCancelMigrationCommand implements AgentCommand {
     }
 
     @Override
-    public String method() {
-        return AgentMethods.VM_CANCEL_MIGRATION;
+    public AgentMethod<VmIdParams, CancelMigrationResult> method() {
+        return AgentMethod.VM_CANCEL_MIGRATION;
     }
 
     @Override
-    public Object execute(JsonNode params) {
-        return Map.of("cancelled", hypervisor.cancelMigration(Params.vmId(params)));
+    public CancelMigrationResult execute(VmIdParams params) {
+        return new CancelMigrationResult(hypervisor.cancelMigration(Params.vmId(params.vmId())));
     }
 }

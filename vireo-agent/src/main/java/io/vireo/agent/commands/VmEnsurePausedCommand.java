@@ -1,14 +1,15 @@
 package io.vireo.agent.commands;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.vireo.agent.hypervisor.Hypervisor;
 import io.vireo.agent.rpc.AgentCommand;
-import io.vireo.model.rpc.AgentMethods;
+import io.vireo.model.rpc.AgentMethod;
+import io.vireo.model.rpc.VmIdParams;
+import io.vireo.model.rpc.VmObservation;
 
 import static java.util.Objects.requireNonNull;
 
 /** Pauses a VM; a paused VM stays paused. */
-public final class VmEnsurePausedCommand implements AgentCommand {
+public final class VmEnsurePausedCommand implements AgentCommand<VmIdParams, VmObservation> {
     private final Hypervisor hypervisor;
 
     public VmEnsurePausedCommand(Hypervisor hypervisor) {
@@ -16,12 +17,12 @@ public final class VmEnsurePausedCommand implements AgentCommand {
     }
 
     @Override
-    public String method() {
-        return AgentMethods.VM_ENSURE_PAUSED;
+    public AgentMethod<VmIdParams, VmObservation> method() {
+        return AgentMethod.VM_ENSURE_PAUSED;
     }
 
     @Override
-    public Object execute(JsonNode params) {
-        return hypervisor.ensurePaused(Params.vmId(params));
+    public VmObservation execute(VmIdParams params) {
+        return hypervisor.ensurePaused(Params.vmId(params.vmId()));
     }
 }

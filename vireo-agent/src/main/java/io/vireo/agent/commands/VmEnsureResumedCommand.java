@@ -1,14 +1,15 @@
 package io.vireo.agent.commands;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.vireo.agent.hypervisor.Hypervisor;
 import io.vireo.agent.rpc.AgentCommand;
-import io.vireo.model.rpc.AgentMethods;
+import io.vireo.model.rpc.AgentMethod;
+import io.vireo.model.rpc.VmIdParams;
+import io.vireo.model.rpc.VmObservation;
 
 import static java.util.Objects.requireNonNull;
 
 /** Resumes a paused VM; a running VM stays running. */
-public final class VmEnsureResumedCommand implements AgentCommand {
+public final class VmEnsureResumedCommand implements AgentCommand<VmIdParams, VmObservation> {
     private final Hypervisor hypervisor;
 
     public VmEnsureResumedCommand(Hypervisor hypervisor) {
@@ -16,12 +17,12 @@ public final class VmEnsureResumedCommand implements AgentCommand {
     }
 
     @Override
-    public String method() {
-        return AgentMethods.VM_ENSURE_RESUMED;
+    public AgentMethod<VmIdParams, VmObservation> method() {
+        return AgentMethod.VM_ENSURE_RESUMED;
     }
 
     @Override
-    public Object execute(JsonNode params) {
-        return hypervisor.ensureResumed(Params.vmId(params));
+    public VmObservation execute(VmIdParams params) {
+        return hypervisor.ensureResumed(Params.vmId(params.vmId()));
     }
 }

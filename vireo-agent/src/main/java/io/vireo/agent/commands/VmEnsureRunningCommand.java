@@ -1,19 +1,15 @@
 package io.vireo.agent.commands;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vireo.agent.hypervisor.Hypervisor;
 import io.vireo.agent.rpc.AgentCommand;
-import io.vireo.model.Json;
-import io.vireo.model.rpc.AgentMethods;
-import io.vireo.model.rpc.VmSpec;
+import io.vireo.model.rpc.AgentMethod;
+import io.vireo.model.rpc.EnsureRunningParams;
+import io.vireo.model.rpc.EnsureRunningResult;
 
 import static java.util.Objects.requireNonNull;
 
 /** Starts a VM from the spec the engine sends, unless it runs already. */
-public final class VmEnsureRunningCommand implements AgentCommand {
-    private static final ObjectMapper MAPPER = Json.lenientMapper();
-
+public final class VmEnsureRunningCommand implements AgentCommand<EnsureRunningParams, EnsureRunningResult> {
     private final Hypervisor hypervisor;
     private final Runnable afterStart;
 
@@ -23,17 +19,16 @@ public final class VmEnsureRunningCommand implements AgentCommand {
     }
 
     @Override
-    public String method() {
-        return AgentMethods.VM_ENSURE_RUNNING;
+    public AgentMethod<EnsureRunningParams, EnsureRunningResult> method() {
+        return AgentMethod.VM_ENSURE_RUNNING;
     }
 
     @Override
-    public Object execute(JsonNode params) throws Exception {
-        JsonNode spec = params.get("spec");
-        if (spec == null || !spec.isObject()) {
+    public EnsureRunningResult execute(EnsureRunningParams params) {
+        if (params.spec() == null) {
             throw new IllegalArgumentException("the parameter spec is missing");
         }
-        Hypervisor.EnsureRunningResult result = hypervisor.ensureRunning(MAPPER.treeToValue(spec, VmSpec.class));
+        EnsureRunningResult result = hypervisor.ensureRunning(params.spec());
         afterStart.run();
         return result;
     }

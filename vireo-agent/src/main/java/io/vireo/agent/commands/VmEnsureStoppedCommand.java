@@ -1,15 +1,15 @@
 package io.vireo.agent.commands;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.vireo.agent.hypervisor.Hypervisor;
 import io.vireo.agent.rpc.AgentCommand;
-import io.vireo.model.rpc.AgentMethods;
-import java.util.Map;
+import io.vireo.model.rpc.AgentMethod;
+import io.vireo.model.rpc.EnsureStoppedResult;
+import io.vireo.model.rpc.VmIdParams;
 
 import static java.util.Objects.requireNonNull;
 
 /** Powers a VM off; nothing to do if it does not run. */
-public final class VmEnsureStoppedCommand implements AgentCommand {
+public final class VmEnsureStoppedCommand implements AgentCommand<VmIdParams, EnsureStoppedResult> {
     private final Hypervisor hypervisor;
 
     public VmEnsureStoppedCommand(Hypervisor hypervisor) {
@@ -17,12 +17,12 @@ public final class VmEnsureStoppedCommand implements AgentCommand {
     }
 
     @Override
-    public String method() {
-        return AgentMethods.VM_ENSURE_STOPPED;
+    public AgentMethod<VmIdParams, EnsureStoppedResult> method() {
+        return AgentMethod.VM_ENSURE_STOPPED;
     }
 
     @Override
-    public Object execute(JsonNode params) {
-        return Map.of("wasRunning", hypervisor.ensureStopped(Params.vmId(params)));
+    public EnsureStoppedResult execute(VmIdParams params) {
+        return new EnsureStoppedResult(hypervisor.ensureStopped(Params.vmId(params.vmId())));
     }
 }

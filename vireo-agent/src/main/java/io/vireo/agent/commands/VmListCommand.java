@@ -1,14 +1,15 @@
 package io.vireo.agent.commands;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.vireo.agent.hypervisor.Hypervisor;
 import io.vireo.agent.rpc.AgentCommand;
-import io.vireo.model.rpc.AgentMethods;
+import io.vireo.model.rpc.AgentMethod;
+import io.vireo.model.rpc.NoParams;
+import io.vireo.model.rpc.VmListResult;
 
 import static java.util.Objects.requireNonNull;
 
 /** Answers every VM the host holds. */
-public final class VmListCommand implements AgentCommand {
+public final class VmListCommand implements AgentCommand<NoParams, VmListResult> {
     private final Hypervisor hypervisor;
 
     public VmListCommand(Hypervisor hypervisor) {
@@ -16,12 +17,12 @@ public final class VmListCommand implements AgentCommand {
     }
 
     @Override
-    public String method() {
-        return AgentMethods.VM_LIST;
+    public AgentMethod<NoParams, VmListResult> method() {
+        return AgentMethod.VM_LIST;
     }
 
     @Override
-    public Object execute(JsonNode params) {
-        return hypervisor.listVms();
+    public VmListResult execute(NoParams params) {
+        return new VmListResult(hypervisor.listVms());
     }
 }

@@ -1,10 +1,11 @@
 package io.vireo.agent.commands;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.vireo.agent.hypervisor.Hypervisor;
 import io.vireo.agent.rpc.AgentCommand;
-import io.vireo.model.rpc.AgentMethods;
+import io.vireo.model.rpc.AgentMethod;
+import io.vireo.model.rpc.MigrateParams;
 import io.vireo.model.rpc.MigrationProgress;
+import io.vireo.model.rpc.MigrationResult;
 
 import java.util.function.Consumer;
 
@@ -14,7 +15,7 @@ import static java.util.Objects.requireNonNull;
  * Live-migrates a VM from this host and answers when the migration has ended, which can take
  * minutes; progress goes to the engine meanwhile as migration.progress notifications.
  */
-public final class VmMigrateCommand implements AgentCommand {
+public final class VmMigrateCommand implements AgentCommand<MigrateParams, MigrationResult> {
     private final Hypervisor hypervisor;
     private final Consumer<MigrationProgress> progress;
 
@@ -28,14 +29,14 @@ public final class VmMigrateCommand implements AgentCommand {
     }
 
     @Override
-    public String method() {
-        return AgentMethods.VM_MIGRATE;
+    public AgentMethod<MigrateParams, MigrationResult> method() {
+        return AgentMethod.VM_MIGRATE;
     }
 
     @Override
-    public Object execute(JsonNode params) {
-        String vmId = Params.vmId(params);
-        String destinationUri = MigrationParams.destinationUri(params);
-        return hypervisor.migrate(vmId, destinationUri, MigrationParams.policy(params), progress);
+    public MigrationResult execute(MigrateParams params) {
+        String vmId = Params.vmId(params.vmId());
+        String destinationUri = MigrationParams.destinationUri(params.destinationUri());
+        return hypervisor.migrate(vmId, destinationUri, MigrationParams.policy(params.policy()), progress);
     }
 }

@@ -1,35 +1,32 @@
 package io.vireo.agent.commands;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.vireo.agent.hypervisor.Hypervisor;
 import io.vireo.agent.rpc.AgentCommand;
-import io.vireo.model.rpc.AgentMethods;
+import io.vireo.model.rpc.AgentMethod;
 import io.vireo.model.rpc.MigrationProgress;
+import io.vireo.model.rpc.MigrationStatusResult;
+import io.vireo.model.rpc.VmIdParams;
 
 import java.util.Optional;
 
 import static java.util.Objects.requireNonNull;
 
 /** Tells whether a VM's outgoing migration runs and how far it is. */
-public final class VmMigrationStatusCommand implements AgentCommand {
+public final class VmMigrationStatusCommand implements AgentCommand<VmIdParams, MigrationStatusResult> {
     private final Hypervisor hypervisor;
 
     public VmMigrationStatusCommand(Hypervisor hypervisor) {
         this.hypervisor = requireNonNull(hypervisor, "hypervisor");
     }
 
-    /** @param progress null when no migration runs */
-    public record Status(boolean active, MigrationProgress progress) {
+    @Override
+    public AgentMethod<VmIdParams, MigrationStatusResult> method() {
+        return AgentMethod.VM_MIGRATION_STATUS;
     }
 
     @Override
-    public String method() {
-        return AgentMethods.VM_MIGRATION_STATUS;
-    }
-
-    @Override
-    public Object execute(JsonNode params) {
-        Optional<MigrationProgress> progress = hypervisor.migrationStatus(Params.vmId(params));
-        return new Status(progress.isPresent(), progress.orElse(null));
+    public MigrationStatusResult execute(VmIdParams params) {
+        Optional<MigrationProgress> progress = hypervisor.migrationStatus(Params.vmId(params.vmId()));
+        return new MigrationStatusResult(progress.isPresent(), progress.orElse(null));
     }
 }

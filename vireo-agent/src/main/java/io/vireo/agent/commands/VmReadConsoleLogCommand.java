@@ -1,14 +1,15 @@
 package io.vireo.agent.commands;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.vireo.agent.hypervisor.Hypervisor;
 import io.vireo.agent.rpc.AgentCommand;
-import io.vireo.model.rpc.AgentMethods;
+import io.vireo.model.rpc.AgentMethod;
+import io.vireo.model.rpc.ConsoleLogParams;
+import io.vireo.model.rpc.ConsoleLogResult;
 
 import static java.util.Objects.requireNonNull;
 
 /** Reads the guest serial console log from an offset. */
-public final class VmReadConsoleLogCommand implements AgentCommand {
+public final class VmReadConsoleLogCommand implements AgentCommand<ConsoleLogParams, ConsoleLogResult> {
     private final Hypervisor hypervisor;
 
     public VmReadConsoleLogCommand(Hypervisor hypervisor) {
@@ -16,16 +17,15 @@ public final class VmReadConsoleLogCommand implements AgentCommand {
     }
 
     @Override
-    public String method() {
-        return AgentMethods.VM_READ_CONSOLE_LOG;
+    public AgentMethod<ConsoleLogParams, ConsoleLogResult> method() {
+        return AgentMethod.VM_READ_CONSOLE_LOG;
     }
 
     @Override
-    public Object execute(JsonNode params) {
-        long offset = params.path("offset").asLong(0);
-        if (offset < 0) {
+    public ConsoleLogResult execute(ConsoleLogParams params) {
+        if (params.offset() < 0) {
             throw new IllegalArgumentException("offset must not be negative");
         }
-        return hypervisor.readConsoleLog(Params.vmId(params), offset);
+        return hypervisor.readConsoleLog(Params.vmId(params.vmId()), params.offset());
     }
 }

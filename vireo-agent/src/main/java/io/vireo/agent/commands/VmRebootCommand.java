@@ -1,15 +1,15 @@
 package io.vireo.agent.commands;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.vireo.agent.hypervisor.Hypervisor;
 import io.vireo.agent.rpc.AgentCommand;
-import io.vireo.model.rpc.AgentMethods;
-import java.util.Map;
+import io.vireo.model.rpc.AgentMethod;
+import io.vireo.model.rpc.RebootParams;
+import io.vireo.model.rpc.RebootResult;
 
 import static java.util.Objects.requireNonNull;
 
 /** Reboots a running VM: through the guest (ACPI), or with force like a reset button. */
-public final class VmRebootCommand implements AgentCommand {
+public final class VmRebootCommand implements AgentCommand<RebootParams, RebootResult> {
     private final Hypervisor hypervisor;
 
     public VmRebootCommand(Hypervisor hypervisor) {
@@ -17,19 +17,18 @@ public final class VmRebootCommand implements AgentCommand {
     }
 
     @Override
-    public String method() {
-        return AgentMethods.VM_REBOOT;
+    public AgentMethod<RebootParams, RebootResult> method() {
+        return AgentMethod.VM_REBOOT;
     }
 
     @Override
-    public Object execute(JsonNode params) {
-        String vmId = Params.vmId(params);
-        boolean force = params.path("force").asBoolean(false);
-        if (force) {
+    public RebootResult execute(RebootParams params) {
+        String vmId = Params.vmId(params.vmId());
+        if (params.force()) {
             hypervisor.reset(vmId);
         } else {
             hypervisor.reboot(vmId);
         }
-        return Map.of("forced", force);
+        return new RebootResult(params.force());
     }
 }

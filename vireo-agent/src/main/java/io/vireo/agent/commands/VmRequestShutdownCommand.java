@@ -1,15 +1,15 @@
 package io.vireo.agent.commands;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.vireo.agent.hypervisor.Hypervisor;
 import io.vireo.agent.rpc.AgentCommand;
-import io.vireo.model.rpc.AgentMethods;
-import java.util.Map;
+import io.vireo.model.rpc.AgentMethod;
+import io.vireo.model.rpc.ShutdownRequestResult;
+import io.vireo.model.rpc.VmIdParams;
 
 import static java.util.Objects.requireNonNull;
 
 /** Presses the ACPI power button; the engine waits for the guest and powers off after its timeout. */
-public final class VmRequestShutdownCommand implements AgentCommand {
+public final class VmRequestShutdownCommand implements AgentCommand<VmIdParams, ShutdownRequestResult> {
     private final Hypervisor hypervisor;
 
     public VmRequestShutdownCommand(Hypervisor hypervisor) {
@@ -17,12 +17,12 @@ public final class VmRequestShutdownCommand implements AgentCommand {
     }
 
     @Override
-    public String method() {
-        return AgentMethods.VM_REQUEST_SHUTDOWN;
+    public AgentMethod<VmIdParams, ShutdownRequestResult> method() {
+        return AgentMethod.VM_REQUEST_SHUTDOWN;
     }
 
     @Override
-    public Object execute(JsonNode params) {
-        return Map.of("requested", hypervisor.requestShutdown(Params.vmId(params)));
+    public ShutdownRequestResult execute(VmIdParams params) {
+        return new ShutdownRequestResult(hypervisor.requestShutdown(Params.vmId(params.vmId())));
     }
 }

@@ -1,18 +1,15 @@
 package io.vireo.agent.commands;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.vireo.agent.hypervisor.Hypervisor;
 import io.vireo.agent.rpc.AgentCommand;
-import io.vireo.model.rpc.AgentMethods;
-
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
-import java.util.Map;
+import io.vireo.model.rpc.AgentMethod;
+import io.vireo.model.rpc.ConsolePasswordParams;
+import io.vireo.model.rpc.ConsolePasswordResult;
 
 import static java.util.Objects.requireNonNull;
 
 /** Opens a VM's console to one ticket: sets its VNC/SPICE password with a validity. */
-public final class VmSetConsolePasswordCommand implements AgentCommand {
+public final class VmSetConsolePasswordCommand implements AgentCommand<ConsolePasswordParams, ConsolePasswordResult> {
     private final Hypervisor hypervisor;
 
     public VmSetConsolePasswordCommand(Hypervisor hypervisor) {
@@ -20,23 +17,20 @@ public final class VmSetConsolePasswordCommand implements AgentCommand {
     }
 
     @Override
-    public String method() {
-        return AgentMethods.VM_SET_CONSOLE_PASSWORD;
+    public AgentMethod<ConsolePasswordParams, ConsolePasswordResult> method() {
+        return AgentMethod.VM_SET_CONSOLE_PASSWORD;
     }
 
     @Override
-    public Object execute(JsonNode params) {
-        String password = Params.text(params, "password");
+    public ConsolePasswordResult execute(ConsolePasswordParams params) {
+        String password = Params.text("password", params.password());
         if (password.length() > 64) {
             throw new IllegalArgumentException("the password is longer than 64 characters");
         }
-        Instant validTo;
-        try {
-            validTo = Instant.parse(Params.text(params, "validTo"));
-        } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException("validTo is not an ISO-8601 instant");
+        if (params.validTo() == null) {
+            throw new IllegalArgumentException("the parameter validTo is missing");
         }
-        hypervisor.setConsolePassword(Params.vmId(params), password, validTo);
-        return Map.of("validTo", validTo.toString());
+        hypervisor.setConsolePassword(Params.vmId(params.vmId()), password, params.validTo());
+        return new ConsolePasswordResult(params.validTo());
     }
 }

@@ -3,14 +3,8 @@ package io.vireo.agent.enrollment;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vireo.model.Host;
 import io.vireo.model.Json;
+import io.vireo.model.Pem;
 import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.cert.X509CertificateHolder;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
-import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
-import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
-import org.bouncycastle.openssl.PEMParser;
-import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
-import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
@@ -19,16 +13,12 @@ import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import java.io.IOException;
-import java.io.StringReader;
-import java.io.StringWriter;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -89,7 +79,7 @@ public final class AgentIdentity {
             throw new IOException("The engine refused the enrollment (HTTP " + response.statusCode() + "): " + message);
         }
         Host.Enrollment enrollment = MAPPER.readValue(response.body(), Host.Enrollment.class);
-        writePrivate(stateDirectory.resolve("agent.key"), privateKeyPem(keyPair));
+        Pem.writePrivateKey(stateDirectory.resolve("agent.key"), keyPair.getPrivate());
         Files.writeString(stateDirectory.resolve("agent.crt"), enrollment.certificatePem());
         Files.writeString(stateDirectory.resolve("ca.crt"), enrollment.caCertificatePem());
         MAPPER.writeValue(stateDirectory.resolve("enrollment.json").toFile(), enrollment);
@@ -106,11 +96,12 @@ public final class AgentIdentity {
                     + "): run 'vireo agent enroll --engine URL --token T' first");
         }
         Host.Enrollment enrollment = MAPPER.readValue(stateDirectory.resolve("enrollment.json").toFile(), Host.Enrollment.class);
-        X509Certificate certificate = readCertificate(Files.readString(stateDirectory.resolve("agent.crt")));
+        X509Certificate certificate = Pem.readCertificate(Files.readString(stateDirectory.resolve("agent.crt")));
         return new AgentIdentity(enrollment.hostId(), enrollment.agentEndpoint(),
-                new KeyPair(certificate.getPublicKey(), readPrivateKey(Files.readString(stateDirectory.resolve("agent.key")))),
+                new KeyPair(certificate.getPublicKey(),
+                        Pem.readPrivateKey(Files.readString(stateDirectory.resolve("agent.key")), "agent.key")),
                 certificate,
-                readCertificate(Files.readString(stateDirectory.resolve("ca.crt"))));
+                Pem.readCertificate(Files.readString(stateDirectory.resolve("ca.crt"))));
     }
 
     /** TLS that presents this host's certificate and trusts only the engine's CA. */
@@ -149,55 +140,9 @@ public final class AgentIdentity {
         try {
             PKCS10CertificationRequest request = new JcaPKCS10CertificationRequestBuilder(new X500Name("CN=vireo-agent"),
                     keyPair.getPublic()).build(new JcaContentSignerBuilder("SHA256withECDSA").build(keyPair.getPrivate()));
-            return pem(request);
+            return Pem.write(request);
         } catch (Exception e) {
             throw new IllegalStateException("Cannot make a certificate request", e);
         }
-    }
-
-    private static String pem(Object object) {
-        StringWriter out = new StringWriter();
-        try (JcaPEMWriter writer = new JcaPEMWriter(out)) {
-            writer.writeObject(object);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toString();
-    }
-
-    private static String privateKeyPem(KeyPair keyPair) {
-        try {
-            return pem(new JcaPKCS8Generator(keyPair.getPrivate(), null).generate());
-        } catch (org.bouncycastle.util.io.pem.PemGenerationException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static java.security.PrivateKey readPrivateKey(String pem) throws IOException {
-        try (PEMParser parser = new PEMParser(new StringReader(pem))) {
-            Object parsed = parser.readObject();
-            if (parsed instanceof PrivateKeyInfo info) {
-                return new JcaPEMKeyConverter().getPrivateKey(info);
-            }
-            throw new IOException("agent.key does not hold a PKCS#8 private key");
-        }
-    }
-
-    private static X509Certificate readCertificate(String pem) throws IOException {
-        try (PEMParser parser = new PEMParser(new StringReader(pem))) {
-            Object parsed = parser.readObject();
-            if (parsed instanceof X509CertificateHolder holder) {
-                return new JcaX509CertificateConverter().getCertificate(holder);
-            }
-            throw new IOException("not a PEM certificate");
-        } catch (GeneralSecurityException e) {
-            throw new IOException(e);
-        }
-    }
-
-    private static void writePrivate(Path file, String content) throws IOException {
-        Files.deleteIfExists(file);
-        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        Files.writeString(file, content);
     }
 }

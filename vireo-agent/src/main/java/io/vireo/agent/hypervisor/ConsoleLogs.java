@@ -1,6 +1,6 @@
 package io.vireo.agent.hypervisor;
 
-import io.vireo.agent.hypervisor.Hypervisor.ConsoleChunk;
+import io.vireo.model.rpc.ConsoleLogResult;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -66,7 +66,7 @@ final class ConsoleLogs {
      * started afresh by a new boot since the reader's last call, so reading starts over at 0. A chunk
      * never ends inside a UTF-8 sequence: the partial bytes are left for the next call.
      */
-    ConsoleChunk read(String vmId, long offset) {
+    ConsoleLogResult read(String vmId, long offset) {
         if (offset < 0) {
             throw new IllegalArgumentException("offset must not be negative: " + offset);
         }
@@ -78,10 +78,10 @@ final class ConsoleLogs {
                 // keep reading until the chunk is full or the file ends
             }
             int length = completeUtf8Length(buffer.array(), buffer.position());
-            return new ConsoleChunk(new String(buffer.array(), 0, length, StandardCharsets.UTF_8), start + length);
+            return new ConsoleLogResult(new String(buffer.array(), 0, length, StandardCharsets.UTF_8), start + length);
         }
         catch (NoSuchFileException e) {
-            return new ConsoleChunk("", 0);
+            return new ConsoleLogResult("", 0);
         }
         catch (IOException e) {
             throw new HypervisorException("cannot read the console log " + path + ": " + e.getMessage(), e);

@@ -2,6 +2,7 @@ package io.vireo.agent.hypervisor;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vireo.model.rpc.DiskCreateResult;
 
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
@@ -35,10 +36,6 @@ public final class DiskImages {
         this.timeout = requireNonNull(timeout, "timeout");
     }
 
-    /** @param created false when an identical image was there already */
-    public record EnsureCreatedResult(String path, long actualSizeBytes, boolean created) {
-    }
-
     /**
      * What qemu-img says about an image: its format, the size the guest sees, the space it takes,
      * and the image it is a thin overlay of (null when it stands alone).
@@ -55,7 +52,7 @@ public final class DiskImages {
      * whole 512-byte sectors, as qemu-img does. The image is made under a temporary name and only
      * then given its real one, so that a failure leaves no half-made image under the real name.
      */
-    public EnsureCreatedResult ensureCreated(Path path, long sizeBytes, String format) {
+    public DiskCreateResult ensureCreated(Path path, long sizeBytes, String format) {
         requireValidPath(path);
         if (sizeBytes <= 0) {
             throw new IllegalArgumentException("disk size must be positive: " + sizeBytes);
@@ -70,7 +67,7 @@ public final class DiskImages {
                 throw new HypervisorException("disk image " + path + " exists as " + existing.format() + " of " + existing.virtualSizeBytes()
                         + " bytes, not " + format + " of " + virtualSize + " bytes", null);
             }
-            return new EnsureCreatedResult(path.toString(), existing.actualSizeBytes(), false);
+            return new DiskCreateResult(path.toString(), existing.actualSizeBytes(), false);
         }
         if (!Files.isDirectory(path.getParent())) {
             throw new HypervisorException("the directory of disk image " + path + " does not exist", null);
@@ -88,7 +85,7 @@ public final class DiskImages {
             // A concurrent attempt finished first; it is done if it made the same image.
             return ensureCreated(path, sizeBytes, format);
         }
-        return new EnsureCreatedResult(path.toString(), info(path).actualSizeBytes(), true);
+        return new DiskCreateResult(path.toString(), info(path).actualSizeBytes(), true);
     }
 
     /**
@@ -97,7 +94,7 @@ public final class DiskImages {
      * as done; any other file there is an error. With {@code fresh} an existing overlay is replaced
      * by an empty one: the desktop forgets everything written since (a stateless desktop's reset).
      */
-    public EnsureCreatedResult ensureOverlay(Path path, Path backing, boolean fresh) {
+    public DiskCreateResult ensureOverlay(Path path, Path backing, boolean fresh) {
         requireValidPath(path);
         requireValidPath(backing);
         if (!Files.isRegularFile(backing)) {
@@ -110,7 +107,7 @@ public final class DiskImages {
                 throw new HypervisorException("disk image " + path + " exists but is not an overlay of " + backing, null);
             }
             if (!fresh) {
-                return new EnsureCreatedResult(path.toString(), existing.actualSizeBytes(), false);
+                return new DiskCreateResult(path.toString(), existing.actualSizeBytes(), false);
             }
         }
         if (!Files.isDirectory(path.getParent())) {
@@ -130,7 +127,7 @@ public final class DiskImages {
         finally {
             deleteQuietly(temporary);
         }
-        return new EnsureCreatedResult(path.toString(), info(path).actualSizeBytes(), true);
+        return new DiskCreateResult(path.toString(), info(path).actualSizeBytes(), true);
     }
 
     /** Deletes the image if it exists; answers whether it did. */

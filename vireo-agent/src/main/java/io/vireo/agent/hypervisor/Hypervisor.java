@@ -1,5 +1,7 @@
 package io.vireo.agent.hypervisor;
 
+import io.vireo.model.rpc.ConsoleLogResult;
+import io.vireo.model.rpc.EnsureRunningResult;
 import io.vireo.model.rpc.HostFacts;
 import io.vireo.model.rpc.HostStats;
 import io.vireo.model.rpc.MigrationPolicy;
@@ -50,7 +52,7 @@ public interface Hypervisor extends AutoCloseable {
     VmObservation ensureResumed(String vmId);
 
     /** Reads the guest's serial console log from the given byte offset. */
-    ConsoleChunk readConsoleLog(String vmId, long offset);
+    ConsoleLogResult readConsoleLog(String vmId, long offset);
 
     /**
      * Live-migrates the VM to the host whose libvirt answers at destinationUri (as this host's
@@ -75,12 +77,6 @@ public interface Hypervisor extends AutoCloseable {
 
     @Override
     void close();
-
-    record EnsureRunningResult(VmObservation observation, boolean alreadyRunning) {
-    }
-
-    record ConsoleChunk(String text, long nextOffset) {
-    }
 
     @FunctionalInterface
     interface StateChangeListener {

@@ -1,6 +1,6 @@
 package io.vireo.agent.hypervisor;
 
-import io.vireo.agent.hypervisor.Hypervisor.EnsureRunningResult;
+import io.vireo.model.rpc.EnsureRunningResult;
 import io.vireo.model.rpc.VmObservation;
 import org.libvirt.Connect;
 import org.libvirt.Domain;

@@ -1,6 +1,8 @@
 package io.vireo.agent.hypervisor;
 
+import io.vireo.model.rpc.ConsoleLogResult;
 import io.vireo.model.rpc.DiskAttachment;
+import io.vireo.model.rpc.EnsureRunningResult;
 import io.vireo.model.rpc.HostFacts;
 import io.vireo.model.rpc.HostStats;
 import io.vireo.model.rpc.KernelBoot;
@@ -212,7 +214,7 @@ public final class LibvirtHypervisor implements Hypervisor {
     }
 
     @Override
-    public ConsoleChunk readConsoleLog(String vmId, long offset) {
+    public ConsoleLogResult readConsoleLog(String vmId, long offset) {
         requireVmId(vmId);
         return consoleLogs.read(vmId, offset);
     }

@@ -1,5 +1,7 @@
 package io.vireo.agent.rpc;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -20,18 +22,18 @@ public final class CommandDispatcher {
     private static final Logger log = LoggerFactory.getLogger(CommandDispatcher.class);
     static final ObjectMapper MAPPER = Json.lenientMapper();
 
-    private final Map<String, AgentCommand> commands = new HashMap<>();
+    private final Map<String, AgentCommand<?, ?>> commands = new HashMap<>();
     private final EpochGuard epochs;
 
     private final java.util.function.LongSupplier sequence;
 
-    public CommandDispatcher(List<AgentCommand> commands, EpochGuard epochs) {
+    public CommandDispatcher(List<? extends AgentCommand<?, ?>> commands, EpochGuard epochs) {
         this(commands, epochs, () -> 0);
     }
 
     /** @param sequence numbers each answer after its command ran, in the order of the agent's other reports */
-    public CommandDispatcher(List<AgentCommand> commands, EpochGuard epochs, java.util.function.LongSupplier sequence) {
-        commands.forEach(command -> this.commands.put(command.method(), command));
+    public CommandDispatcher(List<? extends AgentCommand<?, ?>> commands, EpochGuard epochs, java.util.function.LongSupplier sequence) {
+        commands.forEach(command -> this.commands.put(command.method().name(), command));
         this.epochs = requireNonNull(epochs, "epochs");
         this.sequence = requireNonNull(sequence, "sequence");
     }
@@ -40,7 +42,7 @@ public final class CommandDispatcher {
         JsonNode id = request.get("id");
         String method = request.path("method").asText();
         JsonNode params = request.path("params");
-        AgentCommand command = commands.get(method);
+        AgentCommand<?, ?> command = commands.get(method);
         if (command == null) {
             return error(id, -32601, "This agent has no method " + method);
         }
@@ -50,7 +52,7 @@ public final class CommandDispatcher {
         }
         try {
             long started = System.nanoTime();
-            Object result = command.execute(params);
+            Object result = execute(command, params);
             log.debug("{} done in {} ms", method, (System.nanoTime() - started) / 1_000_000);
             ObjectNode response = MAPPER.createObjectNode().put("jsonrpc", "2.0");
             response.set("id", id);
@@ -66,6 +68,32 @@ public final class CommandDispatcher {
             log.warn("{} failed", method, e);
             return error(id, AgentMethods.ERROR_HOST_FAILURE, method + " failed on the host: " + e.getMessage());
         }
+    }
+
+    /** Reads the params as the command's record (the epoch among them is the guard's, not the command's) and runs it. */
+    private static <P, R> R execute(AgentCommand<P, R> command, JsonNode params) throws Exception {
+        P typed;
+        try {
+            typed = MAPPER.treeToValue(params, command.method().paramsType());
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException(unreadable(e), e);
+        }
+        return command.execute(typed);
+    }
+
+    /** Names the parameter that could not be read, e.g. policy.maxDowntimeMs, for the engine's log and its user. */
+    static String unreadable(JsonProcessingException e) {
+        StringBuilder where = new StringBuilder();
+        if (e instanceof JsonMappingException mapping) {
+            for (JsonMappingException.Reference reference : mapping.getPath()) {
+                if (reference.getFieldName() != null) {
+                    where.append(where.isEmpty() ? "" : ".").append(reference.getFieldName());
+                } else {
+                    where.append('[').append(reference.getIndex()).append(']');
+                }
+            }
+        }
+        return where.isEmpty() ? e.getOriginalMessage() : "the parameter " + where + " is not valid: " + e.getOriginalMessage();
     }
 
     private static ObjectNode error(JsonNode id, int code, String message) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vireo.model.Json;
+import io.vireo.model.rpc.AgentEvent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -75,8 +76,8 @@ public final class EngineLink implements AutoCloseable {
     }
 
     /** Sends a notification; dropped silently when not connected (the next full report repairs it). */
-    public void notify(String method, Object params) {
-        ObjectNode message = MAPPER.createObjectNode().put("jsonrpc", "2.0").put("method", method);
+    public <P> void notify(AgentEvent<P> event, P params) {
+        ObjectNode message = MAPPER.createObjectNode().put("jsonrpc", "2.0").put("method", event.name());
         message.set("params", MAPPER.valueToTree(params));
         send(message.toString());
     }

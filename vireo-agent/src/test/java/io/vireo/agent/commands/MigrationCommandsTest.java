@@ -9,6 +9,8 @@ import io.vireo.agent.rpc.CommandDispatcher;
 import io.vireo.agent.rpc.EpochGuard;
 import io.vireo.model.Json;
 import io.vireo.model.rpc.AgentMethods;
+import io.vireo.model.rpc.ConsoleLogResult;
+import io.vireo.model.rpc.EnsureRunningResult;
 import io.vireo.model.rpc.HostFacts;
 import io.vireo.model.rpc.HostStats;
 import io.vireo.model.rpc.MigrationPolicy;
@@ -38,7 +40,7 @@ class MigrationCommandsTest {
     Path state;
 
     private JsonNode call(String method, String paramsJson) throws Exception {
-        List<AgentCommand> commands = List.of(new VmMigrateCommand(hypervisor, pushed::add),
+        List<AgentCommand<?, ?>> commands = List.of(new VmMigrateCommand(hypervisor, pushed::add),
                 new VmCancelMigrationCommand(hypervisor), new VmMigrationStatusCommand(hypervisor));
         ObjectNode request = MAPPER.createObjectNode().put("jsonrpc", "2.0").put("id", 1).put("method", method);
         ObjectNode params = (ObjectNode) MAPPER.readTree(paramsJson);
@@ -79,7 +81,7 @@ class MigrationCommandsTest {
         assertThat(policyError("{\"maxDowntimeMs\": 100, \"stallSeconds\": 5, \"bandwidthMiBps\": -1}")).contains("policy.bandwidthMiBps");
         assertThat(policyError("{\"maxDowntimeMs\": 100, \"stallSeconds\": 5, \"downtimeStepsMs\": [500, 200]}"))
                 .contains("policy.downtimeStepsMs must rise above maxDowntimeMs (100)");
-        assertThat(policyError("{\"maxDowntimeMs\": \"fast\", \"stallSeconds\": 5}")).contains("the parameter policy is no migration policy");
+        assertThat(policyError("{\"maxDowntimeMs\": \"fast\", \"stallSeconds\": 5}")).contains("the parameter policy.maxDowntimeMs is not valid");
         assertThat(hypervisor.policy).isNull();
     }
 
@@ -192,7 +194,7 @@ class MigrationCommandsTest {
         }
 
         @Override
-        public ConsoleChunk readConsoleLog(String vmId, long offset) {
+        public ConsoleLogResult readConsoleLog(String vmId, long offset) {
             throw new UnsupportedOperationException();
         }
 

@@ -1,6 +1,6 @@
 package io.vireo.agent.hypervisor;
 
-import io.vireo.agent.hypervisor.Hypervisor.ConsoleChunk;
+import io.vireo.model.rpc.ConsoleLogResult;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,14 +25,14 @@ class ConsoleLogsTest {
         Path path = logs.prepareFreshBoot(ID);
         Files.writeString(path, "GUEST-BOOTED\n");
 
-        ConsoleChunk first = logs.read(ID, 0);
+        ConsoleLogResult first = logs.read(ID, 0);
         Files.writeString(path, "TICK 1\n", StandardOpenOption.APPEND);
-        ConsoleChunk second = logs.read(ID, first.nextOffset());
-        ConsoleChunk nothingNew = logs.read(ID, second.nextOffset());
+        ConsoleLogResult second = logs.read(ID, first.nextOffset());
+        ConsoleLogResult nothingNew = logs.read(ID, second.nextOffset());
 
-        assertThat(first).isEqualTo(new ConsoleChunk("GUEST-BOOTED\n", 13));
-        assertThat(second).isEqualTo(new ConsoleChunk("TICK 1\n", 20));
-        assertThat(nothingNew).isEqualTo(new ConsoleChunk("", 20));
+        assertThat(first).isEqualTo(new ConsoleLogResult("GUEST-BOOTED\n", 13));
+        assertThat(second).isEqualTo(new ConsoleLogResult("TICK 1\n", 20));
+        assertThat(nothingNew).isEqualTo(new ConsoleLogResult("", 20));
     }
 
     @Test
@@ -45,7 +45,7 @@ class ConsoleLogsTest {
         logs.prepareFreshBoot(ID);
         Files.writeString(path, "second\n");
 
-        assertThat(logs.read(ID, offsetOfOldReader)).isEqualTo(new ConsoleChunk("second\n", 7));
+        assertThat(logs.read(ID, offsetOfOldReader)).isEqualTo(new ConsoleLogResult("second\n", 7));
     }
 
     @Test
@@ -54,8 +54,8 @@ class ConsoleLogsTest {
         Path path = logs.prepareFreshBoot(ID);
         Files.writeString(path, "x".repeat(ConsoleLogs.MAX_CHUNK_BYTES + 10));
 
-        ConsoleChunk first = logs.read(ID, 0);
-        ConsoleChunk rest = logs.read(ID, first.nextOffset());
+        ConsoleLogResult first = logs.read(ID, 0);
+        ConsoleLogResult rest = logs.read(ID, first.nextOffset());
 
         assertThat(first.nextOffset()).isEqualTo(ConsoleLogs.MAX_CHUNK_BYTES);
         assertThat(rest.text()).hasSize(10);
@@ -68,8 +68,8 @@ class ConsoleLogsTest {
         String text = "x".repeat(ConsoleLogs.MAX_CHUNK_BYTES - 1) + "\u00e9tat \u20ac";
         Files.writeString(path, text);
 
-        ConsoleChunk first = logs.read(ID, 0);
-        ConsoleChunk rest = logs.read(ID, first.nextOffset());
+        ConsoleLogResult first = logs.read(ID, 0);
+        ConsoleLogResult rest = logs.read(ID, first.nextOffset());
 
         assertThat(first.nextOffset()).isEqualTo(ConsoleLogs.MAX_CHUNK_BYTES - 1);
         assertThat(first.text() + rest.text()).isEqualTo(text);
@@ -88,7 +88,7 @@ class ConsoleLogsTest {
 
     @Test
     void aVmThatNeverBootedHasAnEmptyLog() {
-        assertThat(new ConsoleLogs(directory).read(ID, 0)).isEqualTo(new ConsoleChunk("", 0));
+        assertThat(new ConsoleLogs(directory).read(ID, 0)).isEqualTo(new ConsoleLogResult("", 0));
     }
 
     @Test

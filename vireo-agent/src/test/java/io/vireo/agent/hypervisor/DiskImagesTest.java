@@ -1,5 +1,6 @@
 package io.vireo.agent.hypervisor;
 
+import io.vireo.model.rpc.DiskCreateResult;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,8 +25,8 @@ class DiskImagesTest {
     void createsAQcow2ImageOnce() {
         Path path = directory.resolve("system.qcow2");
 
-        DiskImages.EnsureCreatedResult first = images.ensureCreated(path, 64 * MIB, "qcow2");
-        DiskImages.EnsureCreatedResult second = images.ensureCreated(path, 64 * MIB, "qcow2");
+        DiskCreateResult first = images.ensureCreated(path, 64 * MIB, "qcow2");
+        DiskCreateResult second = images.ensureCreated(path, 64 * MIB, "qcow2");
 
         assertThat(first.created()).isTrue();
         assertThat(first.path()).isEqualTo(path.toString());
@@ -41,17 +42,17 @@ class DiskImagesTest {
         images.ensureCreated(base, 64 * MIB, "qcow2");
         Path overlay = directory.resolve("desktop-1.qcow2");
 
-        DiskImages.EnsureCreatedResult first = images.ensureOverlay(overlay, base, false);
+        DiskCreateResult first = images.ensureOverlay(overlay, base, false);
         DiskImages.ImageInfo info = images.info(overlay);
         // Something written into the overlay (a file's worth of bytes past the header) ...
         long before = Files.size(overlay);
         try (var channel = java.nio.channels.FileChannel.open(overlay, java.nio.file.StandardOpenOption.WRITE)) {
             channel.write(java.nio.ByteBuffer.allocate(4096), before + 65536);
         }
-        DiskImages.EnsureCreatedResult again = images.ensureOverlay(overlay, base, false);
+        DiskCreateResult again = images.ensureOverlay(overlay, base, false);
         long grown = Files.size(overlay);
         // ... is kept by a plain repeat and gone after a fresh one.
-        DiskImages.EnsureCreatedResult fresh = images.ensureOverlay(overlay, base, true);
+        DiskCreateResult fresh = images.ensureOverlay(overlay, base, true);
 
         assertThat(first.created()).isTrue();
         assertThat(info.format()).isEqualTo("qcow2");

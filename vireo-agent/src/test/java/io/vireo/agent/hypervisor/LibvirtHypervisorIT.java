@@ -1,7 +1,8 @@
 package io.vireo.agent.hypervisor;
 
-import io.vireo.agent.hypervisor.Hypervisor.EnsureRunningResult;
+import io.vireo.model.rpc.ConsoleLogResult;
 import io.vireo.model.rpc.DiskAttachment;
+import io.vireo.model.rpc.EnsureRunningResult;
 import io.vireo.model.rpc.HostFacts;
 import io.vireo.model.rpc.HostStats;
 import io.vireo.model.rpc.KernelBoot;
@@ -199,7 +200,7 @@ class LibvirtHypervisorIT {
         long offset = 0;
         long deadline = System.nanoTime() + BOOT_DEADLINE.toNanos();
         while (System.nanoTime() < deadline) {
-            Hypervisor.ConsoleChunk chunk = hypervisor.readConsoleLog(vmId, offset);
+            ConsoleLogResult chunk = hypervisor.readConsoleLog(vmId, offset);
             log.append(chunk.text());
             offset = chunk.nextOffset();
             if (log.indexOf(text) >= 0) {

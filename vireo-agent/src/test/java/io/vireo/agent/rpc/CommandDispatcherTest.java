@@ -3,32 +3,40 @@ package io.vireo.agent.rpc;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vireo.agent.hypervisor.HypervisorException;
+import io.vireo.model.rpc.AgentMethod;
 import io.vireo.model.rpc.AgentMethods;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 class CommandDispatcherTest {
+    record EchoParams(String value, boolean fail) {
+    }
+
+    record EchoResult(String value) {
+    }
+
+    private static final AgentMethod<EchoParams, EchoResult> ECHO = new AgentMethod<>("test.echo", EchoParams.class, EchoResult.class);
+
     private final AtomicInteger runs = new AtomicInteger();
-    private final AgentCommand echo = new AgentCommand() {
+    private final AgentCommand<EchoParams, EchoResult> echo = new AgentCommand<>() {
         @Override
-        public String method() {
-            return "test.echo";
+        public AgentMethod<EchoParams, EchoResult> method() {
+            return ECHO;
         }
 
         @Override
-        public Object execute(JsonNode params) {
+        public EchoResult execute(EchoParams params) {
             runs.incrementAndGet();
-            if (params.path("fail").asBoolean()) {
+            if (params.fail()) {
                 throw new HypervisorException("libvirt said no", null);
             }
-            return Map.of("value", params.path("value").asText());
+            return new EchoResult(params.value());
         }
     };
 
@@ -87,5 +95,16 @@ class CommandDispatcherTest {
         JsonNode error = dispatcher.dispatch(failing).get("error");
         assertThat(error.get("code").asInt()).isEqualTo(AgentMethods.ERROR_HOST_FAILURE);
         assertThat(error.get("message").asText()).isEqualTo("libvirt said no");
+    }
+
+    @Test
+    void paramsThatDoNotFitTheRecordAreRefusedNamingTheParameter(@TempDir Path state) {
+        CommandDispatcher dispatcher = new CommandDispatcher(List.of(echo), new EpochGuard(state.resolve("epoch")));
+        ObjectNode request = request(1, "test.echo", 1);
+        ((ObjectNode) request.get("params")).putObject("value").put("not", "a string");
+        JsonNode error = dispatcher.dispatch(request).get("error");
+        assertThat(error.get("code").asInt()).isEqualTo(-32602);
+        assertThat(error.get("message").asText()).startsWith("Invalid parameters for test.echo: the parameter value is not valid");
+        assertThat(runs.get()).isZero();
     }
 }

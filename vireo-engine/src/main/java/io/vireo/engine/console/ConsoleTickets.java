@@ -16,7 +16,8 @@ import io.vireo.model.ErrorCode;
 import io.vireo.model.Host;
 import io.vireo.model.Vm;
 import io.vireo.model.VmStatus;
-import io.vireo.model.rpc.AgentMethods;
+import io.vireo.model.rpc.AgentMethod;
+import io.vireo.model.rpc.ConsolePasswordParams;
 import org.jdbi.v3.core.Jdbi;
 
 import java.security.SecureRandom;
@@ -68,8 +69,8 @@ public final class ConsoleTickets {
         String password = password(spice ? 20 : 8);
         Instant expires = Instant.now().plus(Duration.ofSeconds(expiry));
         try {
-            gateway.call(host, AgentMethods.VM_SET_CONSOLE_PASSWORD, gateway.params().put("vmId", vm.id())
-                    .put("password", password).put("validTo", expires.toString()), Duration.ofSeconds(30));
+            gateway.call(host, AgentMethod.VM_SET_CONSOLE_PASSWORD, new ConsolePasswordParams(vm.id(), password, expires),
+                    Duration.ofSeconds(30));
         } catch (AgentException e) {
             throw new UnavailableException(e.code(), "Cannot open the console of VM " + vm.name() + ": " + e.getMessage());
         }

@@ -27,7 +27,7 @@ public final class AgentSession {
     private static final Logger log = LoggerFactory.getLogger(AgentSession.class);
     static final ObjectMapper MAPPER = Json.lenientMapper();
     /** Field added to object answers: the agent's report number at the time the command had run. */
-    public static final String SEQ = "_seq";
+    static final String SEQ = "_seq";
 
     private final UUID hostId;
     private final Consumer<String> sender;

@@ -1,5 +1,6 @@
 package io.vireo.engine.hostlink;
 
+import io.vireo.model.Pem;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
@@ -12,11 +13,6 @@ import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
-import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
-import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
-import org.bouncycastle.openssl.PEMParser;
-import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
-import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.operator.ContentSigner;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
@@ -24,13 +20,10 @@ import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequest;
 
 import java.io.IOException;
-import java.io.StringReader;
-import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -70,9 +63,9 @@ public final class CertificateAuthority {
         Path certificateFile = directory.resolve("ca.crt");
         try {
             if (Files.exists(keyFile) && Files.exists(certificateFile)) {
-                X509Certificate certificate = readCertificate(Files.readString(certificateFile));
-                return new CertificateAuthority(new KeyPair(certificate.getPublicKey(), readPrivateKey(Files.readString(keyFile))),
-                        certificate);
+                X509Certificate certificate = Pem.readCertificate(Files.readString(certificateFile));
+                return new CertificateAuthority(new KeyPair(certificate.getPublicKey(),
+                        Pem.readPrivateKey(Files.readString(keyFile), "ca.key")), certificate);
             }
             Files.createDirectories(directory);
             KeyPair keyPair = newKeyPair();
@@ -83,8 +76,8 @@ public final class CertificateAuthority {
                     .addExtension(Extension.basicConstraints, true, new BasicConstraints(0))
                     .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
             X509Certificate certificate = sign(builder, keyPair.getPrivate());
-            writePrivate(keyFile, privateKeyPem(keyPair.getPrivate()));
-            Files.writeString(certificateFile, toPem(certificate));
+            Pem.writePrivateKey(keyFile, keyPair.getPrivate());
+            Files.writeString(certificateFile, Pem.write(certificate));
             return new CertificateAuthority(keyPair, certificate);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot load or create the engine CA in " + directory, e);
@@ -96,21 +89,12 @@ public final class CertificateAuthority {
     }
 
     public String certificatePem() {
-        return toPem(certificate);
+        return Pem.write(certificate);
     }
 
     /** Signs a host's certificate request; the subject is the host id, whatever the request asked. */
     public X509Certificate signHost(String csrPem, String hostId) {
-        PKCS10CertificationRequest request;
-        try (PEMParser parser = new PEMParser(new StringReader(csrPem))) {
-            Object parsed = parser.readObject();
-            if (!(parsed instanceof PKCS10CertificationRequest csr)) {
-                throw new IllegalArgumentException("not a PEM certificate signing request");
-            }
-            request = csr;
-        } catch (IOException e) {
-            throw new IllegalArgumentException("not a PEM certificate signing request", e);
-        }
+        PKCS10CertificationRequest request = Pem.readCertificateRequest(csrPem);
         try {
             PublicKey publicKey = new JcaPKCS10CertificationRequest(request).getPublicKey();
             X509v3CertificateBuilder builder = leaf(new X500Name("CN=" + hostId), publicKey, HOST_CERTIFICATE_LIFETIME)
@@ -186,52 +170,5 @@ public final class CertificateAuthority {
 
     private static BigInteger serial() {
         return new BigInteger(127, RANDOM);
-    }
-
-    public static String toPem(Object object) {
-        StringWriter out = new StringWriter();
-        try (JcaPEMWriter writer = new JcaPEMWriter(out)) {
-            writer.writeObject(object);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toString();
-    }
-
-    /** PKCS#8, which keeps every key type readable back (SEC1 EC keys may lack their public half). */
-    static String privateKeyPem(PrivateKey key) {
-        try {
-            return toPem(new JcaPKCS8Generator(key, null).generate());
-        } catch (org.bouncycastle.util.io.pem.PemGenerationException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static PrivateKey readPrivateKey(String pem) throws IOException {
-        try (PEMParser parser = new PEMParser(new StringReader(pem))) {
-            Object parsed = parser.readObject();
-            if (parsed instanceof PrivateKeyInfo info) {
-                return new JcaPEMKeyConverter().getPrivateKey(info);
-            }
-            throw new IOException("ca.key does not hold a PKCS#8 private key");
-        }
-    }
-
-    static X509Certificate readCertificate(String pem) throws IOException {
-        try (PEMParser parser = new PEMParser(new StringReader(pem))) {
-            Object parsed = parser.readObject();
-            if (parsed instanceof X509CertificateHolder holder) {
-                return new JcaX509CertificateConverter().getCertificate(holder);
-            }
-            throw new IOException("not a PEM certificate");
-        } catch (GeneralSecurityException e) {
-            throw new IOException(e);
-        }
-    }
-
-    private static void writePrivate(Path file, String content) throws IOException {
-        Files.deleteIfExists(file);
-        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        Files.writeString(file, content);
     }
 }

@@ -1,6 +1,5 @@
 package io.vireo.engine.hosts;
 
-import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vireo.engine.events.EventLog;
@@ -12,11 +11,15 @@ import io.vireo.engine.leadership.LeadershipLease;
 import io.vireo.model.Host;
 import io.vireo.model.HostStatus;
 import io.vireo.model.Json;
+import io.vireo.model.rpc.AgentEvent;
+import io.vireo.model.rpc.AgentMethod;
 import io.vireo.model.rpc.AgentMethods;
 import io.vireo.model.rpc.HostFacts;
-import io.vireo.model.rpc.HostStats;
+import io.vireo.model.rpc.HostHelloResult;
+import io.vireo.model.rpc.HostStatsReport;
+import io.vireo.model.rpc.NoParams;
+import io.vireo.model.rpc.VmStateChange;
 import io.vireo.model.rpc.MigrationProgress;
-import io.vireo.model.rpc.VmObservation;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -76,10 +79,8 @@ public final class HostMonitor implements AgentLinkListener, AutoCloseable {
         gateway.register(session);
         lastHeard.put(hostId, Instant.now());
         try {
-            JsonNode hello = gateway.call(hostId, AgentMethods.HOST_HELLO, gateway.params(), Duration.ofSeconds(30));
-            HostFacts facts = gateway.convert(hello.get("facts"), HostFacts.class);
-            List<VmObservation> vms = MAPPER.convertValue(hello.get("vms"), new TypeReference<>() {
-            });
+            HostHelloResult hello = gateway.call(hostId, AgentMethod.HOST_HELLO, NoParams.INSTANCE, Duration.ofSeconds(30));
+            HostFacts facts = hello.facts();
             Host host = hosts.find(hostId).orElseThrow();
             jdbi.useTransaction(h -> {
                 hosts.recordFacts(h, hostId, facts);
@@ -91,8 +92,7 @@ public final class HostMonitor implements AgentLinkListener, AutoCloseable {
                         "Host " + host.name() + " is Up (" + facts.domainType() + " guests, " + facts.cpuCount() + " CPUs, "
                                 + facts.memoryTotalKib() / 1024 + " MiB, libvirt " + facts.libvirtVersion() + ")").host(hostId)));
             });
-            long seq = hello.path("seq").asLong(0);
-            observers.forEach(observer -> observer.hostConnected(hostId, vms, seq));
+            observers.forEach(observer -> observer.hostConnected(hostId, hello.vms(), hello.seq()));
         } catch (RuntimeException e) {
             log.warn("Host {} connected but its hello failed: {}", hostId, e.getMessage());
             session.close();
@@ -107,20 +107,17 @@ public final class HostMonitor implements AgentLinkListener, AutoCloseable {
                 case AgentMethods.EVENT_HEARTBEAT -> {
                 }
                 case AgentMethods.EVENT_VM_STATE_CHANGED -> {
-                    VmObservation observation = MAPPER.treeToValue(params, VmObservation.class);
-                    long seq = params.path("seq").asLong(0);
-                    observers.forEach(observer -> observer.vmChanged(hostId, observation, seq));
+                    VmStateChange change = MAPPER.treeToValue(params, AgentEvent.VM_STATE_CHANGED.paramsType());
+                    observers.forEach(observer -> observer.vmChanged(hostId, change.observation(), change.seq()));
                 }
                 case AgentMethods.EVENT_MIGRATION_PROGRESS -> {
-                    MigrationProgress progress = MAPPER.treeToValue(params, MigrationProgress.class);
+                    MigrationProgress progress = MAPPER.treeToValue(params, AgentEvent.MIGRATION_PROGRESS.paramsType());
                     observers.forEach(observer -> observer.migrationProgress(progress));
                 }
                 case AgentMethods.EVENT_HOST_STATS -> {
-                    hosts.recordStats(hostId, MAPPER.treeToValue(params.get("host"), HostStats.class));
-                    List<VmObservation> vms = MAPPER.convertValue(params.get("vms"), new TypeReference<>() {
-                    });
-                    long seq = params.path("seq").asLong(0);
-                    observers.forEach(observer -> observer.vmsListed(hostId, vms, seq));
+                    HostStatsReport report = MAPPER.treeToValue(params, AgentEvent.HOST_STATS.paramsType());
+                    hosts.recordStats(hostId, report.host());
+                    observers.forEach(observer -> observer.vmsListed(hostId, report.vms(), report.seq()));
                 }
                 default -> log.debug("Host {} sent an unknown notification {}", hostId, method);
             }

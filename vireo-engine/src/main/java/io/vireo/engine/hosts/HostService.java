@@ -18,6 +18,7 @@ import io.vireo.engine.hostlink.CertificateAuthority;
 import io.vireo.model.ErrorCode;
 import io.vireo.model.Host;
 import io.vireo.model.HostStatus;
+import io.vireo.model.Pem;
 import org.jdbi.v3.core.Jdbi;
 
 import java.security.cert.X509Certificate;
@@ -102,7 +103,7 @@ public final class HostService {
             hosts.markEnrolled(h, pending.hostId(), certificate.getSerialNumber().toString(16));
             events.write(h, EventLog.Entry.info("HOST_ENROLLED", "Host " + pending.name() + " enrolled; its agent holds a "
                     + "certificate signed by this engine").host(pending.hostId()));
-            return new Host.Enrollment(pending.hostId().toString(), CertificateAuthority.toPem(certificate),
+            return new Host.Enrollment(pending.hostId().toString(), Pem.write(certificate),
                     authority.certificatePem(), agentEndpoint.get());
         });
     }

@@ -3,6 +3,7 @@ package io.vireo.engine.jobs;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vireo.model.Job;
+import io.vireo.model.JobStatus;
 import io.vireo.model.Json;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
@@ -95,7 +96,7 @@ public final class JobRepository {
     public List<StepRow> stepRows(UUID jobId) {
         return jdbi.withHandle(h -> h.createQuery("SELECT position, name, status FROM job_steps WHERE job_id = :job ORDER BY position")
                 .bind("job", jobId)
-                .map((rs, ctx) -> new StepRow(rs.getInt("position"), rs.getString("name"), rs.getString("status"))).list());
+                .map((rs, ctx) -> new StepRow(rs.getInt("position"), rs.getString("name"), status(rs))).list());
     }
 
     public void startStep(UUID jobId, int position) {
@@ -109,12 +110,12 @@ public final class JobRepository {
                 .bind("job", jobId).bind("position", position).bind("progress", percent).bind("message", message).execute());
     }
 
-    public void endStep(UUID jobId, int position, String status, String message) {
+    public void endStep(UUID jobId, int position, JobStatus status, String message) {
         jdbi.useHandle(h -> h.createUpdate("UPDATE job_steps SET status = :status, ended_at = now(), "
                         + "progress = CASE WHEN :status = 'DONE' THEN 100 ELSE progress END, "
                         + "message = CASE WHEN :message = '' THEN message ELSE :message END "
                         + "WHERE job_id = :job AND position = :position")
-                .bind("job", jobId).bind("position", position).bind("status", status).bind("message", message).execute());
+                .bind("job", jobId).bind("position", position).bind("status", status.name()).bind("message", message).execute());
     }
 
     public void saveState(UUID jobId, ObjectNode state) {
@@ -128,30 +129,35 @@ public final class JobRepository {
                 .bind("id", jobId).bind("epoch", epoch).execute()) == 1;
     }
 
-    public void finish(Handle h, UUID jobId, String status, String errorCode, String errorMessage) {
+    public void finish(Handle h, UUID jobId, JobStatus status, String errorCode, String errorMessage) {
         h.createUpdate("UPDATE jobs SET status = :status, error_code = :code, error_message = :message, ended_at = now() "
                         + "WHERE id = :id")
-                .bind("id", jobId).bind("status", status).bind("code", errorCode).bind("message", errorMessage).execute();
+                .bind("id", jobId).bind("status", status.name()).bind("code", errorCode).bind("message", errorMessage).execute();
     }
 
     public record ClaimedJob(UUID id, String kind, UUID targetId, ObjectNode params, ObjectNode state) {
     }
 
-    public record StepRow(int position, String name, String status) {
+    public record StepRow(int position, String name, JobStatus status) {
     }
 
     private static List<Job.Step> steps(Handle h, UUID jobId) {
         return h.createQuery("SELECT * FROM job_steps WHERE job_id = :job ORDER BY position").bind("job", jobId)
-                .map((rs, ctx) -> new Job.Step(rs.getInt("position"), rs.getString("name"), rs.getString("status"),
+                .map((rs, ctx) -> new Job.Step(rs.getInt("position"), rs.getString("name"), status(rs),
                         rs.getInt("progress"), rs.getString("message"), instant(rs, "started_at"), instant(rs, "ended_at")))
                 .list();
     }
 
     private static Job toJob(ResultSet rs, List<Job.Step> steps) throws SQLException {
         return new Job(rs.getObject("id").toString(), rs.getString("kind"), rs.getString("target_type"),
-                rs.getObject("target_id").toString(), rs.getString("description"), rs.getString("status"),
+                rs.getObject("target_id").toString(), rs.getString("description"), status(rs),
                 rs.getString("error_code"), rs.getString("error_message"), steps, instant(rs, "created_at"),
                 instant(rs, "ended_at"));
+    }
+
+    /** Jobs and steps keep their status as the enum's name. */
+    private static JobStatus status(ResultSet rs) throws SQLException {
+        return JobStatus.valueOf(rs.getString("status"));
     }
 
     static Instant instant(ResultSet rs, String column) throws SQLException {

@@ -4,6 +4,7 @@ import io.vireo.engine.events.EventLog;
 import io.vireo.engine.leadership.LeadershipLease;
 import io.vireo.engine.store.Database;
 import io.vireo.model.ErrorCode;
+import io.vireo.model.JobStatus;
 import org.postgresql.PGConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -99,7 +100,7 @@ public final class JobRunner implements AutoCloseable {
                 throw new JobFailure(ErrorCode.INTERNAL_ERROR, "This engine cannot run jobs of kind " + job.kind());
             }
             for (JobRepository.StepRow step : repository.stepRows(job.id())) {
-                if (step.status().equals("DONE")) {
+                if (step.status() == JobStatus.DONE) {
                     continue;
                 }
                 if (!repository.heartbeat(job.id(), epoch)) {
@@ -109,11 +110,11 @@ public final class JobRunner implements AutoCloseable {
                 context.currentStep(step.position());
                 repository.startStep(job.id(), step.position());
                 runStep(handler, context, step);
-                repository.endStep(job.id(), step.position(), "DONE", "");
+                repository.endStep(job.id(), step.position(), JobStatus.DONE, "");
             }
             database.jdbi().useTransaction(h -> {
                 handler.onSuccess(context, h);
-                repository.finish(h, job.id(), "DONE", null, null);
+                repository.finish(h, job.id(), JobStatus.DONE, null, null);
             });
         } catch (JobFailure failure) {
             fail(job, handler, context, failure);
@@ -131,7 +132,7 @@ public final class JobRunner implements AutoCloseable {
         try {
             handler.runStep(context, step.name());
         } catch (JobFailure failure) {
-            repository.endStep(context.jobId(), step.position(), "FAILED", failure.getMessage());
+            repository.endStep(context.jobId(), step.position(), JobStatus.FAILED, failure.getMessage());
             throw failure;
         }
     }
@@ -145,7 +146,7 @@ public final class JobRunner implements AutoCloseable {
             log.error("Cleaning up after job {} failed", job.id(), e);
         }
         database.jdbi().useTransaction(h -> {
-            repository.finish(h, job.id(), "FAILED", failure.code().name(), failure.getMessage());
+            repository.finish(h, job.id(), JobStatus.FAILED, failure.code().name(), failure.getMessage());
             events.write(h, EventLog.Entry.error(job.kind() + "_FAILED", failure.getMessage()).job(job.id()));
         });
     }

@@ -1,6 +1,5 @@
 package io.vireo.engine.migration;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.vireo.engine.datacenters.DataCenterService;
 import io.vireo.engine.events.EventLog;
 import io.vireo.engine.hostlink.AgentException;
@@ -21,10 +20,12 @@ import io.vireo.model.ErrorCode;
 import io.vireo.model.Host;
 import io.vireo.model.Vm;
 import io.vireo.model.VmStatus;
-import io.vireo.model.rpc.AgentMethods;
+import io.vireo.model.rpc.AgentMethod;
+import io.vireo.model.rpc.MigrateParams;
 import io.vireo.model.rpc.MigrationPolicy;
 import io.vireo.model.rpc.MigrationProgress;
 import io.vireo.model.rpc.MigrationResult;
+import io.vireo.model.rpc.VmIdParams;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -157,17 +158,16 @@ public final class MigrationService implements HostObserver {
                 "The destination host no longer exists"));
         MigrationPolicy policy = policyOf(vm);
         inFlight.put(vm.id(), context);
-        JsonNode answer;
+        MigrationResult result;
         try {
-            answer = gateway.call(source, AgentMethods.VM_MIGRATE, gateway.params().put("vmId", vm.id())
-                    .put("destinationUri", destinationUri(destinationHost)).putPOJO("policy", policy), MIGRATION_LIMIT);
+            result = gateway.call(source, AgentMethod.VM_MIGRATE, new MigrateParams(vm.id(), destinationUri(destinationHost), policy),
+                    MIGRATION_LIMIT);
         } catch (AgentException e) {
             restoreOnSource(vmId, source);
             throw new JobFailure(e.code(), "VM " + vm.name() + " could not migrate to " + destinationHost.name() + ": " + e.getMessage());
         } finally {
             inFlight.remove(vm.id());
         }
-        MigrationResult result = gateway.convert(answer, MigrationResult.class);
         switch (result.outcome()) {
             case MigrationResult.COMPLETED -> completed(context, vm, source, destinationHost, result);
             case MigrationResult.CANCELLED -> {
@@ -216,9 +216,8 @@ public final class MigrationService implements HostObserver {
         if (vm.status() != VmStatus.MIGRATING_FROM || vm.hostId() == null) {
             return false;
         }
-        JsonNode answer = gateway.call(UUID.fromString(vm.hostId()), AgentMethods.VM_CANCEL_MIGRATION,
-                gateway.params().put("vmId", vm.id()), Duration.ofSeconds(30));
-        return answer.path("cancelled").asBoolean(false);
+        return gateway.call(UUID.fromString(vm.hostId()), AgentMethod.VM_CANCEL_MIGRATION, new VmIdParams(vm.id()),
+                Duration.ofSeconds(30)).cancelled();
     }
 
     /** Progress pushed by a source agent, shown on the step of the job that migrates the VM. */

@@ -11,6 +11,8 @@ import io.vireo.engine.storage.OverlayImage;
 import io.vireo.engine.storage.StorageService;
 import io.vireo.engine.vms.DesktopService;
 import io.vireo.model.Vm;
+import io.vireo.model.rpc.AgentMethod;
+import io.vireo.model.rpc.DiskCreateParams;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
@@ -74,9 +76,8 @@ public final class DesktopJobs {
                 OverlayImage overlay = overlays.get(i);
                 context.progress(100 * i / overlays.size(), (fresh ? "Resetting " : "Making ") + "disk " + overlay.name());
                 try {
-                    gateway.call(host, io.vireo.model.rpc.AgentMethods.DISK_ENSURE_CREATED, gateway.params()
-                            .put("path", overlay.path()).put("backingPath", overlay.backingPath()).put("fresh", fresh),
-                            Duration.ofMinutes(2));
+                    gateway.call(host, AgentMethod.DISK_ENSURE_CREATED,
+                            DiskCreateParams.overlay(overlay.path(), overlay.backingPath(), fresh), Duration.ofMinutes(2));
                 } catch (AgentException e) {
                     throw new JobFailure(e.code(), "Disk " + overlay.name() + " could not be "
                             + (fresh ? "reset to the template" : "made") + ": " + e.getMessage());

@@ -3,6 +3,7 @@ package io.vireo.engine.pools;
 import io.vireo.engine.common.DomainException;
 import io.vireo.engine.auth.PermissionService;
 import io.vireo.model.ObjectType;
+import io.vireo.model.VmPoolStatus;
 import io.vireo.engine.events.EventLog;
 import io.vireo.engine.jobs.JobService;
 import io.vireo.engine.leadership.LeadershipLease;
@@ -117,7 +118,7 @@ public final class PoolMonitor implements AutoCloseable {
         UUID dataCenterId = UUID.fromString(dataCenters.cluster(pool.clusterId()).dataCenterId());
         resetDesktops(pool, dataCenterId);
         int count = desktops.count(pool.id());
-        if (pool.status().equals("DELETING") && count == 0) {
+        if (pool.status() == VmPoolStatus.DELETING && count == 0) {
             jdbi.useTransaction(h -> {
                 if (pools.deleteIfDeleting(h, pool.id())) {
                     events.write(h, EventLog.Entry.info("POOL_REMOVED", "Pool " + pool.name() + " was removed"));
@@ -132,7 +133,7 @@ public final class PoolMonitor implements AutoCloseable {
         } else if (count > pool.size()) {
             unfinished = removeDesktops(pool, Math.min(MAKE_BATCH, count - pool.size())) == MAKE_BATCH;
         }
-        if (pool.status().equals("ACTIVE")) {
+        if (pool.status() == VmPoolStatus.ACTIVE) {
             prestart(pool);
         }
         return unfinished;
@@ -206,7 +207,7 @@ public final class PoolMonitor implements AutoCloseable {
     /** Removes free, Down desktops, the highest numbers first, with their overlay disks. */
     private int removeDesktops(PoolRepository.PoolRow pool, int count) {
         int removed = 0;
-        for (UUID vmId : desktops.surplus(pool.id(), count, pool.status().equals("DELETING"))) {
+        for (UUID vmId : desktops.surplus(pool.id(), count, pool.status() == VmPoolStatus.DELETING)) {
             try {
                 vms.delete(vmId, true);
                 removed++;

@@ -4,6 +4,7 @@ import io.vireo.engine.common.Paging;
 import io.vireo.engine.store.Rows;
 import io.vireo.engine.store.SqlPredicate;
 import io.vireo.engine.store.Visibility;
+import io.vireo.model.VmPoolStatus;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
@@ -23,7 +24,7 @@ final class PoolRepository {
 
     /** A pool's row, without desktop counts. */
     record PoolRow(UUID id, String name, String description, UUID clusterId, UUID templateId, String type, int size,
-                   int prestarted, int maxDesktopsPerUser, String status, java.time.Instant createdAt) {
+                   int prestarted, int maxDesktopsPerUser, VmPoolStatus status, java.time.Instant createdAt) {
     }
 
     void insert(Handle h, UUID id, String name, String description, UUID clusterId, UUID templateId, String type, int size,
@@ -81,7 +82,7 @@ final class PoolRepository {
     private static PoolRow row(java.sql.ResultSet rs) throws java.sql.SQLException {
         return new PoolRow(rs.getObject("id", UUID.class), rs.getString("name"), rs.getString("description"),
                 rs.getObject("cluster_id", UUID.class), rs.getObject("template_vm_id", UUID.class), rs.getString("type"),
-                rs.getInt("size"), rs.getInt("prestarted"), rs.getInt("max_desktops_per_user"), rs.getString("status"),
+                rs.getInt("size"), rs.getInt("prestarted"), rs.getInt("max_desktops_per_user"), VmPoolStatus.valueOf(rs.getString("status")),
                 Rows.instant(rs, "created_at"));
     }
 }

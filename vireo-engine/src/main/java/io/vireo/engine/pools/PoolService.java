@@ -23,9 +23,11 @@ import io.vireo.engine.store.UniqueNames;
 import io.vireo.engine.store.Visibility;
 import io.vireo.model.Cluster;
 import io.vireo.model.Disk;
+import io.vireo.model.DiskStatus;
 import io.vireo.model.ErrorCode;
 import io.vireo.model.Vm;
 import io.vireo.model.VmPool;
+import io.vireo.model.VmPoolStatus;
 import io.vireo.model.VmStatus;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
@@ -105,7 +107,7 @@ public final class PoolService {
                         + "; a pool's template must be Down (its disks become the desktops' base)");
             }
             for (Disk disk : storage.disksOfVm(h, templateId)) {
-                if (!disk.status().equals("OK")) {
+                if (disk.status() != DiskStatus.OK) {
                     throw new ConflictException(ErrorCode.DISK_NOT_READY, "Disk " + disk.name() + " of the template VM is "
                             + disk.status() + ", not ready to be a desktop's base");
                 }
@@ -224,7 +226,7 @@ public final class PoolService {
     }
 
     private static void refuseIfDeleting(PoolRepository.PoolRow pool) {
-        if (pool.status().equals("DELETING")) {
+        if (pool.status() == VmPoolStatus.DELETING) {
             throw new ConflictException(ErrorCode.POOL_DELETING, "Pool " + pool.name() + " is being removed");
         }
     }

@@ -1,7 +1,5 @@
 package io.vireo.engine.storage;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vireo.engine.events.EventLog;
 import io.vireo.engine.hostlink.AgentException;
 import io.vireo.engine.hostlink.AgentGateway;
@@ -10,9 +8,12 @@ import io.vireo.engine.jobs.JobContext;
 import io.vireo.engine.jobs.JobFailure;
 import io.vireo.engine.jobs.JobHandler;
 import io.vireo.model.Disk;
+import io.vireo.model.DiskStatus;
 import io.vireo.model.ErrorCode;
 import io.vireo.model.Host;
-import io.vireo.model.rpc.AgentMethods;
+import io.vireo.model.rpc.AgentMethod;
+import io.vireo.model.rpc.DiskCreateParams;
+import io.vireo.model.rpc.PathParams;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
@@ -71,11 +72,10 @@ public final class DiskJobs {
         public void runStep(JobContext context, String step) {
             Disk disk = storage.disk(context.targetId());
             UUID host = pickHost(context);
-            ObjectNode params = gateway.params().put("path", disk.path()).put("sizeBytes", disk.sizeBytes())
-                    .put("format", disk.format());
             context.progress(10, "Creating the image on host " + host);
             try {
-                gateway.call(host, AgentMethods.DISK_ENSURE_CREATED, params, Duration.ofMinutes(10));
+                gateway.call(host, AgentMethod.DISK_ENSURE_CREATED, DiskCreateParams.image(disk.path(), disk.sizeBytes(), disk.format()),
+                        Duration.ofMinutes(10));
             } catch (AgentException e) {
                 throw new JobFailure(e.code(), "Disk " + disk.name() + " could not be created: " + e.getMessage());
             }
@@ -83,7 +83,7 @@ public final class DiskJobs {
 
         @Override
         public void onSuccess(JobContext context, Handle h) {
-            storage.setStatus(h, context.targetId(), "OK");
+            storage.setStatus(h, context.targetId(), DiskStatus.OK);
             Disk disk = storage.findDisk(h, context.targetId()).orElseThrow();
             events.write(h, EventLog.Entry.info("DISK_CREATED", "Disk " + disk.name() + " is ready (" + disk.path() + ")")
                     .job(context.jobId()));
@@ -91,7 +91,7 @@ public final class DiskJobs {
 
         @Override
         public void onFailure(JobContext context, JobFailure failure) {
-            jdbi.useTransaction(h -> storage.setStatus(h, context.targetId(), "ILLEGAL"));
+            jdbi.useTransaction(h -> storage.setStatus(h, context.targetId(), DiskStatus.ILLEGAL));
         }
     }
 
@@ -106,8 +106,7 @@ public final class DiskJobs {
             storage.findDisk(context.targetId()).ifPresent(disk -> {
                 UUID host = pickHost(context);
                 try {
-                    JsonNode ignored = gateway.call(host, AgentMethods.DISK_ENSURE_DELETED,
-                            gateway.params().put("path", disk.path()));
+                    gateway.call(host, AgentMethod.DISK_ENSURE_DELETED, new PathParams(disk.path()));
                 } catch (AgentException e) {
                     throw new JobFailure(e.code(), "Disk " + disk.name() + " could not be removed: " + e.getMessage());
                 }
@@ -124,7 +123,7 @@ public final class DiskJobs {
 
         @Override
         public void onFailure(JobContext context, JobFailure failure) {
-            jdbi.useTransaction(h -> storage.setStatus(h, context.targetId(), "ILLEGAL"));
+            jdbi.useTransaction(h -> storage.setStatus(h, context.targetId(), DiskStatus.ILLEGAL));
         }
     }
 }

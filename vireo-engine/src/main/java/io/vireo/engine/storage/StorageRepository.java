@@ -5,6 +5,7 @@ import io.vireo.engine.store.Rows;
 import io.vireo.engine.store.SqlPredicate;
 import io.vireo.engine.store.Visibility;
 import io.vireo.model.Disk;
+import io.vireo.model.DiskStatus;
 import io.vireo.model.StorageDomain;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
@@ -118,14 +119,15 @@ final class StorageRepository {
         h.createUpdate("UPDATE disks SET vm_id = NULL, boot_order = 0 WHERE vm_id = :vm").bind("vm", vmId).execute();
     }
 
-    void setStatus(Handle h, UUID diskId, String status) {
-        h.createUpdate("UPDATE disks SET status = :status WHERE id = :id").bind("id", diskId).bind("status", status).execute();
+    void setStatus(Handle h, UUID diskId, DiskStatus status) {
+        h.createUpdate("UPDATE disks SET status = :status WHERE id = :id").bind("id", diskId).bind("status", status.name())
+                .execute();
     }
 
     /** Sets the status of the VM's disks that are in {@code from} (every one when null). */
-    void setStatusOfVmDisks(Handle h, UUID vmId, String from, String to) {
+    void setStatusOfVmDisks(Handle h, UUID vmId, DiskStatus from, DiskStatus to) {
         h.createUpdate("UPDATE disks SET status = :to WHERE vm_id = :vm" + (from == null ? "" : " AND status = :from"))
-                .bind("vm", vmId).bind("to", to).bind("from", from).execute();
+                .bind("vm", vmId).bind("to", to.name()).bind("from", from == null ? null : from.name()).execute();
     }
 
     void deleteDisk(Handle h, UUID diskId) {
@@ -144,7 +146,7 @@ final class StorageRepository {
 
     static Disk toDisk(ResultSet rs) throws SQLException {
         return new Disk(rs.getObject("id").toString(), rs.getString("name"), rs.getObject("storage_domain_id").toString(),
-                rs.getLong("size_bytes"), rs.getString("format"), rs.getString("status"), rs.getString("path"),
+                rs.getLong("size_bytes"), rs.getString("format"), DiskStatus.valueOf(rs.getString("status")), rs.getString("path"),
                 Rows.id(rs, "vm_id"), rs.getInt("boot_order"), Rows.instant(rs, "created_at"));
     }
 

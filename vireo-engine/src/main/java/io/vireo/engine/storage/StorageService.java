@@ -12,6 +12,7 @@ import io.vireo.engine.store.SearchQuery;
 import io.vireo.engine.store.UniqueNames;
 import io.vireo.engine.store.Visibility;
 import io.vireo.model.Disk;
+import io.vireo.model.DiskStatus;
 import io.vireo.model.ErrorCode;
 import io.vireo.model.StorageDomain;
 import org.jdbi.v3.core.Handle;
@@ -193,7 +194,7 @@ public final class StorageService {
             throw new ConflictException(ErrorCode.DISK_IN_USE, "Disk " + disk.name() + " is attached to another VM",
                     Map.of("diskId", disk.id(), "vmId", disk.vmId()));
         }
-        if (!disk.status().equals("OK")) {
+        if (disk.status() != DiskStatus.OK) {
             throw new ConflictException(ErrorCode.DISK_NOT_READY, "Disk " + disk.name() + " is " + disk.status()
                     + ", not ready to be attached", Map.of("diskId", disk.id()));
         }
@@ -222,7 +223,7 @@ public final class StorageService {
                 throw new ConflictException(ErrorCode.DISK_IN_USE, "Disk " + disk.name() + " is attached to a VM; "
                         + "remove the VM (with or without its disks) first", Map.of("vmId", disk.vmId()));
             }
-            if (disk.status().equals("LOCKED")) {
+            if (disk.status() == DiskStatus.LOCKED) {
                 throw new ConflictException(ErrorCode.DISK_NOT_READY, "Disk " + disk.name() + " is locked by another operation");
             }
             return removeImage(h, disk);
@@ -232,20 +233,20 @@ public final class StorageService {
     /** In the caller's transaction: locks a detached disk and records the job that deletes its image, then its row. */
     public UUID removeImage(Handle h, Disk disk) {
         UUID id = UUID.fromString(disk.id());
-        storage.setStatus(h, id, "LOCKED");
+        storage.setStatus(h, id, DiskStatus.LOCKED);
         StorageDomain domain = domain(UUID.fromString(disk.storageDomainId()));
         return jobs.create(h, DiskJobs.DELETE_DISK, "disk", id, "Remove disk " + disk.name(),
                 Map.of("dataCenterId", domain.dataCenterId()), List.of(DiskJobs.STEP_DELETE_IMAGE));
     }
 
     /** A disk job's outcome on the disk's row. */
-    void setStatus(Handle h, UUID diskId, String status) {
+    void setStatus(Handle h, UUID diskId, DiskStatus status) {
         storage.setStatus(h, diskId, status);
     }
 
     /** A desktop's overlays were made afresh (OK) or failed (ILLEGAL, only those still LOCKED). */
     public void setOverlaysStatus(Handle h, UUID vmId, boolean made) {
-        storage.setStatusOfVmDisks(h, vmId, made ? null : "LOCKED", made ? "OK" : "ILLEGAL");
+        storage.setStatusOfVmDisks(h, vmId, made ? null : DiskStatus.LOCKED, made ? DiskStatus.OK : DiskStatus.ILLEGAL);
     }
 
     void deleteRow(Handle h, UUID diskId) {

@@ -2,16 +2,21 @@ package io.vireo.engine.vms;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vireo.engine.events.EventLog;
+import io.vireo.engine.hostlink.AgentAnswer;
 import io.vireo.engine.hostlink.AgentException;
 import io.vireo.engine.hostlink.AgentGateway;
-import io.vireo.engine.hostlink.AgentSession;
 import io.vireo.engine.jobs.JobContext;
 import io.vireo.engine.jobs.JobFailure;
 import io.vireo.engine.jobs.JobHandler;
 import io.vireo.model.ErrorCode;
 import io.vireo.model.Vm;
 import io.vireo.model.VmStatus;
-import io.vireo.model.rpc.AgentMethods;
+import io.vireo.model.rpc.AgentMethod;
+import io.vireo.model.rpc.EnsureRunningParams;
+import io.vireo.model.rpc.EnsureRunningResult;
+import io.vireo.model.rpc.EnsureStoppedResult;
+import io.vireo.model.rpc.RebootParams;
+import io.vireo.model.rpc.VmIdParams;
 import io.vireo.model.rpc.VmObservation;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
@@ -55,18 +60,18 @@ public final class VmJobs {
                 "The VM of this job no longer exists"));
     }
 
-    private JsonNode command(UUID host, String method, Vm vm, Duration timeout) {
+    private <R> AgentAnswer<R> command(UUID host, AgentMethod<VmIdParams, R> method, Vm vm, Duration timeout) {
         try {
-            return gateway.call(host, method, gateway.params().put("vmId", vm.id()), timeout);
+            return gateway.answer(host, method, new VmIdParams(vm.id()), timeout);
         } catch (AgentException e) {
             throw new JobFailure(e.code(), "VM " + vm.name() + ": " + e.getMessage());
         }
     }
 
-    /** Applies an observation an agent answered with; {@code answer} carries the report number. */
-    private void observe(UUID host, JsonNode observation, JsonNode answer) {
-        if (observation != null && observation.has("state")) {
-            monitor.observe(host, gateway.convert(observation, VmObservation.class), answer.path(AgentSession.SEQ).asLong(0));
+    /** Applies an observation an agent answered with, numbered with the answer's report number. */
+    private void observe(UUID host, VmObservation observation, long seq) {
+        if (observation != null && observation.state() != null) {
+            monitor.observe(host, observation, seq);
         }
     }
 
@@ -103,14 +108,14 @@ public final class VmJobs {
                 case "LAUNCH" -> {
                     UUID host = UUID.fromString(context.state("hostId").orElseThrow());
                     context.progress(20, "Starting on host " + host);
-                    JsonNode answer;
+                    AgentAnswer<EnsureRunningResult> answer;
                     try {
-                        answer = gateway.call(host, AgentMethods.VM_ENSURE_RUNNING,
-                                gateway.params().putPOJO("spec", specs.specOf(vm)), Duration.ofMinutes(2));
+                        answer = gateway.answer(host, AgentMethod.VM_ENSURE_RUNNING, new EnsureRunningParams(specs.specOf(vm)),
+                                Duration.ofMinutes(2));
                     } catch (AgentException e) {
                         throw new JobFailure(e.code(), "VM " + vm.name() + " could not start: " + e.getMessage());
                     }
-                    observe(host, answer.get("observation"), answer);
+                    observe(host, answer.result().observation(), answer.seq());
                 }
                 case "WAIT_UP" -> {
                     if (!await(context, v -> v.status() == VmStatus.UP || v.status() == VmStatus.PAUSED, Duration.ofMinutes(2))) {
@@ -163,7 +168,7 @@ public final class VmJobs {
                 return;
             }
             switch (step) {
-                case "REQUEST_SHUTDOWN" -> command(hostOf(vm), AgentMethods.VM_REQUEST_SHUTDOWN, vm, Duration.ofSeconds(30));
+                case "REQUEST_SHUTDOWN" -> command(hostOf(vm), AgentMethod.VM_REQUEST_SHUTDOWN, vm, Duration.ofSeconds(30));
                 case "WAIT_DOWN" -> {
                     int timeout = context.params().path("timeoutSeconds").asInt(60);
                     context.progress(10, "Waiting up to " + timeout + " s for the guest to shut down");
@@ -188,8 +193,8 @@ public final class VmJobs {
 
     private void powerOff(Vm vm) {
         UUID host = hostOf(vm);
-        JsonNode answer = command(host, AgentMethods.VM_ENSURE_STOPPED, vm, Duration.ofSeconds(60));
-        monitor.acted(host, vm.id(), answer.path(AgentSession.SEQ).asLong(0));
+        AgentAnswer<EnsureStoppedResult> answer = command(host, AgentMethod.VM_ENSURE_STOPPED, vm, Duration.ofSeconds(60));
+        monitor.acted(host, vm.id(), answer.seq());
         jdbi.useTransaction(h -> vms.lock(h, UUID.fromString(vm.id())).ifPresent(current -> {
             if (host.toString().equals(current.hostId())) {
                 vms.setStatus(h, UUID.fromString(vm.id()), VmStatus.DOWN, null, null);
@@ -220,19 +225,19 @@ public final class VmJobs {
                 }
                 case REBOOT -> {
                     try {
-                        gateway.call(hostOf(vm), AgentMethods.VM_REBOOT, gateway.params().put("vmId", vm.id())
-                                .put("force", context.params().path("force").asBoolean(false)), Duration.ofSeconds(60));
+                        gateway.call(hostOf(vm), AgentMethod.VM_REBOOT,
+                                new RebootParams(vm.id(), context.params().path("force").asBoolean(false)), Duration.ofSeconds(60));
                     } catch (AgentException e) {
                         throw new JobFailure(e.code(), "VM " + vm.name() + ": " + e.getMessage());
                     }
                 }
                 case SUSPEND -> {
-                    JsonNode answer = command(hostOf(vm), AgentMethods.VM_ENSURE_PAUSED, vm, Duration.ofSeconds(60));
-                    observe(hostOf(vm), answer, answer);
+                    AgentAnswer<VmObservation> answer = command(hostOf(vm), AgentMethod.VM_ENSURE_PAUSED, vm, Duration.ofSeconds(60));
+                    observe(hostOf(vm), answer.result(), answer.seq());
                 }
                 case RESUME -> {
-                    JsonNode answer = command(hostOf(vm), AgentMethods.VM_ENSURE_RESUMED, vm, Duration.ofSeconds(60));
-                    observe(hostOf(vm), answer, answer);
+                    AgentAnswer<VmObservation> answer = command(hostOf(vm), AgentMethod.VM_ENSURE_RESUMED, vm, Duration.ofSeconds(60));
+                    observe(hostOf(vm), answer.result(), answer.seq());
                 }
                 default -> throw new IllegalStateException(action.name());
             }

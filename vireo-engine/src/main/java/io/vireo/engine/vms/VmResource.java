@@ -21,7 +21,8 @@ import io.vireo.model.ErrorCode;
 import io.vireo.model.ObjectType;
 import io.vireo.model.Permission;
 import io.vireo.model.Vm;
-import io.vireo.model.rpc.AgentMethods;
+import io.vireo.model.rpc.AgentMethod;
+import io.vireo.model.rpc.ConsoleLogParams;
 
 import java.time.Duration;
 import java.util.HashMap;
@@ -145,9 +146,8 @@ public final class VmResource implements Consumer<RouteTable> {
             throw new ConflictException(ErrorCode.VM_NOT_UP, "VM " + vm.name() + " runs on no host, so it has no console log to read");
         }
         try {
-            JsonNode chunk = gateway.call(UUID.fromString(vm.hostId()), AgentMethods.VM_READ_CONSOLE_LOG,
-                    gateway.params().put("vmId", vm.id()).put("offset", offset), Duration.ofSeconds(15));
-            ctx.json(chunk);
+            ctx.json(gateway.call(UUID.fromString(vm.hostId()), AgentMethod.VM_READ_CONSOLE_LOG,
+                    new ConsoleLogParams(vm.id(), offset), Duration.ofSeconds(15)));
         } catch (AgentException e) {
             throw new UnavailableException(e.code(), "Cannot read the console log of VM " + vm.name() + ": " + e.getMessage());
         }

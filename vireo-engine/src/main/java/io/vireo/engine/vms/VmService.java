@@ -17,6 +17,7 @@ import io.vireo.engine.jobs.JobService;
 import io.vireo.engine.storage.StorageService;
 import io.vireo.model.Cluster;
 import io.vireo.model.Disk;
+import io.vireo.model.DiskStatus;
 import io.vireo.model.ErrorCode;
 import io.vireo.model.Vm;
 import io.vireo.model.VmStatus;
@@ -275,7 +276,7 @@ public final class VmService {
     private void checkStartable(Handle h, Vm vm, Map<String, Object> params) {
         refuseIfPoolTemplate(h, vm, "started");
         for (Disk disk : storage.disksOfVm(h, UUID.fromString(vm.id()))) {
-            if (!disk.status().equals("OK")) {
+            if (disk.status() != DiskStatus.OK) {
                 throw new ConflictException(ErrorCode.DISK_NOT_READY, "VM " + vm.name() + " cannot start: disk " + disk.name()
                         + " is " + disk.status());
             }

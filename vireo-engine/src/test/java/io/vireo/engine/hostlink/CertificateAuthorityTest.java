@@ -1,5 +1,6 @@
 package io.vireo.engine.hostlink;
 
+import io.vireo.model.Pem;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
@@ -20,7 +21,7 @@ class CertificateAuthorityTest {
     void signsHostCertificatesWithTheHostIdAsSubject(@TempDir Path directory) throws Exception {
         CertificateAuthority authority = CertificateAuthority.loadOrCreate(directory);
         KeyPair keys = CertificateAuthority.newKeyPair();
-        String csr = CertificateAuthority.toPem(new JcaPKCS10CertificationRequestBuilder(new X500Name("CN=anything-the-host-says"),
+        String csr = Pem.write(new JcaPKCS10CertificationRequestBuilder(new X500Name("CN=anything-the-host-says"),
                 keys.getPublic()).build(new JcaContentSignerBuilder("SHA256withECDSA").build(keys.getPrivate())));
         String hostId = UUID.randomUUID().toString();
 

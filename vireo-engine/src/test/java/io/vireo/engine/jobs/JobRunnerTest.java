@@ -6,6 +6,7 @@ import io.vireo.engine.store.Database;
 import io.vireo.engine.store.TestDatabase;
 import io.vireo.model.ErrorCode;
 import io.vireo.model.Job;
+import io.vireo.model.JobStatus;
 import org.jdbi.v3.core.Handle;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -56,8 +57,8 @@ class JobRunnerTest {
         UUID id = submit("K", List.of("ONE", "TWO", "THREE"));
         await().atMost(Duration.ofSeconds(30)).until(() -> jobs.find(id).orElseThrow().ended());
         Job job = jobs.find(id).orElseThrow();
-        assertThat(job.status()).isEqualTo("DONE");
-        assertThat(job.steps()).extracting(Job.Step::status).containsOnly("DONE");
+        assertThat(job.status()).isEqualTo(JobStatus.DONE);
+        assertThat(job.steps()).extracting(Job.Step::status).containsOnly(JobStatus.DONE);
         assertThat(ran).containsExactly("ONE", "TWO", "THREE", "success");
     }
 
@@ -67,9 +68,9 @@ class JobRunnerTest {
         UUID id = submit("K", List.of("ONE", "TWO", "THREE"));
         await().atMost(Duration.ofSeconds(30)).until(() -> jobs.find(id).orElseThrow().ended());
         Job job = jobs.find(id).orElseThrow();
-        assertThat(job.status()).isEqualTo("FAILED");
+        assertThat(job.status()).isEqualTo(JobStatus.FAILED);
         assertThat(job.errorCode()).isEqualTo("NO_HOST_AVAILABLE");
-        assertThat(job.steps()).extracting(Job.Step::status).containsExactly("DONE", "FAILED", "PENDING");
+        assertThat(job.steps()).extracting(Job.Step::status).containsExactly(JobStatus.DONE, JobStatus.FAILED, JobStatus.PENDING);
         assertThat(ran).containsExactly("ONE", "TWO", "cleanup");
         assertThat(events.list(0, 100)).anyMatch(event -> event.code().equals("K_FAILED"));
     }
@@ -112,7 +113,7 @@ class JobRunnerTest {
             }
         });
         await().atMost(Duration.ofSeconds(30)).until(() -> jobs.find(id).orElseThrow().ended());
-        assertThat(jobs.find(id).orElseThrow().status()).isEqualTo("DONE");
+        assertThat(jobs.find(id).orElseThrow().status()).isEqualTo(JobStatus.DONE);
         assertThat(resumed).containsExactly("TWO:host-1", "THREE:host-1");
     }
 

@@ -140,6 +140,6 @@ class PoolServiceTest {
         assertThatThrownBy(() -> engine.pools.delete(UUID.fromString(pool.id())))
                 .isInstanceOfSatisfying(DomainException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.POOL_DESKTOPS_RUNNING))
                 .hasMessageContaining("office-3");
-        assertThat(engine.pools.pool(UUID.fromString(pool.id())).status()).isEqualTo("ACTIVE");
+        assertThat(engine.pools.pool(UUID.fromString(pool.id())).status()).isEqualTo(io.vireo.model.VmPoolStatus.ACTIVE);
     }
 }

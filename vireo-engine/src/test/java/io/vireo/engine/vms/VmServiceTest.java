@@ -110,7 +110,7 @@ class VmServiceTest {
         List<UUID> jobs = engine.vms.delete(second, true).diskJobIds();
         assertThat(jobs).hasSize(1);
         assertThat(engine.jobs.job(jobs.getFirst()).kind()).isEqualTo("DELETE_DISK");
-        assertThat(engine.storage.disk(UUID.fromString(removed.id())).status()).isEqualTo("LOCKED");
+        assertThat(engine.storage.disk(UUID.fromString(removed.id())).status()).isEqualTo(io.vireo.model.DiskStatus.LOCKED);
         assertThat(engine.vms.find(second)).isEmpty();
     }
 

@@ -1,0 +1,8 @@
+package io.vireo.model.rpc;
+
+/**
+ * The params of vm.migrate: the libvirt URI of the destination host as the source's libvirtd
+ * reaches it, and the policy (null for the agent's defaults).
+ */
+public record MigrateParams(String vmId, String destinationUri, MigrationPolicy policy) {
+}

@@ -1,0 +1,156 @@
+package io.vireo.model.rpc;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vireo.model.Json;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The wire format of every agent method and event, written out literally: these are the JSON field
+ * names engines and agents of earlier versions send and read, so a record that changes them fails here.
+ */
+class AgentContractTest {
+    private static final ObjectMapper MAPPER = Json.lenientMapper();
+    private static final String VM = "0b6c6a52-34c4-4b8e-9a51-3a1f4bd0c6a1";
+    private static final VmObservation RUNNING = new VmObservation(VM, "web1", VmObservation.RUNNING, 5901, 7_000_000L, 524288, 2);
+    private static final String RUNNING_JSON = """
+            {"id": "%s", "name": "web1", "state": "running", "vncPort": 5901, "cpuTimeNanos": 7000000,
+             "memoryKib": 524288, "vcpus": 2}""".formatted(VM);
+    private static final Instant VALID_TO = Instant.parse("2031-05-04T10:15:30.123456789Z");
+
+    private final List<AgentMethod<?, ?>> tested = new ArrayList<>();
+
+    private <P, R> void method(AgentMethod<P, R> method, P params, String paramsJson, R result, String resultJson) throws Exception {
+        assertWire(method.paramsType(), params, paramsJson);
+        assertWire(method.resultType(), result, resultJson);
+        tested.add(method);
+    }
+
+    private static <T> void assertWire(Class<T> type, T value, String json) throws Exception {
+        JsonNode expected = MAPPER.readTree(json);
+        // parsed back from text, so that a long and an int of the same value compare equal, as on the wire
+        assertThat(MAPPER.readTree(MAPPER.writeValueAsString(value))).as(type.getSimpleName() + " written").isEqualTo(expected);
+        assertThat(MAPPER.treeToValue(expected, type)).as(type.getSimpleName() + " read").isEqualTo(value);
+    }
+
+    @Test
+    void everyMethodKeepsItsFieldNames() throws Exception {
+        HostFacts facts = new HostFacts("h1", "qemu", 4, 8_000_000, "9.0.0", "0.1.0");
+        method(AgentMethod.HOST_HELLO, NoParams.INSTANCE, "{}", new HostHelloResult(facts, List.of(RUNNING), 12), """
+                {"facts": {"hostname": "h1", "domainType": "qemu", "cpuCount": 4, "memoryTotalKib": 8000000,
+                           "libvirtVersion": "9.0.0", "agentVersion": "0.1.0"},
+                 "vms": [%s], "seq": 12}""".formatted(RUNNING_JSON));
+        method(AgentMethod.VM_LIST, NoParams.INSTANCE, "{}", new VmListResult(List.of(RUNNING)), "[" + RUNNING_JSON + "]");
+
+        VmSpec spec = new VmSpec(VM, "web1", 2, 512, List.of(new DiskAttachment("d1", "/srv/d1.qcow2", "qcow2", "vda", 1)),
+                new KernelBoot("/boot/vmlinuz", "/boot/initrd", "console=ttyS0"), "spice");
+        method(AgentMethod.VM_ENSURE_RUNNING, new EnsureRunningParams(spec), """
+                {"spec": {"id": "%s", "name": "web1", "vcpus": 2, "memoryMib": 512,
+                          "disks": [{"diskId": "d1", "path": "/srv/d1.qcow2", "format": "qcow2", "target": "vda", "bootOrder": 1}],
+                          "kernelBoot": {"kernel": "/boot/vmlinuz", "initrd": "/boot/initrd", "cmdline": "console=ttyS0"},
+                          "graphics": "spice"}}""".formatted(VM),
+                new EnsureRunningResult(RUNNING, true), "{\"observation\": " + RUNNING_JSON + ", \"alreadyRunning\": true}");
+        method(AgentMethod.VM_ENSURE_STOPPED, new VmIdParams(VM), vmId(), new EnsureStoppedResult(true), "{\"wasRunning\": true}");
+        method(AgentMethod.VM_REQUEST_SHUTDOWN, new VmIdParams(VM), vmId(), new ShutdownRequestResult(false), "{\"requested\": false}");
+        method(AgentMethod.VM_REBOOT, new RebootParams(VM, true), "{\"vmId\": \"%s\", \"force\": true}".formatted(VM),
+                new RebootResult(true), "{\"forced\": true}");
+        method(AgentMethod.VM_ENSURE_PAUSED, new VmIdParams(VM), vmId(), RUNNING, RUNNING_JSON);
+        method(AgentMethod.VM_ENSURE_RESUMED, new VmIdParams(VM), vmId(), RUNNING, RUNNING_JSON);
+        method(AgentMethod.VM_SET_CONSOLE_PASSWORD, new ConsolePasswordParams(VM, "s3cret", VALID_TO),
+                "{\"vmId\": \"%s\", \"password\": \"s3cret\", \"validTo\": \"2031-05-04T10:15:30.123456789Z\"}".formatted(VM),
+                new ConsolePasswordResult(VALID_TO), "{\"validTo\": \"2031-05-04T10:15:30.123456789Z\"}");
+        method(AgentMethod.VM_READ_CONSOLE_LOG, new ConsoleLogParams(VM, 120), "{\"vmId\": \"%s\", \"offset\": 120}".formatted(VM),
+                new ConsoleLogResult("GUEST-BOOTED\n", 133), "{\"text\": \"GUEST-BOOTED\\n\", \"nextOffset\": 133}");
+        method(AgentMethod.DISK_ENSURE_CREATED, DiskCreateParams.image("/srv/d1.qcow2", 1 << 30, "qcow2"),
+                "{\"path\": \"/srv/d1.qcow2\", \"sizeBytes\": 1073741824, \"format\": \"qcow2\"}",
+                new DiskCreateResult("/srv/d1.qcow2", 196_608, true),
+                "{\"path\": \"/srv/d1.qcow2\", \"actualSizeBytes\": 196608, \"created\": true}");
+        method(AgentMethod.DISK_ENSURE_DELETED, new PathParams("/srv/d1.qcow2"), "{\"path\": \"/srv/d1.qcow2\"}",
+                new DiskDeleteResult(true), "{\"deleted\": true}");
+        method(AgentMethod.STORAGE_CHECK_PATH, new PathParams("/srv"), "{\"path\": \"/srv\"}",
+                new PathCheckResult(true, false), "{\"exists\": true, \"writable\": false}");
+        method(AgentMethod.VM_MIGRATE, new MigrateParams(VM, "qemu+tls://h2/system", MigrationPolicy.defaults()), """
+                {"vmId": "%s", "destinationUri": "qemu+tls://h2/system",
+                 "policy": {"maxDowntimeMs": 100, "bandwidthMiBps": 0, "autoConverge": false, "postCopy": false,
+                            "downtimeStepsMs": [200, 500, 1000], "stallSeconds": 10}}""".formatted(VM),
+                new MigrationResult(MigrationResult.COMPLETED, 42, 3100, 1 << 20, false, "done"), """
+                {"outcome": "completed", "downtimeMs": 42, "totalMs": 3100, "dataTransferredBytes": 1048576,
+                 "postCopy": false, "message": "done"}""");
+        method(AgentMethod.VM_CANCEL_MIGRATION, new VmIdParams(VM), vmId(), new CancelMigrationResult(true), "{\"cancelled\": true}");
+        method(AgentMethod.VM_MIGRATION_STATUS, new VmIdParams(VM), vmId(),
+                new MigrationStatusResult(true, new MigrationProgress(VM, 40, 80, 128, 100, "precopy")), """
+                {"active": true, "progress": {"vmId": "%s", "percent": 40, "dataRemainingBytes": 80, "dataTotalBytes": 128,
+                                              "currentMaxDowntimeMs": 100, "phase": "precopy"}}""".formatted(VM));
+
+        assertThat(tested).containsExactlyInAnyOrderElementsOf(AgentMethod.ALL);
+    }
+
+    @Test
+    void optionalFieldsKeepTheirShape() throws Exception {
+        assertWire(DiskCreateParams.class, DiskCreateParams.overlay("/srv/o.qcow2", "/srv/base.qcow2", true),
+                "{\"path\": \"/srv/o.qcow2\", \"backingPath\": \"/srv/base.qcow2\", \"fresh\": true}");
+        assertWire(MigrationStatusResult.class, new MigrationStatusResult(false, null), "{\"active\": false, \"progress\": null}");
+        assertWire(MigrateParams.class, new MigrateParams(VM, "qemu+tls://h2/system", null),
+                "{\"vmId\": \"%s\", \"destinationUri\": \"qemu+tls://h2/system\", \"policy\": null}".formatted(VM));
+    }
+
+    @Test
+    void everyEventKeepsItsFieldNames() throws Exception {
+        assertWire(AgentEvent.MIGRATION_PROGRESS.paramsType(), new MigrationProgress(VM, 40, 80, 128, 100, "precopy"), """
+                {"vmId": "%s", "percent": 40, "dataRemainingBytes": 80, "dataTotalBytes": 128, "currentMaxDowntimeMs": 100,
+                 "phase": "precopy"}""".formatted(VM));
+        assertWire(AgentEvent.VM_STATE_CHANGED.paramsType(), new VmStateChange(RUNNING, 7), """
+                {"id": "%s", "name": "web1", "state": "running", "vncPort": 5901, "cpuTimeNanos": 7000000,
+                 "memoryKib": 524288, "vcpus": 2, "seq": 7}""".formatted(VM));
+        assertWire(AgentEvent.HOST_STATS.paramsType(), new HostStatsReport(new HostStats(4, 12.5, 8_000_000, 6_000_000, 1),
+                List.of(RUNNING), 8), """
+                {"host": {"cpuCount": 4, "cpuLoadPercent": 12.5, "memoryTotalKib": 8000000, "memoryFreeKib": 6000000,
+                          "runningVms": 1},
+                 "vms": [%s], "seq": 8}""".formatted(RUNNING_JSON));
+        assertWire(AgentEvent.HEARTBEAT.paramsType(), NoParams.INSTANCE, "{}");
+        assertThat(AgentEvent.ALL).extracting(AgentEvent::name).containsExactlyInAnyOrder(AgentMethods.EVENT_MIGRATION_PROGRESS,
+                AgentMethods.EVENT_VM_STATE_CHANGED, AgentMethods.EVENT_HOST_STATS, AgentMethods.EVENT_HEARTBEAT);
+    }
+
+    @Test
+    void aGoneVmIsReportedWithItsIdAndStateOnly() throws Exception {
+        VmStateChange gone = MAPPER.readValue("{\"id\": \"%s\", \"state\": \"shutoff\", \"seq\": 9}".formatted(VM), VmStateChange.class);
+        assertThat(gone.observation().id()).isEqualTo(VM);
+        assertThat(gone.observation().state()).isEqualTo(VmObservation.SHUTOFF);
+        assertThat(gone.seq()).isEqualTo(9);
+    }
+
+    @Test
+    void readersSkipTheEpochAndWhatANewerPeerAdds() throws Exception {
+        assertThat(MAPPER.readValue("{\"vmId\": \"%s\", \"epoch\": 7, \"fromANewerEngine\": 1}".formatted(VM), VmIdParams.class))
+                .isEqualTo(new VmIdParams(VM));
+        assertThat(MAPPER.readValue("{\"epoch\": 7}", NoParams.class)).isEqualTo(NoParams.INSTANCE);
+        assertThat(MAPPER.readValue("{\"wasRunning\": true, \"_seq\": 4}", EnsureStoppedResult.class))
+                .isEqualTo(new EnsureStoppedResult(true));
+    }
+
+    @Test
+    void aConsoleValidityIsWrittenAsInstantToStringWroteIt() throws Exception {
+        assertThat(MAPPER.<JsonNode>valueToTree(new ConsolePasswordParams(VM, "pw", VALID_TO)).get("validTo").asText())
+                .isEqualTo(VALID_TO.toString());
+    }
+
+    @Test
+    void methodAndEventNamesAreUnique() {
+        Set<String> names = AgentMethod.ALL.stream().map(AgentMethod::name).collect(Collectors.toSet());
+        assertThat(names).hasSameSizeAs(AgentMethod.ALL);
+        assertThat(AgentEvent.ALL.stream().map(AgentEvent::name)).doesNotContainAnyElementsOf(names);
+    }
+
+    private static String vmId() {
+        return "{\"vmId\": \"%s\"}".formatted(VM);
+    }
+}
