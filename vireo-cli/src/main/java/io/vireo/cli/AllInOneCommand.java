@@ -4,6 +4,8 @@ import io.vireo.agent.Agent;
 import io.vireo.agent.AgentConfig;
 import io.vireo.agent.enrollment.AgentIdentity;
 import io.vireo.engine.Engine;
+import io.vireo.engine.common.Paging;
+import io.vireo.engine.store.Visibility;
 import io.vireo.engine.EngineConfig;
 import io.vireo.model.Cluster;
 import io.vireo.model.DataCenter;
@@ -61,7 +63,7 @@ public final class AllInOneCommand implements Callable<Integer> {
                 .orElseGet(() -> dataCenters.createCluster(new Cluster.Create("Default", dataCenter.id(), "Created by all-in-one", null)));
         Path images = config.dataDirectory().resolve("images");
         Files.createDirectories(images);
-        if (engine.storage().domains().stream().noneMatch(domain -> domain.name().equals("local"))) {
+        if (engine.storage().domains(Visibility.ALL, Optional.of("name=local"), new Paging(1, 1)).isEmpty()) {
             engine.storage().createDomain(new StorageDomain.Create("local", dataCenter.id(), "file", images.toString()));
         }
         Host.Created host = engine.hosts().create(new Host.Create("local", "127.0.0.1", cluster.id()));
