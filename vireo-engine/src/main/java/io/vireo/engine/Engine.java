@@ -210,7 +210,7 @@ public final class Engine implements AutoCloseable {
         }
         ManagedPostgres postgres = ManagedPostgres.start(config.dataDirectory().resolve("postgres"));
         closeables.push(postgres);
-        Database database = new Database(postgres.jdbcUrl(), postgres.user(), null);
+        Database database = new Database(postgres.jdbcUrl(), postgres.user(), postgres.password().orElse(null));
         closeables.push(database);
         return database;
     }
