@@ -23,6 +23,9 @@ public final class AgentGateway {
 
     private final LeadershipLease leadership;
     private final Map<UUID, AgentSession> sessions = new ConcurrentHashMap<>();
+    private volatile AgentCaller whenNotLeading = (hostId, method, params, timeout) -> {
+        throw notLeading();
+    };
 
     public AgentGateway(LeadershipLease leadership) {
         this.leadership = requireNonNull(leadership, "leadership");
@@ -59,15 +62,34 @@ public final class AgentGateway {
         return call(hostId, method, params, DEFAULT_TIMEOUT);
     }
 
+    /**
+     * Where calls go while this engine does not lead (the leader, through {@link AgentCallRelay}); without
+     * one they are refused.
+     */
+    public void whenNotLeading(AgentCaller caller) {
+        this.whenNotLeading = requireNonNull(caller, "caller");
+    }
+
     public JsonNode call(UUID hostId, String method, ObjectNode params, Duration timeout) {
-        long epoch = leadership.epoch().orElseThrow(() -> new AgentException(ErrorCode.INTERNAL_ERROR, 0,
-                "This engine is not the leader; it does not command hosts"));
+        if (!leadership.isLeader()) {
+            return whenNotLeading.call(hostId, method, params, timeout);
+        }
+        return callHere(hostId, method, params, timeout);
+    }
+
+    /** A call through this engine's own session of the host, with its epoch; never forwarded, refused when not leading. */
+    public JsonNode callHere(UUID hostId, String method, ObjectNode params, Duration timeout) {
+        long epoch = leadership.epoch().orElseThrow(AgentGateway::notLeading);
         AgentSession session = awaitSession(hostId);
         if (session == null) {
             throw new AgentException(ErrorCode.HOST_UNREACHABLE, 0, "The agent of host " + hostId + " is not connected");
         }
         params.put("epoch", epoch);
         return session.call(method, params, timeout);
+    }
+
+    static AgentException notLeading() {
+        return new AgentException(ErrorCode.INTERNAL_ERROR, 0, "This engine is not the leader; it does not command hosts");
     }
 
     /** Agents dial in again within seconds after a blip or an engine restart: a command waits for that briefly. */
