@@ -1,5 +1,6 @@
 package io.vireo.engine;
 
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vireo.engine.affinity.AffinityGroupResource;
@@ -18,6 +19,9 @@ import io.vireo.engine.auth.PasswordHasher;
 import io.vireo.engine.datacenters.DataCenterResource;
 import io.vireo.engine.datacenters.DataCenterService;
 import io.vireo.engine.events.EventLog;
+import io.vireo.engine.hostlink.AgentCallRelay;
+import io.vireo.engine.hostlink.AgentCallRelayWorker;
+import io.vireo.engine.hostlink.AgentCallRepository;
 import io.vireo.engine.hostlink.AgentGateway;
 import io.vireo.engine.hostlink.AgentLinkServer;
 import io.vireo.engine.hostlink.CertificateAuthority;
@@ -106,8 +110,12 @@ public final class Engine implements AutoCloseable {
             Jdbi jdbi = database.jdbi();
             PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             EventLog events = new EventLog(jdbi);
-            LeadershipLease leadership = new LeadershipLease(jdbi, instanceId(), Duration.ofSeconds(10));
+            String instanceId = instanceId();
+            LeadershipLease leadership = new LeadershipLease(jdbi, instanceId, Duration.ofSeconds(10));
             closeables.push(leadership);
+            Gauge.builder("vireo_engine_leader", leadership, lease -> lease.isLeader() ? 1 : 0)
+                    .description("1 while this engine instance leads (runs the control loops and holds the agents)")
+                    .register(metrics);
             PasswordHasher hasher = new PasswordHasher();
             AuthService auth = new AuthService(jdbi, hasher);
             RoleService roles = new RoleService(jdbi);
@@ -123,6 +131,14 @@ public final class Engine implements AutoCloseable {
             DataCenterService dataCenters = new DataCenterService(jdbi, events);
             HostRepository hostRepository = new HostRepository(jdbi);
             AgentGateway gateway = new AgentGateway(leadership);
+            AgentCallRepository relayedCalls = new AgentCallRepository(jdbi);
+            AgentCallRelay relay = new AgentCallRelay(database, relayedCalls, instanceId, AgentCallRelay.LEADER_ALLOWANCE,
+                    metrics);
+            closeables.push(relay);
+            gateway.whenNotLeading(relay);
+            AgentCallRelayWorker relayWorker = new AgentCallRelayWorker(database, relayedCalls, leadership::epoch,
+                    gateway::callHere, instanceId);
+            closeables.push(relayWorker);
             StorageService storage = new StorageService(jdbi, dataCenters, jobs, events);
             dataCenterService = dataCenters;
             storageService = storage;
@@ -193,6 +209,8 @@ public final class Engine implements AutoCloseable {
             closeables.push(api);
 
             leadership.start();
+            relay.start();
+            relayWorker.start();
             agentLink.start();
             api.start();
             runner.start();
@@ -220,7 +238,7 @@ public final class Engine implements AutoCloseable {
         }
         ManagedPostgres postgres = ManagedPostgres.start(config.dataDirectory().resolve("postgres"));
         closeables.push(postgres);
-        Database database = new Database(postgres.jdbcUrl(), postgres.user(), null);
+        Database database = new Database(postgres.jdbcUrl(), postgres.user(), postgres.password().orElse(null));
         closeables.push(database);
         return database;
     }

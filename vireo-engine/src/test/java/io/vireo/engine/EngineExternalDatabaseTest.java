@@ -19,7 +19,8 @@ class EngineExternalDatabaseTest {
     @Test
     void startsOnAGivenDatabaseAndServesTheApi(@TempDir Path data) throws Exception {
         TestDatabase.External database = TestDatabase.freshExternal();
-        EngineConfig config = new EngineConfig(data, Optional.of(database.url()), Optional.of(database.user()), Optional.empty(),
+        EngineConfig config = new EngineConfig(data, Optional.of(database.url()), Optional.of(database.user()),
+                Optional.of(database.password()),
                 "127.0.0.1", 0, 0, Optional.of("127.0.0.1"), Optional.of("s3cret-admin"), Duration.ofSeconds(30),
                 Duration.ofMinutes(1), Optional.empty());
         try (Engine engine = new Engine(config)) {

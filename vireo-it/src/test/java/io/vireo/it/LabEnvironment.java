@@ -179,6 +179,18 @@ public final class LabEnvironment implements BeforeAllCallback, ExtensionContext
         return engine;
     }
 
+    /** Where another engine instance finds the engine's embedded PostgreSQL: its port, read from the server's pid file. */
+    String engineDatabaseUrl() throws IOException {
+        // postmaster.pid: pid, data directory, start time, port, ... (PostgreSQL's documented layout)
+        List<String> lines = Files.readAllLines(engineData.resolve("postgres/pgdata/postmaster.pid"));
+        return "jdbc:postgresql://127.0.0.1:" + lines.get(3).strip() + "/vireo";
+    }
+
+    /** The owner-only file with the password of that database, for --database-password-file. */
+    Path engineDatabasePasswordFile() {
+        return engineData.resolve("postgres/password");
+    }
+
     @Override
     public void close() throws Throwable {
         for (VireoProcess agent : agents.values()) {

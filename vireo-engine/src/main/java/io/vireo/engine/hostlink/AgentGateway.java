@@ -25,6 +25,9 @@ public final class AgentGateway {
 
     private final Supplier<Optional<Long>> epoch;
     private final Map<UUID, AgentSession> sessions = new ConcurrentHashMap<>();
+    private volatile AgentCaller whenNotLeading = (hostId, method, params, timeout) -> {
+        throw notLeading();
+    };
 
     public AgentGateway(LeadershipLease leadership) {
         this(requireNonNull(leadership, "leadership")::epoch);
@@ -78,19 +81,37 @@ public final class AgentGateway {
     }
 
     /**
-     * The one way a command leaves this engine: every typed call comes down to this JSON, with the
-     * leader's epoch added here and nowhere else. Keep it the only one, so that whatever has to see
-     * every command (such as forwarding to the leader) hooks in at one place.
+     * Where calls go while this engine does not lead (the leader, through {@link AgentCallRelay}); without
+     * one they are refused.
+     */
+    public void whenNotLeading(AgentCaller caller) {
+        this.whenNotLeading = requireNonNull(caller, "caller");
+    }
+
+    /**
+     * The one way a command leaves this engine: every typed call comes down to this JSON. The leader
+     * sends it through its own session; any other instance hands it to the leader (or refuses it).
      */
     JsonNode send(UUID hostId, String method, ObjectNode params, Duration timeout) {
-        long current = epoch.get().orElseThrow(() -> new AgentException(ErrorCode.INTERNAL_ERROR, 0,
-                "This engine is not the leader; it does not command hosts"));
+        if (epoch.get().isEmpty()) {
+            return whenNotLeading.call(hostId, method, params, timeout);
+        }
+        return callHere(hostId, method, params, timeout);
+    }
+
+    /** A call through this engine's own session of the host, with its epoch; never forwarded, refused when not leading. */
+    public JsonNode callHere(UUID hostId, String method, ObjectNode params, Duration timeout) {
+        long current = epoch.get().orElseThrow(AgentGateway::notLeading);
         AgentSession session = awaitSession(hostId);
         if (session == null) {
             throw new AgentException(ErrorCode.HOST_UNREACHABLE, 0, "The agent of host " + hostId + " is not connected");
         }
         params.put("epoch", current);
         return session.call(method, params, timeout);
+    }
+
+    static AgentException notLeading() {
+        return new AgentException(ErrorCode.INTERNAL_ERROR, 0, "This engine is not the leader; it does not command hosts");
     }
 
     /** Agents dial in again within seconds after a blip or an engine restart: a command waits for that briefly. */

@@ -19,16 +19,16 @@ class RbacMigrationTest {
     void anAdminFromBeforeRbacBecomesSuperUserOnTheSystem() {
         UUID admin = UUID.randomUUID();
         TestDatabase.External legacy = TestDatabase.emptyExternal();
-        Flyway.configure().dataSource(legacy.url(), legacy.user(), null).locations("classpath:db/migration").target("5").load()
+        Flyway.configure().dataSource(legacy.url(), legacy.user(), legacy.password()).locations("classpath:db/migration").target("5").load()
                 .migrate();
-        try (var connection = java.sql.DriverManager.getConnection(legacy.url(), legacy.user(), null);
+        try (var connection = java.sql.DriverManager.getConnection(legacy.url(), legacy.user(), legacy.password());
              var statement = connection.prepareStatement("INSERT INTO users (id, name, password_hash) VALUES (?, 'admin', 'x')")) {
             statement.setObject(1, admin);
             statement.executeUpdate();
         } catch (java.sql.SQLException e) {
             throw new IllegalStateException(e);
         }
-        try (Database upgraded = new Database(legacy.url(), legacy.user(), null)) {
+        try (Database upgraded = new Database(legacy.url(), legacy.user(), legacy.password())) {
             new RoleService(upgraded.jdbi()).ensureBuiltIns();
             PermissionService permissions = new PermissionService(upgraded.jdbi());
             Principal principal = new Principal(admin, "admin", Set.of());

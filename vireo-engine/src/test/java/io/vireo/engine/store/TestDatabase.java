@@ -18,20 +18,20 @@ public final class TestDatabase {
     }
 
     /** A fresh database on the test server, by URL, for code that opens its own connections. */
-    public record External(String url, String user) {
+    public record External(String url, String user, String password) {
     }
 
     public static synchronized External freshExternal() {
         Database database = fresh();
         database.close();
-        return new External(lastUrl, server.user());
+        return new External(lastUrl, server.user(), server.password().orElseThrow());
     }
 
     private static String lastUrl;
 
     public static synchronized Database fresh() {
         External empty = emptyExternal();
-        return new Database(empty.url(), empty.user(), null);
+        return new Database(empty.url(), empty.user(), empty.password());
     }
 
     /** A fresh database with no schema at all, for tests of the migrations themselves. */
@@ -47,12 +47,13 @@ public final class TestDatabase {
                 }));
             }
             String name = "test_" + ProcessHandle.current().pid() + "_" + (++counter);
-            try (var connection = java.sql.DriverManager.getConnection(server.jdbcUrl(), server.user(), null);
+            try (var connection = java.sql.DriverManager.getConnection(server.jdbcUrl(), server.user(),
+                    server.password().orElseThrow());
                  var statement = connection.createStatement()) {
                 statement.execute("CREATE DATABASE " + name);
             }
             lastUrl = server.jdbcUrl().replaceAll("/vireo$", "/" + name);
-            return new External(lastUrl, server.user());
+            return new External(lastUrl, server.user(), server.password().orElseThrow());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (java.sql.SQLException e) {
