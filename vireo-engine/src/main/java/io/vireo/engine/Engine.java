@@ -174,6 +174,10 @@ public final class Engine implements AutoCloseable {
                     new HostResource(hostService, maintenance, jobs, permissions),
                     new StorageResource(storage, jobs, permissions),
                     new VmResource(vms, jobs, gateway, migrations, permissions),
+                    // TODO(lead): /api/events belongs to the events feature: drop its route from jobs.JobResource and add
+                    //   new EventResource(events, principal -> new EventLog.Audience(
+                    //           permissions.viewable(principal, ObjectType.VM), permissions.viewable(principal, ObjectType.HOST))),
+                    // (EventResourceTest covers it; EventLog's SqlPredicate readers go with the old route.)
                     new JobResource(jobs, events, permissions),
                     new AffinityGroupResource(affinityGroups, permissions),
                     new PoolResource(pools, poolMonitor, permissions),
