@@ -23,6 +23,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Supplier;
 
@@ -110,6 +111,15 @@ public final class HostService {
             return new Host.Enrollment(hostId.toString(), CertificateAuthority.toPem(certificate),
                     authority.certificatePem(), agentEndpoint.get());
         });
+    }
+
+    public Optional<Host> find(UUID id) {
+        return hosts.find(id);
+    }
+
+    /** How many hosts are in each status (for the inventory gauges); a status no host is in is left out. */
+    public Map<HostStatus, Integer> countByStatus() {
+        return hosts.countByStatus();
     }
 
     public Host host(UUID id) {

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
 import static java.util.Objects.requireNonNull;
 
@@ -49,6 +50,13 @@ public final class VmRepository {
                         + " LIMIT :limit OFFSET :offset")
                 .bindMap(parameters).bind("limit", limit).bind("offset", offset)
                 .map((rs, ctx) -> toVm(rs, List.of((String[]) rs.getArray("disk_ids").getArray()))).list());
+    }
+
+    /** How many VMs are in each status; a status no VM is in is left out. */
+    public Map<VmStatus, Integer> countByStatus() {
+        return jdbi.withHandle(h -> h.createQuery("SELECT status, count(*) AS n FROM vms GROUP BY status")
+                .map((rs, ctx) -> Map.entry(VmStatus.valueOf(rs.getString("status")), rs.getInt("n")))
+                .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)));
     }
 
     public List<Vm> onHost(Handle h, UUID hostId) {

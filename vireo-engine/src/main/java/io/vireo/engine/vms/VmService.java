@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 import static java.util.Objects.requireNonNull;
@@ -226,6 +227,15 @@ public final class VmService {
             disks.add(disk);
         }
         return disks;
+    }
+
+    public Optional<Vm> find(UUID id) {
+        return vms.find(id);
+    }
+
+    /** How many VMs are in each status (for the inventory gauges); a status no VM is in is left out. */
+    public Map<VmStatus, Integer> countByStatus() {
+        return vms.countByStatus();
     }
 
     public Vm vm(UUID id) {
