@@ -158,7 +158,7 @@ public final class Engine implements AutoCloseable {
             BalancerLoop balancerLoop = new BalancerLoop(jdbi, snapshots, new Balancer(scheduler), jobs, leadership, events,
                     config.balanceInterval());
             closeables.push(balancerLoop);
-            InventoryGauges gauges = new InventoryGauges(jdbi, metrics);
+            InventoryGauges gauges = new InventoryGauges(hostService::countByStatus, vms::countByStatus, metrics);
             closeables.push(gauges);
 
             char[] keyPassword = UUID.randomUUID().toString().toCharArray();
