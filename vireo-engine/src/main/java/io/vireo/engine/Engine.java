@@ -181,7 +181,7 @@ public final class Engine implements AutoCloseable {
                     new JobResource(jobs, events, permissions),
                     new AffinityGroupResource(affinityGroups, permissions),
                     new PoolResource(pools, poolMonitor, permissions),
-                    new ConsoleResource(new ConsoleTickets(jdbi, vmRepository, hostRepository, gateway, events),
+                    new ConsoleResource(new ConsoleTickets(jdbi, vms, hostService, gateway, events),
                             config.spiceProxy(), permissions)),
                     VERSION);
             closeables.push(api);
