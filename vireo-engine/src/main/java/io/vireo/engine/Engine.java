@@ -15,8 +15,10 @@ import io.vireo.engine.auth.RoleService;
 import io.vireo.engine.auth.UserDirectory;
 import io.vireo.engine.auth.AuthService;
 import io.vireo.engine.auth.PasswordHasher;
+import io.vireo.engine.datacenters.ClusterUsage;
 import io.vireo.engine.datacenters.DataCenterResource;
 import io.vireo.engine.datacenters.DataCenterService;
+import io.vireo.engine.datacenters.DataCenterUsage;
 import io.vireo.engine.events.EventLog;
 import io.vireo.engine.hostlink.AgentGateway;
 import io.vireo.engine.hostlink.AgentLinkServer;
@@ -113,7 +115,15 @@ public final class Engine implements AutoCloseable {
             advertisedAddress = config.advertisedAddress().orElseGet(NetworkAddresses::firstNonLoopback);
 
             JobRepository jobs = new JobRepository(jdbi);
-            DataCenterService dataCenters = new DataCenterService(jdbi, events);
+            // TODO(lead): storage answers DataCenterUsage, hosts and VMs answer ClusterUsage, each through its service
+            //   (built after DataCenterService, which they depend on); until then, the checks DataCenterService
+            //   used to make on their tables:
+            DataCenterUsage storageInDataCenter = (h, id) -> h.createQuery(
+                    "SELECT EXISTS (SELECT 1 FROM storage_domains WHERE data_center_id = :id)").bind("id", id)
+                    .mapTo(Boolean.class).one();
+            ClusterUsage hostsOrVmsInCluster = (h, id) -> h.createQuery("SELECT EXISTS (SELECT 1 FROM hosts WHERE cluster_id = :id)"
+                    + " OR EXISTS (SELECT 1 FROM vms WHERE cluster_id = :id)").bind("id", id).mapTo(Boolean.class).one();
+            DataCenterService dataCenters = new DataCenterService(jdbi, events, storageInDataCenter, hostsOrVmsInCluster);
             HostRepository hostRepository = new HostRepository(jdbi);
             AgentGateway gateway = new AgentGateway(leadership);
             StorageService storage = new StorageService(jdbi, dataCenters, jobs, events);
