@@ -137,7 +137,11 @@ public final class Engine implements AutoCloseable {
                     config.hostNonResponsiveAfter());
             closeables.push(hostMonitor);
 
-            AffinityGroupService affinityGroups = new AffinityGroupService(jdbi, dataCenters, events);
+            // TODO(lead): VmService and HostService answer ClusterMembership (the cluster of a VM, of a host);
+            //   until then the repositories do, in the caller's transaction as before
+            AffinityGroupService affinityGroups = new AffinityGroupService(jdbi, dataCenters, events,
+                    (h, id) -> vmRepository.find(h, id).map(vm -> UUID.fromString(vm.clusterId())),
+                    (h, id) -> hostRepository.find(h, id).map(host -> UUID.fromString(host.clusterId())));
             ClusterSnapshotReader snapshots = new ClusterSnapshotReader(jdbi, gateway::isConnected);
             Scheduler scheduler = new Scheduler();
             dataCenters.schedulingValidator((name, parameters) -> SchedulingPolicy.of(name,
