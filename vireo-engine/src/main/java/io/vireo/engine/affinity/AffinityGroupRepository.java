@@ -1,6 +1,7 @@
 package io.vireo.engine.affinity;
 
 import io.vireo.engine.common.Paging;
+import io.vireo.engine.store.Pages;
 import io.vireo.engine.store.Rows;
 import io.vireo.engine.store.SearchQuery;
 import io.vireo.engine.store.SqlPredicate;
@@ -59,9 +60,7 @@ final class AffinityGroupRepository {
     /** One page, by name, of the groups that match the search in the clusters a caller sees. */
     List<AffinityGroup> list(Handle h, Visibility clusters, Optional<String> search, Paging paging) {
         SqlPredicate where = SearchQuery.parse(search.orElse(null), SEARCH_FIELDS).predicate().and(clusters.on("g.cluster_id"));
-        return h.createQuery(SELECT + " WHERE " + where.sql() + " ORDER BY g.name LIMIT :limit OFFSET :offset")
-                .bindMap(where.parameters()).bind("limit", paging.max()).bind("offset", paging.offset())
-                .map((rs, ctx) -> toGroup(rs)).list();
+        return Pages.list(h, SELECT, where, "g.name", paging, (rs, ctx) -> toGroup(rs));
     }
 
     List<AffinityGroup> inCluster(Handle h, UUID clusterId) {

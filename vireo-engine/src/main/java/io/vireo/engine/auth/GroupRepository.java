@@ -1,6 +1,7 @@
 package io.vireo.engine.auth;
 
 import io.vireo.engine.common.Paging;
+import io.vireo.engine.store.Pages;
 import io.vireo.engine.store.Rows;
 import io.vireo.engine.store.SearchQuery;
 import io.vireo.engine.store.SqlPredicate;
@@ -35,9 +36,7 @@ final class GroupRepository {
     /** One page of the groups that match the search, by name. */
     List<Group> list(Handle h, Optional<String> search, Paging paging) {
         SqlPredicate where = SearchQuery.parse(search.orElse(null), SEARCH_FIELDS).predicate();
-        return h.createQuery(SELECT + " WHERE " + where.sql() + " ORDER BY g.name LIMIT :limit OFFSET :offset")
-                .bindMap(where.parameters()).bind("limit", paging.max()).bind("offset", paging.offset())
-                .map((rs, ctx) -> toGroup(rs)).list();
+        return Pages.list(h, SELECT, where, "g.name", paging, (rs, ctx) -> toGroup(rs));
     }
 
     /** Removes the group; its memberships and permissions go with the row (ON DELETE CASCADE). */

@@ -2,6 +2,7 @@ package io.vireo.engine.auth;
 
 import io.vireo.engine.common.Paging;
 import io.vireo.engine.common.Principal;
+import io.vireo.engine.store.Pages;
 import io.vireo.engine.store.Rows;
 import io.vireo.engine.store.SearchQuery;
 import io.vireo.engine.store.SqlPredicate;
@@ -133,10 +134,7 @@ final class PermissionRepository {
         if (objectId.isPresent()) {
             where = where.and(new SqlPredicate("p.object_id = :objectId", Map.of("objectId", objectId.get())));
         }
-        return h.createQuery(SELECT_GRANTS + " WHERE " + where.sql() + " ORDER BY p.object_type, p.created_at, p.id "
-                        + "LIMIT :limit OFFSET :offset")
-                .bindMap(where.parameters()).bind("limit", paging.max()).bind("offset", paging.offset())
-                .map((rs, ctx) -> toGrant(rs)).list();
+        return Pages.list(h, SELECT_GRANTS, where, "p.object_type, p.created_at, p.id", paging, (rs, ctx) -> toGrant(rs));
     }
 
     /** How many grants of the role there are, anywhere or on one type of object. */

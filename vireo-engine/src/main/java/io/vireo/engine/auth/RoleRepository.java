@@ -1,6 +1,7 @@
 package io.vireo.engine.auth;
 
 import io.vireo.engine.common.Paging;
+import io.vireo.engine.store.Pages;
 import io.vireo.engine.store.SearchQuery;
 import io.vireo.engine.store.SqlPredicate;
 import io.vireo.model.Permission;
@@ -57,9 +58,7 @@ final class RoleRepository {
     /** One page of the roles that match the search: the built-in ones first, then by name. */
     List<Role> list(Handle h, Optional<String> search, Paging paging) {
         SqlPredicate where = SearchQuery.parse(search.orElse(null), SEARCH_FIELDS).predicate();
-        return h.createQuery(SELECT + " WHERE " + where.sql() + " ORDER BY r.built_in DESC, r.name LIMIT :limit OFFSET :offset")
-                .bindMap(where.parameters()).bind("limit", paging.max()).bind("offset", paging.offset())
-                .map((rs, ctx) -> toRole(rs)).list();
+        return Pages.list(h, SELECT, where, "r.built_in DESC, r.name", paging, (rs, ctx) -> toRole(rs));
     }
 
     void delete(Handle h, UUID id) {

@@ -1,6 +1,7 @@
 package io.vireo.engine.auth;
 
 import io.vireo.engine.common.Paging;
+import io.vireo.engine.store.Pages;
 import io.vireo.engine.store.Rows;
 import io.vireo.engine.store.SearchQuery;
 import io.vireo.engine.store.SqlPredicate;
@@ -49,9 +50,7 @@ final class UserRepository {
     /** One page of the users that match the search, by name. */
     List<User> list(Handle h, Optional<String> search, Paging paging) {
         SqlPredicate where = SearchQuery.parse(search.orElse(null), SEARCH_FIELDS).predicate();
-        return h.createQuery("SELECT * FROM users WHERE " + where.sql() + " ORDER BY name LIMIT :limit OFFSET :offset")
-                .bindMap(where.parameters()).bind("limit", paging.max()).bind("offset", paging.offset())
-                .map((rs, ctx) -> toUser(rs)).list();
+        return Pages.list(h, "SELECT * FROM users", where, "name", paging, (rs, ctx) -> toUser(rs));
     }
 
     Optional<Credentials> credentials(Handle h, String name) {

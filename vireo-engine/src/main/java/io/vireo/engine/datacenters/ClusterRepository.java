@@ -3,6 +3,7 @@ package io.vireo.engine.datacenters;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vireo.engine.common.Paging;
+import io.vireo.engine.store.Pages;
 import io.vireo.engine.store.Rows;
 import io.vireo.engine.store.SearchQuery;
 import io.vireo.engine.store.SqlPredicate;
@@ -44,9 +45,7 @@ final class ClusterRepository {
     /** One page of the visible clusters that match the search, by name. */
     List<Cluster> list(Handle h, Visibility visible, Optional<String> search, Paging paging) {
         SqlPredicate where = SearchQuery.parse(search.orElse(null), SEARCH_FIELDS).predicate().and(visible.on("id"));
-        return h.createQuery("SELECT * FROM clusters WHERE " + where.sql() + " ORDER BY name LIMIT :limit OFFSET :offset")
-                .bindMap(where.parameters()).bind("limit", paging.max()).bind("offset", paging.offset())
-                .map((rs, ctx) -> toCluster(rs)).list();
+        return Pages.list(h, "SELECT * FROM clusters", where, "name", paging, (rs, ctx) -> toCluster(rs));
     }
 
     boolean anyInDataCenter(Handle h, UUID dataCenterId) {

@@ -1,6 +1,7 @@
 package io.vireo.engine.datacenters;
 
 import io.vireo.engine.common.Paging;
+import io.vireo.engine.store.Pages;
 import io.vireo.engine.store.Rows;
 import io.vireo.engine.store.SearchQuery;
 import io.vireo.engine.store.SqlPredicate;
@@ -34,9 +35,7 @@ final class DataCenterRepository {
     /** One page of the visible data centers that match the search, by name. */
     List<DataCenter> list(Handle h, Visibility visible, Optional<String> search, Paging paging) {
         SqlPredicate where = SearchQuery.parse(search.orElse(null), SEARCH_FIELDS).predicate().and(visible.on("id"));
-        return h.createQuery("SELECT * FROM data_centers WHERE " + where.sql() + " ORDER BY name LIMIT :limit OFFSET :offset")
-                .bindMap(where.parameters()).bind("limit", paging.max()).bind("offset", paging.offset())
-                .map((rs, ctx) -> toDataCenter(rs)).list();
+        return Pages.list(h, "SELECT * FROM data_centers", where, "name", paging, (rs, ctx) -> toDataCenter(rs));
     }
 
     void delete(Handle h, UUID id) {
