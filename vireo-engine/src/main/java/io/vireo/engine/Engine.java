@@ -19,6 +19,8 @@ import io.vireo.engine.auth.PasswordHasher;
 import io.vireo.engine.datacenters.DataCenterResource;
 import io.vireo.engine.datacenters.DataCenterService;
 import io.vireo.engine.events.EventLog;
+import io.vireo.engine.events.EventResource;
+import io.vireo.model.ObjectType;
 import io.vireo.engine.hostlink.AgentCallRelay;
 import io.vireo.engine.hostlink.AgentCallRelayWorker;
 import io.vireo.engine.hostlink.AgentCallRepository;
@@ -149,12 +151,12 @@ public final class Engine implements AutoCloseable {
                     events);
             DesktopService desktops = new DesktopService(jdbi, storage, events);
 
-            AffinityGroupService affinityGroups = new AffinityGroupService(jdbi, dataCenters, events);
+            AffinityGroupService affinityGroups = new AffinityGroupService(jdbi, dataCenters, events,
+                    (h, id) -> vms.find(h, id).map(vm -> UUID.fromString(vm.clusterId())),
+                    (h, id) -> hostService.find(h, id).map(host -> UUID.fromString(host.clusterId())));
             ClusterSnapshotReader snapshots = new ClusterSnapshotReader(jdbi, dataCenters, hostService, vms, storage,
                     affinityGroups, gateway::isConnected);
             Scheduler scheduler = new Scheduler();
-            dataCenters.schedulingValidator((name, parameters) -> SchedulingPolicy.of(name,
-                    PolicyParameters.fromJson(parameters == null ? null : parameters.toString())));
             VmPlacement placement = new VmPlacement(snapshots, scheduler);
             MigrationService migrations = new MigrationService(jdbi, vms, hostService, dataCenters, placement, gateway, jobs,
                     events);
@@ -183,7 +185,7 @@ public final class Engine implements AutoCloseable {
             BalancerLoop balancerLoop = new BalancerLoop(jdbi, snapshots, new Balancer(scheduler), dataCenters, vms, jobs,
                     leadership, events, config.balanceInterval());
             closeables.push(balancerLoop);
-            InventoryGauges gauges = new InventoryGauges(jdbi, metrics);
+            InventoryGauges gauges = new InventoryGauges(hostService::countByStatus, vms::countByStatus, metrics);
             closeables.push(gauges);
 
             char[] keyPassword = UUID.randomUUID().toString().toCharArray();
@@ -200,7 +202,9 @@ public final class Engine implements AutoCloseable {
                     new StorageResource(storage, jobs, permissions),
                     new VmResource(vms, jobs, gateway, permissions),
                     new MigrationResource(migrations, maintenance, vms, jobs, permissions),
-                    new JobResource(jobRepository, events, permissions),
+                    new JobResource(jobRepository, permissions),
+                    new EventResource(events, principal -> new EventLog.Audience(
+                            permissions.viewable(principal, ObjectType.VM), permissions.viewable(principal, ObjectType.HOST))),
                     new AffinityGroupResource(affinityGroups, permissions),
                     new PoolResource(pools, poolMonitor, permissions),
                     new ConsoleResource(new ConsoleTickets(jdbi, vms, hostService, gateway, events),

@@ -32,10 +32,6 @@ class ArchitectureTest {
     private static final Set<String> SQL_METHODS = Set.of("createQuery", "createUpdate", "execute", "select", "createBatch",
             "prepareBatch", "createCall", "createScript", "invoke");
 
-    /** Packages whose SQL still sits in services: being moved into their repositories on another branch. */
-    private static final Set<String> NOT_YET_CONVERTED = Set.of("affinity", "auth", "console", "datacenters", "events",
-            "leadership", "metrics");
-
     private static JavaClasses engine;
 
     @BeforeAll
@@ -74,8 +70,6 @@ class ArchitectureTest {
     @Test
     void sqlIsWrittenOnlyInRepositories() {
         noClasses().that().haveSimpleNameNotEndingWith("Repository").and(outside(ROOT + ".store"))
-                .and(DescribedPredicate.describe("in a converted package", (JavaClass type) -> NOT_YET_CONVERTED.stream()
-                        .noneMatch(feature -> type.getPackageName().equals(ROOT + "." + feature))))
                 .and(DescribedPredicate.describe("not an inner class of a repository",
                         (JavaClass type) -> !topLevel(type).getSimpleName().endsWith("Repository")))
                 .should().callMethodWhere(DescribedPredicate.describe("a JDBI method that takes SQL text",

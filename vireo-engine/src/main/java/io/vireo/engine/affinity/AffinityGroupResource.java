@@ -2,8 +2,8 @@ package io.vireo.engine.affinity;
 
 import io.vireo.engine.common.NotFoundException;
 import io.javalin.http.Context;
-import io.vireo.engine.common.DomainException;
 import io.vireo.engine.api.ApiServer;
+import io.vireo.engine.api.QueryParameters;
 import io.vireo.engine.common.Fields;
 import io.vireo.engine.api.RouteTable;
 import io.vireo.engine.auth.ObjectRef;
@@ -30,8 +30,10 @@ public final class AffinityGroupResource implements Consumer<RouteTable> {
 
     @Override
     public void accept(RouteTable routes) {
-        routes.get("/api/affinitygroups", "List affinity groups", ctx -> ctx.json(permissions.filter(ApiServer.principal(ctx),
-                ObjectType.CLUSTER, service.list(), AffinityGroup::clusterId)));
+        routes.get("/api/affinitygroups", "List the affinity groups of the clusters I may see, by name: "
+                + "?search=name=web* and kind=vm_to_vm and cluster=<id>&max=&page=", ctx -> ctx.json(service.list(
+                permissions.viewable(ApiServer.principal(ctx), ObjectType.CLUSTER), QueryParameters.search(ctx),
+                QueryParameters.paging(ctx))));
         routes.post("/api/affinitygroups", "Add an affinity group (VM_TO_VM or VM_TO_HOST, positive or negative, hard or soft)",
                 201, ctx -> {
                     AffinityGroup.Create body = ApiServer.body(ctx, AffinityGroup.Create.class);

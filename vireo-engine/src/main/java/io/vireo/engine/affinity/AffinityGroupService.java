@@ -1,25 +1,25 @@
 package io.vireo.engine.affinity;
 
+import io.vireo.engine.common.Fields;
 import io.vireo.engine.common.InvalidInputException;
 import io.vireo.engine.common.NotFoundException;
-import io.vireo.engine.common.DomainException;
-import io.vireo.engine.common.Fields;
+import io.vireo.engine.common.Paging;
 import io.vireo.engine.datacenters.DataCenterService;
 import io.vireo.engine.events.EventLog;
-import io.vireo.engine.store.Rows;
+import io.vireo.engine.store.UniqueNames;
+import io.vireo.engine.store.Visibility;
 import io.vireo.model.AffinityGroup;
 import io.vireo.model.Cluster;
 import io.vireo.model.ErrorCode;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Function;
 
 import static java.util.Objects.requireNonNull;
 
@@ -28,11 +28,18 @@ public final class AffinityGroupService {
     private final Jdbi jdbi;
     private final DataCenterService dataCenters;
     private final EventLog events;
+    private final ClusterMembership vms;
+    private final ClusterMembership hosts;
+    private final AffinityGroupRepository groups = new AffinityGroupRepository();
 
-    public AffinityGroupService(Jdbi jdbi, DataCenterService dataCenters, EventLog events) {
+    /** {@code vms} and {@code hosts} say which cluster a member is in: the VMs and hosts features answer. */
+    public AffinityGroupService(Jdbi jdbi, DataCenterService dataCenters, EventLog events, ClusterMembership vms,
+                                ClusterMembership hosts) {
         this.jdbi = requireNonNull(jdbi, "jdbi");
         this.dataCenters = requireNonNull(dataCenters, "dataCenters");
         this.events = requireNonNull(events, "events");
+        this.vms = requireNonNull(vms, "vms");
+        this.hosts = requireNonNull(hosts, "hosts");
     }
 
     public AffinityGroup create(AffinityGroup.Create request) {
@@ -52,25 +59,14 @@ public final class AffinityGroupService {
         }
         Cluster cluster = dataCenters.cluster(clusterId);
         UUID id = UUID.randomUUID();
-        dataCenters.insertUnique("affinity group", name, h -> {
-            checkMembers(h, "vms", "vmIds", vmIds, clusterId, cluster.name());
-            checkMembers(h, "hosts", "hostIds", hostIds, clusterId, cluster.name());
-            h.createUpdate("INSERT INTO affinity_groups (id, name, cluster_id, kind, positive, enforcing) "
-                            + "VALUES (:id, :name, :cluster, :kind, :positive, :enforcing)")
-                    .bind("id", id).bind("name", name).bind("cluster", clusterId).bind("kind", kind)
-                    .bind("positive", positive).bind("enforcing", enforcing).execute();
-            for (UUID vm : vmIds) {
-                h.createUpdate("INSERT INTO affinity_group_vms (group_id, vm_id) VALUES (:group, :vm)")
-                        .bind("group", id).bind("vm", vm).execute();
-            }
-            for (UUID host : hostIds) {
-                h.createUpdate("INSERT INTO affinity_group_hosts (group_id, host_id) VALUES (:group, :host)")
-                        .bind("group", id).bind("host", host).execute();
-            }
+        return UniqueNames.insert(jdbi, "affinity group", name, h -> {
+            checkMembers(h, vms, "vmIds", vmIds, cluster, vm -> NotFoundException.of(ErrorCode.VM_NOT_FOUND, "VM", vm));
+            checkMembers(h, hosts, "hostIds", hostIds, cluster, host -> NotFoundException.of(ErrorCode.HOST_NOT_FOUND, "host", host));
+            groups.insert(h, new AffinityGroupRepository.NewGroup(id, name, clusterId, kind, positive, enforcing, vmIds, hostIds));
             events.write(h, EventLog.Entry.info("AFFINITY_GROUP_CREATED", "Affinity group " + name + " (" + describe(kind,
                     positive, enforcing) + ", " + vmIds.size() + " VM(s)) was created in cluster " + cluster.name()));
+            return groups.find(h, id).orElseThrow();
         });
-        return group(id);
     }
 
     static String describe(String kind, boolean positive, boolean enforcing) {
@@ -93,49 +89,46 @@ public final class AffinityGroupService {
         return new ArrayList<>(ids);
     }
 
-    private static void checkMembers(Handle h, String table, String field, List<UUID> ids, UUID clusterId, String clusterName) {
+    /** Every member must exist and be in the group's cluster. */
+    private static void checkMembers(Handle h, ClusterMembership members, String field, List<UUID> ids, Cluster cluster,
+                                     Function<UUID, NotFoundException> missing) {
         for (UUID id : ids) {
-            UUID cluster = h.createQuery("SELECT cluster_id FROM " + table + " WHERE id = :id").bind("id", id)
-                    .mapTo(UUID.class).findOne()
-                    .orElseThrow(() -> NotFoundException.of(table.equals("vms") ? ErrorCode.VM_NOT_FOUND : ErrorCode.HOST_NOT_FOUND,
-                            table.equals("vms") ? "VM" : "host", id));
-            if (!cluster.equals(clusterId)) {
-                throw InvalidInputException.invalid(field, "Member " + id + " is not in cluster " + clusterName);
+            UUID memberCluster = members.clusterOf(h, id).orElseThrow(() -> missing.apply(id));
+            if (!memberCluster.toString().equals(cluster.id())) {
+                throw InvalidInputException.invalid(field, "Member " + id + " is not in cluster " + cluster.name());
             }
         }
     }
 
+    /** Every group, for the engine's own use. */
     public List<AffinityGroup> list() {
-        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM affinity_groups ORDER BY name")
-                .map((rs, ctx) -> toGroup(h, rs)).list());
+        return list(Visibility.ALL, Optional.empty(), Paging.ALL);
+    }
+
+    /** One page, by name, of the groups that match the search in the clusters a caller sees. */
+    public List<AffinityGroup> list(Visibility clusters, Optional<String> search, Paging paging) {
+        return jdbi.withHandle(h -> groups.list(h, clusters, search, paging));
     }
 
     public List<AffinityGroup> inCluster(UUID clusterId) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM affinity_groups WHERE cluster_id = :cluster ORDER BY name")
-                .bind("cluster", clusterId).map((rs, ctx) -> toGroup(h, rs)).list());
+        return jdbi.withHandle(h -> inCluster(h, clusterId));
+    }
+
+    /** The groups of a cluster, inside the caller's transaction (a scheduling snapshot reads them with its hosts and VMs). */
+    public List<AffinityGroup> inCluster(Handle h, UUID clusterId) {
+        return groups.inCluster(h, clusterId);
     }
 
     public AffinityGroup group(UUID id) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM affinity_groups WHERE id = :id").bind("id", id)
-                        .map((rs, ctx) -> toGroup(h, rs)).findOne())
+        return jdbi.withHandle(h -> groups.find(h, id))
                 .orElseThrow(() -> NotFoundException.of(ErrorCode.NOT_FOUND, "affinity group", id));
     }
 
     public void delete(UUID id) {
         AffinityGroup group = group(id);
         jdbi.useTransaction(h -> {
-            h.createUpdate("DELETE FROM affinity_groups WHERE id = :id").bind("id", id).execute();
+            groups.delete(h, id);
             events.write(h, EventLog.Entry.info("AFFINITY_GROUP_REMOVED", "Affinity group " + group.name() + " was removed"));
         });
-    }
-
-    private static AffinityGroup toGroup(Handle h, ResultSet rs) throws SQLException {
-        UUID id = rs.getObject("id", UUID.class);
-        List<String> vms = h.createQuery("SELECT vm_id FROM affinity_group_vms WHERE group_id = :id").bind("id", id)
-                .mapTo(UUID.class).map(UUID::toString).list();
-        List<String> hosts = h.createQuery("SELECT host_id FROM affinity_group_hosts WHERE group_id = :id").bind("id", id)
-                .mapTo(UUID.class).map(UUID::toString).list();
-        return new AffinityGroup(id.toString(), rs.getString("name"), rs.getObject("cluster_id").toString(), rs.getString("kind"),
-                rs.getBoolean("positive"), rs.getBoolean("enforcing"), vms, hosts, Rows.instant(rs, "created_at"));
     }
 }

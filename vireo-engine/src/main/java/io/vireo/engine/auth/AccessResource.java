@@ -3,6 +3,7 @@ package io.vireo.engine.auth;
 import io.vireo.engine.common.Principal;
 import io.javalin.http.Context;
 import io.vireo.engine.api.ApiServer;
+import io.vireo.engine.api.QueryParameters;
 import io.vireo.engine.common.Fields;
 import io.vireo.engine.api.RouteTable;
 import io.vireo.model.Grant;
@@ -45,9 +46,9 @@ public final class AccessResource implements Consumer<RouteTable> {
             manageUsers(ctx);
             ctx.status(201).json(directory.create(ApiServer.body(ctx, User.Create.class)));
         });
-        routes.get("/api/users", "List users", ctx -> {
+        routes.get("/api/users", "List users by name: ?search=name=a* or email=*@example.com&max=&page=", ctx -> {
             readDirectory(ctx);
-            ctx.json(directory.users());
+            ctx.json(directory.users(QueryParameters.search(ctx), QueryParameters.paging(ctx)));
         });
         routes.get("/api/users/{id}", "Show a user", ctx -> {
             UUID id = id(ctx);
@@ -69,9 +70,9 @@ public final class AccessResource implements Consumer<RouteTable> {
             manageUsers(ctx);
             ctx.status(201).json(directory.createGroup(ApiServer.body(ctx, Group.Create.class)));
         });
-        routes.get("/api/groups", "List groups with their members", ctx -> {
+        routes.get("/api/groups", "List groups with their members, by name: ?search=name=dev*&max=&page=", ctx -> {
             readDirectory(ctx);
-            ctx.json(directory.groups());
+            ctx.json(directory.groups(QueryParameters.search(ctx), QueryParameters.paging(ctx)));
         });
         routes.get("/api/groups/{id}", "Show a group", ctx -> {
             readDirectory(ctx);
@@ -94,7 +95,8 @@ public final class AccessResource implements Consumer<RouteTable> {
     }
 
     private void rolesAndPermissions(RouteTable routes) {
-        routes.get("/api/roles", "List roles with their permissions", ctx -> ctx.json(roles.list()));
+        routes.get("/api/roles", "List roles with their permissions, the built-in ones first: ?search=name=*Admin&max=&page=",
+                ctx -> ctx.json(roles.list(QueryParameters.search(ctx), QueryParameters.paging(ctx))));
         routes.post("/api/roles", "Add a custom role {name, description, permissions: [...]}", 201, ctx -> {
             managePermissions(ctx);
             ctx.status(201).json(roles.create(ApiServer.body(ctx, Role.Create.class)));
@@ -114,8 +116,10 @@ public final class AccessResource implements Consumer<RouteTable> {
             GrantService.Created created = grants.create(ApiServer.body(ctx, Grant.Create.class), ApiServer.principal(ctx));
             ctx.status(created.isNew() ? 201 : 200).json(created.grant());
         });
-        routes.get("/api/permissions", "List permissions I may manage: ?objectType=&objectId=", ctx -> ctx.json(
-                grants.list(ctx.queryParam("objectType"), ctx.queryParam("objectId"), ApiServer.principal(ctx))));
+        routes.get("/api/permissions", "List permissions I may manage: ?objectType=&objectId=&search=role=UserRole and "
+                + "principal=alice&max=&page=", ctx -> ctx.json(grants.list(QueryParameters.text(ctx, "objectType"),
+                QueryParameters.text(ctx, "objectId"), ApiServer.principal(ctx), QueryParameters.search(ctx),
+                QueryParameters.paging(ctx))));
         routes.get("/api/permissions/{id}", "Show a permission", ctx -> ctx.json(grants.grant(id(ctx), ApiServer.principal(ctx))));
         routes.delete("/api/permissions/{id}", "Revoke a permission", 204, ctx -> {
             grants.delete(id(ctx), ApiServer.principal(ctx));

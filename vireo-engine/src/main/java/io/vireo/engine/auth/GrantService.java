@@ -1,30 +1,27 @@
 package io.vireo.engine.auth;
 
 import io.vireo.engine.common.ConflictException;
+import io.vireo.engine.common.Fields;
 import io.vireo.engine.common.ForbiddenException;
 import io.vireo.engine.common.InvalidInputException;
 import io.vireo.engine.common.NotFoundException;
+import io.vireo.engine.common.Paging;
 import io.vireo.engine.common.Principal;
-import io.vireo.engine.common.DomainException;
-import io.vireo.engine.common.Fields;
 import io.vireo.engine.events.EventLog;
-import io.vireo.engine.store.Rows;
+import io.vireo.engine.store.Visibility;
 import io.vireo.model.ErrorCode;
 import io.vireo.model.Grant;
 import io.vireo.model.ObjectType;
 import io.vireo.model.Permission;
 import io.vireo.model.Role;
-import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.util.Arrays;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Function;
 
 import static java.util.Objects.requireNonNull;
 
@@ -33,15 +30,12 @@ import static java.util.Objects.requireNonNull;
  * the granter must itself hold there every permission of the role it grants (no one grants more than it has).
  */
 public final class GrantService {
-    private static final String SELECT = "SELECT p.*, r.name AS role_name, COALESCE(u.name, g.name) AS principal_name "
-            + "FROM permissions p JOIN roles r ON r.id = p.role_id LEFT JOIN users u ON u.id = p.user_id "
-            + "LEFT JOIN user_groups g ON g.id = p.group_id";
-
     private final Jdbi jdbi;
     private final PermissionService permissions;
     private final RoleService roles;
     private final UserDirectory directory;
     private final EventLog events;
+    private final PermissionRepository grants = new PermissionRepository();
 
     public GrantService(Jdbi jdbi, PermissionService permissions, RoleService roles, UserDirectory directory, EventLog events) {
         this.jdbi = requireNonNull(jdbi, "jdbi");
@@ -72,40 +66,36 @@ public final class GrantService {
             }
         }
         UUID id = UUID.randomUUID();
-        boolean isNew = jdbi.inTransaction(h -> {
-            int inserted = h.createUpdate("INSERT INTO permissions (id, user_id, group_id, role_id, object_type, object_id) "
-                            + "VALUES (:id, CAST(:user AS uuid), CAST(:group AS uuid), :role, :type, :object) ON CONFLICT DO NOTHING")
-                    .bind("id", id).bind("user", principalType.equals("USER") ? principalId : null)
-                    .bind("group", principalType.equals("GROUP") ? principalId : null)
-                    .bind("role", UUID.fromString(role.id())).bind("type", object.type().name()).bind("object", object.id())
-                    .execute();
-            if (inserted > 0) {
+        UUID roleId = UUID.fromString(role.id());
+        String described = permissions.describe(object);
+        return jdbi.inTransaction(h -> {
+            boolean isNew = grants.insert(h, id, principalId, principalType.equals("GROUP"), roleId, object);
+            if (isNew) {
                 events.write(h, EventLog.Entry.info("PERMISSION_GRANTED", "Role " + role.name() + " was granted to "
-                        + principalType.toLowerCase() + " " + principalName + " on " + permissions.describe(object)
-                        + " by " + caller.name()));
+                        + principalType.toLowerCase() + " " + principalName + " on " + described + " by " + caller.name()));
             }
-            return inserted > 0;
+            return new Created(grants.find(h, principalId, roleId, object).orElseThrow(), isNew);
         });
-        Grant grant = jdbi.withHandle(h -> h.createQuery(SELECT + " WHERE COALESCE(p.user_id, p.group_id) = :principal "
-                        + "AND p.role_id = :role AND p.object_type = :type AND p.object_id = :object")
-                .bind("principal", principalId).bind("role", UUID.fromString(role.id())).bind("type", object.type().name())
-                .bind("object", object.id()).map((rs, ctx) -> toGrant(rs)).one());
-        return new Created(grant, isNew);
     }
 
-    /** The permissions on objects where the caller may manage permissions, optionally of one object or type. */
-    public List<Grant> list(String objectType, String objectId, Principal caller) {
-        ObjectType type = objectType == null ? null : type(objectType);
-        UUID id = objectId == null ? null : Fields.id("objectId", objectId);
-        List<Grant> all = jdbi.withHandle(h -> h.createQuery(SELECT + " WHERE (CAST(:type AS text) IS NULL OR p.object_type = CAST(:type AS text))"
-                        + " AND (CAST(:object AS uuid) IS NULL OR p.object_id = CAST(:object AS uuid)) ORDER BY p.object_type, p.created_at")
-                .bind("type", type == null ? null : type.name()).bind("object", id).map((rs, ctx) -> toGrant(rs)).list());
+    /**
+     * One page of the permissions on objects where the caller may manage permissions, optionally of
+     * one object type or one object, that match the search; by object type, then oldest first.
+     */
+    public List<Grant> list(Optional<String> objectType, Optional<String> objectId, Principal caller, Optional<String> search,
+                            Paging paging) {
+        Optional<ObjectType> type = objectType.map(GrantService::type);
+        Optional<UUID> id = objectId.map(value -> Fields.id("objectId", value));
+        Function<ObjectType, Visibility> manageable = manageable(caller);
+        return jdbi.withHandle(h -> grants.list(h, type, id, manageable, search, paging));
+    }
+
+    /** Where the caller may manage permissions: everywhere, or the objects below its grants of MANAGE_PERMISSIONS. */
+    private Function<ObjectType, Visibility> manageable(Principal caller) {
         if (permissions.allowedOnSystem(caller, Permission.MANAGE_PERMISSIONS)) {
-            return all;
+            return type -> Visibility.ALL;
         }
-        Map<ObjectType, PermissionService.Visible> visible = new EnumMap<>(ObjectType.class);
-        return all.stream().filter(grant -> grant.objectType() != ObjectType.SYSTEM && visible.computeIfAbsent(grant.objectType(),
-                t -> permissions.visible(caller, Permission.MANAGE_PERMISSIONS, t)).contains(grant.objectId())).toList();
+        return type -> type == ObjectType.SYSTEM ? Visibility.NONE : grants.granted(caller, Permission.MANAGE_PERMISSIONS, type);
     }
 
     public Grant grant(UUID id, Principal caller) {
@@ -119,24 +109,23 @@ public final class GrantService {
 
     public void delete(UUID id, Principal caller) {
         Grant grant = grant(id, caller);
+        String described = permissions.describe(ref(grant));
         jdbi.useTransaction(h -> {
             if (grant.objectType() == ObjectType.SYSTEM && grant.roleId().equals(BuiltInRole.SUPER_USER.id().toString())) {
-                int superUsers = h.createQuery("SELECT count(*) FROM permissions WHERE role_id = :role AND object_type = 'SYSTEM'")
-                        .bind("role", BuiltInRole.SUPER_USER.id()).mapTo(Integer.class).one();
-                if (superUsers <= 1) {
+                if (grants.count(h, BuiltInRole.SUPER_USER.id(), Optional.of(ObjectType.SYSTEM)) <= 1) {
                     throw new ConflictException(ErrorCode.ENTITY_IN_USE, "This is the last SuperUser permission on the system; "
                             + "grant SuperUser to someone else first");
                 }
             }
-            h.createUpdate("DELETE FROM permissions WHERE id = :id").bind("id", id).execute();
+            grants.delete(h, id);
             events.write(h, EventLog.Entry.info("PERMISSION_REVOKED", "Role " + grant.roleName() + " of "
-                    + grant.principalType().toLowerCase() + " " + grant.principalName() + " on "
-                    + permissions.describe(ref(grant)) + " was revoked by " + caller.name()));
+                    + grant.principalType().toLowerCase() + " " + grant.principalName() + " on " + described
+                    + " was revoked by " + caller.name()));
         });
     }
 
     private Optional<Grant> find(UUID id) {
-        return jdbi.withHandle(h -> h.createQuery(SELECT + " WHERE p.id = :id").bind("id", id).map((rs, ctx) -> toGrant(rs)).findOne());
+        return jdbi.withHandle(h -> grants.find(h, id));
     }
 
     private Role role(Grant.Create request) {
@@ -173,28 +162,13 @@ public final class GrantService {
         if (object.type() == ObjectType.SYSTEM) {
             return;
         }
-        boolean exists = jdbi.withHandle(h -> exists(h, object));
-        if (!exists) {
+        if (!jdbi.withHandle(h -> grants.exists(h, object))) {
             throw PermissionService.notFound(object);
         }
-    }
-
-    private static boolean exists(Handle h, ObjectRef object) {
-        return h.createQuery("SELECT count(*) FROM " + Hierarchy.table(object.type()) + " WHERE id = :id")
-                .bind("id", object.id()).mapTo(Integer.class).one() > 0;
     }
 
     private static ObjectRef ref(Grant grant) {
         return grant.objectType() == ObjectType.SYSTEM ? ObjectRef.SYSTEM
                 : ObjectRef.of(grant.objectType(), UUID.fromString(grant.objectId()));
-    }
-
-    private static Grant toGrant(ResultSet rs) throws SQLException {
-        boolean user = rs.getObject("user_id") != null;
-        ObjectType type = ObjectType.valueOf(rs.getString("object_type"));
-        return new Grant(rs.getObject("id").toString(), user ? "USER" : "GROUP",
-                (user ? rs.getObject("user_id") : rs.getObject("group_id")).toString(), rs.getString("principal_name"),
-                rs.getObject("role_id").toString(), rs.getString("role_name"), type,
-                type == ObjectType.SYSTEM ? null : rs.getObject("object_id").toString(), Rows.instant(rs, "created_at"));
     }
 }

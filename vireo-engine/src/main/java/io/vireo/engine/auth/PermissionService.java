@@ -12,10 +12,9 @@ import io.vireo.model.Permission;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
-import java.util.EnumSet;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
@@ -32,20 +31,15 @@ import static java.util.Objects.requireNonNull;
  */
 public final class PermissionService {
     private final Jdbi jdbi;
+    private final PermissionRepository grants = new PermissionRepository();
+    private final RoleRepository roles = new RoleRepository();
 
     public PermissionService(Jdbi jdbi) {
         this.jdbi = requireNonNull(jdbi, "jdbi");
     }
 
     public boolean allowed(Principal principal, Permission permission, ObjectRef object) {
-        if (object.type() == ObjectType.SYSTEM) {
-            return jdbi.withHandle(h -> h.createQuery("SELECT " + Hierarchy.ON_SYSTEM)
-                    .bindMap(parameters(principal, permission)).mapTo(Boolean.class).one());
-        }
-        String sql = "SELECT " + Hierarchy.ON_SYSTEM + " OR EXISTS (SELECT 1 FROM (" + Hierarchy.grantedIds(object.type())
-                + ") x WHERE x.id = :rbacObject)";
-        return jdbi.withHandle(h -> h.createQuery(sql).bindMap(parameters(principal, permission))
-                .bind("rbacObject", object.id()).mapTo(Boolean.class).one());
+        return jdbi.withHandle(h -> grants.allowed(h, principal, permission, object));
     }
 
     /**
@@ -86,23 +80,13 @@ public final class PermissionService {
         return allowed(principal, permission, ObjectRef.SYSTEM);
     }
 
-    /**
-     * A WHERE predicate on {@code idColumn} (a column of object ids of the type) that keeps the objects
-     * on which the principal holds the permission; TRUE when it holds it on SYSTEM.
-     */
-    public SqlPredicate predicate(Principal principal, Permission permission, ObjectType type, String idColumn) {
-        if (allowedOnSystem(principal, permission)) {
-            return SqlPredicate.TRUE;
-        }
-        return new SqlPredicate(idColumn + " IN (" + Hierarchy.grantedIds(type) + ")", parameters(principal, permission));
-    }
 
     /** The objects of the type on which the principal holds the permission, for a repository to filter its rows by. */
     public Visibility visibility(Principal principal, Permission permission, ObjectType type) {
         if (allowedOnSystem(principal, permission)) {
             return Visibility.ALL;
         }
-        return Visibility.granted(Hierarchy.grantedIds(type), parameters(principal, permission));
+        return grants.granted(principal, permission, type);
     }
 
     /** What a list shows the principal: objects it may VIEW (and pools it may use). */
@@ -114,33 +98,11 @@ public final class PermissionService {
         return viewable;
     }
 
-    /** The objects of the type on which the principal holds the permission. */
-    public Visible visible(Principal principal, Permission permission, ObjectType type) {
-        if (allowedOnSystem(principal, permission)) {
-            return Visible.ALL;
-        }
-        List<UUID> ids = jdbi.withHandle(h -> h.createQuery(Hierarchy.grantedIds(type))
-                .bindMap(parameters(principal, permission)).mapTo(UUID.class).list());
-        return new Visible(false, Set.copyOf(new HashSet<>(ids)));
-    }
 
-    /** Keeps the items whose object the principal may see (one query for the whole list). */
-    public <T> List<T> filter(Principal principal, ObjectType type, List<T> items, Function<T, String> id) {
-        Visible visible = visible(principal, Permission.VIEW, type);
-        return visible.all() ? items : items.stream().filter(item -> visible.contains(id.apply(item))).toList();
-    }
 
     /** Every permission the user holds on some object, itself or through a group. */
     public Set<Permission> heldAnywhere(UUID userId) {
-        List<String> names = jdbi.withHandle(h -> h.createQuery("SELECT DISTINCT rp.permission FROM permissions p"
-                        + " JOIN role_permissions rp ON rp.role_id = p.role_id WHERE p.user_id = :user"
-                        + " OR p.group_id IN (SELECT group_id FROM group_members WHERE user_id = :user)")
-                .bind("user", userId).mapTo(String.class).list());
-        Set<Permission> held = EnumSet.noneOf(Permission.class);
-        for (String name : names) {
-            held.add(Permission.valueOf(name));
-        }
-        return held;
+        return jdbi.withHandle(h -> grants.heldAnywhere(h, userId));
     }
 
     /**
@@ -148,7 +110,8 @@ public final class PermissionService {
      * already holds there changes nothing and answers the existing id.
      */
     public UUID grant(UUID userId, String roleName, ObjectType objectType, UUID objectId) {
-        return jdbi.inTransaction(h -> grant(h, userId, roleId(h, roleName), ObjectRef.of(objectType, objectId)));
+        return jdbi.inTransaction(h -> grant(h, userId, roles.idByName(h, roleName)
+                .orElseThrow(() -> RoleService.noRoleNamed(roleName)), ObjectRef.of(objectType, objectId)));
     }
 
     /** The same inside the caller's transaction (e.g. the VM that its creator will own). */
@@ -156,16 +119,9 @@ public final class PermissionService {
         return grant(h, userId, role.id(), object);
     }
 
-    private static UUID grant(Handle h, UUID userId, UUID roleId, ObjectRef object) {
-        UUID id = UUID.randomUUID();
-        h.createUpdate("INSERT INTO permissions (id, user_id, role_id, object_type, object_id)"
-                        + " VALUES (:id, :user, :role, :type, :object) ON CONFLICT DO NOTHING")
-                .bind("id", id).bind("user", userId).bind("role", roleId).bind("type", object.type().name())
-                .bind("object", object.id()).execute();
-        return h.createQuery("SELECT id FROM permissions WHERE user_id = :user AND role_id = :role"
-                        + " AND object_type = :type AND object_id = :object")
-                .bind("user", userId).bind("role", roleId).bind("type", object.type().name()).bind("object", object.id())
-                .mapTo(UUID.class).one();
+    private UUID grant(Handle h, UUID userId, UUID roleId, ObjectRef object) {
+        grants.insert(h, UUID.randomUUID(), userId, false, roleId, object);
+        return UUID.fromString(grants.find(h, userId, roleId, object).orElseThrow().id());
     }
 
     /**
@@ -177,24 +133,7 @@ public final class PermissionService {
     }
 
     public int revokeAll(Handle h, ObjectType objectType, UUID objectId, UUID userId) {
-        ObjectRef object = ObjectRef.of(objectType, objectId);
-        var delete = h.createUpdate("DELETE FROM permissions WHERE object_type = :type AND object_id = :object"
-                        + (userId == null ? "" : " AND user_id = :user"))
-                .bind("type", object.type().name()).bind("object", object.id());
-        if (userId != null) {
-            delete.bind("user", userId);
-        }
-        return delete.execute();
-    }
-
-    private static UUID roleId(Handle h, String roleName) {
-        return h.createQuery("SELECT id FROM roles WHERE name = :name").bind("name", roleName).mapTo(UUID.class).findOne()
-                .orElseThrow(() -> new NotFoundException(ErrorCode.ROLE_NOT_FOUND, "No role named " + roleName + " exists",
-                        Map.of("role", roleName)));
-    }
-
-    private static Map<String, Object> parameters(Principal principal, Permission permission) {
-        return Map.of("rbacUser", principal.id(), "rbacPermission", permission.name());
+        return grants.deleteOn(h, ObjectRef.of(objectType, objectId), Optional.ofNullable(userId));
     }
 
     /** The name of the object, for messages; its id when it has none (or is gone). */
@@ -202,8 +141,7 @@ public final class PermissionService {
         if (object.type() == ObjectType.SYSTEM) {
             return "the system";
         }
-        String name = jdbi.withHandle(h -> h.createQuery("SELECT name FROM " + Hierarchy.table(object.type()) + " WHERE id = :id")
-                .bind("id", object.id()).mapTo(String.class).findOne().orElse(object.id().toString()));
+        String name = jdbi.withHandle(h -> grants.name(h, object)).orElse(object.id().toString());
         return kind(object.type()) + " " + name;
     }
 
@@ -273,25 +211,5 @@ public final class PermissionService {
             case MANAGE_USERS -> "manage users and groups in";
             case MANAGE_PERMISSIONS -> "manage permissions and roles on";
         };
-    }
-
-    /** The objects of one type on which a permission is held: all of them, or these ids. */
-    public record Visible(boolean all, Set<UUID> ids) {
-        public static final Visible ALL = new Visible(true, Set.of());
-
-        public boolean contains(String id) {
-            if (all) {
-                return true;
-            }
-            try {
-                return id != null && ids.contains(UUID.fromString(id));
-            } catch (IllegalArgumentException e) {
-                return false;
-            }
-        }
-
-        public boolean contains(UUID id) {
-            return all || ids.contains(id);
-        }
     }
 }

@@ -1,22 +1,21 @@
 package io.vireo.engine.auth;
 
 import io.vireo.engine.common.ConflictException;
+import io.vireo.engine.common.Fields;
 import io.vireo.engine.common.InvalidInputException;
 import io.vireo.engine.common.NotFoundException;
-import io.vireo.engine.common.DomainException;
-import io.vireo.engine.common.Fields;
-import io.vireo.engine.store.Rows;
+import io.vireo.engine.common.Paging;
+import io.vireo.engine.store.UniqueNames;
 import io.vireo.model.ErrorCode;
 import io.vireo.model.Permission;
 import io.vireo.model.Role;
-import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
@@ -25,6 +24,8 @@ import static java.util.Objects.requireNonNull;
 /** Built-in and custom roles: named permission sets. */
 public final class RoleService {
     private final Jdbi jdbi;
+    private final RoleRepository roles = new RoleRepository();
+    private final PermissionRepository grants = new PermissionRepository();
 
     public RoleService(Jdbi jdbi) {
         this.jdbi = requireNonNull(jdbi, "jdbi");
@@ -34,30 +35,32 @@ public final class RoleService {
     public void ensureBuiltIns() {
         jdbi.useTransaction(h -> {
             for (BuiltInRole role : BuiltInRole.values()) {
-                h.createUpdate("INSERT INTO roles (id, name, description, built_in) VALUES (:id, :name, :description, TRUE) "
-                                + "ON CONFLICT (id) DO UPDATE SET name = :name, description = :description, built_in = TRUE")
-                        .bind("id", role.id()).bind("name", role.roleName()).bind("description", role.description()).execute();
-                writePermissions(h, role.id(), role.permissions());
+                roles.upsertBuiltIn(h, role);
             }
         });
     }
 
+    /** Every role, the built-in ones first. */
     public List<Role> list() {
-        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM roles ORDER BY built_in DESC, name")
-                .map((rs, ctx) -> new Role(rs.getObject("id").toString(), rs.getString("name"), rs.getString("description"),
-                        rs.getBoolean("built_in"), List.of())).list()
-                .stream().map(role -> withPermissions(h, role)).toList());
+        return list(Optional.empty(), Paging.ALL);
+    }
+
+    /** One page of the roles that match the search, the built-in ones first. */
+    public List<Role> list(Optional<String> search, Paging paging) {
+        return jdbi.withHandle(h -> roles.list(h, search, paging));
     }
 
     public Role role(UUID id) {
-        return jdbi.withHandle(h -> find(h, id)).orElseThrow(() -> NotFoundException.of(ErrorCode.ROLE_NOT_FOUND, "role", id));
+        return jdbi.withHandle(h -> roles.find(h, id))
+                .orElseThrow(() -> NotFoundException.of(ErrorCode.ROLE_NOT_FOUND, "role", id));
     }
 
     public Role byName(String name) {
-        UUID id = jdbi.withHandle(h -> h.createQuery("SELECT id FROM roles WHERE name = :name").bind("name", name)
-                .mapTo(UUID.class).findOne()).orElseThrow(() -> new NotFoundException(ErrorCode.ROLE_NOT_FOUND,
-                "No role named " + name + " exists", Map.of("role", name)));
-        return role(id);
+        return role(jdbi.withHandle(h -> roles.idByName(h, name)).orElseThrow(() -> noRoleNamed(name)));
+    }
+
+    static NotFoundException noRoleNamed(String name) {
+        return new NotFoundException(ErrorCode.ROLE_NOT_FOUND, "No role named " + name + " exists", Map.of("role", name));
     }
 
     public Role create(Role.Create request) {
@@ -65,13 +68,12 @@ public final class RoleService {
         String name = Fields.name("name", request.name());
         checkNotBuiltInName(name);
         Set<Permission> permissions = permissions(Fields.required("permissions", request.permissions()));
+        String description = description(request.description());
         UUID id = UUID.randomUUID();
-        insertOrUpdate(name, h -> {
-            h.createUpdate("INSERT INTO roles (id, name, description) VALUES (:id, :name, :description)")
-                    .bind("id", id).bind("name", name).bind("description", description(request.description())).execute();
-            writePermissions(h, id, permissions);
+        return UniqueNames.insert(jdbi, "role", name, h -> {
+            roles.insert(h, id, name, description, permissions);
+            return roles.find(h, id).orElseThrow();
         });
-        return role(id);
     }
 
     public Role update(UUID id, Role.Update request) {
@@ -81,27 +83,24 @@ public final class RoleService {
         if (!name.equalsIgnoreCase(role.name())) {
             checkNotBuiltInName(name);
         }
-        Set<Permission> permissions = request.permissions() == null ? null : permissions(request.permissions());
+        Optional<Set<Permission>> permissions = Optional.ofNullable(request.permissions()).map(RoleService::permissions);
         String description = request.description() == null ? role.description() : description(request.description());
-        insertOrUpdate(name, h -> {
-            h.createUpdate("UPDATE roles SET name = :name, description = :description WHERE id = :id")
-                    .bind("id", id).bind("name", name).bind("description", description).execute();
-            if (permissions != null) {
-                writePermissions(h, id, permissions);
-            }
+        // a rename can take a name another role has: the same refusal as a new role's
+        return UniqueNames.insert(jdbi, "role", name, h -> {
+            roles.update(h, id, name, description, permissions);
+            return roles.find(h, id).orElseThrow();
         });
-        return role(id);
     }
 
     public void delete(UUID id) {
         Role role = editable(id, "remove");
         jdbi.useTransaction(h -> {
-            int uses = h.createQuery("SELECT count(*) FROM permissions WHERE role_id = :id").bind("id", id).mapTo(Integer.class).one();
+            int uses = grants.count(h, id, Optional.empty());
             if (uses > 0) {
                 throw new ConflictException(ErrorCode.ENTITY_IN_USE, "Role " + role.name() + " is granted in " + uses
                         + " permission(s); revoke them before removing the role", Map.of("permissions", uses));
             }
-            h.createUpdate("DELETE FROM roles WHERE id = :id").bind("id", id).execute();
+            roles.delete(h, id);
         });
     }
 
@@ -112,17 +111,6 @@ public final class RoleService {
                     + "d; create a custom role instead", Map.of("roleId", role.id()));
         }
         return role;
-    }
-
-    private void insertOrUpdate(String name, java.util.function.Consumer<Handle> write) {
-        try {
-            jdbi.useTransaction(write::accept);
-        } catch (RuntimeException e) {
-            if (Rows.isUniqueViolation(e)) {
-                throw new ConflictException(ErrorCode.DUPLICATE_NAME, "A role named " + name + " exists already", Map.of("name", name));
-            }
-            throw e;
-        }
     }
 
     private static void checkNotBuiltInName(String name) {
@@ -153,27 +141,5 @@ public final class RoleService {
             }
         }
         return permissions;
-    }
-
-    private static void writePermissions(Handle h, UUID roleId, Set<Permission> permissions) {
-        h.createUpdate("DELETE FROM role_permissions WHERE role_id = :id").bind("id", roleId).execute();
-        var batch = h.prepareBatch("INSERT INTO role_permissions (role_id, permission) VALUES (:id, :permission)");
-        for (Permission permission : permissions) {
-            batch.bind("id", roleId).bind("permission", permission.name()).add();
-        }
-        batch.execute();
-    }
-
-    private static java.util.Optional<Role> find(Handle h, UUID id) {
-        return h.createQuery("SELECT * FROM roles WHERE id = :id").bind("id", id)
-                .map((rs, ctx) -> new Role(rs.getObject("id").toString(), rs.getString("name"), rs.getString("description"),
-                        rs.getBoolean("built_in"), List.of())).findOne().map(role -> withPermissions(h, role));
-    }
-
-    private static Role withPermissions(Handle h, Role role) {
-        List<Permission> permissions = new ArrayList<>(h.createQuery("SELECT permission FROM role_permissions WHERE role_id = :id")
-                .bind("id", UUID.fromString(role.id())).mapTo(String.class).list().stream().map(Permission::valueOf).toList());
-        permissions.sort(null);
-        return new Role(role.id(), role.name(), role.description(), role.builtIn(), permissions);
     }
 }

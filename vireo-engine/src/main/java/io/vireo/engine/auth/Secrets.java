@@ -21,9 +21,14 @@ public final class Secrets {
     }
 
     public static String randomPassword() {
+        return randomPassword(20);
+    }
+
+    /** Letters and digits that cannot be mistaken for one another (no l, 1, O, 0), for people who type them. */
+    public static String randomPassword(int length) {
         String alphabet = "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
         StringBuilder password = new StringBuilder();
-        for (int i = 0; i < 20; i++) {
+        for (int i = 0; i < length; i++) {
             password.append(alphabet.charAt(RANDOM.nextInt(alphabet.length())));
         }
         return password.toString();

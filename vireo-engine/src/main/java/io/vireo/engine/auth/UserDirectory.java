@@ -1,21 +1,17 @@
 package io.vireo.engine.auth;
 
-import io.vireo.engine.common.ConflictException;
+import io.vireo.engine.common.Fields;
 import io.vireo.engine.common.InvalidInputException;
 import io.vireo.engine.common.NotFoundException;
+import io.vireo.engine.common.Paging;
 import io.vireo.engine.common.Principal;
-import io.vireo.engine.common.DomainException;
-import io.vireo.engine.common.Fields;
 import io.vireo.engine.events.EventLog;
-import io.vireo.engine.store.Rows;
+import io.vireo.engine.store.UniqueNames;
 import io.vireo.model.ErrorCode;
 import io.vireo.model.Group;
 import io.vireo.model.User;
-import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -32,6 +28,9 @@ public final class UserDirectory {
     private final Jdbi jdbi;
     private final PasswordHasher hasher;
     private final EventLog events;
+    private final UserRepository users = new UserRepository();
+    private final GroupRepository groups = new GroupRepository();
+    private final TokenRepository tokens = new TokenRepository();
 
     public UserDirectory(Jdbi jdbi, PasswordHasher hasher, EventLog events) {
         this.jdbi = requireNonNull(jdbi, "jdbi");
@@ -46,18 +45,16 @@ public final class UserDirectory {
         String displayName = text("displayName", request.displayName());
         String email = email(request.email());
         UUID id = UUID.randomUUID();
-        unique("user", name, h -> {
-            h.createUpdate("INSERT INTO users (id, name, password_hash, display_name, email) VALUES (:id, :name, :hash, "
-                            + ":display, :email)")
-                    .bind("id", id).bind("name", name).bind("hash", hash).bind("display", displayName).bind("email", email)
-                    .execute();
+        return UniqueNames.insert(jdbi, "user", name, h -> {
+            users.insert(h, id, name, hash, displayName, email);
             events.write(h, EventLog.Entry.info("USER_CREATED", "User " + name + " was created"));
+            return users.find(h, id).orElseThrow();
         });
-        return user(id);
     }
 
-    public List<User> users() {
-        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM users ORDER BY name").map((rs, ctx) -> toUser(rs)).list());
+    /** One page of the users that match the search, by name. */
+    public List<User> users(Optional<String> search, Paging paging) {
+        return jdbi.withHandle(h -> users.list(h, search, paging));
     }
 
     public User user(UUID id) {
@@ -65,8 +62,7 @@ public final class UserDirectory {
     }
 
     public Optional<User> find(UUID id) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM users WHERE id = :id").bind("id", id)
-                .map((rs, ctx) -> toUser(rs)).findOne());
+        return jdbi.withHandle(h -> users.find(h, id));
     }
 
     /** Changes what is given; a disabled user's tokens are revoked at once, and so are all of them on a new password. */
@@ -77,14 +73,9 @@ public final class UserDirectory {
         String email = update.email() == null ? null : email(update.email());
         String hash = update.password() == null ? null : hasher.hash(password(update.password()));
         jdbi.useTransaction(h -> {
-            h.createUpdate("UPDATE users SET display_name = COALESCE(:display, display_name), email = COALESCE(:email, email), "
-                            + "password_hash = COALESCE(:hash, password_hash), enabled = COALESCE(CAST(:enabled AS boolean), enabled), "
-                            + "failed_logins = CASE WHEN CAST(:reset AS boolean) THEN 0 ELSE failed_logins END, "
-                            + "locked_until = CASE WHEN CAST(:reset AS boolean) THEN NULL ELSE locked_until END WHERE id = :id")
-                    .bind("id", id).bind("display", displayName).bind("email", email).bind("hash", hash)
-                    .bind("enabled", update.enabled()).bind("reset", hash != null).execute();
+            users.update(h, id, new UserRepository.Changes(displayName, email, hash, update.enabled()));
             if (hash != null || Boolean.FALSE.equals(update.enabled())) {
-                h.createUpdate("DELETE FROM access_tokens WHERE user_id = :id").bind("id", id).execute();
+                tokens.deleteOfUser(h, id);
             }
             events.write(h, EventLog.Entry.info("USER_UPDATED", "User " + user.name() + " was changed"
                     + (Boolean.FALSE.equals(update.enabled()) ? " (disabled)" : "")));
@@ -100,8 +91,8 @@ public final class UserDirectory {
                     Map.of("field", "id"));
         }
         jdbi.useTransaction(h -> {
-            // tokens, memberships and permissions go with the row (ON DELETE CASCADE); console tickets keep the name
-            h.createUpdate("DELETE FROM users WHERE id = :id").bind("id", id).execute();
+            // tokens, memberships and permissions go with the row; console tickets keep the name
+            users.delete(h, id);
             events.write(h, EventLog.Entry.info("USER_REMOVED", "User " + user.name() + " was removed"));
         });
     }
@@ -111,59 +102,48 @@ public final class UserDirectory {
         String name = Fields.name("name", request.name());
         String description = text("description", request.description());
         UUID id = UUID.randomUUID();
-        unique("group", name, h -> h.createUpdate("INSERT INTO user_groups (id, name, description) VALUES (:id, :name, :description)")
-                .bind("id", id).bind("name", name).bind("description", description).execute());
-        return group(id);
+        return UniqueNames.insert(jdbi, "group", name, h -> {
+            groups.insert(h, id, name, description);
+            return groups.find(h, id).orElseThrow();
+        });
     }
 
-    public List<Group> groups() {
-        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM user_groups ORDER BY name").map((rs, ctx) -> toGroup(h, rs)).list());
+    /** One page of the groups that match the search, by name, with their members. */
+    public List<Group> groups(Optional<String> search, Paging paging) {
+        return jdbi.withHandle(h -> groups.list(h, search, paging));
     }
 
     public Group group(UUID id) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM user_groups WHERE id = :id").bind("id", id)
-                .map((rs, ctx) -> toGroup(h, rs)).findOne())
+        return jdbi.withHandle(h -> groups.find(h, id))
                 .orElseThrow(() -> NotFoundException.of(ErrorCode.GROUP_NOT_FOUND, "group", id));
     }
 
     public void deleteGroup(UUID id) {
         Group group = group(id);
-        jdbi.useHandle(h -> h.createUpdate("DELETE FROM user_groups WHERE id = :id").bind("id", id).execute());
-        events.write(EventLog.Entry.info("GROUP_REMOVED", "Group " + group.name() + " was removed"));
+        jdbi.useTransaction(h -> {
+            groups.delete(h, id);
+            events.write(h, EventLog.Entry.info("GROUP_REMOVED", "Group " + group.name() + " was removed"));
+        });
     }
 
     public Group addMember(UUID groupId, String userId) {
         Group group = group(groupId);
         User user = user(Fields.id("userId", userId));
-        jdbi.useHandle(h -> h.createUpdate("INSERT INTO group_members (group_id, user_id) VALUES (:group, :user) "
-                        + "ON CONFLICT DO NOTHING")
-                .bind("group", groupId).bind("user", UUID.fromString(user.id())).execute());
-        events.write(EventLog.Entry.info("GROUP_MEMBER_ADDED", "User " + user.name() + " joined group " + group.name()));
+        jdbi.useTransaction(h -> {
+            groups.addMember(h, groupId, UUID.fromString(user.id()));
+            events.write(h, EventLog.Entry.info("GROUP_MEMBER_ADDED", "User " + user.name() + " joined group " + group.name()));
+        });
         return group(groupId);
     }
 
     public Group removeMember(UUID groupId, UUID userId) {
         Group group = group(groupId);
         User user = user(userId);
-        int removed = jdbi.withHandle(h -> h.createUpdate("DELETE FROM group_members WHERE group_id = :group AND user_id = :user")
-                .bind("group", groupId).bind("user", userId).execute());
-        if (removed == 0) {
+        if (!jdbi.withHandle(h -> groups.removeMember(h, groupId, userId))) {
             throw new NotFoundException(ErrorCode.USER_NOT_FOUND, "User " + user.name() + " is not a member of group " + group.name(),
                     Map.of("userId", userId.toString()));
         }
         return group(groupId);
-    }
-
-    private void unique(String kind, String name, java.util.function.Consumer<Handle> insert) {
-        try {
-            jdbi.useTransaction(insert::accept);
-        } catch (RuntimeException e) {
-            if (Rows.isUniqueViolation(e)) {
-                throw new ConflictException(ErrorCode.DUPLICATE_NAME, "A " + kind + " named " + name + " exists already",
-                        Map.of("name", name));
-            }
-            throw e;
-        }
     }
 
     private static String password(String password) {
@@ -188,18 +168,5 @@ public final class UserDirectory {
             throw InvalidInputException.invalid("email", "'" + value + "' is not an e-mail address");
         }
         return value;
-    }
-
-    private static User toUser(ResultSet rs) throws SQLException {
-        return new User(rs.getObject("id").toString(), rs.getString("name"), rs.getString("display_name"),
-                rs.getString("email"), rs.getBoolean("enabled"), Rows.instant(rs, "created_at"));
-    }
-
-    private static Group toGroup(Handle h, ResultSet rs) throws SQLException {
-        UUID id = rs.getObject("id", UUID.class);
-        List<String> members = h.createQuery("SELECT m.user_id FROM group_members m JOIN users u ON u.id = m.user_id "
-                + "WHERE m.group_id = :id ORDER BY u.name").bind("id", id).mapTo(UUID.class).map(UUID::toString).list();
-        return new Group(id.toString(), rs.getString("name"), rs.getString("description"), members,
-                Rows.instant(rs, "created_at"));
     }
 }

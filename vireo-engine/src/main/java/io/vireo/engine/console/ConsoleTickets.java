@@ -2,8 +2,6 @@ package io.vireo.engine.console;
 
 import io.vireo.engine.common.UnavailableException;
 import io.vireo.engine.common.ConflictException;
-import io.vireo.engine.common.NotFoundException;
-import io.vireo.engine.common.DomainException;
 import io.vireo.engine.common.Fields;
 import io.vireo.engine.auth.Secrets;
 import io.vireo.engine.events.EventLog;
@@ -20,10 +18,8 @@ import io.vireo.model.rpc.AgentMethod;
 import io.vireo.model.rpc.ConsolePasswordParams;
 import org.jdbi.v3.core.Jdbi;
 
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -32,13 +28,13 @@ import static java.util.Objects.requireNonNull;
 /** Issues one-time console tickets (VNC and SPICE) and redeems VNC ones at the WebSocket proxy. */
 public final class ConsoleTickets {
     public static final int DEFAULT_EXPIRY_SECONDS = 120;
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Jdbi jdbi;
     private final VmService vms;
     private final HostService hosts;
     private final AgentGateway gateway;
     private final EventLog events;
+    private final ConsoleTicketRepository repository = new ConsoleTicketRepository();
 
     public ConsoleTickets(Jdbi jdbi, VmService vms, HostService hosts, AgentGateway gateway, EventLog events) {
         this.jdbi = requireNonNull(jdbi, "jdbi");
@@ -51,7 +47,7 @@ public final class ConsoleTickets {
     public ConsoleTicket issue(UUID vmId, ConsoleTicket.Request request, String user) {
         int expiry = request == null || request.expirySeconds() == null ? DEFAULT_EXPIRY_SECONDS
                 : Fields.range("expirySeconds", request.expirySeconds(), 1, 3600);
-        Vm vm = vms.find(vmId).orElseThrow(() -> NotFoundException.of(ErrorCode.VM_NOT_FOUND, "VM", vmId));
+        Vm vm = vms.vm(vmId);
         if (vm.status() != VmStatus.UP && vm.status() != VmStatus.PAUSED || vm.hostId() == null) {
             throw new ConflictException(ErrorCode.VM_NOT_UP, "VM " + vm.name() + " is " + vm.status() + "; a console needs a running VM");
         }
@@ -66,7 +62,7 @@ public final class ConsoleTickets {
         String token = Secrets.randomToken();
         boolean spice = vm.graphics().equals("spice");
         // VNC authentication reads 8 characters at most; SPICE takes up to 59 and gets more
-        String password = password(spice ? 20 : 8);
+        String password = Secrets.randomPassword(spice ? 20 : 8);
         Instant expires = Instant.now().plus(Duration.ofSeconds(expiry));
         try {
             gateway.call(host, AgentMethod.VM_SET_CONSOLE_PASSWORD, new ConsolePasswordParams(vm.id(), password, expires),
@@ -75,10 +71,7 @@ public final class ConsoleTickets {
             throw new UnavailableException(e.code(), "Cannot open the console of VM " + vm.name() + ": " + e.getMessage());
         }
         jdbi.useTransaction(h -> {
-            h.createUpdate("INSERT INTO console_tickets (token_hash, vm_id, host_id, expires_at, created_by) "
-                            + "VALUES (:hash, :vm, :host, :expires, :user)")
-                    .bind("hash", Secrets.sha256(token)).bind("vm", vmId).bind("host", host)
-                    .bind("expires", expires.atOffset(ZoneOffset.UTC)).bind("user", user).execute();
+            repository.insert(h, Secrets.sha256(token), vmId, host, expires, user);
             events.write(h, EventLog.Entry.info("CONSOLE_TICKET_ISSUED", "User " + user + " got a console ticket for VM "
                     + vm.name() + ", valid " + expiry + " s").vm(vmId));
         });
@@ -90,12 +83,8 @@ public final class ConsoleTickets {
         if (token == null || token.isBlank()) {
             return Optional.empty();
         }
-        return jdbi.inTransaction(h -> h.createQuery("UPDATE console_tickets SET used_at = now() WHERE token_hash = :hash "
-                        + "AND used_at IS NULL AND expires_at > now() RETURNING vm_id, host_id")
-                .bind("hash", Secrets.sha256(token))
-                .map((rs, ctx) -> new Object[]{rs.getObject("vm_id", UUID.class), rs.getObject("host_id", UUID.class)})
-                .findOne())
-                .flatMap(row -> target((UUID) row[0], (UUID) row[1]));
+        return jdbi.inTransaction(h -> repository.redeem(h, Secrets.sha256(token)))
+                .flatMap(ticket -> target(ticket.vmId(), ticket.hostId()));
     }
 
     private Optional<Target> target(UUID vmId, UUID hostId) {
@@ -114,21 +103,13 @@ public final class ConsoleTickets {
      * reported; refused like a ticket is when the VM has none.
      */
     public Display display(UUID vmId) {
-        Vm vm = vms.find(vmId).orElseThrow(() -> NotFoundException.of(ErrorCode.VM_NOT_FOUND, "VM", vmId));
+        Vm vm = vms.vm(vmId);
         if (vm.hostId() == null || vm.vncPort() == null || vm.graphics().equals("none")) {
             throw new ConflictException(ErrorCode.CONSOLE_UNAVAILABLE, "VM " + vm.name() + " has no display to connect to now");
         }
-        Host host = hosts.find(UUID.fromString(vm.hostId())).orElseThrow(() -> new ConflictException(ErrorCode.CONSOLE_UNAVAILABLE, "The host of VM " + vm.name() + " is gone"));
+        Host host = hosts.find(UUID.fromString(vm.hostId())).orElseThrow(() -> new ConflictException(
+                ErrorCode.CONSOLE_UNAVAILABLE, "The host of VM " + vm.name() + " is gone"));
         return new Display(vm.name(), vm.graphics(), host.address(), vm.vncPort());
-    }
-
-    private static String password(int length) {
-        String alphabet = "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
-        StringBuilder password = new StringBuilder();
-        for (int i = 0; i < length; i++) {
-            password.append(alphabet.charAt(RANDOM.nextInt(alphabet.length())));
-        }
-        return password.toString();
     }
 
     public record Target(String vmName, String address, int port) {

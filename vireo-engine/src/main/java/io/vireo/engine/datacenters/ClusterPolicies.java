@@ -2,7 +2,6 @@ package io.vireo.engine.datacenters;
 
 import io.vireo.engine.common.InvalidInputException;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.vireo.engine.common.DomainException;
 import io.vireo.engine.common.Fields;
 import io.vireo.model.MigrationPolicyOverride;
 

@@ -2,6 +2,7 @@ package io.vireo.engine.datacenters;
 
 import io.javalin.http.Context;
 import io.vireo.engine.api.ApiServer;
+import io.vireo.engine.api.QueryParameters;
 import io.vireo.engine.common.Fields;
 import io.vireo.engine.api.RouteTable;
 import io.vireo.engine.auth.ObjectRef;
@@ -27,8 +28,9 @@ public final class DataCenterResource implements Consumer<RouteTable> {
 
     @Override
     public void accept(RouteTable routes) {
-        routes.get("/api/datacenters", "List data centers", ctx -> ctx.json(permissions.filter(ApiServer.principal(ctx),
-                ObjectType.DATA_CENTER, service.dataCenters(), DataCenter::id)));
+        routes.get("/api/datacenters", "List the data centers I may see, by name: ?search=name=dc*&max=&page=",
+                ctx -> ctx.json(service.dataCenters(permissions.viewable(ApiServer.principal(ctx), ObjectType.DATA_CENTER),
+                        QueryParameters.search(ctx), QueryParameters.paging(ctx))));
         routes.post("/api/datacenters", "Add a data center", 201, ctx -> {
             permissions.require(ApiServer.principal(ctx), Permission.MANAGE_DATA_CENTER, ObjectRef.SYSTEM);
             ctx.status(201).json(service.createDataCenter(ApiServer.body(ctx, DataCenter.Create.class)));
@@ -43,8 +45,9 @@ public final class DataCenterResource implements Consumer<RouteTable> {
             permissions.revokeAll(ObjectType.DATA_CENTER, id, null);
             ctx.status(204);
         });
-        routes.get("/api/clusters", "List clusters", ctx -> ctx.json(permissions.filter(ApiServer.principal(ctx),
-                ObjectType.CLUSTER, service.clusters(), Cluster::id)));
+        routes.get("/api/clusters", "List the clusters I may see, by name: ?search=name=c* and datacenter=<id>&max=&page=",
+                ctx -> ctx.json(service.clusters(permissions.viewable(ApiServer.principal(ctx), ObjectType.CLUSTER),
+                        QueryParameters.search(ctx), QueryParameters.paging(ctx))));
         routes.post("/api/clusters", "Add a cluster to a data center", 201, ctx -> {
             Cluster.Create body = ApiServer.body(ctx, Cluster.Create.class);
             permissions.requireOnParent(ApiServer.principal(ctx), Permission.MANAGE_CLUSTER, ObjectType.DATA_CENTER,

@@ -1,33 +1,40 @@
 package io.vireo.engine.datacenters;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.vireo.engine.common.ConflictException;
-import io.vireo.engine.common.NotFoundException;
-import io.vireo.engine.common.DomainException;
 import io.vireo.engine.common.Fields;
+import io.vireo.engine.common.NotFoundException;
+import io.vireo.engine.common.Paging;
 import io.vireo.engine.events.EventLog;
+import io.vireo.engine.scheduling.PolicyParameters;
+import io.vireo.engine.scheduling.SchedulingPolicy;
 import io.vireo.engine.store.Rows;
+import io.vireo.engine.store.UniqueNames;
+import io.vireo.engine.store.Visibility;
 import io.vireo.model.Cluster;
 import io.vireo.model.DataCenter;
 import io.vireo.model.ErrorCode;
-import io.vireo.model.Json;
 import io.vireo.model.rpc.MigrationPolicy;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 
 import static java.util.Objects.requireNonNull;
 
 /** Data centers and their clusters: the containers hosts, storage and VMs belong to. */
 public final class DataCenterService {
-    private static final com.fasterxml.jackson.databind.ObjectMapper MAPPER = Json.lenientMapper();
     private final Jdbi jdbi;
     private final EventLog events;
+    private final DataCenterRepository dataCenters = new DataCenterRepository();
+    private final ClusterRepository clusters = new ClusterRepository();
+    /** A policy's parameters are checked by the scheduling rules themselves (a pure package below this one). */
+    private static final BiConsumer<String, JsonNode> SCHEDULING_VALIDATOR = (name, parameters) -> SchedulingPolicy.of(name,
+            PolicyParameters.fromJson(parameters == null ? null : parameters.toString()));
 
     public DataCenterService(Jdbi jdbi, EventLog events) {
         this.jdbi = requireNonNull(jdbi, "jdbi");
@@ -39,38 +46,34 @@ public final class DataCenterService {
         String name = Fields.name("name", request.name());
         String description = request.description() == null ? "" : request.description();
         UUID id = UUID.randomUUID();
-        insertUnique("data center", name, h -> {
-            h.createUpdate("INSERT INTO data_centers (id, name, description) VALUES (:id, :name, :description)")
-                    .bind("id", id).bind("name", name).bind("description", description).execute();
+        return UniqueNames.insert(jdbi, "data center", name, h -> {
+            dataCenters.insert(h, id, name, description);
             events.write(h, EventLog.Entry.info("DATA_CENTER_CREATED", "Data center " + name + " was created"));
+            return dataCenters.find(h, id).orElseThrow();
         });
-        return dataCenter(id);
     }
 
+    /** Every data center, for the engine's own use (the all-in-one setup looks for its default). */
     public List<DataCenter> dataCenters() {
-        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM data_centers ORDER BY name")
-                .map((rs, ctx) -> toDataCenter(rs)).list());
+        return dataCenters(Visibility.ALL, Optional.empty(), Paging.ALL);
+    }
+
+    /** One page of the data centers a caller sees that match the search, by name. */
+    public List<DataCenter> dataCenters(Visibility visible, Optional<String> search, Paging paging) {
+        return jdbi.withHandle(h -> dataCenters.list(h, visible, search, paging));
     }
 
     public DataCenter dataCenter(UUID id) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM data_centers WHERE id = :id").bind("id", id)
-                        .map((rs, ctx) -> toDataCenter(rs)).findOne())
+        return jdbi.withHandle(h -> dataCenters.find(h, id))
                 .orElseThrow(() -> NotFoundException.of(ErrorCode.DATA_CENTER_NOT_FOUND, "data center", id));
     }
 
     public void deleteDataCenter(UUID id) {
         DataCenter dataCenter = dataCenter(id);
-        jdbi.useTransaction(h -> {
-            int users = h.createQuery("SELECT (SELECT count(*) FROM clusters WHERE data_center_id = :id) "
-                    + "+ (SELECT count(*) FROM storage_domains WHERE data_center_id = :id)").bind("id", id)
-                    .mapTo(Integer.class).one();
-            if (users > 0) {
-                throw new ConflictException(ErrorCode.ENTITY_IN_USE, "Data center " + dataCenter.name()
-                        + " still holds clusters or storage domains; remove them first");
-            }
-            h.createUpdate("DELETE FROM data_centers WHERE id = :id").bind("id", id).execute();
+        removeReferenced(h -> {
+            dataCenters.delete(h, id);
             events.write(h, EventLog.Entry.info("DATA_CENTER_REMOVED", "Data center " + dataCenter.name() + " was removed"));
-        });
+        }, "Data center " + dataCenter.name() + " still holds clusters or storage domains; remove them first");
     }
 
     public Cluster createCluster(Cluster.Create request) {
@@ -79,22 +82,25 @@ public final class DataCenterService {
         UUID dataCenterId = Fields.id("dataCenterId", request.dataCenterId());
         int overcommit = request.memoryOvercommitPercent() == null ? 100
                 : Fields.range("memoryOvercommitPercent", request.memoryOvercommitPercent(), 100, 400);
+        String description = request.description() == null ? "" : request.description();
         DataCenter dataCenter = dataCenter(dataCenterId);
         UUID id = UUID.randomUUID();
-        insertUnique("cluster", name, h -> {
-            h.createUpdate("INSERT INTO clusters (id, name, data_center_id, description, memory_overcommit) "
-                            + "VALUES (:id, :name, :dc, :description, :overcommit)")
-                    .bind("id", id).bind("name", name).bind("dc", dataCenterId)
-                    .bind("description", request.description() == null ? "" : request.description())
-                    .bind("overcommit", overcommit).execute();
+        return UniqueNames.insert(jdbi, "cluster", name, h -> {
+            clusters.insert(h, id, name, dataCenterId, description, overcommit);
             events.write(h, EventLog.Entry.info("CLUSTER_CREATED", "Cluster " + name + " was created in data center "
                     + dataCenter.name()));
+            return clusters.find(h, id).orElseThrow();
         });
-        return cluster(id);
     }
 
+    /** Every cluster, for the engine's own use. */
     public List<Cluster> clusters() {
-        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM clusters ORDER BY name").map((rs, ctx) -> toCluster(rs)).list());
+        return clusters(Visibility.ALL, Optional.empty(), Paging.ALL);
+    }
+
+    /** One page of the clusters a caller sees that match the search, by name. */
+    public List<Cluster> clusters(Visibility visible, Optional<String> search, Paging paging) {
+        return jdbi.withHandle(h -> clusters.list(h, visible, search, paging));
     }
 
     public Cluster cluster(UUID id) {
@@ -102,8 +108,7 @@ public final class DataCenterService {
     }
 
     public Optional<Cluster> findCluster(UUID id) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM clusters WHERE id = :id").bind("id", id)
-                .map((rs, ctx) -> toCluster(rs)).findOne());
+        return jdbi.withHandle(h -> clusters.find(h, id));
     }
 
     /** Changes the given settings of a cluster; what is left out keeps its value. */
@@ -122,96 +127,54 @@ public final class DataCenterService {
         ClusterPolicies.checkMigrationPolicy("migrationPolicy", update.migrationPolicy());
         String scheduling = update.schedulingPolicy() == null && update.schedulingParameters() == null ? null
                 : ClusterPolicies.checkSchedulingPolicy(update.schedulingPolicy() == null ? cluster.schedulingPolicy()
-                : update.schedulingPolicy(), update.schedulingParameters(), schedulingValidator);
-        MigrationPolicy policy = update.migrationPolicy() == null ? cluster.migrationPolicy()
-                : update.migrationPolicy().applyTo(cluster.migrationPolicy());
+                : update.schedulingPolicy(), update.schedulingParameters(), SCHEDULING_VALIDATOR);
+        Cluster changed = applied(cluster, update, scheduling);
         jdbi.useTransaction(h -> {
-            h.createUpdate("UPDATE clusters SET description = :description, memory_overcommit = :overcommit, "
-                            + "migration_max_downtime_ms = :downtime, migration_bandwidth_mibps = :bandwidth, "
-                            + "migration_auto_converge = :autoConverge, migration_post_copy = :postCopy, "
-                            + "migration_downtime_steps_ms = :steps, migration_stall_seconds = :stall, "
-                            + "migration_max_outgoing = :outgoing, migration_max_incoming = :incoming, "
-                            + "scheduling_policy = :scheduling, scheduling_parameters = CAST(:parameters AS jsonb) WHERE id = :id")
-                    .bind("id", id)
-                    .bind("description", update.description() == null ? cluster.description() : update.description())
-                    .bind("overcommit", update.memoryOvercommitPercent() == null ? cluster.memoryOvercommitPercent()
-                            : update.memoryOvercommitPercent())
-                    .bind("downtime", policy.maxDowntimeMs()).bind("bandwidth", policy.bandwidthMiBps())
-                    .bind("autoConverge", policy.autoConverge()).bind("postCopy", policy.postCopy())
-                    .bind("steps", String.join(",", policy.downtimeStepsMs().stream().map(String::valueOf).toList()))
-                    .bind("stall", policy.stallSeconds())
-                    .bind("outgoing", update.maxOutgoingMigrations() == null ? cluster.maxOutgoingMigrations()
-                            : update.maxOutgoingMigrations())
-                    .bind("incoming", update.maxIncomingMigrations() == null ? cluster.maxIncomingMigrations()
-                            : update.maxIncomingMigrations())
-                    .bind("scheduling", scheduling == null ? cluster.schedulingPolicy() : scheduling)
-                    .bind("parameters", (update.schedulingParameters() == null ? cluster.schedulingParameters()
-                            : update.schedulingParameters()).toString())
-                    .execute();
+            clusters.updateSettings(h, changed);
             events.write(h, EventLog.Entry.info("CLUSTER_UPDATED", "Cluster " + cluster.name() + " was changed"));
         });
         return cluster(id);
     }
 
-    /** Set by the scheduling feature: checks a policy's parameters, throwing IllegalArgumentException with a sentence. */
-    public void schedulingValidator(java.util.function.BiConsumer<String, com.fasterxml.jackson.databind.JsonNode> validator) {
-        this.schedulingValidator = requireNonNull(validator, "validator");
+    /** The cluster with the update's fields in place of its own; a field left out keeps the cluster's value. */
+    private static Cluster applied(Cluster cluster, Cluster.Update update, String scheduling) {
+        MigrationPolicy policy = update.migrationPolicy() == null ? cluster.migrationPolicy()
+                : update.migrationPolicy().applyTo(cluster.migrationPolicy());
+        return new Cluster(cluster.id(), cluster.name(), cluster.dataCenterId(),
+                or(update.description(), cluster.description()),
+                or(update.memoryOvercommitPercent(), cluster.memoryOvercommitPercent()), policy,
+                or(update.maxOutgoingMigrations(), cluster.maxOutgoingMigrations()),
+                or(update.maxIncomingMigrations(), cluster.maxIncomingMigrations()),
+                or(scheduling, cluster.schedulingPolicy()), or(update.schedulingParameters(), cluster.schedulingParameters()),
+                cluster.createdAt());
     }
 
-    private java.util.function.BiConsumer<String, com.fasterxml.jackson.databind.JsonNode> schedulingValidator = (name, parameters) -> {
-    };
+    private static <T> T or(T given, T current) {
+        return given == null ? current : given;
+    }
 
     public void deleteCluster(UUID id) {
         Cluster cluster = cluster(id);
-        jdbi.useTransaction(h -> {
-            int users = h.createQuery("SELECT (SELECT count(*) FROM hosts WHERE cluster_id = :id) "
-                    + "+ (SELECT count(*) FROM vms WHERE cluster_id = :id)").bind("id", id).mapTo(Integer.class).one();
-            if (users > 0) {
-                throw new ConflictException(ErrorCode.ENTITY_IN_USE, "Cluster " + cluster.name()
-                        + " still holds hosts or VMs; remove them first");
-            }
-            h.createUpdate("DELETE FROM clusters WHERE id = :id").bind("id", id).execute();
+        removeReferenced(h -> {
+            clusters.delete(h, id);
             events.write(h, EventLog.Entry.info("CLUSTER_REMOVED", "Cluster " + cluster.name() + " was removed"));
-        });
+        }, "Cluster " + cluster.name() + " still holds hosts, VMs, pools or affinity groups; remove them first");
     }
 
-    /** Runs an insert in a transaction and turns a taken name, checked first or raced, into a 409. */
-    public void insertUnique(String kind, String name, java.util.function.Consumer<Handle> insert) {
+    /**
+     * Removes a row that others may still reference: the database's foreign keys (hosts, VMs, storage
+     * domains, pools, affinity groups point at their cluster or data center) decide, so this package
+     * never reads those features' tables, and a row added concurrently cannot slip through.
+     */
+    private void removeReferenced(java.util.function.Consumer<Handle> remove, String inUse) {
         try {
-            jdbi.useTransaction(insert::accept);
+            jdbi.useTransaction(remove::accept);
         } catch (RuntimeException e) {
-            if (Rows.isUniqueViolation(e)) {
-                throw new ConflictException(ErrorCode.DUPLICATE_NAME, "A " + kind + " named " + name + " exists already",
-                        Map.of("name", name));
+            if (Rows.isForeignKeyViolation(e)) {
+                throw new ConflictException(ErrorCode.ENTITY_IN_USE, inUse);
             }
             throw e;
         }
     }
 
-    private static DataCenter toDataCenter(ResultSet rs) throws SQLException {
-        return new DataCenter(rs.getObject("id").toString(), rs.getString("name"), rs.getString("description"),
-                Rows.instant(rs, "created_at"));
-    }
-
-    private static Cluster toCluster(ResultSet rs) throws SQLException {
-        MigrationPolicy policy = new MigrationPolicy(rs.getInt("migration_max_downtime_ms"), rs.getInt("migration_bandwidth_mibps"),
-                rs.getBoolean("migration_auto_converge"), rs.getBoolean("migration_post_copy"),
-                steps(rs.getString("migration_downtime_steps_ms")), rs.getInt("migration_stall_seconds"));
-        return new Cluster(rs.getObject("id").toString(), rs.getString("name"), rs.getObject("data_center_id").toString(),
-                rs.getString("description"), rs.getInt("memory_overcommit"), policy, rs.getInt("migration_max_outgoing"),
-                rs.getInt("migration_max_incoming"), rs.getString("scheduling_policy"),
-                json(rs.getString("scheduling_parameters")), Rows.instant(rs, "created_at"));
-    }
-
-    private static List<Integer> steps(String text) {
-        return text.isBlank() ? List.of() : java.util.Arrays.stream(text.split(",")).map(String::strip).map(Integer::valueOf).toList();
-    }
-
-    private static com.fasterxml.jackson.databind.JsonNode json(String text) {
-        try {
-            return MAPPER.readTree(text);
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }

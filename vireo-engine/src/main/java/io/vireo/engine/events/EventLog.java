@@ -1,14 +1,13 @@
 package io.vireo.engine.events;
 
+import io.vireo.engine.store.SqlPredicate;
+import io.vireo.engine.store.Visibility;
 import io.vireo.model.Event;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.UUID;
 
@@ -19,6 +18,7 @@ public final class EventLog {
     private static final Logger log = LoggerFactory.getLogger(EventLog.class);
 
     private final Jdbi jdbi;
+    private final EventRepository repository = new EventRepository();
 
     public EventLog(Jdbi jdbi) {
         this.jdbi = requireNonNull(jdbi, "jdbi");
@@ -50,12 +50,21 @@ public final class EventLog {
         }
     }
 
+    /**
+     * Who reads the log: an event is shown when its VM or its host is visible. The permission
+     * service makes the two visibilities; the log never learns how permissions work.
+     */
+    public record Audience(Visibility vms, Visibility hosts) {
+        public static final Audience EVERYONE = new Audience(Visibility.ALL, Visibility.ALL);
+
+        public Audience {
+            requireNonNull(vms, "vms");
+            requireNonNull(hosts, "hosts");
+        }
+    }
+
     public void write(Handle handle, Entry entry) {
-        handle.createUpdate("INSERT INTO events (severity, code, message, vm_id, host_id, job_id) "
-                        + "VALUES (:severity, :code, :message, CAST(:vm AS uuid), CAST(:host AS uuid), CAST(:job AS uuid))")
-                .bind("severity", entry.severity()).bind("code", entry.code()).bind("message", entry.message())
-                .bind("vm", entry.vmId()).bind("host", entry.hostId()).bind("job", entry.jobId())
-                .execute();
+        repository.insert(handle, entry);
         log.info("[{}] {}", entry.code(), entry.message());
     }
 
@@ -64,33 +73,16 @@ public final class EventLog {
     }
 
     public List<Event> list(long from, int max) {
-        return list(from, max, io.vireo.engine.store.SqlPredicate.TRUE);
+        return list(from, max, Audience.EVERYONE);
     }
 
-    /** Events from an index that match the predicate (e.g. those about objects the caller may see). */
-    public List<Event> list(long from, int max, io.vireo.engine.store.SqlPredicate where) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM events WHERE id >= :from AND (" + where.sql()
-                        + ") ORDER BY id LIMIT :max")
-                .bindMap(where.parameters()).bind("from", from).bind("max", max)
-                .map((rs, ctx) -> toEvent(rs)).list());
+    /** Up to {@code max} events from the index on that the audience may see, oldest first. */
+    public List<Event> list(long from, int max, Audience audience) {
+        return jdbi.withHandle(h -> repository.from(h, from, max, EventRepository.seenBy(audience)));
     }
 
-    /** The newest events that match the predicate, oldest first: where a live view starts reading. */
-    public List<Event> latest(int max, io.vireo.engine.store.SqlPredicate where) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM (SELECT * FROM events WHERE (" + where.sql()
-                        + ") ORDER BY id DESC LIMIT :max) newest ORDER BY id")
-                .bindMap(where.parameters()).bind("max", max)
-                .map((rs, ctx) -> toEvent(rs)).list());
-    }
-
-    private static Event toEvent(ResultSet rs) throws SQLException {
-        return new Event(rs.getLong("id"), rs.getObject("time", OffsetDateTime.class).toInstant(),
-                rs.getString("severity"), rs.getString("code"), rs.getString("message"),
-                string(rs, "vm_id"), string(rs, "host_id"), string(rs, "job_id"));
-    }
-
-    private static String string(ResultSet rs, String column) throws SQLException {
-        Object value = rs.getObject(column);
-        return value == null ? null : value.toString();
+    /** The newest {@code max} events the audience may see, oldest first: where a live view starts reading. */
+    public List<Event> latest(int max, Audience audience) {
+        return jdbi.withHandle(h -> repository.latest(h, max, EventRepository.seenBy(audience)));
     }
 }

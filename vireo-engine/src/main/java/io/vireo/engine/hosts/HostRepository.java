@@ -16,8 +16,10 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
 import static java.util.Objects.requireNonNull;
 
@@ -136,6 +138,13 @@ public final class HostRepository {
                 .bind("id", hostId).bind("cpus", stats.cpuCount()).bind("load", stats.cpuLoadPercent())
                 .bind("total", stats.memoryTotalKib()).bind("free", stats.memoryFreeKib()).bind("vms", stats.runningVms())
                 .execute());
+    }
+
+    /** How many hosts are in each status; a status no host is in is left out. */
+    public Map<HostStatus, Integer> countByStatus() {
+        return jdbi.withHandle(h -> h.createQuery("SELECT status, count(*) AS n FROM hosts GROUP BY status")
+                .map((rs, ctx) -> Map.entry(HostStatus.valueOf(rs.getString("status")), rs.getInt("n")))
+                .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)));
     }
 
     public static Host toHost(ResultSet rs) throws SQLException {

@@ -108,6 +108,11 @@ public final class HostService {
         });
     }
 
+    /** How many hosts are in each status (for the inventory gauges); a status no host is in is left out. */
+    public Map<HostStatus, Integer> countByStatus() {
+        return hosts.countByStatus();
+    }
+
     public Host host(UUID id) {
         return hosts.find(id).orElseThrow(() -> NotFoundException.of(ErrorCode.HOST_NOT_FOUND, "host", id));
     }

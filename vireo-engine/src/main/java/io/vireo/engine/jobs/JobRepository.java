@@ -2,6 +2,9 @@ package io.vireo.engine.jobs;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vireo.engine.common.Paging;
+import io.vireo.engine.store.SqlPredicate;
+import io.vireo.engine.store.Visibility;
 import io.vireo.model.Job;
 import io.vireo.model.JobStatus;
 import io.vireo.model.Json;
@@ -53,15 +56,25 @@ public final class JobRepository {
                 .map((rs, ctx) -> toJob(rs, steps(h, id))).findOne());
     }
 
-    public List<Job> list(int max) {
-        return list(max, io.vireo.engine.store.SqlPredicate.TRUE);
-    }
-
-    /** The newest jobs that match the predicate (e.g. those about objects the caller may see). */
-    public List<Job> list(int max, io.vireo.engine.store.SqlPredicate where) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM jobs WHERE " + where.sql()
-                        + " ORDER BY created_at DESC LIMIT :max")
-                .bindMap(where.parameters()).bind("max", max)
+    /**
+     * A page of the newest jobs about targets the caller may see: per target type ("vm", "disk", ...),
+     * the visible ids; a job of another type is not shown. {@code visibleTargets} null: every job.
+     */
+    public List<Job> list(Map<String, Visibility> visibleTargets, Paging paging) {
+        SqlPredicate where = SqlPredicate.TRUE;
+        if (visibleTargets != null) {
+            where = SqlPredicate.FALSE;
+            int n = 0;
+            for (var target : visibleTargets.entrySet()) {
+                String parameter = "targetType" + n++;
+                where = where.or(new SqlPredicate("target_type = :" + parameter, Map.of(parameter, target.getKey()))
+                        .and(target.getValue().on("target_id")));
+            }
+        }
+        SqlPredicate visible = where;
+        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM jobs WHERE " + visible.sql()
+                        + " ORDER BY created_at DESC LIMIT :max OFFSET :offset")
+                .bindMap(visible.parameters()).bind("max", paging.max()).bind("offset", paging.offset())
                 .map((rs, ctx) -> toJob(rs, steps(h, rs.getObject("id", UUID.class)))).list());
     }
 

@@ -23,6 +23,7 @@ public final class LeadershipLease implements AutoCloseable {
     private final Jdbi jdbi;
     private final String instanceId;
     private final Duration ttl;
+    private final LeaseRepository lease = new LeaseRepository();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("leadership").daemon().factory());
     private volatile long epoch = -1;
@@ -50,16 +51,7 @@ public final class LeadershipLease implements AutoCloseable {
 
     private void tryAcquireOrRenew() {
         try {
-            long seconds = ttl.toSeconds();
-            Optional<Long> result = jdbi.inTransaction(h -> {
-                h.execute("INSERT INTO leadership (id, holder, epoch, expires_at) VALUES (1, '', 0, now()) ON CONFLICT DO NOTHING");
-                return h.createQuery("UPDATE leadership SET "
-                                + "epoch = CASE WHEN holder = :me AND epoch = :mine THEN epoch ELSE epoch + 1 END, "
-                                + "holder = :me, expires_at = now() + make_interval(secs => :ttl) "
-                                + "WHERE id = 1 AND (holder = :me OR expires_at < now()) RETURNING epoch")
-                        .bind("me", instanceId).bind("mine", epoch).bind("ttl", seconds)
-                        .mapTo(Long.class).findOne();
-            });
+            Optional<Long> result = jdbi.inTransaction(h -> lease.acquireOrRenew(h, instanceId, epoch, ttl));
             long previous = epoch;
             epoch = result.orElse(-1L);
             if (epoch != previous) {
@@ -82,8 +74,7 @@ public final class LeadershipLease implements AutoCloseable {
         timer.shutdownNow();
         if (epoch >= 0) {
             try {
-                jdbi.useHandle(h -> h.createUpdate("UPDATE leadership SET expires_at = now() WHERE holder = :me")
-                        .bind("me", instanceId).execute());
+                jdbi.useHandle(h -> lease.release(h, instanceId));
             } catch (RuntimeException e) {
                 log.debug("Could not release the lease", e);
             }

@@ -4,7 +4,6 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vireo.model.HostStatus;
 import io.vireo.model.VmStatus;
-import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -14,21 +13,28 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 import static java.util.Objects.requireNonNull;
 
-/** Hosts and VMs by status as Prometheus gauges, counted from the database every few seconds. */
+/**
+ * Hosts and VMs by status as Prometheus gauges, counted every few seconds. The counts come from the
+ * hosts and VMs features (their services), so this class knows no table.
+ */
 public final class InventoryGauges implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(InventoryGauges.class);
 
-    private final Jdbi jdbi;
+    private final Supplier<Map<HostStatus, Integer>> hostCounts;
+    private final Supplier<Map<VmStatus, Integer>> vmCounts;
     private final Map<HostStatus, AtomicInteger> hosts = new EnumMap<>(HostStatus.class);
     private final Map<VmStatus, AtomicInteger> vms = new EnumMap<>(VmStatus.class);
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("inventory-gauges").daemon().factory());
 
-    public InventoryGauges(Jdbi jdbi, MeterRegistry registry) {
-        this.jdbi = requireNonNull(jdbi, "jdbi");
+    public InventoryGauges(Supplier<Map<HostStatus, Integer>> hostCounts, Supplier<Map<VmStatus, Integer>> vmCounts,
+                           MeterRegistry registry) {
+        this.hostCounts = requireNonNull(hostCounts, "hostCounts");
+        this.vmCounts = requireNonNull(vmCounts, "vmCounts");
         for (HostStatus status : HostStatus.values()) {
             AtomicInteger value = new AtomicInteger();
             hosts.put(status, value);
@@ -49,16 +55,11 @@ public final class InventoryGauges implements AutoCloseable {
 
     void refresh() {
         try {
-            hosts.values().forEach(value -> value.set(0));
-            vms.values().forEach(value -> value.set(0));
-            jdbi.useHandle(h -> {
-                h.createQuery("SELECT status, count(*) AS n FROM hosts GROUP BY status")
-                        .map((rs, ctx) -> Map.entry(rs.getString("status"), rs.getInt("n")))
-                        .forEach(entry -> hosts.get(HostStatus.valueOf(entry.getKey())).set(entry.getValue()));
-                h.createQuery("SELECT status, count(*) AS n FROM vms GROUP BY status")
-                        .map((rs, ctx) -> Map.entry(rs.getString("status"), rs.getInt("n")))
-                        .forEach(entry -> vms.get(VmStatus.valueOf(entry.getKey())).set(entry.getValue()));
-            });
+            Map<HostStatus, Integer> hostCount = hostCounts.get();
+            Map<VmStatus, Integer> vmCount = vmCounts.get();
+            // a status that no longer has any host or VM must fall to zero, not keep its last count
+            hosts.forEach((status, value) -> value.set(hostCount.getOrDefault(status, 0)));
+            vms.forEach((status, value) -> value.set(vmCount.getOrDefault(status, 0)));
         } catch (RuntimeException e) {
             log.debug("Cannot count the inventory: {}", e.getMessage());
         }

@@ -183,6 +183,10 @@ public final class VmService {
         return vms.find(id);
     }
 
+    public Optional<Vm> find(Handle h, UUID id) {
+        return vms.find(h, id);
+    }
+
     /** Locks the VM's row for the rest of the caller's transaction, so two requests cannot both act on it. */
     public Vm lock(Handle h, UUID id) {
         return vms.lock(h, id).orElseThrow(() -> NotFoundException.of(ErrorCode.VM_NOT_FOUND, "VM", id));

@@ -69,8 +69,8 @@ class PermissionServiceTest {
         permissions.grant(alice.id(), "SuperUser", ObjectType.SYSTEM, null);
         assertThat(permissions.allowed(alice, MANAGE_USERS, ObjectRef.SYSTEM)).isTrue();
         assertThat(permissions.allowed(alice, MIGRATE_VM, ObjectRef.vm(vm4))).isTrue();
-        assertThat(permissions.predicate(alice, VIEW, ObjectType.VM, "id")).isEqualTo(SqlPredicate.TRUE);
-        assertThat(permissions.visible(alice, VIEW, ObjectType.DISK).all()).isTrue();
+        assertThat(permissions.visibility(alice, VIEW, ObjectType.VM).on("id")).isEqualTo(SqlPredicate.TRUE);
+        assertThat(permissions.visibility(alice, VIEW, ObjectType.DISK).all()).isTrue();
         assertThat(permissions.allowed(bob, VIEW, ObjectRef.vm(vm1))).isFalse();
     }
 
@@ -103,7 +103,7 @@ class PermissionServiceTest {
         assertThat(permissions.allowed(alice, MANAGE_DISKS, ObjectRef.disk(disk1))).isTrue();
         assertThat(permissions.allowed(alice, VIEW, ObjectRef.disk(disk2))).isFalse();
         assertThat(visibleVms(alice, VIEW)).containsExactlyInAnyOrder(vm1, vm2, desktop1, desktop2);
-        assertThat(permissions.visible(alice, VIEW, ObjectType.HOST).ids()).containsExactly(host1);
+        assertThat(visibleIds(alice, VIEW, ObjectType.HOST)).containsExactly(host1);
     }
 
     @Test
@@ -115,7 +115,7 @@ class PermissionServiceTest {
         assertThat(permissions.allowed(alice, VIEW, ObjectRef.storageDomain(sd2))).isFalse();
         assertThat(permissions.allowed(alice, VIEW, ObjectRef.disk(disk4))).isFalse();
         assertThat(permissions.allowed(alice, MANAGE_USERS, ObjectRef.SYSTEM)).isFalse();
-        assertThat(permissions.visible(alice, VIEW, ObjectType.CLUSTER).ids()).containsExactlyInAnyOrder(c1, c2);
+        assertThat(visibleIds(alice, VIEW, ObjectType.CLUSTER)).containsExactlyInAnyOrder(c1, c2);
         assertThat(visibleVms(alice, VIEW)).containsExactlyInAnyOrder(vm1, vm2, vm3, desktop1, desktop2);
     }
 
@@ -153,7 +153,7 @@ class PermissionServiceTest {
         permissions.grant(alice.id(), "VmPoolUser", ObjectType.VM_POOL, pool);
         assertThat(permissions.allowed(alice, USE_POOL, ObjectRef.pool(pool))).isTrue();
         assertThat(permissions.allowed(alice, VIEW, ObjectRef.vm(desktop1))).isFalse();
-        assertThat(permissions.visible(alice, USE_POOL, ObjectType.VM_POOL).ids()).containsExactly(pool);
+        assertThat(visibleIds(alice, USE_POOL, ObjectType.VM_POOL)).containsExactly(pool);
         // its users see the pool: managing it is refused with 403, not hidden
         assertThatThrownBy(() -> permissions.require(alice, MANAGE_POOLS, ObjectRef.pool(pool)))
                 .isInstanceOfSatisfying(DomainException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.FORBIDDEN));
@@ -223,8 +223,22 @@ class PermissionServiceTest {
         assertThat(roles.byName("SuperUser").permissions()).containsExactlyInAnyOrder(Permission.values());
     }
 
+    /** The ids of the objects of a type that a visibility keeps, as a repository would apply it. */
+    private Set<UUID> visibleIds(Principal principal, Permission permission, ObjectType type) {
+        String table = switch (type) {
+            case HOST -> "hosts";
+            case CLUSTER -> "clusters";
+            case VM_POOL -> "vm_pools";
+            case DISK -> "disks";
+            default -> throw new IllegalArgumentException(type.name());
+        };
+        SqlPredicate predicate = permissions.visibility(principal, permission, type).on("id");
+        return Set.copyOf(jdbi.withHandle(h -> h.createQuery("SELECT id FROM " + table + " WHERE " + predicate.sql())
+                .bindMap(predicate.parameters()).mapTo(UUID.class).list()));
+    }
+
     private Set<UUID> visibleVms(Principal principal, Permission permission) {
-        SqlPredicate predicate = permissions.predicate(principal, permission, ObjectType.VM, "id");
+        SqlPredicate predicate = permissions.visibility(principal, permission, ObjectType.VM).on("id");
         Set<UUID> viaSql = Set.copyOf(jdbi.withHandle(h -> h.createQuery("SELECT id FROM vms WHERE " + predicate.sql())
                 .bindMap(predicate.parameters()).mapTo(UUID.class).list()));
         // the list filter and the one-object check must agree on every VM

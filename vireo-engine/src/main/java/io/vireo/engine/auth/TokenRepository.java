@@ -1,0 +1,36 @@
+package io.vireo.engine.auth;
+
+import io.vireo.engine.common.Principal;
+import org.jdbi.v3.core.Handle;
+
+import java.time.OffsetDateTime;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+/** SQL of bearer tokens, stored by their hash so that a copy of the database opens no session. */
+final class TokenRepository {
+    void insert(Handle h, String tokenHash, UUID userId, OffsetDateTime expires) {
+        h.createUpdate("INSERT INTO access_tokens (token_hash, user_id, expires_at) VALUES (:hash, :user, :expires)")
+                .bind("hash", tokenHash).bind("user", userId).bind("expires", expires).execute();
+    }
+
+    void deleteExpired(Handle h) {
+        h.createUpdate("DELETE FROM access_tokens WHERE expires_at < now()").execute();
+    }
+
+    void deleteOfUser(Handle h, UUID userId) {
+        h.createUpdate("DELETE FROM access_tokens WHERE user_id = :id").bind("id", userId).execute();
+    }
+
+    /** The enabled user an unexpired token belongs to, with the groups it is in now. */
+    Optional<Principal> principal(Handle h, String tokenHash) {
+        return h.createQuery("SELECT u.id, u.name, ARRAY(SELECT gm.group_id FROM group_members gm "
+                        + "WHERE gm.user_id = u.id) AS group_ids FROM access_tokens t JOIN users u ON u.id = t.user_id "
+                        + "WHERE t.token_hash = :hash AND t.expires_at > now() AND u.enabled")
+                .bind("hash", tokenHash)
+                .map((rs, ctx) -> new Principal(rs.getObject("id", UUID.class), rs.getString("name"),
+                        Set.of((UUID[]) rs.getArray("group_ids").getArray())))
+                .findOne();
+    }
+}

@@ -1,0 +1,93 @@
+package io.vireo.engine.auth;
+
+import io.vireo.engine.common.Paging;
+import io.vireo.engine.store.Pages;
+import io.vireo.engine.store.Rows;
+import io.vireo.engine.store.SearchQuery;
+import io.vireo.engine.store.SqlPredicate;
+import io.vireo.model.User;
+import org.jdbi.v3.core.Handle;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/** SQL of users: who they are, their password hash, and their failed logins. */
+final class UserRepository {
+    static final Map<String, SearchQuery.Field> SEARCH_FIELDS = Map.of(
+            "name", new SearchQuery.Field("name", SearchQuery.Type.TEXT),
+            "displayname", new SearchQuery.Field("display_name", SearchQuery.Type.TEXT),
+            "email", new SearchQuery.Field("email", SearchQuery.Type.TEXT));
+
+    /** What a login checks: the hash, the failures so far and whether the account may log in at all. */
+    record Credentials(UUID id, String passwordHash, int failedLogins, OffsetDateTime lockedUntil, boolean enabled) {
+    }
+
+    /** The changes of an update; a null field keeps its value. A new password hash also clears the failed logins. */
+    record Changes(String displayName, String email, String passwordHash, Boolean enabled) {
+    }
+
+    void insert(Handle h, UUID id, String name, String passwordHash, String displayName, String email) {
+        h.createUpdate("INSERT INTO users (id, name, password_hash, display_name, email) "
+                        + "VALUES (:id, :name, :hash, :display, :email)")
+                .bind("id", id).bind("name", name).bind("hash", passwordHash).bind("display", displayName).bind("email", email)
+                .execute();
+    }
+
+    boolean exists(Handle h, String name) {
+        return h.createQuery("SELECT EXISTS (SELECT 1 FROM users WHERE name = :name)").bind("name", name)
+                .mapTo(Boolean.class).one();
+    }
+
+    Optional<User> find(Handle h, UUID id) {
+        return h.createQuery("SELECT * FROM users WHERE id = :id").bind("id", id).map((rs, ctx) -> toUser(rs)).findOne();
+    }
+
+    /** One page of the users that match the search, by name. */
+    List<User> list(Handle h, Optional<String> search, Paging paging) {
+        SqlPredicate where = SearchQuery.parse(search.orElse(null), SEARCH_FIELDS).predicate();
+        return Pages.list(h, "SELECT * FROM users", where, "name", paging, (rs, ctx) -> toUser(rs));
+    }
+
+    Optional<Credentials> credentials(Handle h, String name) {
+        return h.createQuery("SELECT id, password_hash, failed_logins, locked_until, enabled FROM users WHERE name = :name")
+                .bind("name", name)
+                .map((rs, ctx) -> new Credentials(rs.getObject("id", UUID.class), rs.getString("password_hash"),
+                        rs.getInt("failed_logins"), rs.getObject("locked_until", OffsetDateTime.class), rs.getBoolean("enabled")))
+                .findOne();
+    }
+
+    void update(Handle h, UUID id, Changes changes) {
+        h.createUpdate("UPDATE users SET display_name = COALESCE(:display, display_name), email = COALESCE(:email, email), "
+                        + "password_hash = COALESCE(:hash, password_hash), enabled = COALESCE(CAST(:enabled AS boolean), enabled), "
+                        + "failed_logins = CASE WHEN CAST(:reset AS boolean) THEN 0 ELSE failed_logins END, "
+                        + "locked_until = CASE WHEN CAST(:reset AS boolean) THEN NULL ELSE locked_until END WHERE id = :id")
+                .bind("id", id).bind("display", changes.displayName()).bind("email", changes.email())
+                .bind("hash", changes.passwordHash()).bind("enabled", changes.enabled())
+                .bind("reset", changes.passwordHash() != null).execute();
+    }
+
+    /** Counts a failed login, or locks the account until {@code lockedUntil} (and starts counting again) when given. */
+    void recordFailedLogin(Handle h, UUID id, int failures, OffsetDateTime lockedUntil) {
+        h.createUpdate("UPDATE users SET failed_logins = :failures, locked_until = CAST(:locked AS timestamptz) WHERE id = :id")
+                .bind("failures", lockedUntil == null ? failures : 0).bind("locked", lockedUntil).bind("id", id).execute();
+    }
+
+    void recordLogin(Handle h, UUID id) {
+        h.createUpdate("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = :id").bind("id", id).execute();
+    }
+
+    /** Removes the user; its tokens, memberships and permissions go with the row (ON DELETE CASCADE). */
+    void delete(Handle h, UUID id) {
+        h.createUpdate("DELETE FROM users WHERE id = :id").bind("id", id).execute();
+    }
+
+    private static User toUser(ResultSet rs) throws SQLException {
+        return new User(rs.getObject("id").toString(), rs.getString("name"), rs.getString("display_name"),
+                rs.getString("email"), rs.getBoolean("enabled"), Rows.instant(rs, "created_at"));
+    }
+}
