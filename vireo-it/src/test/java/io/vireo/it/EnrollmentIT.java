@@ -4,17 +4,23 @@ import io.vireo.agent.enrollment.AgentIdentity;
 import org.junit.jupiter.api.Test;
 
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
 import javax.net.ssl.TrustManagerFactory;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
+import java.net.http.WebSocketHandshakeException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -38,23 +44,38 @@ class EnrollmentIT extends LabTest {
                 .isInstanceOf(IOException.class).hasMessageContaining("used already");
 
         URI endpoint = URI.create(identity.endpoint());
-        assertThat(connect(endpoint, identity.sslContext())).as("the issued certificate").isTrue();
-        assertThat(connect(endpoint, trustOnly(first.resolve("ca.crt")))).as("no client certificate").isFalse();
+        assertThat(refusal(endpoint, identity.sslContext())).as("the issued certificate").isEmpty();
+        // without a certificate the TLS handshake itself fails: the endpoint needs one
+        assertThat(refusal(endpoint, trustOnly(first.resolve("ca.crt")))).as("no client certificate")
+                .hasValueSatisfying(failure -> assertThat(causes(failure)).as(causes(failure).toString())
+                        .anyMatch(cause -> cause instanceof SSLException));
 
         assertThat(api.delete("/api/hosts/" + hostId).status()).isEqualTo(204);
-        assertThat(connect(endpoint, identity.sslContext())).as("the certificate of a removed host").isFalse();
+        // a certificate this engine issued still passes TLS, but the host is gone: the upgrade is refused, 403
+        assertThat(refusal(endpoint, identity.sslContext())).as("the certificate of a removed host")
+                .hasValueSatisfying(failure -> assertThat(failure).isInstanceOfSatisfying(WebSocketHandshakeException.class,
+                        refused -> assertThat(refused.getResponse().statusCode()).isEqualTo(403)));
     }
 
-    private static boolean connect(URI endpoint, SSLContext ssl) {
+    /** Opens the agent endpoint; answers why it was refused, or nothing when the agent got in. */
+    private static Optional<Throwable> refusal(URI endpoint, SSLContext ssl) throws Exception {
         HttpClient client = HttpClient.newBuilder().sslContext(ssl).connectTimeout(Duration.ofSeconds(5)).build();
         try {
             WebSocket socket = client.newWebSocketBuilder().buildAsync(endpoint, new WebSocket.Listener() {
             }).get(15, TimeUnit.SECONDS);
             socket.abort();
-            return true;
-        } catch (Exception e) {
-            return false;
+            return Optional.empty();
+        } catch (ExecutionException e) {
+            return Optional.of(e.getCause());
         }
+    }
+
+    private static List<Throwable> causes(Throwable failure) {
+        List<Throwable> chain = new ArrayList<>();
+        for (Throwable cause = failure; cause != null && !chain.contains(cause); cause = cause.getCause()) {
+            chain.add(cause);
+        }
+        return chain;
     }
 
     private static SSLContext trustOnly(Path caCertificate) throws Exception {

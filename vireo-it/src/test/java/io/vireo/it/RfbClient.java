@@ -3,6 +3,10 @@ package io.vireo.it;
 import javax.crypto.Cipher;
 import javax.crypto.spec.SecretKeySpec;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
@@ -15,17 +19,25 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Just enough of an RFB (VNC) client over a WebSocket to prove a console works end to end: version,
- * VNC password authentication (DES of the challenge), and the server's first message with the
- * framebuffer size, the way noVNC starts.
+ * Just enough of an RFB (VNC) client to prove a console works end to end: version, VNC password
+ * authentication (DES of the challenge), and the server's first message with the framebuffer size,
+ * the way noVNC starts. It speaks through the engine's WebSocket proxy, or straight to a VM's
+ * display on its host (to try a password without a new ticket, which would replace it).
  */
 final class RfbClient implements AutoCloseable {
-    private final WebSocket socket;
+    /** Where the bytes go: the WebSocket or the display's TCP socket. */
+    private interface Transport {
+        void send(byte[] bytes) throws Exception;
+
+        void close();
+    }
+
+    private final Transport transport;
     private final BlockingQueue<byte[]> incoming;
     private byte[] pending = new byte[0];
 
-    private RfbClient(WebSocket socket, BlockingQueue<byte[]> incoming) {
-        this.socket = socket;
+    private RfbClient(Transport transport, BlockingQueue<byte[]> incoming) {
+        this.transport = transport;
         this.incoming = incoming;
     }
 
@@ -47,7 +59,51 @@ final class RfbClient implements AutoCloseable {
                         return null;
                     }
                 }).get(15, TimeUnit.SECONDS);
-        return new RfbClient(socket, queue);
+        return new RfbClient(new Transport() {
+            @Override
+            public void send(byte[] bytes) throws Exception {
+                socket.sendBinary(ByteBuffer.wrap(bytes), true).get(10, TimeUnit.SECONDS);
+            }
+
+            @Override
+            public void close() {
+                socket.abort();
+            }
+        }, queue);
+    }
+
+    /** Straight to a VM's VNC display, without the engine. */
+    static RfbClient connectDirectly(String address, int port) throws IOException {
+        Socket socket = new Socket();
+        socket.connect(new InetSocketAddress(address, port), 10_000);
+        BlockingQueue<byte[]> queue = new LinkedBlockingQueue<>();
+        Thread.ofVirtual().name("rfb-reader").start(() -> {
+            byte[] buffer = new byte[64 * 1024];
+            try (InputStream in = socket.getInputStream()) {
+                int read;
+                while ((read = in.read(buffer)) >= 0) {
+                    queue.add(java.util.Arrays.copyOf(buffer, read));
+                }
+            } catch (IOException e) {
+                // closed: the reader of the queue finds no more data
+            }
+        });
+        return new RfbClient(new Transport() {
+            @Override
+            public void send(byte[] bytes) throws Exception {
+                socket.getOutputStream().write(bytes);
+                socket.getOutputStream().flush();
+            }
+
+            @Override
+            public void close() {
+                try {
+                    socket.close();
+                } catch (IOException e) {
+                    // closing anyway
+                }
+            }
+        }, queue);
     }
 
     private byte[] next() throws InterruptedException {
@@ -75,7 +131,7 @@ final class RfbClient implements AutoCloseable {
     }
 
     void write(byte[] bytes) throws Exception {
-        socket.sendBinary(ByteBuffer.wrap(bytes), true).get(10, TimeUnit.SECONDS);
+        transport.send(bytes);
     }
 
     /** Runs the handshake with the password; answers the framebuffer's width and height, or -1,-1 if refused. */
@@ -120,6 +176,6 @@ final class RfbClient implements AutoCloseable {
 
     @Override
     public void close() {
-        socket.abort();
+        transport.close();
     }
 }

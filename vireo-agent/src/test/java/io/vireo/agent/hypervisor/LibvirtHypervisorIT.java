@@ -8,6 +8,7 @@ import io.vireo.model.rpc.HostStats;
 import io.vireo.model.rpc.KernelBoot;
 import io.vireo.model.rpc.VmObservation;
 import io.vireo.model.rpc.VmSpec;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -28,6 +29,7 @@ import static io.vireo.model.rpc.VmObservation.RUNNING;
 import static io.vireo.model.rpc.VmObservation.SHUTOFF;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 /** Against the machine's own libvirtd, with real TCG guests. */
 class LibvirtHypervisorIT {
@@ -68,7 +70,7 @@ class LibvirtHypervisorIT {
     }
 
     @Test
-    void runsAKernelBootedGuestOnceAndFollowsItsLife() throws InterruptedException {
+    void runsAKernelBootedGuestOnceAndFollowsItsLife() {
         VmSpec spec = kernelGuest("life");
 
         long started = System.nanoTime();
@@ -111,7 +113,7 @@ class LibvirtHypervisorIT {
     }
 
     @Test
-    void everyBootStartsWithAFreshConsoleLog() throws InterruptedException {
+    void everyBootStartsWithAFreshConsoleLog() {
         VmSpec spec = kernelGuest("reboot");
         hypervisor.ensureRunning(spec);
         awaitConsole(spec.id(), TinyGuest.MARKER);
@@ -195,41 +197,26 @@ class LibvirtHypervisorIT {
     }
 
     /** Waits for the text on the VM's console; answers the whole log read so far. */
-    private static String awaitConsole(String vmId, String text) throws InterruptedException {
+    private static String awaitConsole(String vmId, String text) {
         StringBuilder log = new StringBuilder();
-        long offset = 0;
-        long deadline = System.nanoTime() + BOOT_DEADLINE.toNanos();
-        while (System.nanoTime() < deadline) {
-            ConsoleLogResult chunk = hypervisor.readConsoleLog(vmId, offset);
-            log.append(chunk.text());
-            offset = chunk.nextOffset();
-            if (log.indexOf(text) >= 0) {
-                return log.toString();
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("no " + text + " on the console of " + vmId + " within " + BOOT_DEADLINE + "; it shows:\n" + log);
-    }
-
-    private static void sleep(long millis) {
+        long[] offset = {0};
         try {
-            Thread.sleep(millis);
+            await().atMost(BOOT_DEADLINE).pollInterval(Duration.ofMillis(200)).until(() -> {
+                ConsoleLogResult chunk = hypervisor.readConsoleLog(vmId, offset[0]);
+                log.append(chunk.text());
+                offset[0] = chunk.nextOffset();
+                return log.indexOf(text) >= 0;
+            });
         }
-        catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
+        catch (ConditionTimeoutException e) {
+            throw new AssertionError("no " + text + " on the console of " + vmId + " within " + BOOT_DEADLINE + "; it shows:\n" + log, e);
         }
+        return log.toString();
     }
 
     private static void awaitChange(String vmId, String state) {
         Predicate<VmObservation> wanted = observation -> observation.id().equals(vmId) && observation.state().equals(state);
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (changes.stream().anyMatch(wanted)) {
-                return;
-            }
-            sleep(10);
-        }
-        throw new AssertionError("no stateChanged(" + state + ") for " + vmId + "; changes seen: " + changes);
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10)).untilAsserted(() ->
+                assertThat(changes).as("stateChanged(" + state + ") for " + vmId).anyMatch(wanted));
     }
 }

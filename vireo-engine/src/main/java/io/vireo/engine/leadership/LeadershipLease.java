@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 import static java.util.Objects.requireNonNull;
 
@@ -16,6 +17,10 @@ import static java.util.Objects.requireNonNull;
  * Leadership as a lease row in PostgreSQL. Taking the lease raises the epoch; every agent command
  * carries the epoch, and agents refuse lower ones, so a deposed leader can do no harm. An engine
  * that restarts under the same instance id takes its lease back at once with a new epoch.
+ * <p>
+ * A lease that cannot renew (PostgreSQL slow or out of reach) stops calling itself the leader when
+ * its term could have ended, counted on this engine's own clock from before the last renewal was
+ * asked for, so never later than the row says; it does not wait for the renewal to fail.
  */
 public final class LeadershipLease implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LeadershipLease.class);
@@ -24,14 +29,21 @@ public final class LeadershipLease implements AutoCloseable {
     private final String instanceId;
     private final Duration ttl;
     private final LeaseRepository lease = new LeaseRepository();
+    private final LongSupplier nanoClock;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("leadership").daemon().factory());
     private volatile long epoch = -1;
+    private volatile long termEndsNanos;
 
     public LeadershipLease(Jdbi jdbi, String instanceId, Duration ttl) {
+        this(jdbi, instanceId, ttl, System::nanoTime);
+    }
+
+    LeadershipLease(Jdbi jdbi, String instanceId, Duration ttl, LongSupplier nanoClock) {
         this.jdbi = requireNonNull(jdbi, "jdbi");
         this.instanceId = requireNonNull(instanceId, "instanceId");
         this.ttl = requireNonNull(ttl, "ttl");
+        this.nanoClock = requireNonNull(nanoClock, "nanoClock");
     }
 
     public void start() {
@@ -42,17 +54,20 @@ public final class LeadershipLease implements AutoCloseable {
     /** The epoch while this engine leads. */
     public Optional<Long> epoch() {
         long current = epoch;
-        return current < 0 ? Optional.empty() : Optional.of(current);
+        return current < 0 || nanoClock.getAsLong() - termEndsNanos >= 0 ? Optional.empty() : Optional.of(current);
     }
 
     public boolean isLeader() {
-        return epoch >= 0;
+        return epoch().isPresent();
     }
 
     private void tryAcquireOrRenew() {
         try {
+            long seconds = ttl.toSeconds();
+            long asked = nanoClock.getAsLong();
             Optional<Long> result = jdbi.inTransaction(h -> lease.acquireOrRenew(h, instanceId, epoch, ttl));
             long previous = epoch;
+            termEndsNanos = asked + Duration.ofSeconds(seconds).toNanos();
             epoch = result.orElse(-1L);
             if (epoch != previous) {
                 if (epoch >= 0) {
