@@ -2,6 +2,7 @@ package io.vireo.engine.hosts;
 
 import io.vireo.engine.common.Paging;
 import io.vireo.engine.store.Rows;
+import io.vireo.engine.store.Pages;
 import io.vireo.engine.store.SqlPredicate;
 import io.vireo.engine.store.Visibility;
 import io.vireo.model.Host;
@@ -42,10 +43,7 @@ public final class HostRepository {
     /** A page of the hosts that the caller may see and that match the search, by name. */
     public List<Host> list(Visibility visible, SqlPredicate search, Paging paging) {
         SqlPredicate where = search.and(visible.on("hosts.id"));
-        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM hosts WHERE " + where.sql()
-                        + " ORDER BY name LIMIT :limit OFFSET :offset")
-                .bindMap(where.parameters()).bind("limit", paging.max()).bind("offset", paging.offset())
-                .map((rs, ctx) -> toHost(rs)).list());
+        return jdbi.withHandle(h -> Pages.list(h, "SELECT * FROM hosts", where, "name, id", paging, (rs, ctx) -> toHost(rs)));
     }
 
     /** Locks the host's row for the rest of the transaction (a status change decided on what it shows). */

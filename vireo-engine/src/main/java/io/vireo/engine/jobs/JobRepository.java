@@ -3,6 +3,7 @@ package io.vireo.engine.jobs;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vireo.engine.common.Paging;
+import io.vireo.engine.store.Pages;
 import io.vireo.engine.store.SqlPredicate;
 import io.vireo.engine.store.Visibility;
 import io.vireo.model.Job;
@@ -72,10 +73,8 @@ public final class JobRepository {
             }
         }
         SqlPredicate visible = where;
-        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM jobs WHERE " + visible.sql()
-                        + " ORDER BY created_at DESC LIMIT :max OFFSET :offset")
-                .bindMap(visible.parameters()).bind("max", paging.max()).bind("offset", paging.offset())
-                .map((rs, ctx) -> toJob(rs, steps(h, rs.getObject("id", UUID.class)))).list());
+        return jdbi.withHandle(h -> Pages.list(h, "SELECT * FROM jobs", visible, "created_at DESC, id", paging,
+                (rs, ctx) -> toJob(rs, steps(h, rs.getObject("id", UUID.class)))));
     }
 
     /** Whether a job that is not over works on this target (one long operation per VM at a time). */

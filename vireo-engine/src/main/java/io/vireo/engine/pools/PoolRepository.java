@@ -2,6 +2,7 @@ package io.vireo.engine.pools;
 
 import io.vireo.engine.common.Paging;
 import io.vireo.engine.store.Rows;
+import io.vireo.engine.store.Pages;
 import io.vireo.engine.store.SqlPredicate;
 import io.vireo.engine.store.Visibility;
 import io.vireo.model.VmPoolStatus;
@@ -39,9 +40,7 @@ final class PoolRepository {
 
     List<PoolRow> list(Handle h, Visibility visible, SqlPredicate search, Paging paging) {
         SqlPredicate where = search.and(visible.on("vm_pools.id"));
-        return h.createQuery("SELECT * FROM vm_pools WHERE " + where.sql() + " ORDER BY name LIMIT :limit OFFSET :offset")
-                .bindMap(where.parameters()).bind("limit", paging.max()).bind("offset", paging.offset())
-                .map((rs, ctx) -> row(rs)).list();
+        return Pages.list(h, "SELECT * FROM vm_pools", where, "name, id", paging, (rs, ctx) -> row(rs));
     }
 
     List<PoolRow> all() {

@@ -2,6 +2,7 @@ package io.vireo.engine.storage;
 
 import io.vireo.engine.common.Paging;
 import io.vireo.engine.store.Rows;
+import io.vireo.engine.store.Pages;
 import io.vireo.engine.store.SqlPredicate;
 import io.vireo.engine.store.Visibility;
 import io.vireo.model.Disk;
@@ -38,10 +39,8 @@ final class StorageRepository {
 
     List<StorageDomain> domains(Visibility visible, SqlPredicate search, Paging paging) {
         SqlPredicate where = search.and(visible.on("storage_domains.id"));
-        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM storage_domains WHERE " + where.sql()
-                        + " ORDER BY name LIMIT :limit OFFSET :offset")
-                .bindMap(where.parameters()).bind("limit", paging.max()).bind("offset", paging.offset())
-                .map((rs, ctx) -> toDomain(rs)).list());
+        return jdbi.withHandle(h -> Pages.list(h, "SELECT * FROM storage_domains", where, "name, id", paging,
+                (rs, ctx) -> toDomain(rs)));
     }
 
     List<UUID> domainIdsInDataCenter(Handle h, UUID dataCenterId) {
@@ -67,10 +66,7 @@ final class StorageRepository {
 
     List<Disk> disks(Visibility visible, SqlPredicate search, Paging paging) {
         SqlPredicate where = search.and(visible.on("disks.id"));
-        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM disks WHERE " + where.sql()
-                        + " ORDER BY name LIMIT :limit OFFSET :offset")
-                .bindMap(where.parameters()).bind("limit", paging.max()).bind("offset", paging.offset())
-                .map((rs, ctx) -> toDisk(rs)).list());
+        return jdbi.withHandle(h -> Pages.list(h, "SELECT * FROM disks", where, "name, id", paging, (rs, ctx) -> toDisk(rs)));
     }
 
     Optional<Disk> disk(Handle h, UUID id) {

@@ -2,6 +2,7 @@ package io.vireo.engine.vms;
 
 import io.vireo.engine.common.Paging;
 import io.vireo.engine.store.Rows;
+import io.vireo.engine.store.Pages;
 import io.vireo.engine.store.SqlPredicate;
 import io.vireo.engine.store.Visibility;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -50,11 +51,9 @@ public final class VmRepository {
     List<Vm> list(Visibility visible, SqlPredicate search, Paging paging) {
         SqlPredicate where = search.and(visible.on("vms.id"));
         // The disk ids come in the same query: one round trip for a page of 1,000 desktops, not 1,001.
-        return jdbi.withHandle(h -> h.createQuery("SELECT vms.*, ARRAY(SELECT d.id::text FROM disks d WHERE d.vm_id = vms.id "
-                        + "ORDER BY d.boot_order, d.created_at) AS disk_ids FROM vms WHERE " + where.sql()
-                        + " ORDER BY name LIMIT :limit OFFSET :offset")
-                .bindMap(where.parameters()).bind("limit", paging.max()).bind("offset", paging.offset())
-                .map((rs, ctx) -> toVm(rs, List.of((String[]) rs.getArray("disk_ids").getArray()))).list());
+        return jdbi.withHandle(h -> Pages.list(h, "SELECT vms.*, ARRAY(SELECT d.id::text FROM disks d WHERE d.vm_id = vms.id "
+                        + "ORDER BY d.boot_order, d.created_at) AS disk_ids FROM vms", where, "name, id", paging,
+                (rs, ctx) -> toVm(rs, List.of((String[]) rs.getArray("disk_ids").getArray()))));
     }
 
     void insert(Handle h, UUID id, String name, UUID clusterId, int vcpus, int memoryMib, String kernel, String initrd,
