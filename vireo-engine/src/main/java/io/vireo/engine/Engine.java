@@ -36,6 +36,7 @@ import io.vireo.engine.pools.DesktopJobs;
 import io.vireo.engine.pools.PoolMonitor;
 import io.vireo.engine.pools.PoolResource;
 import io.vireo.engine.pools.PoolService;
+import io.vireo.engine.migration.DeactivateHostJob;
 import io.vireo.engine.migration.HostMaintenance;
 import io.vireo.engine.migration.MigrateVmJob;
 import io.vireo.engine.migration.MigrationService;
@@ -136,8 +137,8 @@ public final class Engine implements AutoCloseable {
             MigrationService migrations = new MigrationService(jdbi, vmRepository, hostRepository, dataCenters, placement,
                     gateway, events);
             hostMonitor.onMigrationProgress(migrations::progress);
-            HostMaintenance maintenance = new HostMaintenance(jdbi, hostRepository, vmRepository, jobs, migrations, events);
-            List<JobHandler> handlers = new ArrayList<>();
+            HostMaintenance maintenance = new HostMaintenance(jdbi, hostRepository, vmRepository, jobs, events);
+            List<JobHandler<?, ?>> handlers = new ArrayList<>();
             handlers.addAll(new VmJobs(jdbi, vmRepository, new VmSpecs(jdbi, storage), placement, vmMonitor, gateway,
                     events).handlers());
             handlers.add(new MigrateVmJob(migrations));
@@ -147,7 +148,7 @@ public final class Engine implements AutoCloseable {
             PoolService pools = new PoolService(jdbi, dataCenters, storage, vms, events, permissions);
             PoolMonitor poolMonitor = new PoolMonitor(jdbi, vms, jobs, leadership, events, permissions);
             closeables.push(poolMonitor);
-            handlers.add(maintenance);
+            handlers.add(new DeactivateHostJob(jdbi, hostRepository, vmRepository, migrations, events));
             JobRunner runner = new JobRunner(database, jobs, leadership, events, handlers);
             java.time.Instant startedAt = java.time.Instant.now();
             runner.readyWhen(() -> java.time.Duration.between(startedAt, java.time.Instant.now()).compareTo(AGENT_RECONNECT_GRACE) > 0

@@ -2,6 +2,7 @@ package io.vireo.engine.migration;
 
 import io.vireo.engine.events.EventLog;
 import io.vireo.engine.jobs.JobRepository;
+import io.vireo.engine.jobs.JobTarget;
 import io.vireo.engine.leadership.LeadershipLease;
 import io.vireo.engine.scheduling.Balancer;
 import io.vireo.engine.scheduling.ClusterSnapshot;
@@ -76,7 +77,7 @@ public final class BalancerLoop implements AutoCloseable {
     private int balance(UUID clusterId, int maxOutgoing) {
         int inFlight = jdbi.withHandle(h -> h.createQuery("SELECT count(*) FROM jobs j JOIN vms v ON v.id = j.target_id "
                         + "WHERE j.kind = :kind AND j.status IN ('PENDING', 'RUNNING') AND v.cluster_id = :cluster")
-                .bind("kind", MigrateVmJob.KIND).bind("cluster", clusterId).mapTo(Integer.class).one());
+                .bind("kind", MigrateVmJob.KIND.name()).bind("cluster", clusterId).mapTo(Integer.class).one());
         int room = maxOutgoing - inFlight;
         if (room <= 0) {
             return 0;
@@ -100,8 +101,8 @@ public final class BalancerLoop implements AutoCloseable {
                 return false;
             }
             String vmName = snapshot.vm(move.vmId()).name();
-            UUID job = jobs.create(h, MigrateVmJob.KIND, "vm", vmId, "Balance: migrate VM " + vmName + " to "
-                    + snapshot.hostName(move.toHostId()), Map.of("hostId", move.toHostId()), MigrateVmJob.STEPS);
+            UUID job = jobs.create(h, MigrateVmJob.KIND, JobTarget.vm(vmId), "Balance: migrate VM " + vmName + " to "
+                    + snapshot.hostName(move.toHostId()), new MigrateVmJob.Params(UUID.fromString(move.toHostId())));
             events.write(h, EventLog.Entry.info("VM_BALANCED", "The balancer moves VM " + vmName + " from "
                     + snapshot.hostName(move.fromHostId()) + " to " + snapshot.hostName(move.toHostId()) + ": " + move.reason())
                     .vm(vmId).job(job));

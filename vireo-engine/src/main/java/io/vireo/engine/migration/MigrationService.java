@@ -48,7 +48,7 @@ public final class MigrationService {
     private final VmPlacement placement;
     private final AgentGateway gateway;
     private final EventLog events;
-    private final Map<String, JobContext> inFlight = new ConcurrentHashMap<>();
+    private final Map<String, JobContext<?>> inFlight = new ConcurrentHashMap<>();
 
     public MigrationService(Jdbi jdbi, VmRepository vms, HostRepository hosts, DataCenterService dataCenters,
                             VmPlacement placement, AgentGateway gateway, EventLog events) {
@@ -68,13 +68,12 @@ public final class MigrationService {
     /**
      * Picks the destination (the requested host, or the scheduler's choice) unless one was recorded,
      * waits for the cluster's limits on concurrent migrations, and marks the VM MigratingFrom.
-     * The state keys are prefixed so that one job can migrate several VMs.
      */
-    public UUID prepare(JobContext context, String key, UUID vmId, UUID requested, Set<UUID> excluded)
+    UUID prepare(JobContext<?> context, MigrationKeys keys, UUID vmId, UUID requested, Set<UUID> excluded)
             throws InterruptedException {
         Vm vm = vm(vmId);
-        if (context.state(key + "destination").isPresent()) {
-            return UUID.fromString(context.state(key + "destination").get());
+        if (context.state(keys.destination()).isPresent()) {
+            return context.state(keys.destination()).get();
         }
         if (vm.status() != VmStatus.UP || vm.hostId() == null) {
             throw new JobFailure(ErrorCode.VM_NOT_UP, "VM " + vm.name() + " cannot migrate: it is " + vm.status());
@@ -83,13 +82,13 @@ public final class MigrationService {
         Cluster cluster = dataCenters.cluster(UUID.fromString(vm.clusterId()));
         UUID destination = placement.chooseForMigration(vm, requested, excluded);
         awaitSlot(context, cluster, source, destination);
-        context.putState(key + "source", source.toString());
-        context.putState(key + "destination", destination.toString());
+        context.putState(keys.source(), source);
+        context.putState(keys.destination(), destination);
         jdbi.useTransaction(h -> vms.startMigration(h, vmId, destination));
         return destination;
     }
 
-    private void awaitSlot(JobContext context, Cluster cluster, UUID source, UUID destination) throws InterruptedException {
+    private void awaitSlot(JobContext<?> context, Cluster cluster, UUID source, UUID destination) throws InterruptedException {
         Instant deadline = Instant.now().plus(Duration.ofMinutes(30));
         while (true) {
             int outgoing = count("host_id", source);
@@ -112,10 +111,10 @@ public final class MigrationService {
     }
 
     /** Runs the migration on the source host; a repeat after a crash attaches to it or finds it done. */
-    public MigrationResult migrate(JobContext context, String key, UUID vmId) {
+    MigrationResult migrate(JobContext<?> context, MigrationKeys keys, UUID vmId) {
         Vm vm = vm(vmId);
-        UUID source = UUID.fromString(context.state(key + "source").orElseThrow());
-        UUID destination = UUID.fromString(context.state(key + "destination").orElseThrow());
+        UUID source = context.state(keys.source()).orElseThrow();
+        UUID destination = context.state(keys.destination()).orElseThrow();
         Host destinationHost = hosts.find(destination).orElseThrow(() -> new JobFailure(ErrorCode.HOST_NOT_FOUND,
                 "The destination host no longer exists"));
         MigrationPolicy policy = policyOf(vm);
@@ -146,7 +145,7 @@ public final class MigrationService {
         return result;
     }
 
-    private void completed(JobContext context, Vm vm, UUID source, Host destination, MigrationResult result) {
+    private void completed(JobContext<?> context, Vm vm, UUID source, Host destination, MigrationResult result) {
         UUID vmId = UUID.fromString(vm.id());
         String sourceName = hosts.find(source).map(Host::name).orElse(source.toString());
         jdbi.useTransaction(h -> {
@@ -170,8 +169,8 @@ public final class MigrationService {
     }
 
     /** After a failure outside the migrate step (e.g. no destination), nothing may stay MigratingFrom. */
-    public void abandon(JobContext context, String key, UUID vmId) {
-        context.state(key + "source").ifPresent(source -> restoreOnSource(vmId, UUID.fromString(source)));
+    void abandon(JobContext<?> context, MigrationKeys keys, UUID vmId) {
+        context.state(keys.source()).ifPresent(source -> restoreOnSource(vmId, source));
     }
 
     /** Asks the source host to abort the migration in flight; false when none runs. */
@@ -186,7 +185,7 @@ public final class MigrationService {
 
     /** Progress pushed by a source agent, shown on the step of the job that migrates the VM. */
     public void progress(MigrationProgress progress) {
-        JobContext context = inFlight.get(progress.vmId());
+        JobContext<?> context = inFlight.get(progress.vmId());
         if (context != null) {
             context.progress(Math.max(0, Math.min(99, progress.percent())), progress.phase() + ": "
                     + progress.dataRemainingBytes() / (1024 * 1024) + " MiB left, max downtime " + progress.currentMaxDowntimeMs() + " ms");

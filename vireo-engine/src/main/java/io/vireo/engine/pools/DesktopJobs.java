@@ -7,6 +7,8 @@ import io.vireo.engine.jobs.JobContext;
 import io.vireo.engine.jobs.JobFailure;
 import io.vireo.engine.jobs.JobHandler;
 import io.vireo.engine.storage.DiskJobs;
+import io.vireo.engine.storage.StorageJobParams;
+import io.vireo.model.rpc.AgentMethods;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
@@ -18,14 +20,10 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * The jobs that give a desktop its disks: thin overlays of the template's disks, made when the
- * desktop is made, and made afresh when a stateless desktop comes back from its user.
+ * desktop is made ({@link CreateDesktopJob}), and made afresh when a stateless desktop comes back
+ * from its user ({@link ResetDesktopJob}).
  */
 public final class DesktopJobs {
-    public static final String CREATE_DESKTOP = "CREATE_DESKTOP";
-    public static final String RESET_DESKTOP = "RESET_DESKTOP";
-    static final String STEP_CREATE_OVERLAYS = "CREATE_OVERLAYS";
-    static final String STEP_RESET_OVERLAYS = "RESET_OVERLAYS";
-
     private final Jdbi jdbi;
     private final DiskJobs diskJobs;
     private final AgentGateway gateway;
@@ -38,8 +36,8 @@ public final class DesktopJobs {
         this.events = requireNonNull(events, "events");
     }
 
-    public List<JobHandler> handlers() {
-        return List.of(new Overlays(CREATE_DESKTOP, false), new Overlays(RESET_DESKTOP, true));
+    public List<JobHandler<?, ?>> handlers() {
+        return List.of(new CreateDesktopJob(this), new ResetDesktopJob(this));
     }
 
     private record Overlay(UUID diskId, String name, String path, String backingPath) {
@@ -53,58 +51,41 @@ public final class DesktopJobs {
                         rs.getString("backing_path"))).list());
     }
 
-    private final class Overlays implements JobHandler {
-        private final String kind;
-        private final boolean fresh;
-
-        Overlays(String kind, boolean fresh) {
-            this.kind = kind;
-            this.fresh = fresh;
-        }
-
-        @Override
-        public String kind() {
-            return kind;
-        }
-
-        @Override
-        public void runStep(JobContext context, String step) {
-            List<Overlay> overlays = overlays(context.targetId());
-            UUID host = diskJobs.hostForStorage(UUID.fromString(context.params().get("dataCenterId").asText()));
-            for (int i = 0; i < overlays.size(); i++) {
-                Overlay overlay = overlays.get(i);
-                context.progress(100 * i / overlays.size(), (fresh ? "Resetting " : "Making ") + "disk " + overlay.name());
-                try {
-                    gateway.call(host, io.vireo.model.rpc.AgentMethods.DISK_ENSURE_CREATED, gateway.params()
-                            .put("path", overlay.path()).put("backingPath", overlay.backingPath()).put("fresh", fresh),
-                            Duration.ofMinutes(2));
-                } catch (AgentException e) {
-                    throw new JobFailure(e.code(), "Disk " + overlay.name() + " could not be "
-                            + (fresh ? "reset to the template" : "made") + ": " + e.getMessage());
-                }
+    /** Makes the desktop's overlays on a host of the data center; {@code fresh} replaces what a user left in them. */
+    void makeOverlays(JobContext<StorageJobParams> context, boolean fresh) {
+        List<Overlay> overlays = overlays(context.targetId());
+        UUID host = diskJobs.hostForStorage(context.params().dataCenterId());
+        for (int i = 0; i < overlays.size(); i++) {
+            Overlay overlay = overlays.get(i);
+            context.progress(100 * i / overlays.size(), (fresh ? "Resetting " : "Making ") + "disk " + overlay.name());
+            try {
+                gateway.call(host, AgentMethods.DISK_ENSURE_CREATED, gateway.params()
+                        .put("path", overlay.path()).put("backingPath", overlay.backingPath()).put("fresh", fresh),
+                        Duration.ofMinutes(2));
+            } catch (AgentException e) {
+                throw new JobFailure(e.code(), "Disk " + overlay.name() + " could not be "
+                        + (fresh ? "reset to the template" : "made") + ": " + e.getMessage());
             }
         }
+    }
 
-        @Override
-        public void onSuccess(JobContext context, Handle h) {
-            h.createUpdate("UPDATE disks SET status = 'OK' WHERE vm_id = :vm").bind("vm", context.targetId()).execute();
-            h.createUpdate("UPDATE vms SET needs_reset = FALSE WHERE id = :vm").bind("vm", context.targetId()).execute();
-            if (fresh) {
-                String name = h.createQuery("SELECT name FROM vms WHERE id = :vm").bind("vm", context.targetId())
-                        .mapTo(String.class).one();
-                events.write(h, EventLog.Entry.info("DESKTOP_RESET", "Desktop " + name + " was reset to its template and is free")
-                        .vm(context.targetId()).job(context.jobId()));
-            }
-        }
+    /** The desktop's disks are usable and it needs no reset. */
+    void overlaysReady(Handle h, UUID vmId) {
+        h.createUpdate("UPDATE disks SET status = 'OK' WHERE vm_id = :vm").bind("vm", vmId).execute();
+        h.createUpdate("UPDATE vms SET needs_reset = FALSE WHERE id = :vm").bind("vm", vmId).execute();
+    }
 
-        @Override
-        public void onFailure(JobContext context, JobFailure failure) {
-            // The monitor tries again later with a fresh overlay; until then nobody is given this desktop.
-            jdbi.useHandle(h -> {
-                h.createUpdate("UPDATE vms SET needs_reset = TRUE WHERE id = :vm").bind("vm", context.targetId()).execute();
-                h.createUpdate("UPDATE disks SET status = 'ILLEGAL' WHERE vm_id = :vm AND status = 'LOCKED'")
-                        .bind("vm", context.targetId()).execute();
-            });
-        }
+    void reportReset(Handle h, JobContext<StorageJobParams> context) {
+        String name = h.createQuery("SELECT name FROM vms WHERE id = :vm").bind("vm", context.targetId()).mapTo(String.class).one();
+        events.write(h, EventLog.Entry.info("DESKTOP_RESET", "Desktop " + name + " was reset to its template and is free")
+                .vm(context.targetId()).job(context.jobId()));
+    }
+
+    /** The monitor tries again later with a fresh overlay; until then nobody is given this desktop. */
+    void overlaysFailed(UUID vmId) {
+        jdbi.useHandle(h -> {
+            h.createUpdate("UPDATE vms SET needs_reset = TRUE WHERE id = :vm").bind("vm", vmId).execute();
+            h.createUpdate("UPDATE disks SET status = 'ILLEGAL' WHERE vm_id = :vm AND status = 'LOCKED'").bind("vm", vmId).execute();
+        });
     }
 }

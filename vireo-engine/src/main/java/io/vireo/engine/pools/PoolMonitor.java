@@ -5,8 +5,10 @@ import io.vireo.engine.auth.PermissionService;
 import io.vireo.model.ObjectType;
 import io.vireo.engine.events.EventLog;
 import io.vireo.engine.jobs.JobRepository;
+import io.vireo.engine.jobs.JobTarget;
+import io.vireo.engine.storage.StorageJobParams;
 import io.vireo.engine.leadership.LeadershipLease;
-import io.vireo.engine.vms.VmAction;
+import io.vireo.engine.vms.StartVmJob;
 import io.vireo.engine.vms.VmService;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
@@ -160,9 +162,8 @@ public final class PoolMonitor implements AutoCloseable {
                             + "ORDER BY v.pool_index LIMIT :batch FOR UPDATE OF v SKIP LOCKED")
                     .bind("pool", pool.id()).bind("batch", BATCH).mapToMap().list();
             for (Map<String, Object> desktop : waiting) {
-                jobs.create(h, DesktopJobs.RESET_DESKTOP, "vm", (UUID) desktop.get("id"), "Reset desktop " + desktop.get("name")
-                                + " to its template", Map.of("dataCenterId", pool.dataCenterId()),
-                        List.of(DesktopJobs.STEP_RESET_OVERLAYS));
+                jobs.create(h, ResetDesktopJob.KIND, JobTarget.vm((UUID) desktop.get("id")), "Reset desktop " + desktop.get("name")
+                        + " to its template", new StorageJobParams(pool.dataCenterId()));
             }
         });
     }
@@ -224,9 +225,8 @@ public final class PoolMonitor implements AutoCloseable {
                     .execute();
         }
         if (!templateDisks.isEmpty()) {
-            jobs.create(h, DesktopJobs.CREATE_DESKTOP, "vm", vmId, "Make desktop " + name + " of pool " + pool.name()
-                    + " (thin overlays of the template's disks)", Map.of("dataCenterId", pool.dataCenterId()),
-                    List.of(DesktopJobs.STEP_CREATE_OVERLAYS));
+            jobs.create(h, CreateDesktopJob.KIND, JobTarget.vm(vmId), "Make desktop " + name + " of pool " + pool.name()
+                    + " (thin overlays of the template's disks)", new StorageJobParams(pool.dataCenterId()));
         }
         events.write(h, EventLog.Entry.info("DESKTOP_CREATED", "Desktop " + name + " of pool " + pool.name() + " was made from template "
                 + template.get("name")).vm(vmId));
@@ -276,7 +276,7 @@ public final class PoolMonitor implements AutoCloseable {
         });
         for (UUID vmId : toStart) {
             try {
-                vms.action(vmId, VmAction.START, Map.of());
+                vms.action(vmId, StartVmJob.request(null));
             } catch (DomainException e) {
                 log.info("Pool {}: cannot prestart a desktop now: {}", pool.name(), e.getMessage());
                 return;

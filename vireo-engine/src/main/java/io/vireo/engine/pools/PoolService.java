@@ -13,7 +13,7 @@ import io.vireo.engine.datacenters.DataCenterService;
 import io.vireo.engine.events.EventLog;
 import io.vireo.engine.storage.StorageService;
 import io.vireo.engine.store.Rows;
-import io.vireo.engine.vms.VmAction;
+import io.vireo.engine.vms.StartVmJob;
 import io.vireo.engine.vms.VmService;
 import io.vireo.model.Cluster;
 import io.vireo.model.Disk;
@@ -221,7 +221,7 @@ public final class PoolService {
             UUID job = null;
             if (vm.status() == VmStatus.DOWN && h.createQuery("SELECT count(*) FROM jobs WHERE target_id = :vm "
                     + "AND status IN ('PENDING', 'RUNNING')").bind("vm", vmId).mapTo(Integer.class).one() == 0) {
-                job = vms.action(h, vmId, VmAction.START, Map.of());
+                job = vms.action(h, vmId, StartVmJob.request(null));
             }
             events.write(h, EventLog.Entry.info("DESKTOP_ALLOCATED", "Desktop " + vm.name() + " of pool " + pool.name()
                     + " was given to user " + userName + (job == null ? "" : "; it is starting")).vm(vmId));

@@ -1,6 +1,5 @@
 package io.vireo.engine.storage;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vireo.engine.events.EventLog;
 import io.vireo.engine.hostlink.AgentException;
@@ -9,10 +8,8 @@ import io.vireo.engine.hosts.HostRepository;
 import io.vireo.engine.jobs.JobContext;
 import io.vireo.engine.jobs.JobFailure;
 import io.vireo.engine.jobs.JobHandler;
-import io.vireo.model.Disk;
 import io.vireo.model.ErrorCode;
 import io.vireo.model.Host;
-import io.vireo.model.rpc.AgentMethods;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
@@ -22,13 +19,11 @@ import java.util.UUID;
 
 import static java.util.Objects.requireNonNull;
 
-/** The jobs that make and remove disk images on a host of the disk's data center. */
+/**
+ * The jobs that make and remove disk images on a host of the disk's data center ({@link CreateDiskJob},
+ * {@link DeleteDiskJob}), and the choice of that host, which the desktops' jobs use too.
+ */
 public final class DiskJobs {
-    public static final String CREATE_DISK = "CREATE_DISK";
-    public static final String DELETE_DISK = "DELETE_DISK";
-    static final String STEP_CREATE_IMAGE = "CREATE_IMAGE";
-    static final String STEP_DELETE_IMAGE = "DELETE_IMAGE";
-
     private final Jdbi jdbi;
     private final StorageService storage;
     private final HostRepository hosts;
@@ -43,12 +38,34 @@ public final class DiskJobs {
         this.events = requireNonNull(events, "events");
     }
 
-    public List<JobHandler> handlers() {
-        return List.of(new Create(), new Delete());
+    public List<JobHandler<?, ?>> handlers() {
+        return List.of(new CreateDiskJob(this), new DeleteDiskJob(this));
     }
 
-    private UUID pickHost(JobContext context) {
-        return hostForStorage(UUID.fromString(context.params().get("dataCenterId").asText()));
+    StorageService storage() {
+        return storage;
+    }
+
+    /** A host of the job's data center to run its image command. */
+    UUID hostFor(JobContext<StorageJobParams> context) {
+        return hostForStorage(context.params().dataCenterId());
+    }
+
+    /** Sends an image command; the agent's refusal fails the step, its sentence after {@code failure}. */
+    void call(UUID host, String method, ObjectNode params, Duration timeout, String failure) {
+        try {
+            gateway.call(host, method, params, timeout);
+        } catch (AgentException e) {
+            throw new JobFailure(e.code(), failure + e.getMessage());
+        }
+    }
+
+    ObjectNode params() {
+        return gateway.params();
+    }
+
+    void report(Handle h, JobContext<StorageJobParams> context, String code, String message) {
+        events.write(h, EventLog.Entry.info(code, message).job(context.jobId()));
     }
 
     /** A connected Up host of the data center, to work on its storage (make, reset, remove images). */
@@ -61,72 +78,8 @@ public final class DiskJobs {
         return UUID.fromString(candidates.getFirst().id());
     }
 
-    private final class Create implements JobHandler {
-        @Override
-        public String kind() {
-            return CREATE_DISK;
-        }
-
-        @Override
-        public void runStep(JobContext context, String step) {
-            Disk disk = storage.disk(context.targetId());
-            UUID host = pickHost(context);
-            ObjectNode params = gateway.params().put("path", disk.path()).put("sizeBytes", disk.sizeBytes())
-                    .put("format", disk.format());
-            context.progress(10, "Creating the image on host " + host);
-            try {
-                gateway.call(host, AgentMethods.DISK_ENSURE_CREATED, params, Duration.ofMinutes(10));
-            } catch (AgentException e) {
-                throw new JobFailure(e.code(), "Disk " + disk.name() + " could not be created: " + e.getMessage());
-            }
-        }
-
-        @Override
-        public void onSuccess(JobContext context, Handle h) {
-            h.createUpdate("UPDATE disks SET status = 'OK' WHERE id = :id").bind("id", context.targetId()).execute();
-            Disk disk = storage.findDisk(h, context.targetId()).orElseThrow();
-            events.write(h, EventLog.Entry.info("DISK_CREATED", "Disk " + disk.name() + " is ready (" + disk.path() + ")")
-                    .job(context.jobId()));
-        }
-
-        @Override
-        public void onFailure(JobContext context, JobFailure failure) {
-            jdbi.useHandle(h -> h.createUpdate("UPDATE disks SET status = 'ILLEGAL' WHERE id = :id")
-                    .bind("id", context.targetId()).execute());
-        }
-    }
-
-    private final class Delete implements JobHandler {
-        @Override
-        public String kind() {
-            return DELETE_DISK;
-        }
-
-        @Override
-        public void runStep(JobContext context, String step) {
-            storage.findDisk(context.targetId()).ifPresent(disk -> {
-                UUID host = pickHost(context);
-                try {
-                    JsonNode ignored = gateway.call(host, AgentMethods.DISK_ENSURE_DELETED,
-                            gateway.params().put("path", disk.path()));
-                } catch (AgentException e) {
-                    throw new JobFailure(e.code(), "Disk " + disk.name() + " could not be removed: " + e.getMessage());
-                }
-            });
-        }
-
-        @Override
-        public void onSuccess(JobContext context, Handle h) {
-            storage.findDisk(h, context.targetId()).ifPresent(disk -> {
-                h.createUpdate("DELETE FROM disks WHERE id = :id").bind("id", context.targetId()).execute();
-                events.write(h, EventLog.Entry.info("DISK_REMOVED", "Disk " + disk.name() + " was removed").job(context.jobId()));
-            });
-        }
-
-        @Override
-        public void onFailure(JobContext context, JobFailure failure) {
-            jdbi.useHandle(h -> h.createUpdate("UPDATE disks SET status = 'ILLEGAL' WHERE id = :id")
-                    .bind("id", context.targetId()).execute());
-        }
+    /** A disk whose image could not be made or removed is unusable until someone removes it. */
+    void markIllegal(UUID diskId) {
+        jdbi.useHandle(h -> h.createUpdate("UPDATE disks SET status = 'ILLEGAL' WHERE id = :id").bind("id", diskId).execute());
     }
 }

@@ -7,6 +7,7 @@ import io.vireo.engine.common.Fields;
 import io.vireo.engine.datacenters.DataCenterService;
 import io.vireo.engine.events.EventLog;
 import io.vireo.engine.jobs.JobRepository;
+import io.vireo.engine.jobs.JobTarget;
 import io.vireo.engine.store.Rows;
 import io.vireo.model.Disk;
 import io.vireo.model.ErrorCode;
@@ -103,8 +104,8 @@ public final class StorageService {
                             + "VALUES (:id, :name, :sd, :size, :format, 'LOCKED', :path)")
                     .bind("id", id).bind("name", name).bind("sd", domainId).bind("size", size).bind("format", format)
                     .bind("path", path).execute();
-            job[0] = jobs.create(h, DiskJobs.CREATE_DISK, "disk", id, "Create disk " + name + " (" + size + " bytes, " + format + ")",
-                    Map.of("dataCenterId", domain.dataCenterId()), List.of(DiskJobs.STEP_CREATE_IMAGE));
+            job[0] = jobs.create(h, CreateDiskJob.KIND, JobTarget.disk(id), "Create disk " + name + " (" + size + " bytes, "
+                    + format + ")", new StorageJobParams(UUID.fromString(domain.dataCenterId())));
             alsoInTransaction.accept(h, id);
         });
         return new CreatedDisk(disk(id), job[0]);
@@ -149,8 +150,8 @@ public final class StorageService {
             }
             h.createUpdate("UPDATE disks SET status = 'LOCKED' WHERE id = :id").bind("id", id).execute();
             StorageDomain domain = domain(UUID.fromString(disk.storageDomainId()));
-            return jobs.create(h, DiskJobs.DELETE_DISK, "disk", id, "Remove disk " + disk.name(),
-                    Map.of("dataCenterId", domain.dataCenterId()), List.of(DiskJobs.STEP_DELETE_IMAGE));
+            return jobs.create(h, DeleteDiskJob.KIND, JobTarget.disk(id), "Remove disk " + disk.name(),
+                    new StorageJobParams(UUID.fromString(domain.dataCenterId())));
         });
     }
 

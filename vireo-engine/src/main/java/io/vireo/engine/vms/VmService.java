@@ -10,6 +10,9 @@ import io.vireo.engine.datacenters.DataCenterService;
 import io.vireo.engine.events.EventLog;
 import io.vireo.engine.hosts.HostRepository;
 import io.vireo.engine.jobs.JobRepository;
+import io.vireo.engine.jobs.JobTarget;
+import io.vireo.engine.storage.DeleteDiskJob;
+import io.vireo.engine.storage.StorageJobParams;
 import io.vireo.engine.storage.StorageService;
 import io.vireo.model.Cluster;
 import io.vireo.model.Disk;
@@ -175,12 +178,8 @@ public final class VmService {
                             + "; a VM can only migrate to an Up host");
                 }
             }
-            Map<String, Object> params = new java.util.HashMap<>();
-            if (hostId != null) {
-                params.put("hostId", hostId);
-            }
-            UUID job = jobs.create(h, io.vireo.engine.migration.MigrateVmJob.KIND, "vm", vmId, "Migrate VM " + vm.name(), params,
-                    io.vireo.engine.migration.MigrateVmJob.STEPS);
+            UUID job = jobs.create(h, io.vireo.engine.migration.MigrateVmJob.KIND, JobTarget.vm(vmId), "Migrate VM " + vm.name(),
+                    new io.vireo.engine.migration.MigrateVmJob.Params(hostId));
             events.write(h, EventLog.Entry.info("VM_MIGRATE_REQUESTED", "Migration of VM " + vm.name() + " was requested")
                     .vm(vmId).job(job));
             return job;
@@ -247,28 +246,33 @@ public final class VmService {
     }
 
     /** Records the intent of an action and the job that carries it out; answers the job id. */
-    public UUID action(UUID vmId, VmAction action, Map<String, Object> params) {
-        return jdbi.inTransaction(h -> action(h, vmId, action, params));
+    public UUID action(UUID vmId, VmActionRequest<?> request) {
+        return jdbi.inTransaction(h -> action(h, vmId, request));
     }
 
-    /** Like {@link #action(UUID, VmAction, Map)}, in the caller's transaction (a pool giving out a desktop). */
-    public UUID action(Handle h, UUID vmId, VmAction action, Map<String, Object> params) {
+    /** Like {@link #action(UUID, VmActionRequest)}, in the caller's transaction (a pool giving out a desktop). */
+    public UUID action(Handle h, UUID vmId, VmActionRequest<?> request) {
         {
+            VmAction action = request.action();
             Vm vm = vms.lock(h, vmId).orElseThrow(() -> NotFoundException.of(ErrorCode.VM_NOT_FOUND, "VM", vmId));
             jobs.openJobFor(h, vmId).ifPresent(job -> {
                 throw new ConflictException(ErrorCode.VM_BUSY, "VM " + vm.name() + " is busy with another operation (job "
                         + job + "); wait for it to end", Map.of("jobId", job.toString()));
             });
             action.check(vm);
-            if (action == VmAction.START) {
-                checkStartable(h, vm, params);
+            if (request.params() instanceof StartVmJob.Params start) {
+                checkStartable(h, vm, start.hostId());
             }
             vms.setDesiredState(h, vmId, action.desiredState(vm));
-            UUID job = jobs.create(h, action.jobKind(), "vm", vmId, action.describe(vm), params, action.steps());
+            UUID job = createJob(h, vmId, action.describe(vm), request);
             events.write(h, EventLog.Entry.info("VM_" + action.name() + "_REQUESTED", action.describe(vm) + " was requested")
                     .vm(vmId).job(job));
             return job;
         }
+    }
+
+    private <P extends Record> UUID createJob(Handle h, UUID vmId, String description, VmActionRequest<P> request) {
+        return jobs.create(h, request.kind(), JobTarget.vm(vmId), description, request.params());
     }
 
     /** A pool's template must stay as it is while desktops are overlays of its disks. */
@@ -281,7 +285,7 @@ public final class VmService {
                 });
     }
 
-    private void checkStartable(Handle h, Vm vm, Map<String, Object> params) {
+    private void checkStartable(Handle h, Vm vm, UUID hostId) {
         refuseIfPoolTemplate(h, vm, "started");
         for (Disk disk : storage.disksOfVm(h, UUID.fromString(vm.id()))) {
             if (!disk.status().equals("OK")) {
@@ -289,9 +293,8 @@ public final class VmService {
                         + " is " + disk.status());
             }
         }
-        Object hostId = params.get("hostId");
         if (hostId != null) {
-            var host = hosts.find(h, (UUID) hostId).orElseThrow(() -> NotFoundException.of(ErrorCode.HOST_NOT_FOUND, "host", hostId));
+            var host = hosts.find(h, hostId).orElseThrow(() -> NotFoundException.of(ErrorCode.HOST_NOT_FOUND, "host", hostId));
             if (!host.clusterId().equals(vm.clusterId())) {
                 throw InvalidInputException.invalid("hostId", "Host " + host.name() + " is not in the VM's cluster");
             }
@@ -321,8 +324,8 @@ public final class VmService {
                 for (Disk disk : disks) {
                     h.createUpdate("UPDATE disks SET status = 'LOCKED' WHERE id = :id").bind("id", UUID.fromString(disk.id())).execute();
                     UUID dataCenter = UUID.fromString(dataCenters.cluster(UUID.fromString(vm.clusterId())).dataCenterId());
-                    diskJobs.add(jobs.create(h, io.vireo.engine.storage.DiskJobs.DELETE_DISK, "disk", UUID.fromString(disk.id()),
-                            "Remove disk " + disk.name(), Map.of("dataCenterId", dataCenter), List.of("DELETE_IMAGE")));
+                    diskJobs.add(jobs.create(h, DeleteDiskJob.KIND, JobTarget.disk(UUID.fromString(disk.id())),
+                            "Remove disk " + disk.name(), new StorageJobParams(dataCenter)));
                 }
             }
             return new DeleteResult(diskJobs);
