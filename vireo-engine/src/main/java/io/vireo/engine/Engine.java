@@ -29,6 +29,7 @@ import io.vireo.engine.jobs.JobHandler;
 import io.vireo.engine.jobs.JobRepository;
 import io.vireo.engine.jobs.JobResource;
 import io.vireo.engine.jobs.JobRunner;
+import io.vireo.engine.jobs.StateChanges;
 import io.vireo.engine.leadership.LeadershipLease;
 import io.vireo.engine.metrics.InventoryGauges;
 import io.vireo.engine.migration.BalancerLoop;
@@ -64,6 +65,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -79,6 +81,8 @@ public final class Engine implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Engine.class);
     public static final String VERSION = "0.1.0";
     private static final java.time.Duration AGENT_RECONNECT_GRACE = java.time.Duration.ofSeconds(20);
+    /** Waiting job steps are woken by the monitors; this only catches a change no monitor of this engine signalled. */
+    private static final Duration STATE_SAFETY_TICK = Duration.ofSeconds(5);
 
     private final EngineConfig config;
     private final Deque<AutoCloseable> closeables = new ConcurrentLinkedDeque<>();
@@ -114,6 +118,7 @@ public final class Engine implements AutoCloseable {
             advertisedAddress = config.advertisedAddress().orElseGet(NetworkAddresses::firstNonLoopback);
 
             JobRepository jobs = new JobRepository(jdbi);
+            StateChanges changes = new StateChanges(Clock.systemUTC(), STATE_SAFETY_TICK);
             DataCenterService dataCenters = new DataCenterService(jdbi, events);
             HostRepository hostRepository = new HostRepository(jdbi);
             AgentGateway gateway = new AgentGateway(leadership);
@@ -121,7 +126,7 @@ public final class Engine implements AutoCloseable {
             dataCenterService = dataCenters;
             storageService = storage;
             VmRepository vmRepository = new VmRepository(jdbi);
-            VmMonitor vmMonitor = new VmMonitor(jdbi, vmRepository, events);
+            VmMonitor vmMonitor = new VmMonitor(jdbi, vmRepository, events, changes);
             hostService = new HostService(jdbi, hostRepository, dataCenters, authority, events, this::agentEndpoint);
             VmService vms = new VmService(jdbi, vmRepository, dataCenters, storage, hostRepository, jobs, events);
             HostMonitor hostMonitor = new HostMonitor(jdbi, hostRepository, gateway, vmMonitor, events, leadership,
@@ -135,7 +140,7 @@ public final class Engine implements AutoCloseable {
                     ClusterSnapshotReader.parameters(parameters == null ? null : parameters.toString())));
             VmPlacement placement = new VmPlacement(snapshots, scheduler);
             MigrationService migrations = new MigrationService(jdbi, vmRepository, hostRepository, dataCenters, placement,
-                    gateway, events);
+                    gateway, events, changes);
             hostMonitor.onMigrationProgress(migrations::progress);
             HostMaintenance maintenance = new HostMaintenance(jdbi, hostRepository, vmRepository, jobs, events);
             List<JobHandler<?, ?>> handlers = new ArrayList<>();
@@ -149,7 +154,7 @@ public final class Engine implements AutoCloseable {
             PoolMonitor poolMonitor = new PoolMonitor(jdbi, vms, jobs, leadership, events, permissions);
             closeables.push(poolMonitor);
             handlers.add(new DeactivateHostJob(jdbi, hostRepository, vmRepository, migrations, events));
-            JobRunner runner = new JobRunner(database, jobs, leadership, events, handlers);
+            JobRunner runner = new JobRunner(database, jobs, leadership, events, changes, handlers);
             java.time.Instant startedAt = java.time.Instant.now();
             runner.readyWhen(() -> java.time.Duration.between(startedAt, java.time.Instant.now()).compareTo(AGENT_RECONNECT_GRACE) > 0
                     || jdbi.withHandle(h -> h.createQuery("SELECT id FROM hosts WHERE status = 'UP'").mapTo(UUID.class).list())

@@ -5,12 +5,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vireo.model.ErrorCode;
 
+import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.BooleanSupplier;
 
 import static java.util.Objects.requireNonNull;
 
-/** What a step sees of its job: the typed parameters, the step's subject, the durable state, the epoch it runs under, and progress. */
+/**
+ * What a step sees of its job: the typed parameters, the step's subject, the durable state, the
+ * epoch it runs under, progress, and a way to wait for an object's state.
+ */
 public final class JobContext<P extends Record> {
     private final UUID jobId;
     private final UUID targetId;
@@ -18,16 +23,19 @@ public final class JobContext<P extends Record> {
     private final ObjectNode state;
     private final long epoch;
     private final JobRepository repository;
+    private final StateChanges changes;
     private int currentStep;
     private UUID subjectId;
 
-    JobContext(UUID jobId, UUID targetId, P params, ObjectNode state, long epoch, JobRepository repository) {
+    JobContext(UUID jobId, UUID targetId, P params, ObjectNode state, long epoch, JobRepository repository,
+               StateChanges changes) {
         this.jobId = requireNonNull(jobId, "jobId");
         this.targetId = requireNonNull(targetId, "targetId");
         this.params = requireNonNull(params, "params");
         this.state = requireNonNull(state, "state");
         this.epoch = epoch;
         this.repository = requireNonNull(repository, "repository");
+        this.changes = requireNonNull(changes, "changes");
     }
 
     public UUID jobId() {
@@ -72,6 +80,14 @@ public final class JobContext<P extends Record> {
 
     public void progress(int percent, String message) {
         repository.progress(jobId, currentStep, percent, message);
+    }
+
+    /**
+     * Waits until the condition holds, looking again whenever the object's state changes; false
+     * when the timeout passed first.
+     */
+    public boolean await(UUID objectId, BooleanSupplier condition, Duration timeout) throws InterruptedException {
+        return changes.await(objectId, condition, timeout);
     }
 
     void currentStep(int position, UUID subject) {

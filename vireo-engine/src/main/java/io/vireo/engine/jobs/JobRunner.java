@@ -31,6 +31,7 @@ public final class JobRunner implements AutoCloseable {
     private final JobRepository repository;
     private final LeadershipLease leadership;
     private final EventLog events;
+    private final StateChanges changes;
     private final Map<String, JobHandler<?, ?>> handlers;
     private final Set<UUID> running = ConcurrentHashMap.newKeySet();
     private volatile java.util.function.BooleanSupplier ready = () -> true;
@@ -38,11 +39,12 @@ public final class JobRunner implements AutoCloseable {
     private Thread loop;
 
     public JobRunner(Database database, JobRepository repository, LeadershipLease leadership, EventLog events,
-                     List<JobHandler<?, ?>> handlers) {
+                     StateChanges changes, List<JobHandler<?, ?>> handlers) {
         this.database = requireNonNull(database, "database");
         this.repository = requireNonNull(repository, "repository");
         this.leadership = requireNonNull(leadership, "leadership");
         this.events = requireNonNull(events, "events");
+        this.changes = requireNonNull(changes, "changes");
         this.handlers = new ConcurrentHashMap<>();
         for (JobHandler<?, ?> handler : handlers) {
             if (this.handlers.putIfAbsent(handler.kind().name(), handler) != null) {
@@ -112,7 +114,7 @@ public final class JobRunner implements AutoCloseable {
         JobContext<P> context = null;
         try {
             context = new JobContext<>(job.id(), job.targetId(), handler.kind().readParams(job.params()), job.state(), epoch,
-                    repository);
+                    repository, changes);
             for (JobRepository.StepRow step : repository.stepRows(job.id())) {
                 if (step.status().equals("DONE")) {
                     continue;

@@ -9,7 +9,6 @@ import io.vireo.model.Vm;
 import io.vireo.model.VmStatus;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Set;
 import java.util.UUID;
 
@@ -47,19 +46,12 @@ public final class MigrateVmJob implements JobHandler<MigrateVmJob.Params, Migra
                     migrations.migrate(context, MigrationKeys.SINGLE, vmId);
                 }
             }
-            case CONFIRM -> confirm(context, vmId);
-        }
-    }
-
-    private void confirm(JobContext<Params> context, UUID vmId) throws InterruptedException {
-        Instant deadline = Instant.now().plus(CONFIRM_WITHIN);
-        while (Instant.now().isBefore(deadline)) {
-            if (arrived(context, vmId)) {
-                return;
+            case CONFIRM -> {
+                if (!context.await(vmId, () -> arrived(context, vmId), CONFIRM_WITHIN)) {
+                    throw new JobFailure(ErrorCode.MIGRATION_FAILED, "The VM is not reported Up on its destination");
+                }
             }
-            Thread.sleep(100);
         }
-        throw new JobFailure(ErrorCode.MIGRATION_FAILED, "The VM is not reported Up on its destination");
     }
 
     /** Whether the VM runs Up on the destination recorded for it. */

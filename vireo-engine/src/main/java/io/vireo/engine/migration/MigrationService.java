@@ -8,6 +8,7 @@ import io.vireo.engine.hostlink.AgentGateway;
 import io.vireo.engine.hosts.HostRepository;
 import io.vireo.engine.jobs.JobContext;
 import io.vireo.engine.jobs.JobFailure;
+import io.vireo.engine.jobs.StateChanges;
 import io.vireo.engine.vms.VmPlacement;
 import io.vireo.engine.vms.VmRepository;
 import io.vireo.model.Cluster;
@@ -24,8 +25,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -40,6 +41,7 @@ import static java.util.Objects.requireNonNull;
 public final class MigrationService {
     private static final Logger log = LoggerFactory.getLogger(MigrationService.class);
     static final Duration MIGRATION_LIMIT = Duration.ofMinutes(30);
+    private static final Duration SLOT_WITHIN = Duration.ofMinutes(30);
 
     private final Jdbi jdbi;
     private final VmRepository vms;
@@ -48,10 +50,11 @@ public final class MigrationService {
     private final VmPlacement placement;
     private final AgentGateway gateway;
     private final EventLog events;
+    private final StateChanges changes;
     private final Map<String, JobContext<?>> inFlight = new ConcurrentHashMap<>();
 
     public MigrationService(Jdbi jdbi, VmRepository vms, HostRepository hosts, DataCenterService dataCenters,
-                            VmPlacement placement, AgentGateway gateway, EventLog events) {
+                            VmPlacement placement, AgentGateway gateway, EventLog events, StateChanges changes) {
         this.jdbi = requireNonNull(jdbi, "jdbi");
         this.vms = requireNonNull(vms, "vms");
         this.hosts = requireNonNull(hosts, "hosts");
@@ -59,6 +62,7 @@ public final class MigrationService {
         this.placement = requireNonNull(placement, "placement");
         this.gateway = requireNonNull(gateway, "gateway");
         this.events = requireNonNull(events, "events");
+        this.changes = requireNonNull(changes, "changes");
     }
 
     Vm vm(UUID vmId) {
@@ -88,20 +92,20 @@ public final class MigrationService {
         return destination;
     }
 
+    /** Waits until the source may send and the destination receive one more migration; each ending one wakes it. */
     private void awaitSlot(JobContext<?> context, Cluster cluster, UUID source, UUID destination) throws InterruptedException {
-        Instant deadline = Instant.now().plus(Duration.ofMinutes(30));
-        while (true) {
+        boolean free = context.await(UUID.fromString(cluster.id()), () -> {
             int outgoing = count("host_id", source);
             int incoming = count("migrating_to_host_id", destination);
             if (outgoing < cluster.maxOutgoingMigrations() && incoming < cluster.maxIncomingMigrations()) {
-                return;
-            }
-            if (Instant.now().isAfter(deadline)) {
-                throw new JobFailure(ErrorCode.VM_BUSY, "No migration slot came free within 30 minutes");
+                return true;
             }
             context.progress(0, "Waiting for a migration slot (" + outgoing + " out of the source, " + incoming
                     + " into the destination)");
-            Thread.sleep(500);
+            return false;
+        }, SLOT_WITHIN);
+        if (!free) {
+            throw new JobFailure(ErrorCode.VM_BUSY, "No migration slot came free within 30 minutes");
         }
     }
 
@@ -155,17 +159,25 @@ public final class MigrationService {
                     + (result.postCopy() ? " (finished in post-copy)" : "")).vm(vmId).host(UUID.fromString(destination.id()))
                     .job(context.jobId()));
         });
+        ended(vm);
         log.info("VM {} migrated {} -> {}: total {} ms, downtime {} ms", vm.name(), sourceName, destination.name(),
                 result.totalMs(), result.downtimeMs());
     }
 
     /** A migration that did not happen leaves the VM Up where it was. */
     private void restoreOnSource(UUID vmId, UUID source) {
-        jdbi.useTransaction(h -> vms.lock(h, vmId).ifPresent(vm -> {
-            if (vm.status() == VmStatus.MIGRATING_FROM) {
-                vms.setStatus(h, vmId, VmStatus.UP, source, vm.vncPort());
-            }
-        }));
+        Optional<Vm> restored = jdbi.inTransaction(h -> vms.lock(h, vmId).filter(vm -> vm.status() == VmStatus.MIGRATING_FROM)
+                .map(vm -> {
+                    vms.setStatus(h, vmId, VmStatus.UP, source, vm.vncPort());
+                    return vm;
+                }));
+        restored.ifPresent(this::ended);
+    }
+
+    /** A migration's end is committed: the job confirming the VM, and those waiting for a slot in its cluster, look again. */
+    private void ended(Vm vm) {
+        changes.changed(UUID.fromString(vm.id()));
+        changes.changed(UUID.fromString(vm.clusterId()));
     }
 
     /** After a failure outside the migrate step (e.g. no destination), nothing may stay MigratingFrom. */

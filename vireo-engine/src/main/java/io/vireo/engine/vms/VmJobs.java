@@ -18,7 +18,6 @@ import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Predicate;
@@ -100,16 +99,9 @@ public final class VmJobs {
         }
     }
 
-    /** Waits until the VM's observed status satisfies the condition; false when the time ran out. */
+    /** Waits until the VM's observed status satisfies the condition, woken by the monitor; false when the time ran out. */
     boolean awaitStatus(JobContext<?> context, Predicate<Vm> condition, Duration limit) throws InterruptedException {
-        Instant deadline = Instant.now().plus(limit);
-        while (Instant.now().isBefore(deadline)) {
-            if (condition.test(vm(context))) {
-                return true;
-            }
-            Thread.sleep(100);
-        }
-        return false;
+        return context.await(context.targetId(), () -> condition.test(vm(context)), limit);
     }
 
     void powerOff(Vm vm) {

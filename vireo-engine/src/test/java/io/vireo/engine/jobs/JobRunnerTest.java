@@ -13,7 +13,9 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 
@@ -25,6 +27,9 @@ class JobRunnerTest {
     private final Database database = TestDatabase.fresh();
     private final JobRepository jobs = new JobRepository(database.jdbi());
     private final EventLog events = new EventLog(database.jdbi());
+    private final FakeClock clock = new FakeClock();
+    /** A safety tick that never comes within a test: a waiting step here ends by a signal or not at all. */
+    private final StateChanges changes = new StateChanges(clock, Duration.ofHours(1));
     private final List<String> ran = new CopyOnWriteArrayList<>();
     private LeadershipLease lease;
     private JobRunner runner;
@@ -43,7 +48,7 @@ class JobRunnerTest {
     private void startRunner(String instance, JobHandler<?, ?> handler) {
         lease = new LeadershipLease(database.jdbi(), instance, Duration.ofSeconds(10));
         lease.start();
-        runner = new JobRunner(database, jobs, lease, events, List.of(handler));
+        runner = new JobRunner(database, jobs, lease, events, changes, List.of(handler));
         runner.start();
     }
 
@@ -159,6 +164,63 @@ class JobRunnerTest {
         assertThat(ran).containsExactly("first:ONE", "first:TWO", "success");
         assertThat(resumed).containsExactly("TWO:" + host, "THREE:" + host);
         assertThat(epochs.get(1)).isGreaterThan(epochs.get(0));
+    }
+
+    // a step that waits for an object's state
+
+    record Wait(UUID objectId, int timeoutSeconds) {
+    }
+
+    enum Waiting { WAIT }
+
+    static final JobKind<Wait, Waiting> WAITING = JobKind.of("WAITING", Wait.class, Waiting.class);
+
+    private final Set<UUID> arrived = ConcurrentHashMap.newKeySet();
+
+    private final class Waiter implements JobHandler<Wait, Waiting> {
+        @Override
+        public JobKind<Wait, Waiting> kind() {
+            return WAITING;
+        }
+
+        @Override
+        public void run(Waiting step, JobContext<Wait> context) throws InterruptedException {
+            UUID object = context.params().objectId();
+            if (!context.await(object, () -> arrived.contains(object), Duration.ofSeconds(context.params().timeoutSeconds()))) {
+                throw new JobFailure(ErrorCode.AGENT_ERROR, "object " + object + " did not arrive");
+            }
+        }
+    }
+
+    @Test
+    void aWaitingStepIsWokenByTheSignalOfItsObject() {
+        startRunner("a", new Waiter());
+        UUID object = UUID.randomUUID();
+        UUID id = submit(WAITING, new Wait(object, 120));
+        await().atMost(Duration.ofSeconds(30)).until(() -> changes.waiting(object) == 1);
+
+        arrived.add(object);
+        changes.changed(object);
+
+        // the safety tick is an hour away: only the signal can have ended the wait
+        Job job = awaitEnd(id);
+        assertThat(job.status()).isEqualTo("DONE");
+    }
+
+    @Test
+    void aWaitingStepTimesOutOnTheClockWithoutTheTestWaitingForIt() {
+        startRunner("a", new Waiter());
+        UUID object = UUID.randomUUID();
+        UUID id = submit(WAITING, new Wait(object, 600));
+        await().atMost(Duration.ofSeconds(30)).until(() -> changes.waiting(object) == 1);
+
+        clock.advance(Duration.ofSeconds(600));
+        changes.changed(object);
+
+        Job job = awaitEnd(id);
+        assertThat(job.status()).isEqualTo("FAILED");
+        assertThat(job.errorCode()).isEqualTo("AGENT_ERROR");
+        assertThat(job.errorMessage()).isEqualTo("object " + object + " did not arrive");
     }
 
     // a kind that repeats a step per subject
