@@ -35,6 +35,7 @@ import io.vireo.engine.jobs.JobHandler;
 import io.vireo.engine.jobs.JobRepository;
 import io.vireo.engine.jobs.JobResource;
 import io.vireo.engine.jobs.JobRunner;
+import io.vireo.engine.jobs.StateChanges;
 import io.vireo.engine.leadership.LeadershipLease;
 import io.vireo.engine.metrics.InventoryGauges;
 import io.vireo.engine.migration.BalancerLoop;
@@ -42,6 +43,7 @@ import io.vireo.engine.pools.DesktopJobs;
 import io.vireo.engine.pools.PoolMonitor;
 import io.vireo.engine.pools.PoolResource;
 import io.vireo.engine.pools.PoolService;
+import io.vireo.engine.migration.DeactivateHostJob;
 import io.vireo.engine.migration.HostMaintenance;
 import io.vireo.engine.migration.MigrateVmJob;
 import io.vireo.engine.migration.MigrationService;
@@ -75,6 +77,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -90,6 +93,8 @@ public final class Engine implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Engine.class);
     public static final String VERSION = "0.1.0";
     private static final java.time.Duration AGENT_RECONNECT_GRACE = java.time.Duration.ofSeconds(20);
+    /** Waiting job steps are woken by the monitors; this only catches a change no monitor of this engine signalled. */
+    private static final Duration STATE_SAFETY_TICK = Duration.ofSeconds(5);
 
     private final EngineConfig config;
     private final Deque<AutoCloseable> closeables = new ConcurrentLinkedDeque<>();
@@ -130,6 +135,7 @@ public final class Engine implements AutoCloseable {
 
             JobRepository jobRepository = new JobRepository(jdbi);
             JobService jobs = new JobService(jobRepository);
+            StateChanges changes = new StateChanges(Clock.systemUTC(), STATE_SAFETY_TICK);
             DataCenterService dataCenters = new DataCenterService(jdbi, events);
             HostRepository hostRepository = new HostRepository(jdbi);
             AgentGateway gateway = new AgentGateway(leadership);
@@ -145,7 +151,7 @@ public final class Engine implements AutoCloseable {
             dataCenterService = dataCenters;
             storageService = storage;
             VmRepository vmRepository = new VmRepository(jdbi);
-            VmMonitor vmMonitor = new VmMonitor(jdbi, vmRepository, events);
+            VmMonitor vmMonitor = new VmMonitor(jdbi, vmRepository, events, changes);
             hostService = new HostService(jdbi, hostRepository, dataCenters, authority, events, this::agentEndpoint);
             VmService vms = new VmService(jdbi, vmRepository, dataCenters, storage, hostService, jobs, new PoolTemplates(jdbi),
                     events);
@@ -159,12 +165,12 @@ public final class Engine implements AutoCloseable {
             Scheduler scheduler = new Scheduler();
             VmPlacement placement = new VmPlacement(snapshots, scheduler);
             MigrationService migrations = new MigrationService(jdbi, vms, hostService, dataCenters, placement, gateway, jobs,
-                    events);
+                    events, changes);
             HostMonitor hostMonitor = new HostMonitor(jdbi, hostRepository, gateway, List.of(vmMonitor, migrations), events,
                     leadership, config.hostNonResponsiveAfter());
             closeables.push(hostMonitor);
-            HostMaintenance maintenance = new HostMaintenance(jdbi, hostService, vms, jobs, migrations, events);
-            List<JobHandler> handlers = new ArrayList<>();
+            HostMaintenance maintenance = new HostMaintenance(jdbi, hostService, vms, jobs, events);
+            List<JobHandler<?, ?>> handlers = new ArrayList<>();
             handlers.addAll(new VmJobs(jdbi, vmRepository, new VmSpecs(jdbi, storage), placement, vmMonitor, gateway,
                     events).handlers());
             handlers.add(new MigrateVmJob(migrations));
@@ -175,8 +181,8 @@ public final class Engine implements AutoCloseable {
             PoolMonitor poolMonitor = new PoolMonitor(jdbi, vms, desktops, storage, dataCenters, jobs, leadership, events,
                     permissions, directory);
             closeables.push(poolMonitor);
-            handlers.add(maintenance);
-            JobRunner runner = new JobRunner(database, jobRepository, leadership, events, handlers);
+            handlers.add(new DeactivateHostJob(jdbi, hostService, vms, migrations, events));
+            JobRunner runner = new JobRunner(database, jobRepository, leadership, events, changes, handlers);
             java.time.Instant startedAt = java.time.Instant.now();
             runner.readyWhen(() -> java.time.Duration.between(startedAt, java.time.Instant.now()).compareTo(AGENT_RECONNECT_GRACE) > 0
                     || hostService.withStatus(HostStatus.UP).stream().allMatch(host -> gateway.isConnected(UUID.fromString(host.id()))));

@@ -14,6 +14,8 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 
 import static java.util.Objects.requireNonNull;
 
@@ -28,6 +30,9 @@ public final class AgentGateway {
     private volatile AgentCaller whenNotLeading = (hostId, method, params, timeout) -> {
         throw notLeading();
     };
+    /** Signalled when a session registers, for commands waiting for their host's agent to dial in again. */
+    private final ReentrantLock registration = new ReentrantLock();
+    private final Condition registered = registration.newCondition();
 
     public AgentGateway(LeadershipLease leadership) {
         this(requireNonNull(leadership, "leadership")::epoch);
@@ -44,6 +49,12 @@ public final class AgentGateway {
         if (previous != null && previous != session) {
             log.info("Host {} connected again; closing its previous session", session.hostId());
             previous.close();
+        }
+        registration.lock();
+        try {
+            registered.signalAll();
+        } finally {
+            registration.unlock();
         }
     }
 
@@ -117,20 +128,24 @@ public final class AgentGateway {
     /** Agents dial in again within seconds after a blip or an engine restart: a command waits for that briefly. */
     private AgentSession awaitSession(UUID hostId) {
         long deadline = System.nanoTime() + RECONNECT_WAIT.toNanos();
-        while (true) {
-            AgentSession session = sessions.get(hostId);
-            if (session != null && !session.isClosed()) {
-                return session;
+        registration.lock();
+        try {
+            while (true) {
+                AgentSession session = sessions.get(hostId);
+                if (session != null && !session.isClosed()) {
+                    return session;
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return null;
+                }
+                registered.awaitNanos(left);
             }
-            if (System.nanoTime() > deadline) {
-                return null;
-            }
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return null;
-            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        } finally {
+            registration.unlock();
         }
     }
 

@@ -1,30 +1,41 @@
 package io.vireo.engine.jobs;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vireo.model.ErrorCode;
 
+import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.BooleanSupplier;
 
 import static java.util.Objects.requireNonNull;
 
-/** What a step sees of its job: parameters, durable state, the epoch it runs under, and progress. */
-public final class JobContext {
+/**
+ * What a step sees of its job: the typed parameters, the step's subject, the durable state, the
+ * epoch it runs under, progress, and a way to wait for an object's state.
+ */
+public final class JobContext<P extends Record> {
     private final UUID jobId;
     private final UUID targetId;
-    private final ObjectNode params;
+    private final P params;
     private final ObjectNode state;
     private final long epoch;
     private final JobRepository repository;
+    private final StateChanges changes;
     private int currentStep;
+    private UUID subjectId;
 
-    JobContext(UUID jobId, UUID targetId, ObjectNode params, ObjectNode state, long epoch, JobRepository repository) {
+    JobContext(UUID jobId, UUID targetId, P params, ObjectNode state, long epoch, JobRepository repository,
+               StateChanges changes) {
         this.jobId = requireNonNull(jobId, "jobId");
         this.targetId = requireNonNull(targetId, "targetId");
         this.params = requireNonNull(params, "params");
         this.state = requireNonNull(state, "state");
         this.epoch = epoch;
         this.repository = requireNonNull(repository, "repository");
+        this.changes = requireNonNull(changes, "changes");
     }
 
     public UUID jobId() {
@@ -39,18 +50,31 @@ public final class JobContext {
         return epoch;
     }
 
-    public JsonNode params() {
+    public P params() {
         return params;
     }
 
-    public Optional<String> state(String key) {
-        JsonNode value = state.get(key);
-        return value == null || value.isNull() ? Optional.empty() : Optional.of(value.asText());
+    /** The object the running step is about, for a kind that repeats a step per object. */
+    public Optional<UUID> subjectId() {
+        return Optional.ofNullable(subjectId);
+    }
+
+    public <T> Optional<T> state(StateKey<T> key) {
+        JsonNode value = state.get(key.name());
+        if (value == null || value.isNull()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(JobRepository.MAPPER.treeToValue(value, key.type()));
+        } catch (JsonProcessingException e) {
+            throw new JobFailure(ErrorCode.INTERNAL_ERROR, "The recorded " + key.name() + " of this job cannot be read: "
+                    + e.getOriginalMessage());
+        }
     }
 
     /** Records a decision before acting on it, so a re-run of the step makes the same one. */
-    public void putState(String key, String value) {
-        state.put(key, value);
+    public synchronized <T> void putState(StateKey<T> key, T value) {
+        state.set(key.name(), JobRepository.MAPPER.valueToTree(requireNonNull(value, "value")));
         repository.saveState(jobId, state);
     }
 
@@ -58,7 +82,16 @@ public final class JobContext {
         repository.progress(jobId, currentStep, percent, message);
     }
 
-    void currentStep(int position) {
+    /**
+     * Waits until the condition holds, looking again whenever the object's state changes; false
+     * when the timeout passed first.
+     */
+    public boolean await(UUID objectId, BooleanSupplier condition, Duration timeout) throws InterruptedException {
+        return changes.await(objectId, condition, timeout);
+    }
+
+    void currentStep(int position, UUID subject) {
         this.currentStep = position;
+        this.subjectId = subject;
     }
 }

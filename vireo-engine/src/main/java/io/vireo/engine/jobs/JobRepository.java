@@ -36,17 +36,24 @@ public final class JobRepository {
         this.jdbi = requireNonNull(jdbi, "jdbi");
     }
 
-    /** Records a job in the caller's transaction and wakes the job runner when that commits. */
-    public UUID create(Handle h, String kind, String targetType, UUID targetId, String description,
-                       Map<String, Object> params, List<String> steps) {
+    /**
+     * Records a job of the kind, with its steps as the kind plans them from the parameters, in the
+     * caller's transaction; the job runner is woken when that commits.
+     */
+    public <P extends Record, S extends Enum<S>> UUID create(Handle h, JobKind<P, S> kind, JobTarget target, String description,
+                                                              P params) {
+        List<PlannedStep<S>> plan = kind.plan(params);
         UUID id = UUID.randomUUID();
         h.createUpdate("INSERT INTO jobs (id, kind, target_type, target_id, description, status, params) "
                         + "VALUES (:id, :kind, :targetType, :targetId, :description, 'PENDING', CAST(:params AS jsonb))")
-                .bind("id", id).bind("kind", kind).bind("targetType", targetType).bind("targetId", targetId)
+                .bind("id", id).bind("kind", kind.name()).bind("targetType", target.type()).bind("targetId", target.id())
                 .bind("description", description).bind("params", toJson(params)).execute();
-        for (int i = 0; i < steps.size(); i++) {
-            h.createUpdate("INSERT INTO job_steps (job_id, position, name, status) VALUES (:job, :position, :name, 'PENDING')")
-                    .bind("job", id).bind("position", i).bind("name", steps.get(i)).execute();
+        for (int i = 0; i < plan.size(); i++) {
+            PlannedStep<S> step = plan.get(i);
+            h.createUpdate("INSERT INTO job_steps (job_id, position, step, subject_id, name, status) "
+                            + "VALUES (:job, :position, :step, CAST(:subject AS uuid), :name, 'PENDING')")
+                    .bind("job", id).bind("position", i).bind("step", step.step().name())
+                    .bind("subject", step.subjectId()).bind("name", step.label()).execute();
         }
         h.execute("NOTIFY " + CHANNEL);
         return id;
@@ -106,9 +113,11 @@ public final class JobRepository {
     }
 
     public List<StepRow> stepRows(UUID jobId) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT position, name, status FROM job_steps WHERE job_id = :job ORDER BY position")
+        return jdbi.withHandle(h -> h.createQuery("SELECT position, step, subject_id, status FROM job_steps "
+                        + "WHERE job_id = :job ORDER BY position")
                 .bind("job", jobId)
-                .map((rs, ctx) -> new StepRow(rs.getInt("position"), rs.getString("name"), status(rs))).list());
+                .map((rs, ctx) -> new StepRow(rs.getInt("position"), rs.getString("step"),
+                        rs.getObject("subject_id", UUID.class), status(rs))).list());
     }
 
     public void startStep(UUID jobId, int position) {
@@ -150,7 +159,8 @@ public final class JobRepository {
     public record ClaimedJob(UUID id, String kind, UUID targetId, ObjectNode params, ObjectNode state) {
     }
 
-    public record StepRow(int position, String name, JobStatus status) {
+    /** A step as the runner needs it: which step of the kind (by its enum name) and about which subject. */
+    public record StepRow(int position, String step, UUID subjectId, JobStatus status) {
     }
 
     private static List<Job.Step> steps(Handle h, UUID jobId) {

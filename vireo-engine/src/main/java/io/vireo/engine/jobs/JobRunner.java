@@ -32,20 +32,26 @@ public final class JobRunner implements AutoCloseable {
     private final JobRepository repository;
     private final LeadershipLease leadership;
     private final EventLog events;
-    private final Map<String, JobHandler> handlers;
+    private final StateChanges changes;
+    private final Map<String, JobHandler<?, ?>> handlers;
     private final Set<UUID> running = ConcurrentHashMap.newKeySet();
     private volatile java.util.function.BooleanSupplier ready = () -> true;
     private volatile boolean stopped;
     private Thread loop;
 
     public JobRunner(Database database, JobRepository repository, LeadershipLease leadership, EventLog events,
-                     List<JobHandler> handlers) {
+                     StateChanges changes, List<JobHandler<?, ?>> handlers) {
         this.database = requireNonNull(database, "database");
         this.repository = requireNonNull(repository, "repository");
         this.leadership = requireNonNull(leadership, "leadership");
         this.events = requireNonNull(events, "events");
+        this.changes = requireNonNull(changes, "changes");
         this.handlers = new ConcurrentHashMap<>();
-        handlers.forEach(handler -> this.handlers.put(handler.kind(), handler));
+        for (JobHandler<?, ?> handler : handlers) {
+            if (this.handlers.putIfAbsent(handler.kind().name(), handler) != null) {
+                throw new IllegalArgumentException("Two handlers for jobs of kind " + handler.kind());
+            }
+        }
     }
 
     /**
@@ -93,12 +99,23 @@ public final class JobRunner implements AutoCloseable {
     }
 
     private void run(JobRepository.ClaimedJob job, long epoch) {
-        JobContext context = new JobContext(job.id(), job.targetId(), job.params(), job.state(), epoch, repository);
-        JobHandler handler = handlers.get(job.kind());
         try {
+            JobHandler<?, ?> handler = handlers.get(job.kind());
             if (handler == null) {
-                throw new JobFailure(ErrorCode.INTERNAL_ERROR, "This engine cannot run jobs of kind " + job.kind());
+                fail(job, null, null, new JobFailure(ErrorCode.INTERNAL_ERROR, "This engine cannot run jobs of kind " + job.kind()));
+                return;
             }
+            run(job, handler, epoch);
+        } finally {
+            running.remove(job.id());
+        }
+    }
+
+    private <P extends Record, S extends Enum<S>> void run(JobRepository.ClaimedJob job, JobHandler<P, S> handler, long epoch) {
+        JobContext<P> context = null;
+        try {
+            context = new JobContext<>(job.id(), job.targetId(), handler.kind().readParams(job.params()), job.state(), epoch,
+                    repository, changes);
             for (JobRepository.StepRow step : repository.stepRows(job.id())) {
                 if (step.status() == JobStatus.DONE) {
                     continue;
@@ -107,13 +124,14 @@ public final class JobRunner implements AutoCloseable {
                     log.warn("Job {} was taken over by a newer epoch; this engine stops running it", job.id());
                     return;
                 }
-                context.currentStep(step.position());
+                context.currentStep(step.position(), step.subjectId());
                 repository.startStep(job.id(), step.position());
                 runStep(handler, context, step);
                 repository.endStep(job.id(), step.position(), JobStatus.DONE, "");
             }
+            JobContext<P> done = context;
             database.jdbi().useTransaction(h -> {
-                handler.onSuccess(context, h);
+                handler.onSuccess(done, h);
                 repository.finish(h, job.id(), JobStatus.DONE, null, null);
             });
         } catch (JobFailure failure) {
@@ -123,23 +141,24 @@ public final class JobRunner implements AutoCloseable {
         } catch (RuntimeException e) {
             log.error("Job {} ({}) failed unexpectedly", job.id(), job.kind(), e);
             fail(job, handler, context, new JobFailure(ErrorCode.INTERNAL_ERROR, "Unexpected error: " + e.getMessage()));
-        } finally {
-            running.remove(job.id());
         }
     }
 
-    private void runStep(JobHandler handler, JobContext context, JobRepository.StepRow step) throws InterruptedException {
+    private <P extends Record, S extends Enum<S>> void runStep(JobHandler<P, S> handler, JobContext<P> context,
+                                                               JobRepository.StepRow step) throws InterruptedException {
         try {
-            handler.runStep(context, step.name());
+            handler.run(handler.kind().step(step.step()), context);
         } catch (JobFailure failure) {
             repository.endStep(context.jobId(), step.position(), JobStatus.FAILED, failure.getMessage());
             throw failure;
         }
     }
 
-    private void fail(JobRepository.ClaimedJob job, JobHandler handler, JobContext context, JobFailure failure) {
+    /** Ends the job FAILED after the handler's clean-up; none without a context (parameters that could not be read). */
+    private <P extends Record> void fail(JobRepository.ClaimedJob job, JobHandler<P, ?> handler, JobContext<P> context,
+                                         JobFailure failure) {
         try {
-            if (handler != null) {
+            if (handler != null && context != null) {
                 handler.onFailure(context, failure);
             }
         } catch (RuntimeException e) {

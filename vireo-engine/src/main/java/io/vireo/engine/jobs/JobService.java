@@ -5,8 +5,6 @@ import io.vireo.model.ErrorCode;
 import io.vireo.model.Job;
 import org.jdbi.v3.core.Handle;
 
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -20,10 +18,10 @@ public final class JobService {
         this.jobs = requireNonNull(jobs, "jobs");
     }
 
-    /** Records a job in the caller's transaction; the job runner is woken when that commits. */
-    public UUID create(Handle h, String kind, String targetType, UUID targetId, String description,
-                       Map<String, Object> params, List<String> steps) {
-        return jobs.create(h, kind, targetType, targetId, description, params, steps);
+    /** Records a job of the kind, with its planned steps, in the caller's transaction; the runner is woken when that commits. */
+    public <P extends Record, S extends Enum<S>> UUID create(Handle h, JobKind<P, S> kind, JobTarget target, String description,
+                                                              P params) {
+        return jobs.create(h, kind, target, description, params);
     }
 
     /** A job that is not over and works on this target (one long operation per object at a time). */

@@ -2,6 +2,7 @@ package io.vireo.engine.migration;
 
 import io.vireo.engine.events.EventLog;
 import io.vireo.engine.jobs.JobService;
+import io.vireo.engine.jobs.JobTarget;
 import io.vireo.engine.leadership.LeadershipLease;
 import io.vireo.engine.scheduling.Balancer;
 import io.vireo.engine.scheduling.ClusterSnapshot;
@@ -81,7 +82,7 @@ public final class BalancerLoop implements AutoCloseable {
 
     private int balance(UUID clusterId, int maxOutgoing) {
         ClusterSnapshot snapshot = snapshots.read(clusterId);
-        int inFlight = jobs.countOpen(MigrateVmJob.KIND, snapshot.vms().stream().map(vm -> UUID.fromString(vm.id())).toList());
+        int inFlight = jobs.countOpen(MigrateVmJob.KIND.name(), snapshot.vms().stream().map(vm -> UUID.fromString(vm.id())).toList());
         int room = maxOutgoing - inFlight;
         if (room <= 0) {
             return 0;
@@ -103,8 +104,8 @@ public final class BalancerLoop implements AutoCloseable {
                 return false;
             }
             String vmName = snapshot.vm(move.vmId()).name();
-            UUID job = jobs.create(h, MigrateVmJob.KIND, "vm", vmId, "Balance: migrate VM " + vmName + " to "
-                    + snapshot.hostName(move.toHostId()), Map.of("hostId", move.toHostId()), MigrateVmJob.STEPS);
+            UUID job = jobs.create(h, MigrateVmJob.KIND, JobTarget.vm(vmId), "Balance: migrate VM " + vmName + " to "
+                    + snapshot.hostName(move.toHostId()), new MigrateVmJob.Params(UUID.fromString(move.toHostId())));
             events.write(h, EventLog.Entry.info("VM_BALANCED", "The balancer moves VM " + vmName + " from "
                     + snapshot.hostName(move.fromHostId()) + " to " + snapshot.hostName(move.toHostId()) + ": " + move.reason())
                     .vm(vmId).job(job));

@@ -1,25 +1,29 @@
 package io.vireo.engine.migration;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.vireo.engine.jobs.JobContext;
 import io.vireo.engine.jobs.JobFailure;
 import io.vireo.engine.jobs.JobHandler;
+import io.vireo.engine.jobs.JobKind;
 import io.vireo.model.ErrorCode;
 import io.vireo.model.Vm;
 import io.vireo.model.VmStatus;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Set;
 import java.util.UUID;
 
 import static java.util.Objects.requireNonNull;
 
 /** The job behind POST /api/vms/{id}/migrate and the balancer's moves. */
-public final class MigrateVmJob implements JobHandler {
-    public static final String KIND = "MIGRATE_VM";
-    public static final java.util.List<String> STEPS = java.util.List.of("CHOOSE_DESTINATION", "MIGRATE", "CONFIRM");
-    private static final String KEY = "";
+public final class MigrateVmJob implements JobHandler<MigrateVmJob.Params, MigrateVmJob.Step> {
+    /** @param hostId the destination asked for, or null for the scheduler's choice */
+    public record Params(UUID hostId) {
+    }
+
+    public enum Step { CHOOSE_DESTINATION, MIGRATE, CONFIRM }
+
+    public static final JobKind<Params, Step> KIND = JobKind.of("MIGRATE_VM", Params.class, Step.class);
+    private static final Duration CONFIRM_WITHIN = Duration.ofSeconds(60);
 
     private final MigrationService migrations;
 
@@ -28,47 +32,37 @@ public final class MigrateVmJob implements JobHandler {
     }
 
     @Override
-    public String kind() {
+    public JobKind<Params, Step> kind() {
         return KIND;
     }
 
     @Override
-    public void runStep(JobContext context, String step) throws InterruptedException {
+    public void run(Step step, JobContext<Params> context) throws InterruptedException {
         UUID vmId = context.targetId();
         switch (step) {
-            case "CHOOSE_DESTINATION" -> {
-                JsonNode requested = context.params().get("hostId");
-                migrations.prepare(context, KEY, vmId, requested == null || requested.isNull() ? null
-                        : UUID.fromString(requested.asText()), Set.of());
-            }
-            case "MIGRATE" -> {
-                Vm vm = migrations.vm(vmId);
-                String destination = context.state("destination").orElseThrow();
-                if (vm.status() == VmStatus.UP && destination.equals(vm.hostId())) {
-                    return;
+            case CHOOSE_DESTINATION -> migrations.prepare(context, MigrationKeys.SINGLE, vmId, context.params().hostId(), Set.of());
+            case MIGRATE -> {
+                if (!arrived(context, vmId)) {
+                    migrations.migrate(context, MigrationKeys.SINGLE, vmId);
                 }
-                migrations.migrate(context, KEY, vmId);
             }
-            case "CONFIRM" -> confirm(context, vmId);
-            default -> throw new IllegalStateException(step);
+            case CONFIRM -> {
+                if (!context.await(vmId, () -> arrived(context, vmId), CONFIRM_WITHIN)) {
+                    throw new JobFailure(ErrorCode.MIGRATION_FAILED, "The VM is not reported Up on its destination");
+                }
+            }
         }
     }
 
-    private void confirm(JobContext context, UUID vmId) throws InterruptedException {
-        String destination = context.state("destination").orElseThrow();
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
-        while (Instant.now().isBefore(deadline)) {
-            Vm vm = migrations.vm(vmId);
-            if (vm.status() == VmStatus.UP && destination.equals(vm.hostId())) {
-                return;
-            }
-            Thread.sleep(100);
-        }
-        throw new JobFailure(ErrorCode.MIGRATION_FAILED, "The VM is not reported Up on its destination");
+    /** Whether the VM runs Up on the destination recorded for it. */
+    private boolean arrived(JobContext<Params> context, UUID vmId) {
+        Vm vm = migrations.vm(vmId);
+        UUID destination = context.state(MigrationKeys.SINGLE.destination()).orElseThrow();
+        return vm.status() == VmStatus.UP && destination.toString().equals(vm.hostId());
     }
 
     @Override
-    public void onFailure(JobContext context, JobFailure failure) {
-        migrations.abandon(context, KEY, context.targetId());
+    public void onFailure(JobContext<Params> context, JobFailure failure) {
+        migrations.abandon(context, MigrationKeys.SINGLE, context.targetId());
     }
 }

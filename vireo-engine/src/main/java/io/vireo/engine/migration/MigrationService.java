@@ -10,9 +10,10 @@ import io.vireo.engine.common.ConflictException;
 import io.vireo.engine.common.InvalidInputException;
 import io.vireo.engine.jobs.JobContext;
 import io.vireo.engine.jobs.JobService;
+import io.vireo.engine.jobs.JobTarget;
 import io.vireo.model.HostStatus;
-import java.util.HashMap;
 import io.vireo.engine.jobs.JobFailure;
+import io.vireo.engine.jobs.StateChanges;
 import io.vireo.engine.placement.VmPlacement;
 import io.vireo.engine.vms.VmService;
 import io.vireo.model.Cluster;
@@ -31,8 +32,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -47,6 +48,7 @@ import static java.util.Objects.requireNonNull;
 public final class MigrationService implements HostObserver {
     private static final Logger log = LoggerFactory.getLogger(MigrationService.class);
     static final Duration MIGRATION_LIMIT = Duration.ofMinutes(30);
+    private static final Duration SLOT_WITHIN = Duration.ofMinutes(30);
 
     private final Jdbi jdbi;
     private final VmService vms;
@@ -56,10 +58,12 @@ public final class MigrationService implements HostObserver {
     private final AgentGateway gateway;
     private final EventLog events;
     private final JobService jobs;
-    private final Map<String, JobContext> inFlight = new ConcurrentHashMap<>();
+    private final StateChanges changes;
+    private final Map<String, JobContext<?>> inFlight = new ConcurrentHashMap<>();
 
     public MigrationService(Jdbi jdbi, VmService vms, HostService hosts, DataCenterService dataCenters,
-                            VmPlacement placement, AgentGateway gateway, JobService jobs, EventLog events) {
+                            VmPlacement placement, AgentGateway gateway, JobService jobs, EventLog events,
+                            StateChanges changes) {
         this.jdbi = requireNonNull(jdbi, "jdbi");
         this.vms = requireNonNull(vms, "vms");
         this.hosts = requireNonNull(hosts, "hosts");
@@ -68,6 +72,7 @@ public final class MigrationService implements HostObserver {
         this.gateway = requireNonNull(gateway, "gateway");
         this.jobs = requireNonNull(jobs, "jobs");
         this.events = requireNonNull(events, "events");
+        this.changes = requireNonNull(changes, "changes");
     }
 
     /** Records a live migration of a running VM to the given host, or to the one the scheduler picks; answers the job. */
@@ -92,11 +97,8 @@ public final class MigrationService implements HostObserver {
                             + "; a VM can only migrate to an Up host");
                 }
             }
-            Map<String, Object> params = new HashMap<>();
-            if (hostId != null) {
-                params.put("hostId", hostId);
-            }
-            UUID job = jobs.create(h, MigrateVmJob.KIND, "vm", vmId, "Migrate VM " + vm.name(), params, MigrateVmJob.STEPS);
+            UUID job = jobs.create(h, MigrateVmJob.KIND, JobTarget.vm(vmId), "Migrate VM " + vm.name(),
+                    new MigrateVmJob.Params(hostId));
             events.write(h, EventLog.Entry.info("VM_MIGRATE_REQUESTED", "Migration of VM " + vm.name() + " was requested")
                     .vm(vmId).job(job));
             return job;
@@ -110,13 +112,12 @@ public final class MigrationService implements HostObserver {
     /**
      * Picks the destination (the requested host, or the scheduler's choice) unless one was recorded,
      * waits for the cluster's limits on concurrent migrations, and marks the VM MigratingFrom.
-     * The state keys are prefixed so that one job can migrate several VMs.
      */
-    public UUID prepare(JobContext context, String key, UUID vmId, UUID requested, Set<UUID> excluded)
+    UUID prepare(JobContext<?> context, MigrationKeys keys, UUID vmId, UUID requested, Set<UUID> excluded)
             throws InterruptedException {
         Vm vm = vm(vmId);
-        if (context.state(key + "destination").isPresent()) {
-            return UUID.fromString(context.state(key + "destination").get());
+        if (context.state(keys.destination()).isPresent()) {
+            return context.state(keys.destination()).get();
         }
         if (vm.status() != VmStatus.UP || vm.hostId() == null) {
             throw new JobFailure(ErrorCode.VM_NOT_UP, "VM " + vm.name() + " cannot migrate: it is " + vm.status());
@@ -125,35 +126,35 @@ public final class MigrationService implements HostObserver {
         Cluster cluster = dataCenters.cluster(UUID.fromString(vm.clusterId()));
         UUID destination = placement.chooseForMigration(vm, requested, excluded);
         awaitSlot(context, cluster, source, destination);
-        context.putState(key + "source", source.toString());
-        context.putState(key + "destination", destination.toString());
+        context.putState(keys.source(), source);
+        context.putState(keys.destination(), destination);
         jdbi.useTransaction(h -> vms.startMigration(h, vmId, destination));
         return destination;
     }
 
-    private void awaitSlot(JobContext context, Cluster cluster, UUID source, UUID destination) throws InterruptedException {
-        Instant deadline = Instant.now().plus(Duration.ofMinutes(30));
-        while (true) {
+    /** Waits until the source may send and the destination receive one more migration; each ending one wakes it. */
+    private void awaitSlot(JobContext<?> context, Cluster cluster, UUID source, UUID destination) throws InterruptedException {
+        boolean free = context.await(UUID.fromString(cluster.id()), () -> {
             int outgoing = vms.migrationsFrom(source);
             int incoming = vms.migrationsTo(destination);
             if (outgoing < cluster.maxOutgoingMigrations() && incoming < cluster.maxIncomingMigrations()) {
-                return;
-            }
-            if (Instant.now().isAfter(deadline)) {
-                throw new JobFailure(ErrorCode.VM_BUSY, "No migration slot came free within 30 minutes");
+                return true;
             }
             context.progress(0, "Waiting for a migration slot (" + outgoing + " out of the source, " + incoming
                     + " into the destination)");
-            Thread.sleep(500);
+            return false;
+        }, SLOT_WITHIN);
+        if (!free) {
+            throw new JobFailure(ErrorCode.VM_BUSY, "No migration slot came free within 30 minutes");
         }
     }
 
 
     /** Runs the migration on the source host; a repeat after a crash attaches to it or finds it done. */
-    public MigrationResult migrate(JobContext context, String key, UUID vmId) {
+    MigrationResult migrate(JobContext<?> context, MigrationKeys keys, UUID vmId) {
         Vm vm = vm(vmId);
-        UUID source = UUID.fromString(context.state(key + "source").orElseThrow());
-        UUID destination = UUID.fromString(context.state(key + "destination").orElseThrow());
+        UUID source = context.state(keys.source()).orElseThrow();
+        UUID destination = context.state(keys.destination()).orElseThrow();
         Host destinationHost = hosts.find(destination).orElseThrow(() -> new JobFailure(ErrorCode.HOST_NOT_FOUND,
                 "The destination host no longer exists"));
         MigrationPolicy policy = policyOf(vm);
@@ -183,7 +184,7 @@ public final class MigrationService implements HostObserver {
         return result;
     }
 
-    private void completed(JobContext context, Vm vm, UUID source, Host destination, MigrationResult result) {
+    private void completed(JobContext<?> context, Vm vm, UUID source, Host destination, MigrationResult result) {
         UUID vmId = UUID.fromString(vm.id());
         String sourceName = hosts.find(source).map(Host::name).orElse(source.toString());
         jdbi.useTransaction(h -> {
@@ -193,22 +194,30 @@ public final class MigrationService implements HostObserver {
                     + (result.postCopy() ? " (finished in post-copy)" : "")).vm(vmId).host(UUID.fromString(destination.id()))
                     .job(context.jobId()));
         });
+        ended(vm);
         log.info("VM {} migrated {} -> {}: total {} ms, downtime {} ms", vm.name(), sourceName, destination.name(),
                 result.totalMs(), result.downtimeMs());
     }
 
     /** A migration that did not happen leaves the VM Up where it was. */
     private void restoreOnSource(UUID vmId, UUID source) {
-        jdbi.useTransaction(h -> vms.tryLock(h, vmId).ifPresent(vm -> {
-            if (vm.status() == VmStatus.MIGRATING_FROM) {
-                vms.setStatus(h, vmId, VmStatus.UP, source, vm.vncPort());
-            }
-        }));
+        Optional<Vm> restored = jdbi.inTransaction(h -> vms.tryLock(h, vmId).filter(vm -> vm.status() == VmStatus.MIGRATING_FROM)
+                .map(vm -> {
+                    vms.setStatus(h, vmId, VmStatus.UP, source, vm.vncPort());
+                    return vm;
+                }));
+        restored.ifPresent(this::ended);
+    }
+
+    /** A migration's end is committed: the job confirming the VM, and those waiting for a slot in its cluster, look again. */
+    private void ended(Vm vm) {
+        changes.changed(UUID.fromString(vm.id()));
+        changes.changed(UUID.fromString(vm.clusterId()));
     }
 
     /** After a failure outside the migrate step (e.g. no destination), nothing may stay MigratingFrom. */
-    public void abandon(JobContext context, String key, UUID vmId) {
-        context.state(key + "source").ifPresent(source -> restoreOnSource(vmId, UUID.fromString(source)));
+    void abandon(JobContext<?> context, MigrationKeys keys, UUID vmId) {
+        context.state(keys.source()).ifPresent(source -> restoreOnSource(vmId, source));
     }
 
     /** Asks the source host to abort the migration in flight; false when none runs. */
@@ -223,7 +232,7 @@ public final class MigrationService implements HostObserver {
     /** Progress pushed by a source agent, shown on the step of the job that migrates the VM. */
     @Override
     public void migrationProgress(MigrationProgress progress) {
-        JobContext context = inFlight.get(progress.vmId());
+        JobContext<?> context = inFlight.get(progress.vmId());
         if (context != null) {
             context.progress(Math.max(0, Math.min(99, progress.percent())), progress.phase() + ": "
                     + progress.dataRemainingBytes() / (1024 * 1024) + " MiB left, max downtime " + progress.currentMaxDowntimeMs() + " ms");

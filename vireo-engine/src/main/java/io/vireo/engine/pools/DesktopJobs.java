@@ -13,6 +13,7 @@ import io.vireo.engine.vms.DesktopService;
 import io.vireo.model.Vm;
 import io.vireo.model.rpc.AgentMethod;
 import io.vireo.model.rpc.DiskCreateParams;
+import io.vireo.engine.storage.StorageJobParams;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
@@ -24,14 +25,10 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * The jobs that give a desktop its disks: thin overlays of the template's disks, made when the
- * desktop is made, and made afresh when a stateless desktop comes back from its user.
+ * desktop is made ({@link CreateDesktopJob}), and made afresh when a stateless desktop comes back
+ * from its user ({@link ResetDesktopJob}).
  */
 public final class DesktopJobs {
-    public static final String CREATE_DESKTOP = "CREATE_DESKTOP";
-    public static final String RESET_DESKTOP = "RESET_DESKTOP";
-    static final String STEP_CREATE_OVERLAYS = "CREATE_OVERLAYS";
-    static final String STEP_RESET_OVERLAYS = "RESET_OVERLAYS";
-
     private final Jdbi jdbi;
     private final DiskJobs diskJobs;
     private final StorageService storage;
@@ -49,56 +46,41 @@ public final class DesktopJobs {
         this.events = requireNonNull(events, "events");
     }
 
-    public List<JobHandler> handlers() {
-        return List.of(new Overlays(CREATE_DESKTOP, false), new Overlays(RESET_DESKTOP, true));
+    public List<JobHandler<?, ?>> handlers() {
+        return List.of(new CreateDesktopJob(this), new ResetDesktopJob(this));
     }
 
 
-    private final class Overlays implements JobHandler {
-        private final String kind;
-        private final boolean fresh;
-
-        Overlays(String kind, boolean fresh) {
-            this.kind = kind;
-            this.fresh = fresh;
-        }
-
-        @Override
-        public String kind() {
-            return kind;
-        }
-
-        @Override
-        public void runStep(JobContext context, String step) {
-            List<OverlayImage> overlays = storage.overlays(context.targetId());
-            UUID host = diskJobs.hostForStorage(UUID.fromString(context.params().get("dataCenterId").asText()));
-            for (int i = 0; i < overlays.size(); i++) {
-                OverlayImage overlay = overlays.get(i);
-                context.progress(100 * i / overlays.size(), (fresh ? "Resetting " : "Making ") + "disk " + overlay.name());
-                try {
-                    gateway.call(host, AgentMethod.DISK_ENSURE_CREATED,
-                            DiskCreateParams.overlay(overlay.path(), overlay.backingPath(), fresh), Duration.ofMinutes(2));
-                } catch (AgentException e) {
-                    throw new JobFailure(e.code(), "Disk " + overlay.name() + " could not be "
-                            + (fresh ? "reset to the template" : "made") + ": " + e.getMessage());
-                }
+    /** Makes the desktop's overlays on a host of the data center; {@code fresh} replaces what a user left in them. */
+    void makeOverlays(JobContext<StorageJobParams> context, boolean fresh) {
+        List<OverlayImage> overlays = storage.overlays(context.targetId());
+        UUID host = diskJobs.hostForStorage(context.params().dataCenterId());
+        for (int i = 0; i < overlays.size(); i++) {
+            OverlayImage overlay = overlays.get(i);
+            context.progress(100 * i / overlays.size(), (fresh ? "Resetting " : "Making ") + "disk " + overlay.name());
+            try {
+                gateway.call(host, AgentMethod.DISK_ENSURE_CREATED,
+                        DiskCreateParams.overlay(overlay.path(), overlay.backingPath(), fresh), Duration.ofMinutes(2));
+            } catch (AgentException e) {
+                throw new JobFailure(e.code(), "Disk " + overlay.name() + " could not be "
+                        + (fresh ? "reset to the template" : "made") + ": " + e.getMessage());
             }
         }
+    }
 
-        @Override
-        public void onSuccess(JobContext context, Handle h) {
-            desktops.overlaysMade(h, context.targetId(), true);
-            if (fresh) {
-                String name = desktops.find(h, context.targetId()).map(Vm::name).orElse(context.targetId().toString());
-                events.write(h, EventLog.Entry.info("DESKTOP_RESET", "Desktop " + name + " was reset to its template and is free")
-                        .vm(context.targetId()).job(context.jobId()));
-            }
-        }
+    /** The desktop's disks are usable and it needs no reset. */
+    void overlaysReady(Handle h, UUID vmId) {
+        desktops.overlaysMade(h, vmId, true);
+    }
 
-        @Override
-        public void onFailure(JobContext context, JobFailure failure) {
-            // The monitor tries again later with a fresh overlay; until then nobody is given this desktop.
-            jdbi.useTransaction(h -> desktops.overlaysMade(h, context.targetId(), false));
-        }
+    void reportReset(Handle h, JobContext<StorageJobParams> context) {
+        String name = desktops.find(h, context.targetId()).map(Vm::name).orElse(context.targetId().toString());
+        events.write(h, EventLog.Entry.info("DESKTOP_RESET", "Desktop " + name + " was reset to its template and is free")
+                .vm(context.targetId()).job(context.jobId()));
+    }
+
+    /** The monitor tries again later with a fresh overlay; until then nobody is given this desktop. */
+    void overlaysFailed(UUID vmId) {
+        jdbi.useTransaction(h -> desktops.overlaysMade(h, vmId, false));
     }
 }

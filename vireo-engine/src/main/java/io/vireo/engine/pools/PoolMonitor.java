@@ -6,8 +6,10 @@ import io.vireo.model.ObjectType;
 import io.vireo.model.VmPoolStatus;
 import io.vireo.engine.events.EventLog;
 import io.vireo.engine.jobs.JobService;
+import io.vireo.engine.jobs.JobTarget;
+import io.vireo.engine.storage.StorageJobParams;
 import io.vireo.engine.leadership.LeadershipLease;
-import io.vireo.engine.vms.VmAction;
+import io.vireo.engine.vms.StartVmJob;
 import io.vireo.engine.vms.VmService;
 import io.vireo.engine.vms.DesktopService;
 import io.vireo.engine.storage.StorageService;
@@ -157,9 +159,8 @@ public final class PoolMonitor implements AutoCloseable {
     private void resetDesktops(PoolRepository.PoolRow pool, UUID dataCenterId) {
         jdbi.useTransaction(h -> {
             for (Map.Entry<UUID, String> desktop : desktops.lockAwaitingReset(h, pool.id(), BATCH)) {
-                jobs.create(h, DesktopJobs.RESET_DESKTOP, "vm", desktop.getKey(), "Reset desktop " + desktop.getValue()
-                                + " to its template", Map.of("dataCenterId", dataCenterId),
-                        List.of(DesktopJobs.STEP_RESET_OVERLAYS));
+                jobs.create(h, ResetDesktopJob.KIND, JobTarget.vm(desktop.getKey()), "Reset desktop " + desktop.getValue()
+                        + " to its template", new StorageJobParams(dataCenterId));
             }
         });
     }
@@ -197,9 +198,8 @@ public final class PoolMonitor implements AutoCloseable {
         String name = pool.name() + "-" + index;
         UUID vmId = UUID.randomUUID();
         if (desktops.create(h, vmId, name, template, pool.id(), index, pool.name())) {
-            jobs.create(h, DesktopJobs.CREATE_DESKTOP, "vm", vmId, "Make desktop " + name + " of pool " + pool.name()
-                    + " (thin overlays of the template's disks)", Map.of("dataCenterId", dataCenterId),
-                    List.of(DesktopJobs.STEP_CREATE_OVERLAYS));
+            jobs.create(h, CreateDesktopJob.KIND, JobTarget.vm(vmId), "Make desktop " + name + " of pool " + pool.name()
+                    + " (thin overlays of the template's disks)", new StorageJobParams(dataCenterId));
         }
         return name;
     }
@@ -229,7 +229,7 @@ public final class PoolMonitor implements AutoCloseable {
         }
         for (UUID vmId : desktops.startable(pool.id(), missing)) {
             try {
-                vms.action(vmId, VmAction.START, Map.of());
+                vms.action(vmId, StartVmJob.request(null));
             } catch (DomainException e) {
                 log.info("Pool {}: cannot prestart a desktop now: {}", pool.name(), e.getMessage());
                 return;

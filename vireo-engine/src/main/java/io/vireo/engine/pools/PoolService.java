@@ -12,7 +12,7 @@ import io.vireo.engine.auth.PermissionService;
 import io.vireo.engine.datacenters.DataCenterService;
 import io.vireo.engine.events.EventLog;
 import io.vireo.engine.storage.StorageService;
-import io.vireo.engine.vms.VmAction;
+import io.vireo.engine.vms.StartVmJob;
 import io.vireo.engine.vms.VmService;
 import io.vireo.engine.vms.DesktopCounts;
 import io.vireo.engine.vms.DesktopService;
@@ -213,7 +213,7 @@ public final class PoolService {
             Vm vm = vms.vm(h, vmId);
             UUID job = null;
             if (vm.status() == VmStatus.DOWN && vms.openJob(h, vmId).isEmpty()) {
-                job = vms.action(h, vmId, VmAction.START, Map.of());
+                job = vms.action(h, vmId, StartVmJob.request(null));
             }
             events.write(h, EventLog.Entry.info("DESKTOP_ALLOCATED", "Desktop " + vm.name() + " of pool " + pool.name()
                     + " was given to user " + user.name() + (job == null ? "" : "; it is starting")).vm(vmId));

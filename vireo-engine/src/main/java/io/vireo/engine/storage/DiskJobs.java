@@ -23,13 +23,11 @@ import java.util.UUID;
 
 import static java.util.Objects.requireNonNull;
 
-/** The jobs that make and remove disk images on a host of the disk's data center. */
+/**
+ * The jobs that make and remove disk images on a host of the disk's data center ({@link CreateDiskJob},
+ * {@link DeleteDiskJob}), and the choice of that host, which the desktops' jobs use too.
+ */
 public final class DiskJobs {
-    public static final String CREATE_DISK = "CREATE_DISK";
-    public static final String DELETE_DISK = "DELETE_DISK";
-    static final String STEP_CREATE_IMAGE = "CREATE_IMAGE";
-    static final String STEP_DELETE_IMAGE = "DELETE_IMAGE";
-
     private final Jdbi jdbi;
     private final StorageService storage;
     private final HostService hosts;
@@ -44,12 +42,39 @@ public final class DiskJobs {
         this.events = requireNonNull(events, "events");
     }
 
-    public List<JobHandler> handlers() {
-        return List.of(new Create(), new Delete());
+    public List<JobHandler<?, ?>> handlers() {
+        return List.of(new CreateDiskJob(this), new DeleteDiskJob(this));
     }
 
-    private UUID pickHost(JobContext context) {
-        return hostForStorage(UUID.fromString(context.params().get("dataCenterId").asText()));
+    StorageService storage() {
+        return storage;
+    }
+
+    /** A host of the job's data center to run its image command. */
+    UUID hostFor(JobContext<StorageJobParams> context) {
+        return hostForStorage(context.params().dataCenterId());
+    }
+
+    /** Sends an image command; the agent's refusal fails the step, its sentence after {@code failure}. */
+    <P, R> void call(UUID host, AgentMethod<P, R> method, P params, Duration timeout, String failure) {
+        try {
+            gateway.call(host, method, params, timeout);
+        } catch (AgentException e) {
+            throw new JobFailure(e.code(), failure + e.getMessage());
+        }
+    }
+
+    /** A disk job's outcome on the disk's row. */
+    void setStatus(Handle h, UUID diskId, DiskStatus status) {
+        storage.setStatus(h, diskId, status);
+    }
+
+    void deleteRow(Handle h, UUID diskId) {
+        storage.deleteRow(h, diskId);
+    }
+
+    void report(Handle h, JobContext<StorageJobParams> context, String code, String message) {
+        events.write(h, EventLog.Entry.info(code, message).job(context.jobId()));
     }
 
     /** A connected Up host of the data center, to work on its storage (make, reset, remove images). */
@@ -62,68 +87,8 @@ public final class DiskJobs {
         return UUID.fromString(candidates.getFirst().id());
     }
 
-    private final class Create implements JobHandler {
-        @Override
-        public String kind() {
-            return CREATE_DISK;
-        }
-
-        @Override
-        public void runStep(JobContext context, String step) {
-            Disk disk = storage.disk(context.targetId());
-            UUID host = pickHost(context);
-            context.progress(10, "Creating the image on host " + host);
-            try {
-                gateway.call(host, AgentMethod.DISK_ENSURE_CREATED, DiskCreateParams.image(disk.path(), disk.sizeBytes(), disk.format()),
-                        Duration.ofMinutes(10));
-            } catch (AgentException e) {
-                throw new JobFailure(e.code(), "Disk " + disk.name() + " could not be created: " + e.getMessage());
-            }
-        }
-
-        @Override
-        public void onSuccess(JobContext context, Handle h) {
-            storage.setStatus(h, context.targetId(), DiskStatus.OK);
-            Disk disk = storage.findDisk(h, context.targetId()).orElseThrow();
-            events.write(h, EventLog.Entry.info("DISK_CREATED", "Disk " + disk.name() + " is ready (" + disk.path() + ")")
-                    .job(context.jobId()));
-        }
-
-        @Override
-        public void onFailure(JobContext context, JobFailure failure) {
-            jdbi.useTransaction(h -> storage.setStatus(h, context.targetId(), DiskStatus.ILLEGAL));
-        }
-    }
-
-    private final class Delete implements JobHandler {
-        @Override
-        public String kind() {
-            return DELETE_DISK;
-        }
-
-        @Override
-        public void runStep(JobContext context, String step) {
-            storage.findDisk(context.targetId()).ifPresent(disk -> {
-                UUID host = pickHost(context);
-                try {
-                    gateway.call(host, AgentMethod.DISK_ENSURE_DELETED, new PathParams(disk.path()));
-                } catch (AgentException e) {
-                    throw new JobFailure(e.code(), "Disk " + disk.name() + " could not be removed: " + e.getMessage());
-                }
-            });
-        }
-
-        @Override
-        public void onSuccess(JobContext context, Handle h) {
-            storage.findDisk(h, context.targetId()).ifPresent(disk -> {
-                storage.deleteRow(h, context.targetId());
-                events.write(h, EventLog.Entry.info("DISK_REMOVED", "Disk " + disk.name() + " was removed").job(context.jobId()));
-            });
-        }
-
-        @Override
-        public void onFailure(JobContext context, JobFailure failure) {
-            jdbi.useTransaction(h -> storage.setStatus(h, context.targetId(), DiskStatus.ILLEGAL));
-        }
+    /** A disk whose image could not be made or removed is unusable until someone removes it. */
+    void markIllegal(UUID diskId) {
+        jdbi.useTransaction(h -> storage.setStatus(h, diskId, DiskStatus.ILLEGAL));
     }
 }

@@ -11,6 +11,7 @@ import io.vireo.engine.common.Paging;
 import io.vireo.engine.store.SearchQuery;
 import io.vireo.engine.store.UniqueNames;
 import io.vireo.engine.store.Visibility;
+import io.vireo.engine.jobs.JobTarget;
 import io.vireo.model.Disk;
 import io.vireo.model.DiskStatus;
 import io.vireo.model.ErrorCode;
@@ -120,8 +121,8 @@ public final class StorageService {
         UUID job = UniqueNames.insert(jdbi, "disk", name, h -> {
             storage.insertDisk(h, id, name, domainId, size, format, path, null);
             alsoInTransaction.accept(h, id);
-            return jobs.create(h, DiskJobs.CREATE_DISK, "disk", id, "Create disk " + name + " (" + size + " bytes, " + format + ")",
-                    Map.of("dataCenterId", domain.dataCenterId()), List.of(DiskJobs.STEP_CREATE_IMAGE));
+            return jobs.create(h, CreateDiskJob.KIND, JobTarget.disk(id), "Create disk " + name + " (" + size + " bytes, "
+                    + format + ")", new StorageJobParams(UUID.fromString(domain.dataCenterId())));
         });
         return new CreatedDisk(disk(id), job);
     }
@@ -235,8 +236,8 @@ public final class StorageService {
         UUID id = UUID.fromString(disk.id());
         storage.setStatus(h, id, DiskStatus.LOCKED);
         StorageDomain domain = domain(UUID.fromString(disk.storageDomainId()));
-        return jobs.create(h, DiskJobs.DELETE_DISK, "disk", id, "Remove disk " + disk.name(),
-                Map.of("dataCenterId", domain.dataCenterId()), List.of(DiskJobs.STEP_DELETE_IMAGE));
+        return jobs.create(h, DeleteDiskJob.KIND, JobTarget.disk(id), "Remove disk " + disk.name(),
+                new StorageJobParams(UUID.fromString(domain.dataCenterId())));
     }
 
     /** A disk job's outcome on the disk's row. */

@@ -5,30 +5,26 @@ import io.vireo.model.ErrorCode;
 import io.vireo.model.Vm;
 import io.vireo.model.VmStatus;
 
-import java.util.List;
 import java.util.Set;
 
-/** The power actions on a VM: which status allows each, its job and steps. */
+/** The power actions on a VM: which status allows each and the state it asks for (the jobs are classes of their own). */
 public enum VmAction {
-    START(Set.of(VmStatus.DOWN), ErrorCode.VM_NOT_DOWN, "Start", List.of("SCHEDULE", "LAUNCH", "WAIT_UP")),
+    START(Set.of(VmStatus.DOWN), ErrorCode.VM_NOT_DOWN, "Start"),
     STOP(Set.of(VmStatus.UP, VmStatus.PAUSED, VmStatus.POWERING_UP, VmStatus.POWERING_DOWN, VmStatus.REBOOT_IN_PROGRESS,
-            VmStatus.UNKNOWN), ErrorCode.VM_NOT_UP, "Power off", List.of("POWER_OFF")),
-    SHUTDOWN(Set.of(VmStatus.UP, VmStatus.POWERING_DOWN), ErrorCode.VM_NOT_UP, "Shut down",
-            List.of("REQUEST_SHUTDOWN", "WAIT_DOWN", "POWER_OFF")),
-    REBOOT(Set.of(VmStatus.UP), ErrorCode.VM_NOT_UP, "Reboot", List.of("REBOOT")),
-    SUSPEND(Set.of(VmStatus.UP), ErrorCode.VM_NOT_UP, "Suspend", List.of("PAUSE")),
-    RESUME(Set.of(VmStatus.PAUSED), ErrorCode.VM_NOT_PAUSED, "Resume", List.of("RESUME"));
+            VmStatus.UNKNOWN), ErrorCode.VM_NOT_UP, "Power off"),
+    SHUTDOWN(Set.of(VmStatus.UP, VmStatus.POWERING_DOWN), ErrorCode.VM_NOT_UP, "Shut down"),
+    REBOOT(Set.of(VmStatus.UP), ErrorCode.VM_NOT_UP, "Reboot"),
+    SUSPEND(Set.of(VmStatus.UP), ErrorCode.VM_NOT_UP, "Suspend"),
+    RESUME(Set.of(VmStatus.PAUSED), ErrorCode.VM_NOT_PAUSED, "Resume");
 
     private final Set<VmStatus> allowed;
     private final ErrorCode refusal;
     private final String verb;
-    private final List<String> steps;
 
-    VmAction(Set<VmStatus> allowed, ErrorCode refusal, String verb, List<String> steps) {
+    VmAction(Set<VmStatus> allowed, ErrorCode refusal, String verb) {
         this.allowed = allowed;
         this.refusal = refusal;
         this.verb = verb;
-        this.steps = steps;
     }
 
     public void check(Vm vm) {
@@ -49,14 +45,6 @@ public enum VmAction {
             case STOP, SHUTDOWN -> "DOWN";
             case SUSPEND -> "PAUSED";
         };
-    }
-
-    public String jobKind() {
-        return name() + "_VM";
-    }
-
-    public List<String> steps() {
-        return steps;
     }
 
     public String describe(Vm vm) {

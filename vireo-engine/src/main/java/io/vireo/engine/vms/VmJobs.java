@@ -1,6 +1,5 @@
 package io.vireo.engine.vms;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.vireo.engine.events.EventLog;
 import io.vireo.engine.hostlink.AgentAnswer;
 import io.vireo.engine.hostlink.AgentException;
@@ -22,14 +21,18 @@ import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Predicate;
 
 import static java.util.Objects.requireNonNull;
 
-/** The jobs behind the VM power actions. Every step can run again after a crash and do no harm. */
+/**
+ * The jobs behind the VM power actions (a class per kind: {@link StartVmJob}, {@link StopVmJob},
+ * {@link ShutdownVmJob}, {@link RebootVmJob}, {@link SuspendVmJob}, {@link ResumeVmJob}) and what
+ * they share: finding the VM, commanding its host, applying the host's answer. Every step can run
+ * again after a crash and do no harm.
+ */
 public final class VmJobs {
     private final Jdbi jdbi;
     private final VmRepository vms;
@@ -50,148 +53,57 @@ public final class VmJobs {
         this.events = requireNonNull(events, "events");
     }
 
-    public List<JobHandler> handlers() {
-        return List.of(new Start(), new Simple(VmAction.STOP), new Shutdown(), new Simple(VmAction.REBOOT),
-                new Simple(VmAction.SUSPEND), new Simple(VmAction.RESUME));
+    public List<JobHandler<?, ?>> handlers() {
+        return List.of(new StartVmJob(this), new StopVmJob(this), new ShutdownVmJob(this), new RebootVmJob(this),
+                new SuspendVmJob(this), new ResumeVmJob(this));
     }
 
-    private Vm vm(JobContext context) {
+    Vm vm(JobContext<?> context) {
         return vms.find(context.targetId()).orElseThrow(() -> new JobFailure(ErrorCode.VM_NOT_FOUND,
                 "The VM of this job no longer exists"));
     }
 
-    private <R> AgentAnswer<R> command(UUID host, AgentMethod<VmIdParams, R> method, Vm vm, Duration timeout) {
-        try {
-            return gateway.answer(host, method, new VmIdParams(vm.id()), timeout);
-        } catch (AgentException e) {
-            throw new JobFailure(e.code(), "VM " + vm.name() + ": " + e.getMessage());
-        }
-    }
-
-    /** Applies an observation an agent answered with, numbered with the answer's report number. */
-    private void observe(UUID host, VmObservation observation, long seq) {
-        if (observation != null && observation.state() != null) {
-            monitor.observe(host, observation, seq);
-        }
-    }
-
-    /** Waits until the VM's observed status satisfies the condition; false when the time ran out. */
-    private boolean await(JobContext context, Predicate<Vm> condition, Duration limit) throws InterruptedException {
-        Instant deadline = Instant.now().plus(limit);
-        while (Instant.now().isBefore(deadline)) {
-            if (condition.test(vm(context))) {
-                return true;
-            }
-            Thread.sleep(100);
-        }
-        return false;
-    }
-
-    private UUID hostOf(Vm vm) {
+    UUID hostOf(Vm vm) {
         if (vm.hostId() == null) {
             throw new JobFailure(ErrorCode.VM_NOT_UP, "VM " + vm.name() + " does not run on any host");
         }
         return UUID.fromString(vm.hostId());
     }
 
-    private final class Start implements JobHandler {
-        @Override
-        public String kind() {
-            return VmAction.START.jobKind();
-        }
-
-        @Override
-        public void runStep(JobContext context, String step) throws InterruptedException {
-            Vm vm = vm(context);
-            switch (step) {
-                case "SCHEDULE" -> schedule(context, vm);
-                case "LAUNCH" -> {
-                    UUID host = UUID.fromString(context.state("hostId").orElseThrow());
-                    context.progress(20, "Starting on host " + host);
-                    AgentAnswer<EnsureRunningResult> answer;
-                    try {
-                        answer = gateway.answer(host, AgentMethod.VM_ENSURE_RUNNING, new EnsureRunningParams(specs.specOf(vm)),
-                                Duration.ofMinutes(2));
-                    } catch (AgentException e) {
-                        throw new JobFailure(e.code(), "VM " + vm.name() + " could not start: " + e.getMessage());
-                    }
-                    observe(host, answer.result().observation(), answer.seq());
-                }
-                case "WAIT_UP" -> {
-                    if (!await(context, v -> v.status() == VmStatus.UP || v.status() == VmStatus.PAUSED, Duration.ofMinutes(2))) {
-                        throw new JobFailure(ErrorCode.AGENT_ERROR, "VM " + vm.name() + " did not come up within 2 minutes");
-                    }
-                }
-                default -> throw new IllegalStateException(step);
-            }
-        }
-
-        private void schedule(JobContext context, Vm vm) {
-            if (context.state("hostId").isPresent()) {
-                return;
-            }
-            JsonNode requested = context.params().get("hostId");
-            UUID host = placement.chooseForStart(vm, requested == null || requested.isNull() ? null : UUID.fromString(requested.asText()));
-            context.putState("hostId", host.toString());
-            jdbi.useTransaction(h -> vms.setStatus(h, UUID.fromString(vm.id()), VmStatus.POWERING_UP, host, null));
-        }
-
-        @Override
-        public void onFailure(JobContext context, JobFailure failure) {
-            jdbi.useTransaction(h -> vms.lock(h, context.targetId()).ifPresent(vm -> {
-                if (vm.status() == VmStatus.POWERING_UP) {
-                    vms.setStatus(h, context.targetId(), VmStatus.DOWN, null, null);
-                }
-                if (vm.status() != VmStatus.UP) {
-                    vms.setDesiredState(h, context.targetId(), "DOWN");
-                }
-            }));
-        }
-
-        @Override
-        public void onSuccess(JobContext context, Handle h) {
-            vms.find(h, context.targetId()).ifPresent(vm -> events.write(h, EventLog.Entry.info("VM_STARTED",
-                    "VM " + vm.name() + " was started").vm(context.targetId()).job(context.jobId())));
+    /** Sends a command about the VM to a host; the agent's refusal fails the step with the agent's code. */
+    <P, R> AgentAnswer<R> call(UUID host, AgentMethod<P, R> method, P params, Duration timeout, Vm vm, String failure) {
+        try {
+            return gateway.answer(host, method, params, timeout);
+        } catch (AgentException e) {
+            throw new JobFailure(e.code(), "VM " + vm.name() + failure + e.getMessage());
         }
     }
 
-    private final class Shutdown implements JobHandler {
-        @Override
-        public String kind() {
-            return VmAction.SHUTDOWN.jobKind();
-        }
+    <R> AgentAnswer<R> command(UUID host, AgentMethod<VmIdParams, R> method, Vm vm, Duration timeout) {
+        return call(host, method, new VmIdParams(vm.id()), timeout, vm, ": ");
+    }
 
-        @Override
-        public void runStep(JobContext context, String step) throws InterruptedException {
-            Vm vm = vm(context);
-            if (vm.status() == VmStatus.DOWN) {
-                return;
-            }
-            switch (step) {
-                case "REQUEST_SHUTDOWN" -> command(hostOf(vm), AgentMethod.VM_REQUEST_SHUTDOWN, vm, Duration.ofSeconds(30));
-                case "WAIT_DOWN" -> {
-                    int timeout = context.params().path("timeoutSeconds").asInt(60);
-                    context.progress(10, "Waiting up to " + timeout + " s for the guest to shut down");
-                    if (!await(context, v -> v.status() == VmStatus.DOWN, Duration.ofSeconds(timeout))) {
-                        context.putState("forced", "true");
-                        context.progress(100, "The guest did not shut down within " + timeout + " s; powering off");
-                    }
-                }
-                case "POWER_OFF" -> powerOff(vm);
-                default -> throw new IllegalStateException(step);
-            }
-        }
+    /** Asks the VM's host for a state and applies the observation it answers with (pause, resume). */
+    void ensure(JobContext<?> context, AgentMethod<VmIdParams, VmObservation> method) {
+        Vm vm = vm(context);
+        UUID host = hostOf(vm);
+        AgentAnswer<VmObservation> answer = command(host, method, vm, Duration.ofSeconds(60));
+        observe(host, answer.result(), answer.seq());
+    }
 
-        @Override
-        public void onSuccess(JobContext context, Handle h) {
-            boolean forced = context.state("forced").isPresent();
-            vms.find(h, context.targetId()).ifPresent(vm -> events.write(h, EventLog.Entry.info("VM_SHUT_DOWN",
-                    "VM " + vm.name() + (forced ? " did not shut down in time and was powered off" : " was shut down"))
-                    .vm(context.targetId()).job(context.jobId())));
+    /** Applies an observation an agent answered with, numbered with the answer's report number. */
+    void observe(UUID host, VmObservation observation, long seq) {
+        if (observation != null && observation.state() != null) {
+            monitor.observe(host, observation, seq);
         }
     }
 
-    private void powerOff(Vm vm) {
+    /** Waits until the VM's observed status satisfies the condition, woken by the monitor; false when the time ran out. */
+    boolean awaitStatus(JobContext<?> context, Predicate<Vm> condition, Duration limit) throws InterruptedException {
+        return context.await(context.targetId(), () -> condition.test(vm(context)), limit);
+    }
+
+    void powerOff(Vm vm) {
         UUID host = hostOf(vm);
         AgentAnswer<EnsureStoppedResult> answer = command(host, AgentMethod.VM_ENSURE_STOPPED, vm, Duration.ofSeconds(60));
         monitor.acted(host, vm.id(), answer.seq());
@@ -202,58 +114,35 @@ public final class VmJobs {
         }));
     }
 
-    private final class Simple implements JobHandler {
-        private final VmAction action;
+    /** Where a starting VM runs: the requested host (null: none) if it fits, else the scheduler's choice. */
+    UUID place(Vm vm, UUID requested) {
+        return placement.chooseForStart(vm, requested);
+    }
 
-        Simple(VmAction action) {
-            this.action = action;
-        }
+    void poweringUp(Vm vm, UUID host) {
+        jdbi.useTransaction(h -> vms.setStatus(h, UUID.fromString(vm.id()), VmStatus.POWERING_UP, host, null));
+    }
 
-        @Override
-        public String kind() {
-            return action.jobKind();
-        }
+    AgentAnswer<EnsureRunningResult> launch(Vm vm, UUID host) {
+        return call(host, AgentMethod.VM_ENSURE_RUNNING, new EnsureRunningParams(specs.specOf(vm)), Duration.ofMinutes(2), vm,
+                " could not start: ");
+    }
 
-        @Override
-        public void runStep(JobContext context, String step) {
-            Vm vm = vm(context);
-            switch (action) {
-                case STOP -> {
-                    if (vm.hostId() != null) {
-                        powerOff(vm);
-                    }
-                }
-                case REBOOT -> {
-                    try {
-                        gateway.call(hostOf(vm), AgentMethod.VM_REBOOT,
-                                new RebootParams(vm.id(), context.params().path("force").asBoolean(false)), Duration.ofSeconds(60));
-                    } catch (AgentException e) {
-                        throw new JobFailure(e.code(), "VM " + vm.name() + ": " + e.getMessage());
-                    }
-                }
-                case SUSPEND -> {
-                    AgentAnswer<VmObservation> answer = command(hostOf(vm), AgentMethod.VM_ENSURE_PAUSED, vm, Duration.ofSeconds(60));
-                    observe(hostOf(vm), answer.result(), answer.seq());
-                }
-                case RESUME -> {
-                    AgentAnswer<VmObservation> answer = command(hostOf(vm), AgentMethod.VM_ENSURE_RESUMED, vm, Duration.ofSeconds(60));
-                    observe(hostOf(vm), answer.result(), answer.seq());
-                }
-                default -> throw new IllegalStateException(action.name());
+    /** A VM that did not start goes back to Down, and no longer asks to be Up unless it came up after all. */
+    void startFailed(UUID vmId) {
+        jdbi.useTransaction(h -> vms.lock(h, vmId).ifPresent(vm -> {
+            if (vm.status() == VmStatus.POWERING_UP) {
+                vms.setStatus(h, vmId, VmStatus.DOWN, null, null);
             }
-        }
+            if (vm.status() != VmStatus.UP) {
+                vms.setDesiredState(h, vmId, "DOWN");
+            }
+        }));
+    }
 
-        @Override
-        public void onSuccess(JobContext context, Handle h) {
-            String done = switch (action) {
-                case STOP -> " was powered off";
-                case REBOOT -> " was rebooted";
-                case SUSPEND -> " was suspended (paused)";
-                case RESUME -> " was resumed";
-                default -> " changed";
-            };
-            vms.find(h, context.targetId()).ifPresent(vm -> events.write(h, EventLog.Entry.info("VM_" + action.name() + "_DONE",
-                    "VM " + vm.name() + done).vm(context.targetId()).job(context.jobId())));
-        }
+    /** The event saying the job did what it was asked: "VM web1 was started". */
+    void report(Handle h, JobContext<?> context, String code, String outcome) {
+        vms.find(h, context.targetId()).ifPresent(vm -> events.write(h, EventLog.Entry.info(code, "VM " + vm.name() + outcome)
+                .vm(context.targetId()).job(context.jobId())));
     }
 }

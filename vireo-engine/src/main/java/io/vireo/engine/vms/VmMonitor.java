@@ -2,6 +2,7 @@ package io.vireo.engine.vms;
 
 import io.vireo.engine.events.EventLog;
 import io.vireo.engine.hosts.HostObserver;
+import io.vireo.engine.jobs.StateChanges;
 import io.vireo.model.Vm;
 import io.vireo.model.VmStatus;
 import io.vireo.model.rpc.VmObservation;
@@ -35,13 +36,15 @@ public final class VmMonitor implements HostObserver {
     private final Jdbi jdbi;
     private final VmRepository vms;
     private final EventLog events;
+    private final StateChanges changes;
     /** Per host and VM, the number of the newest report applied; an older report crossing a newer one is dropped. */
     private final java.util.Map<String, Long> newest = new java.util.concurrent.ConcurrentHashMap<>();
 
-    public VmMonitor(Jdbi jdbi, VmRepository vms, EventLog events) {
+    public VmMonitor(Jdbi jdbi, VmRepository vms, EventLog events, StateChanges changes) {
         this.jdbi = requireNonNull(jdbi, "jdbi");
         this.vms = requireNonNull(vms, "vms");
         this.events = requireNonNull(events, "events");
+        this.changes = requireNonNull(changes, "changes");
     }
 
     public static VmStatus statusOf(String state) {
@@ -92,6 +95,8 @@ public final class VmMonitor implements HostObserver {
         jdbi.useTransaction(h -> vms.lock(h, vmId).ifPresentOrElse(
                 vm -> apply(h, vm, hostId, observation),
                 () -> log.debug("Host {} runs {} ({}), which Vireo does not manage", hostId, observation.name(), vmId)));
+        // after the commit, so that a job waiting for this VM reads what was applied
+        changes.changed(vmId);
     }
 
     /** Records that the engine acted on a VM on a host as of that report number (e.g. it powered the VM off). */
@@ -130,7 +135,8 @@ public final class VmMonitor implements HostObserver {
         }
         Set<String> present = observations.stream().map(VmObservation::id).collect(Collectors.toSet());
         Instant recent = Instant.now().minus(ABSENCE_GRACE);
-        jdbi.useTransaction(h -> {
+        List<UUID> gone = jdbi.inTransaction(h -> {
+            List<UUID> marked = new java.util.ArrayList<>();
             for (Vm vm : vms.onHost(h, hostId)) {
                 if (present.contains(vm.id()) || vm.status() == VmStatus.DOWN || vm.status() == VmStatus.MIGRATING_FROM) {
                     continue;
@@ -138,23 +144,32 @@ public final class VmMonitor implements HostObserver {
                 if (!afterConnect && vm.statusChangedAt().isAfter(recent) || newerThan(hostId, vm.id(), seq)) {
                     continue;
                 }
-                vms.lock(h, UUID.fromString(vm.id())).ifPresent(locked -> markGone(h, locked, hostId));
+                UUID vmId = UUID.fromString(vm.id());
+                vms.lock(h, vmId).ifPresent(locked -> markGone(h, locked, hostId));
+                marked.add(vmId);
             }
+            return marked;
         });
+        gone.forEach(changes::changed);
     }
 
     /** A host stopped answering: what ran there is Unknown until it is back or proven fenced. */
     @Override
     public void hostLost(UUID hostId, String hostName) {
-        jdbi.useTransaction(h -> {
+        List<UUID> unknown = jdbi.inTransaction(h -> {
+            List<UUID> marked = new java.util.ArrayList<>();
             for (Vm vm : vms.onHost(h, hostId)) {
                 if (vm.status() != VmStatus.DOWN && vm.status() != VmStatus.UNKNOWN) {
-                    vms.setStatus(h, UUID.fromString(vm.id()), VmStatus.UNKNOWN, hostId, vm.vncPort());
+                    UUID vmId = UUID.fromString(vm.id());
+                    vms.setStatus(h, vmId, VmStatus.UNKNOWN, hostId, vm.vncPort());
                     events.write(h, EventLog.Entry.warning("VM_UNKNOWN", "VM " + vm.name() + " is Unknown: its host "
-                            + hostName + " does not respond").vm(UUID.fromString(vm.id())).host(hostId));
+                            + hostName + " does not respond").vm(vmId).host(hostId));
+                    marked.add(vmId);
                 }
             }
+            return marked;
         });
+        unknown.forEach(changes::changed);
     }
 
     private void apply(Handle h, Vm vm, UUID hostId, VmObservation observation) {

@@ -25,7 +25,6 @@ import io.vireo.model.rpc.AgentMethod;
 import io.vireo.model.rpc.ConsoleLogParams;
 
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Consumer;
@@ -55,34 +54,34 @@ public final class VmResource implements Consumer<RouteTable> {
         routes.delete("/api/vms/{id}", "Remove a Down VM; ?removeDisks=true removes its disks too (202 with jobs)", 200, this::delete);
         routes.post("/api/vms/{id}/start", "Start a VM; optional body {\"hostId\"}; answers 202 with the job", 202, ctx -> {
             Vm.Start body = ApiServer.optionalBody(ctx, Vm.Start.class);
-            Map<String, Object> params = new HashMap<>();
             UUID id = id(ctx, Permission.VM_POWER);
+            UUID hostId = null;
             if (body != null && body.hostId() != null) {
-                params.put("hostId", Fields.id("hostId", body.hostId()));
+                hostId = Fields.id("hostId", body.hostId());
                 requireVisibleHost(ctx, body.hostId());
             }
-            accepted(ctx, service.action(id, VmAction.START, params));
+            accepted(ctx, service.action(id, StartVmJob.request(hostId)));
         });
         routes.post("/api/vms/{id}/stop", "Power a VM off; 202 with the job", 202,
-                ctx -> accepted(ctx, service.action(id(ctx, Permission.VM_POWER), VmAction.STOP, Map.of())));
+                ctx -> accepted(ctx, service.action(id(ctx, Permission.VM_POWER), StopVmJob.request())));
         routes.post("/api/vms/{id}/shutdown", "Shut a VM down (ACPI), powering off after {\"timeoutSeconds\"} (default 60)", 202, ctx -> {
             UUID id = id(ctx, Permission.VM_POWER);
             Vm.Shutdown body = ApiServer.optionalBody(ctx, Vm.Shutdown.class);
             int timeout = body == null || body.timeoutSeconds() == null ? 60
                     : Fields.range("timeoutSeconds", body.timeoutSeconds(), 0, 3600);
-            accepted(ctx, service.action(id, VmAction.SHUTDOWN, Map.of("timeoutSeconds", timeout)));
+            accepted(ctx, service.action(id, ShutdownVmJob.request(timeout)));
         });
         routes.post("/api/vms/{id}/reboot", "Reboot a VM through the guest, or reset it with {\"force\": true}; 202 with the job",
                 202, ctx -> {
                     UUID id = id(ctx, Permission.VM_POWER);
                     Vm.Reboot body = ApiServer.optionalBody(ctx, Vm.Reboot.class);
                     boolean force = body != null && Boolean.TRUE.equals(body.force());
-                    accepted(ctx, service.action(id, VmAction.REBOOT, Map.of("force", force)));
+                    accepted(ctx, service.action(id, RebootVmJob.request(force)));
                 });
         routes.post("/api/vms/{id}/suspend", "Suspend (pause) a VM; 202 with the job", 202,
-                ctx -> accepted(ctx, service.action(id(ctx, Permission.VM_POWER), VmAction.SUSPEND, Map.of())));
+                ctx -> accepted(ctx, service.action(id(ctx, Permission.VM_POWER), SuspendVmJob.request())));
         routes.post("/api/vms/{id}/resume", "Resume a suspended VM; 202 with the job", 202,
-                ctx -> accepted(ctx, service.action(id(ctx, Permission.VM_POWER), VmAction.RESUME, Map.of())));
+                ctx -> accepted(ctx, service.action(id(ctx, Permission.VM_POWER), ResumeVmJob.request())));
         routes.put("/api/vms/{id}", "Change a VM's migration policy overrides or preferred host", ctx -> {
             UUID id = id(ctx, Permission.EDIT_VM);
             Vm.Update body = ApiServer.body(ctx, Vm.Update.class);

@@ -14,6 +14,7 @@ import io.vireo.engine.store.UniqueNames;
 import io.vireo.engine.store.Visibility;
 import io.vireo.model.Host;
 import io.vireo.engine.jobs.JobService;
+import io.vireo.engine.jobs.JobTarget;
 import io.vireo.engine.storage.StorageService;
 import io.vireo.model.Cluster;
 import io.vireo.model.Disk;
@@ -249,23 +250,30 @@ public final class VmService {
     }
 
     /** Records the intent of an action and the job that carries it out; answers the job id. */
-    public UUID action(UUID vmId, VmAction action, Map<String, Object> params) {
-        return jdbi.inTransaction(h -> action(h, vmId, action, params));
+    public UUID action(UUID vmId, VmActionRequest<?> request) {
+        return jdbi.inTransaction(h -> action(h, vmId, request));
     }
 
-    /** Like {@link #action(UUID, VmAction, Map)}, in the caller's transaction (a pool giving out a desktop). */
-    public UUID action(Handle h, UUID vmId, VmAction action, Map<String, Object> params) {
-        Vm vm = lock(h, vmId);
-        refuseIfBusy(h, vm);
-        action.check(vm);
-        if (action == VmAction.START) {
-            checkStartable(h, vm, params);
+    /** Like {@link #action(UUID, VmActionRequest)}, in the caller's transaction (a pool giving out a desktop). */
+    public UUID action(Handle h, UUID vmId, VmActionRequest<?> request) {
+        {
+            VmAction action = request.action();
+            Vm vm = lock(h, vmId);
+            refuseIfBusy(h, vm);
+            action.check(vm);
+            if (request.params() instanceof StartVmJob.Params start) {
+                checkStartable(h, vm, start.hostId());
+            }
+            vms.setDesiredState(h, vmId, action.desiredState(vm));
+            UUID job = createJob(h, vmId, action.describe(vm), request);
+            events.write(h, EventLog.Entry.info("VM_" + action.name() + "_REQUESTED", action.describe(vm) + " was requested")
+                    .vm(vmId).job(job));
+            return job;
         }
-        vms.setDesiredState(h, vmId, action.desiredState(vm));
-        UUID job = jobs.create(h, action.jobKind(), "vm", vmId, action.describe(vm), params, action.steps());
-        events.write(h, EventLog.Entry.info("VM_" + action.name() + "_REQUESTED", action.describe(vm) + " was requested")
-                .vm(vmId).job(job));
-        return job;
+    }
+
+    private <P extends Record> UUID createJob(Handle h, UUID vmId, String description, VmActionRequest<P> request) {
+        return jobs.create(h, request.kind(), JobTarget.vm(vmId), description, request.params());
     }
 
     /** A pool's template must stay as it is while desktops are overlays of its disks. */
@@ -277,7 +285,7 @@ public final class VmService {
         });
     }
 
-    private void checkStartable(Handle h, Vm vm, Map<String, Object> params) {
+    private void checkStartable(Handle h, Vm vm, UUID hostId) {
         refuseIfPoolTemplate(h, vm, "started");
         for (Disk disk : storage.disksOfVm(h, UUID.fromString(vm.id()))) {
             if (disk.status() != DiskStatus.OK) {
@@ -285,7 +293,6 @@ public final class VmService {
                         + " is " + disk.status());
             }
         }
-        Object hostId = params.get("hostId");
         if (hostId != null) {
             Host host = hosts.host(h, (UUID) hostId);
             if (!host.clusterId().equals(vm.clusterId())) {

@@ -17,7 +17,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** VmMonitor's reconcile rules on a real PostgreSQL: the host is the truth, stale reports lose, events say what happened. */
 class VmMonitorTest {
     private final EngineFixture engine = new EngineFixture();
-    private final VmMonitor monitor = new VmMonitor(engine.jdbi, new VmRepository(engine.jdbi), engine.events);
+    private final VmMonitor monitor = new VmMonitor(engine.jdbi, new VmRepository(engine.jdbi), engine.events,
+            new io.vireo.engine.jobs.StateChanges(java.time.Clock.systemUTC(), java.time.Duration.ofSeconds(5)));
     private final Cluster cluster = engine.cluster("c1");
     private final UUID h1 = UUID.fromString(engine.upHost(cluster, "h1").id());
     private final UUID h2 = UUID.fromString(engine.upHost(cluster, "h2").id());

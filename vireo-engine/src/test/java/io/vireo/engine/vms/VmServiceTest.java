@@ -74,17 +74,17 @@ class VmServiceTest {
     void startNeedsAnUpHostAndOneJobAtATime() {
         Vm vm = engine.vm(cluster, "web1", engine.readyDisk(domain, "boot"));
         UUID id = UUID.fromString(vm.id());
-        assertThatThrownBy(() -> engine.vms.action(id, VmAction.START, Map.of()))
+        assertThatThrownBy(() -> engine.vms.action(id, StartVmJob.request(null)))
                 .isInstanceOfSatisfying(DomainException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.NO_HOST_AVAILABLE));
         assertThat(engine.vms.vm(id).desiredState()).isEqualTo("DOWN");
 
         engine.upHost(cluster, "h1");
-        UUID job = engine.vms.action(id, VmAction.START, Map.of());
+        UUID job = engine.vms.action(id, StartVmJob.request(null));
         assertThat(engine.jobs.job(job).kind()).isEqualTo("START_VM");
         assertThat(engine.vms.vm(id).desiredState()).isEqualTo("UP");
-        assertThatThrownBy(() -> engine.vms.action(id, VmAction.STOP, Map.of()))
+        assertThatThrownBy(() -> engine.vms.action(id, StopVmJob.request()))
                 .isInstanceOfSatisfying(DomainException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.VM_BUSY));
-        assertThatThrownBy(() -> engine.vms.action(id, VmAction.START, Map.of()))
+        assertThatThrownBy(() -> engine.vms.action(id, StartVmJob.request(null)))
                 .isInstanceOfSatisfying(DomainException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.VM_BUSY));
     }
 
@@ -93,7 +93,7 @@ class VmServiceTest {
         Host elsewhere = engine.upHost(engine.cluster("c2"), "h2");
         engine.upHost(cluster, "h1");
         UUID id = UUID.fromString(engine.vm(cluster, "web1", engine.readyDisk(domain, "boot")).id());
-        assertThatThrownBy(() -> engine.vms.action(id, VmAction.START, Map.of("hostId", UUID.fromString(elsewhere.id()))))
+        assertThatThrownBy(() -> engine.vms.action(id, StartVmJob.request(UUID.fromString(elsewhere.id()))))
                 .isInstanceOfSatisfying(DomainException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_FIELD))
                 .hasMessageContaining("not in the VM's cluster");
     }
@@ -120,7 +120,7 @@ class VmServiceTest {
         Vm template = engine.vm(cluster, "tpl", engine.readyDisk(domain, "base"));
         engine.pools.create(new VmPool.Create("office", null, null, template.id(), "AUTOMATIC", 0, 0, 1));
         UUID id = UUID.fromString(template.id());
-        assertThatThrownBy(() -> engine.vms.action(id, VmAction.START, Map.of()))
+        assertThatThrownBy(() -> engine.vms.action(id, StartVmJob.request(null)))
                 .isInstanceOfSatisfying(DomainException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.VM_IS_POOL_TEMPLATE));
         assertThatThrownBy(() -> engine.vms.delete(id, false))
                 .isInstanceOfSatisfying(DomainException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.VM_IS_POOL_TEMPLATE))

@@ -1,0 +1,42 @@
+package io.vireo.engine.vms;
+
+import io.vireo.engine.jobs.JobContext;
+import io.vireo.engine.jobs.JobHandler;
+import io.vireo.engine.jobs.JobKind;
+import io.vireo.engine.jobs.NoParams;
+import io.vireo.model.rpc.AgentMethod;
+import org.jdbi.v3.core.Handle;
+
+import static java.util.Objects.requireNonNull;
+
+/** Lets a paused VM run again. */
+public final class ResumeVmJob implements JobHandler<NoParams, ResumeVmJob.Step> {
+    public enum Step { RESUME }
+
+    public static final JobKind<NoParams, Step> KIND = JobKind.of("RESUME_VM", NoParams.class, Step.class);
+
+    private final VmJobs jobs;
+
+    ResumeVmJob(VmJobs jobs) {
+        this.jobs = requireNonNull(jobs, "jobs");
+    }
+
+    public static VmActionRequest<NoParams> request() {
+        return new VmActionRequest<>(VmAction.RESUME, KIND, NoParams.NONE);
+    }
+
+    @Override
+    public JobKind<NoParams, Step> kind() {
+        return KIND;
+    }
+
+    @Override
+    public void run(Step step, JobContext<NoParams> context) {
+        jobs.ensure(context, AgentMethod.VM_ENSURE_RESUMED);
+    }
+
+    @Override
+    public void onSuccess(JobContext<NoParams> context, Handle h) {
+        jobs.report(h, context, "VM_RESUME_DONE", " was resumed");
+    }
+}
