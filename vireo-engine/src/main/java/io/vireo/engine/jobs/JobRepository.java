@@ -120,34 +120,47 @@ public final class JobRepository {
                         rs.getObject("subject_id", UUID.class), status(rs))).list());
     }
 
-    public void startStep(UUID jobId, int position) {
-        jdbi.useHandle(h -> h.createUpdate("UPDATE job_steps SET status = 'RUNNING', started_at = coalesce(started_at, now()) "
-                + "WHERE job_id = :job AND position = :position").bind("job", jobId).bind("position", position).execute());
+    /**
+     * Renews the job's heartbeat and marks the step running, in one round trip; answers false (and
+     * marks nothing) when another epoch has taken the job over.
+     */
+    public boolean beginStep(UUID jobId, long epoch, int position) {
+        return bookkeeping(h -> h.createQuery("WITH job AS (UPDATE jobs SET heartbeat_at = now() WHERE id = :job "
+                        + "AND epoch = :epoch RETURNING id) UPDATE job_steps SET status = 'RUNNING', "
+                        + "started_at = coalesce(started_at, now()) FROM job WHERE job_steps.job_id = job.id "
+                        + "AND position = :position RETURNING position")
+                .bind("job", jobId).bind("epoch", epoch).bind("position", position).mapTo(Integer.class).findOne().isPresent());
     }
 
     public void progress(UUID jobId, int position, int percent, String message) {
-        jdbi.useHandle(h -> h.createUpdate("UPDATE job_steps SET progress = :progress, message = :message "
+        bookkeeping(h -> h.createUpdate("UPDATE job_steps SET progress = :progress, message = :message "
                         + "WHERE job_id = :job AND position = :position")
                 .bind("job", jobId).bind("position", position).bind("progress", percent).bind("message", message).execute());
     }
 
     public void endStep(UUID jobId, int position, JobStatus status, String message) {
-        jdbi.useHandle(h -> h.createUpdate("UPDATE job_steps SET status = :status, ended_at = now(), "
+        bookkeeping(h -> h.createUpdate("UPDATE job_steps SET status = :status, ended_at = now(), "
                         + "progress = CASE WHEN :status = 'DONE' THEN 100 ELSE progress END, "
                         + "message = CASE WHEN :message = '' THEN message ELSE :message END "
                         + "WHERE job_id = :job AND position = :position")
                 .bind("job", jobId).bind("position", position).bind("status", status.name()).bind("message", message).execute());
     }
 
+    /**
+     * A step's bookkeeping (started, progress, done) commits without waiting for the disk: if the
+     * database crashes before it is written, the step is merely run again, and steps are idempotent.
+     * Decisions (saveState), job creation and a job's end stay synchronous.
+     */
+    private <T> T bookkeeping(org.jdbi.v3.core.HandleCallback<T, RuntimeException> work) {
+        return jdbi.inTransaction(h -> {
+            h.execute("SET LOCAL synchronous_commit TO OFF");
+            return work.withHandle(h);
+        });
+    }
+
     public void saveState(UUID jobId, ObjectNode state) {
         jdbi.useHandle(h -> h.createUpdate("UPDATE jobs SET state = CAST(:state AS jsonb) WHERE id = :id")
                 .bind("id", jobId).bind("state", state.toString()).execute());
-    }
-
-    /** Renews the heartbeat; answers false when another epoch has taken the job over. */
-    public boolean heartbeat(UUID jobId, long epoch) {
-        return jdbi.withHandle(h -> h.createUpdate("UPDATE jobs SET heartbeat_at = now() WHERE id = :id AND epoch = :epoch")
-                .bind("id", jobId).bind("epoch", epoch).execute()) == 1;
     }
 
     public void finish(Handle h, UUID jobId, JobStatus status, String errorCode, String errorMessage) {

@@ -120,12 +120,11 @@ public final class JobRunner implements AutoCloseable {
                 if (step.status() == JobStatus.DONE) {
                     continue;
                 }
-                if (!repository.heartbeat(job.id(), epoch)) {
+                if (!repository.beginStep(job.id(), epoch, step.position())) {
                     log.warn("Job {} was taken over by a newer epoch; this engine stops running it", job.id());
                     return;
                 }
                 context.currentStep(step.position(), step.subjectId());
-                repository.startStep(job.id(), step.position());
                 runStep(handler, context, step);
                 repository.endStep(job.id(), step.position(), JobStatus.DONE, "");
             }
