@@ -5,17 +5,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vireo.engine.store.Database;
+import io.vireo.engine.store.NotificationLoop;
 import io.vireo.model.ErrorCode;
 import io.vireo.model.rpc.AgentMethods;
-import org.postgresql.PGConnection;
-import org.postgresql.PGNotification;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.sql.Connection;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -58,8 +55,7 @@ public final class AgentCallRelay implements AgentCaller, AutoCloseable {
     private final Counter answered;
     private final Counter failed;
     private final Counter unanswered;
-    private volatile boolean stopped;
-    private Thread listener;
+    private NotificationLoop listener;
 
     public AgentCallRelay(Database database, AgentCallRepository requests, String instanceId, Duration leaderAllowance,
                           MeterRegistry metrics) {
@@ -78,7 +74,21 @@ public final class AgentCallRelay implements AgentCaller, AutoCloseable {
     }
 
     public void start() {
-        listener = Thread.ofPlatform().name("agent-call-relay-answers").daemon().start(this::listen);
+        // Answers written while the loop did not listen (before it first did, or while it reconnected) are
+        // looked up each time it listens again.
+        listener = new NotificationLoop(database, AgentCallRepository.ANSWERED, "agent-call-relay-answers",
+                new NotificationLoop.Listener() {
+                    @Override
+                    public void listening() {
+                        requests.answered(waiting.keySet()).forEach(AgentCallRelay.this::wake);
+                    }
+
+                    @Override
+                    public void woken(List<String> payloads) {
+                        payloads.forEach(AgentCallRelay.this::wake);
+                    }
+                });
+        listener.start();
     }
 
     @Override
@@ -126,35 +136,6 @@ public final class AgentCallRelay implements AgentCaller, AutoCloseable {
         return outcome.result();
     }
 
-    /**
-     * One connection LISTENs for answers to every caller of this engine. Answers written while it did
-     * not listen (before its first LISTEN, or while it reconnected) are looked up once it listens again.
-     */
-    private void listen() {
-        while (!stopped) {
-            try (Connection connection = database.openDedicatedConnection()) {
-                try (Statement statement = connection.createStatement()) {
-                    statement.execute("LISTEN " + AgentCallRepository.ANSWERED);
-                }
-                requests.answered(waiting.keySet()).forEach(this::wake);
-                PGConnection notifications = connection.unwrap(PGConnection.class);
-                while (!stopped) {
-                    PGNotification[] received = notifications.getNotifications(1000);
-                    if (received != null) {
-                        for (PGNotification notification : received) {
-                            wake(notification.getParameter());
-                        }
-                    }
-                }
-            } catch (SQLException | RuntimeException e) {
-                if (!stopped) {
-                    log.warn("The agent call relay lost its database connection, retrying: {}", e.getMessage());
-                    pause();
-                }
-            }
-        }
-    }
-
     private void wake(String id) {
         try {
             wake(UUID.fromString(id));
@@ -170,20 +151,10 @@ public final class AgentCallRelay implements AgentCaller, AutoCloseable {
         }
     }
 
-    /** A second before connecting again, so a database that is down is not hammered. */
-    private static void pause() {
-        try {
-            Thread.sleep(1000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
     @Override
     public void close() {
-        stopped = true;
         if (listener != null) {
-            listener.interrupt();
+            listener.close();
         }
     }
 }

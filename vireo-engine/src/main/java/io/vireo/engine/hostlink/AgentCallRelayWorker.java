@@ -2,14 +2,11 @@ package io.vireo.engine.hostlink;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vireo.engine.store.Database;
+import io.vireo.engine.store.NotificationLoop;
 import io.vireo.model.ErrorCode;
-import org.postgresql.PGConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.sql.Connection;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -35,7 +32,7 @@ public final class AgentCallRelayWorker implements AutoCloseable {
     private final String instanceId;
     private volatile boolean stopped;
     private long nextPurge;
-    private Thread loop;
+    private NotificationLoop loop;
 
     /**
      * @param epoch this engine's epoch while it leads (read at every claim)
@@ -52,27 +49,19 @@ public final class AgentCallRelayWorker implements AutoCloseable {
     }
 
     public void start() {
-        loop = Thread.ofPlatform().name("agent-call-relay-worker").daemon().start(this::loop);
-    }
+        loop = new NotificationLoop(database, AgentCallRepository.REQUESTED, "agent-call-relay-worker",
+                new NotificationLoop.Listener() {
+                    @Override
+                    public void listening() {
+                        serve();
+                    }
 
-    private void loop() {
-        while (!stopped) {
-            try (Connection connection = database.openDedicatedConnection()) {
-                try (Statement statement = connection.createStatement()) {
-                    statement.execute("LISTEN " + AgentCallRepository.REQUESTED);
-                }
-                PGConnection notifications = connection.unwrap(PGConnection.class);
-                while (!stopped) {
-                    serve();
-                    notifications.getNotifications(1000);
-                }
-            } catch (SQLException | RuntimeException e) {
-                if (!stopped) {
-                    log.warn("The agent call relay worker lost its database connection, retrying: {}", e.getMessage());
-                    pause();
-                }
-            }
-        }
+                    @Override
+                    public void woken(List<String> payloads) {
+                        serve();
+                    }
+                });
+        loop.start();
     }
 
     private void serve() {
@@ -132,20 +121,11 @@ public final class AgentCallRelayWorker implements AutoCloseable {
         }
     }
 
-    /** A second before connecting again, so a database that is down is not hammered. */
-    private static void pause() {
-        try {
-            Thread.sleep(1000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
     @Override
     public void close() {
         stopped = true;
         if (loop != null) {
-            loop.interrupt();
+            loop.close();
         }
     }
 }

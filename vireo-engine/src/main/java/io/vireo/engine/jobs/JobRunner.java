@@ -3,15 +3,12 @@ package io.vireo.engine.jobs;
 import io.vireo.engine.events.EventLog;
 import io.vireo.engine.leadership.LeadershipLease;
 import io.vireo.engine.store.Database;
+import io.vireo.engine.store.NotificationLoop;
 import io.vireo.model.ErrorCode;
 import io.vireo.model.JobStatus;
-import org.postgresql.PGConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.sql.Connection;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -36,8 +33,7 @@ public final class JobRunner implements AutoCloseable {
     private final Map<String, JobHandler<?, ?>> handlers;
     private final Set<UUID> running = ConcurrentHashMap.newKeySet();
     private volatile java.util.function.BooleanSupplier ready = () -> true;
-    private volatile boolean stopped;
-    private Thread loop;
+    private NotificationLoop loop;
 
     public JobRunner(Database database, JobRepository repository, LeadershipLease leadership, EventLog events,
                      StateChanges changes, List<JobHandler<?, ?>> handlers) {
@@ -63,27 +59,18 @@ public final class JobRunner implements AutoCloseable {
     }
 
     public void start() {
-        loop = Thread.ofPlatform().name("job-runner").daemon().start(this::loop);
-    }
-
-    private void loop() {
-        while (!stopped) {
-            try (Connection connection = database.openDedicatedConnection()) {
-                try (Statement statement = connection.createStatement()) {
-                    statement.execute("LISTEN " + JobRepository.CHANNEL);
-                }
-                PGConnection listener = connection.unwrap(PGConnection.class);
-                while (!stopped) {
-                    claimAndRun();
-                    listener.getNotifications(1000);
-                }
-            } catch (SQLException | RuntimeException e) {
-                if (!stopped) {
-                    log.warn("Job runner lost its database connection, retrying: {}", e.getMessage());
-                    sleepQuietly(1000);
-                }
+        loop = new NotificationLoop(database, JobRepository.CHANNEL, "job-runner", new NotificationLoop.Listener() {
+            @Override
+            public void listening() {
+                claimAndRun();
             }
-        }
+
+            @Override
+            public void woken(List<String> payloads) {
+                claimAndRun();
+            }
+        });
+        loop.start();
     }
 
     private void claimAndRun() {
@@ -169,19 +156,10 @@ public final class JobRunner implements AutoCloseable {
         });
     }
 
-    private static void sleepQuietly(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
     @Override
     public void close() {
-        stopped = true;
         if (loop != null) {
-            loop.interrupt();
+            loop.close();
         }
     }
 }
