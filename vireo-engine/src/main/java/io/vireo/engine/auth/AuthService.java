@@ -100,11 +100,6 @@ public final class AuthService {
         return new InvalidInputException(ErrorCode.INVALID_GRANT, "The username or password is wrong");
     }
 
-    /** The name of the user a bearer token belongs to, if the token is valid and not expired. */
-    public Optional<String> userForToken(String token) {
-        return principalForToken(token).map(Principal::name);
-    }
-
     /** The enabled user a valid, unexpired bearer token belongs to, with its groups. */
     public Optional<Principal> principalForToken(String token) {
         return jdbi.withHandle(h -> tokens.principal(h, Secrets.sha256(token)));

@@ -48,11 +48,6 @@ final class ClusterRepository {
         return Pages.list(h, "SELECT * FROM clusters", where, "name", paging, (rs, ctx) -> toCluster(rs));
     }
 
-    boolean anyInDataCenter(Handle h, UUID dataCenterId) {
-        return h.createQuery("SELECT EXISTS (SELECT 1 FROM clusters WHERE data_center_id = :dc)").bind("dc", dataCenterId)
-                .mapTo(Boolean.class).one();
-    }
-
     /** Writes every setting of the cluster as given (its name and data center never change). */
     void updateSettings(Handle h, Cluster cluster) {
         MigrationPolicy policy = cluster.migrationPolicy();

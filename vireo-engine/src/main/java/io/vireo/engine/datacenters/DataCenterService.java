@@ -1,14 +1,13 @@
 package io.vireo.engine.datacenters;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.vireo.engine.common.ConflictException;
 import io.vireo.engine.common.Fields;
 import io.vireo.engine.common.NotFoundException;
 import io.vireo.engine.common.Paging;
 import io.vireo.engine.events.EventLog;
 import io.vireo.engine.scheduling.PolicyParameters;
 import io.vireo.engine.scheduling.SchedulingPolicy;
-import io.vireo.engine.store.Rows;
+import io.vireo.engine.store.ReferencedRows;
 import io.vireo.engine.store.UniqueNames;
 import io.vireo.engine.store.Visibility;
 import io.vireo.model.Cluster;
@@ -22,7 +21,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.BiConsumer;
-import java.util.function.Consumer;
 
 import static java.util.Objects.requireNonNull;
 
@@ -70,7 +68,7 @@ public final class DataCenterService {
 
     public void deleteDataCenter(UUID id) {
         DataCenter dataCenter = dataCenter(id);
-        removeReferenced(h -> {
+        ReferencedRows.remove(jdbi, h -> {
             dataCenters.delete(h, id);
             events.write(h, EventLog.Entry.info("DATA_CENTER_REMOVED", "Data center " + dataCenter.name() + " was removed"));
         }, "Data center " + dataCenter.name() + " still holds clusters or storage domains; remove them first");
@@ -155,26 +153,10 @@ public final class DataCenterService {
 
     public void deleteCluster(UUID id) {
         Cluster cluster = cluster(id);
-        removeReferenced(h -> {
+        ReferencedRows.remove(jdbi, h -> {
             clusters.delete(h, id);
             events.write(h, EventLog.Entry.info("CLUSTER_REMOVED", "Cluster " + cluster.name() + " was removed"));
         }, "Cluster " + cluster.name() + " still holds hosts, VMs, pools or affinity groups; remove them first");
-    }
-
-    /**
-     * Removes a row that others may still reference: the database's foreign keys (hosts, VMs, storage
-     * domains, pools, affinity groups point at their cluster or data center) decide, so this package
-     * never reads those features' tables, and a row added concurrently cannot slip through.
-     */
-    private void removeReferenced(java.util.function.Consumer<Handle> remove, String inUse) {
-        try {
-            jdbi.useTransaction(remove::accept);
-        } catch (RuntimeException e) {
-            if (Rows.isForeignKeyViolation(e)) {
-                throw new ConflictException(ErrorCode.ENTITY_IN_USE, inUse);
-            }
-            throw e;
-        }
     }
 
 }

@@ -64,11 +64,6 @@ public final class HostRepository {
                 .map((rs, ctx) -> new SchedulableHost(toHost(rs), SchedulableHost.flags(rs.getString("cpu_flags")))).list();
     }
 
-    public List<Host> inCluster(Handle h, UUID clusterId) {
-        return h.createQuery("SELECT * FROM hosts WHERE cluster_id = :cluster ORDER BY name").bind("cluster", clusterId)
-                .map((rs, ctx) -> toHost(rs)).list();
-    }
-
     void insert(Handle h, UUID id, String name, String address, UUID clusterId, String tokenHash, OffsetDateTime expires) {
         h.createUpdate("INSERT INTO hosts (id, name, address, cluster_id, status, enrollment_token_hash, "
                         + "enrollment_expires_at) VALUES (:id, :name, :address, :cluster, 'INSTALLING', :token, :expires)")

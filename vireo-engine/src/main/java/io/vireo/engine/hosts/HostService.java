@@ -6,7 +6,7 @@ import io.vireo.engine.common.NotFoundException;
 import io.vireo.engine.common.UnauthenticatedException;
 import io.vireo.engine.common.Fields;
 import io.vireo.engine.common.Paging;
-import io.vireo.engine.store.Rows;
+import io.vireo.engine.store.ReferencedRows;
 import io.vireo.engine.store.SearchQuery;
 import io.vireo.engine.store.UniqueNames;
 import io.vireo.engine.store.Visibility;
@@ -147,10 +147,6 @@ public final class HostService {
         return hosts.schedulable(h, clusterId);
     }
 
-    public List<Host> inCluster(Handle h, UUID clusterId) {
-        return hosts.inCluster(h, clusterId);
-    }
-
     public List<Host> upHostsInCluster(Handle h, UUID clusterId) {
         return hosts.upHostsInCluster(h, clusterId);
     }
@@ -176,17 +172,10 @@ public final class HostService {
             throw new ConflictException(ErrorCode.ENTITY_IN_USE, "Host " + host.name()
                     + " is Up; stop its agent (or put it in maintenance) before removing it");
         }
-        try {
-            jdbi.useTransaction(h -> {
-                hosts.delete(h, id);
-                events.write(h, EventLog.Entry.info("HOST_REMOVED", "Host " + host.name() + " was removed"));
-            });
-        } catch (RuntimeException e) {
-            if (Rows.isForeignKeyViolation(e)) {
-                throw new ConflictException(ErrorCode.ENTITY_IN_USE, "Host " + host.name() + " still has VMs: some run "
-                        + "there, prefer it or are migrating to it; move or change them first");
-            }
-            throw e;
-        }
+        ReferencedRows.remove(jdbi, h -> {
+            hosts.delete(h, id);
+            events.write(h, EventLog.Entry.info("HOST_REMOVED", "Host " + host.name() + " was removed"));
+        }, "Host " + host.name() + " still has VMs: some run there, prefer it or are migrating to it; move or change them "
+                + "first");
     }
 }

@@ -43,7 +43,7 @@ public final class CreateDiskJob implements JobHandler<StorageJobParams, CreateD
 
     @Override
     public void onSuccess(JobContext<StorageJobParams> context, Handle h) {
-        disks.setStatus(h, context.targetId(), DiskStatus.OK);
+        disks.storage().setStatus(h, context.targetId(), DiskStatus.OK);
         Disk disk = disks.storage().findDisk(h, context.targetId()).orElseThrow();
         disks.report(h, context, "DISK_CREATED", "Disk " + disk.name() + " is ready (" + disk.path() + ")");
     }

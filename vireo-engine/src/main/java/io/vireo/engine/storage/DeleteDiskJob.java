@@ -38,7 +38,7 @@ public final class DeleteDiskJob implements JobHandler<StorageJobParams, DeleteD
     @Override
     public void onSuccess(JobContext<StorageJobParams> context, Handle h) {
         disks.storage().findDisk(h, context.targetId()).ifPresent(disk -> {
-            disks.deleteRow(h, context.targetId());
+            disks.storage().deleteRow(h, context.targetId());
             disks.report(h, context, "DISK_REMOVED", "Disk " + disk.name() + " was removed");
         });
     }

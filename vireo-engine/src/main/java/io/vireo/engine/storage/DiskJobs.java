@@ -7,13 +7,10 @@ import io.vireo.engine.hosts.HostService;
 import io.vireo.engine.jobs.JobContext;
 import io.vireo.engine.jobs.JobFailure;
 import io.vireo.engine.jobs.JobHandler;
-import io.vireo.model.Disk;
 import io.vireo.model.DiskStatus;
 import io.vireo.model.ErrorCode;
 import io.vireo.model.Host;
 import io.vireo.model.rpc.AgentMethod;
-import io.vireo.model.rpc.DiskCreateParams;
-import io.vireo.model.rpc.PathParams;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
@@ -64,14 +61,6 @@ public final class DiskJobs {
         }
     }
 
-    /** A disk job's outcome on the disk's row. */
-    void setStatus(Handle h, UUID diskId, DiskStatus status) {
-        storage.setStatus(h, diskId, status);
-    }
-
-    void deleteRow(Handle h, UUID diskId) {
-        storage.deleteRow(h, diskId);
-    }
 
     void report(Handle h, JobContext<StorageJobParams> context, String code, String message) {
         events.write(h, EventLog.Entry.info(code, message).job(context.jobId()));

@@ -143,4 +143,21 @@ class VmServiceTest {
         assertThatThrownBy(() -> engine.vms.list(Visibility.ALL, Optional.of("colour=red"), new Paging(10, 1)))
                 .isInstanceOfSatisfying(DomainException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_SEARCH));
     }
+
+    @Test
+    void aHostThatAVmPrefersIsNotRemovedUntilTheVmIsGone() {
+        Host host = engine.upHost(cluster, "h1");
+        UUID hostId = UUID.fromString(host.id());
+        Vm vm = engine.vms.create(new Vm.Create("web1", cluster.id(), 1, 128, List.of(), "/boot/vmlinuz", null, null, null,
+                null, host.id()));
+        engine.jdbi.useHandle(h -> h.createUpdate("UPDATE hosts SET status = 'NON_RESPONSIVE' WHERE id = :id")
+                .bind("id", hostId).execute());
+        assertThatThrownBy(() -> engine.hosts.delete(hostId))
+                .isInstanceOfSatisfying(DomainException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.ENTITY_IN_USE))
+                .hasMessageContaining("Host h1 still has VMs");
+        assertThat(engine.hosts.find(hostId)).isPresent();
+        engine.vms.delete(UUID.fromString(vm.id()), false);
+        engine.hosts.delete(hostId);
+        assertThat(engine.hosts.find(hostId)).isEmpty();
+    }
 }
