@@ -151,8 +151,8 @@ public final class Engine implements AutoCloseable {
             dataCenterService = dataCenters;
             storageService = storage;
             VmRepository vmRepository = new VmRepository(jdbi);
-            VmMonitor vmMonitor = new VmMonitor(jdbi, vmRepository, events, changes);
             hostService = new HostService(jdbi, hostRepository, dataCenters, authority, events, this::agentEndpoint);
+            VmMonitor vmMonitor = new VmMonitor(jdbi, vmRepository, hostService, events, changes);
             VmService vms = new VmService(jdbi, vmRepository, dataCenters, storage, hostService, jobs, new PoolTemplates(jdbi),
                     events);
             DesktopService desktops = new DesktopService(jdbi, storage, events);
