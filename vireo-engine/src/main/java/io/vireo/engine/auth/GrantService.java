@@ -1,8 +1,6 @@
 package io.vireo.engine.auth;
 
-import io.vireo.engine.common.ConflictException;
 import io.vireo.engine.common.Fields;
-import io.vireo.engine.common.ForbiddenException;
 import io.vireo.engine.common.InvalidInputException;
 import io.vireo.engine.common.NotFoundException;
 import io.vireo.engine.common.Paging;
@@ -18,7 +16,6 @@ import org.jdbi.v3.core.Jdbi;
 
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Function;
