@@ -58,6 +58,14 @@ public final class ApiClient {
         return answer.get("access_token").asText();
     }
 
+    /** Revokes a token (RFC 7009): the engine answers 200 whether or not it knew the token. */
+    public static void revoke(String baseUrl, String token) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl.replaceAll("/+$", "") + "/sso/oauth/revoke"))
+                .header("Content-Type", "application/x-www-form-urlencoded").timeout(Duration.ofSeconds(30))
+                .POST(HttpRequest.BodyPublishers.ofString("token=" + URLEncoder.encode(token, StandardCharsets.UTF_8))).build();
+        new ApiClient(baseUrl, null).send(request);
+    }
+
     public JsonNode get(String path) throws IOException, InterruptedException {
         return send(builder(path).GET().build());
     }

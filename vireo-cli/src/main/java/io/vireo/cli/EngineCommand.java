@@ -2,6 +2,7 @@ package io.vireo.cli;
 
 import io.vireo.engine.Engine;
 import io.vireo.engine.EngineConfig;
+import io.vireo.engine.auth.LoginLimits;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -42,6 +43,12 @@ public final class EngineCommand implements Callable<Integer> {
     @Option(names = "--spice-proxy", description = "HTTP proxy (http://host:port) that SPICE clients go through to "
             + "reach the hosts' displays; written into remote-viewer (.vv) files. Default: none, clients connect directly")
     String spiceProxy;
+    @Option(names = "--max-tokens-per-user", defaultValue = "50",
+            description = "Live bearer tokens a user may hold; a login beyond that revokes its oldest (default ${DEFAULT-VALUE})")
+    int maxTokensPerUser;
+    @Option(names = "--logins-per-minute", defaultValue = "60",
+            description = "Login requests one client address may make per minute; beyond that 429 (default ${DEFAULT-VALUE})")
+    int loginsPerMinute;
 
     EngineConfig config() throws Exception {
         Optional<String> adminPassword = Optional.ofNullable(System.getenv("VIREO_ADMIN_PASSWORD"));
@@ -53,7 +60,8 @@ public final class EngineCommand implements Callable<Integer> {
         return new EngineConfig(dataDirectory == null ? EngineConfig.defaultDataDirectory() : dataDirectory,
                 Optional.ofNullable(databaseUrl), Optional.ofNullable(databaseUser), databasePassword, listen, apiPort,
                 agentPort, Optional.ofNullable(advertise), adminPassword, Duration.ofSeconds(hostGraceSeconds),
-                Duration.ofSeconds(balanceSeconds), Optional.ofNullable(spiceProxy));
+                Duration.ofSeconds(balanceSeconds), Optional.ofNullable(spiceProxy),
+                new LoginLimits(maxTokensPerUser, loginsPerMinute));
     }
 
     @Override

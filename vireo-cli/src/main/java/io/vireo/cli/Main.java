@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
                 AgentCommands.class,
                 AllInOneCommand.class,
                 LoginCommand.class,
+                LogoutCommand.class,
                 ClientCommands.DataCenters.class,
                 ClientCommands.Clusters.class,
                 ClientCommands.StorageDomains.class,

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
+import java.util.Optional;
 
 /** The CLI's login, kept in ~/.config/vireo/session.json (readable by its owner only). */
 record Session(String url, String token) {
@@ -22,12 +23,22 @@ record Session(String url, String token) {
         if (url != null && token != null) {
             return new Session(url, token);
         }
+        return saved().orElseThrow(() -> new IOException("Not logged in: run 'vireo login --url http://ENGINE:8080 --user admin' first"));
+    }
+
+    /** The session kept in the file, if there is one (the environment's VIREO_URL and VIREO_TOKEN aside). */
+    static Optional<Session> saved() throws IOException {
         Path file = file();
         if (!Files.exists(file)) {
-            throw new IOException("Not logged in: run 'vireo login --url http://ENGINE:8080 --user admin' first");
+            return Optional.empty();
         }
         JsonNode json = ApiClient.MAPPER.readTree(file.toFile());
-        return new Session(json.get("url").asText(), json.get("token").asText());
+        return Optional.of(new Session(json.get("url").asText(), json.get("token").asText()));
+    }
+
+    /** Removes the session file; answers whether there was one. */
+    static boolean forget() throws IOException {
+        return Files.deleteIfExists(file());
     }
 
     void save() throws IOException {

@@ -124,7 +124,7 @@ public final class Engine implements AutoCloseable {
                     .description("1 while this engine instance leads (runs the control loops and holds the agents)")
                     .register(metrics);
             PasswordHasher hasher = new PasswordHasher();
-            AuthService auth = new AuthService(jdbi, hasher);
+            AuthService auth = new AuthService(jdbi, hasher, Clock.systemUTC(), config.loginLimits());
             RoleService roles = new RoleService(jdbi);
             roles.ensureBuiltIns();
             generatedAdminPassword = auth.ensureAdmin(config.adminPassword());

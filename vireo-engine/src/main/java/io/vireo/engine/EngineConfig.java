@@ -1,5 +1,7 @@
 package io.vireo.engine;
 
+import io.vireo.engine.auth.LoginLimits;
+
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -15,6 +17,7 @@ import static java.util.Objects.requireNonNull;
  * @param balanceInterval how often the leader's balancer looks at every cluster
  * @param spiceProxy an HTTP proxy (http://host:port) SPICE clients go through to reach the hosts'
  *     displays, written into remote-viewer files; empty when clients reach the hosts directly
+ * @param loginLimits live tokens per user and login requests per client address and minute
  */
 public record EngineConfig(
         Path dataDirectory,
@@ -28,7 +31,8 @@ public record EngineConfig(
         Optional<String> adminPassword,
         Duration hostNonResponsiveAfter,
         Duration balanceInterval,
-        Optional<String> spiceProxy) {
+        Optional<String> spiceProxy,
+        LoginLimits loginLimits) {
     public EngineConfig {
         requireNonNull(dataDirectory, "dataDirectory");
         requireNonNull(databaseUrl, "databaseUrl");
@@ -40,6 +44,7 @@ public record EngineConfig(
         requireNonNull(hostNonResponsiveAfter, "hostNonResponsiveAfter");
         requireNonNull(balanceInterval, "balanceInterval");
         requireNonNull(spiceProxy, "spiceProxy");
+        requireNonNull(loginLimits, "loginLimits");
         spiceProxy.ifPresent(EngineConfig::checkSpiceProxy);
         if (apiPort < 0 || apiPort > 65535 || agentPort < 0 || agentPort > 65535) {
             throw new IllegalArgumentException("ports must be between 0 and 65535");
@@ -68,11 +73,12 @@ public record EngineConfig(
 
     public static EngineConfig defaults() {
         return new EngineConfig(defaultDataDirectory(), Optional.empty(), Optional.empty(), Optional.empty(), "0.0.0.0",
-                8080, 8443, Optional.empty(), Optional.empty(), Duration.ofSeconds(30), Duration.ofMinutes(1), Optional.empty());
+                8080, 8443, Optional.empty(), Optional.empty(), Duration.ofSeconds(30), Duration.ofMinutes(1), Optional.empty(),
+                LoginLimits.DEFAULTS);
     }
 
     public EngineConfig withDataDirectory(Path directory) {
         return new EngineConfig(directory, databaseUrl, databaseUser, databasePassword, listenAddress, apiPort, agentPort,
-                advertisedAddress, adminPassword, hostNonResponsiveAfter, balanceInterval, spiceProxy);
+                advertisedAddress, adminPassword, hostNonResponsiveAfter, balanceInterval, spiceProxy, loginLimits);
     }
 }

@@ -1,5 +1,6 @@
 package io.vireo.engine;
 
+import io.vireo.engine.auth.LoginLimits;
 import org.junit.jupiter.api.Test;
 
 import java.util.Optional;
@@ -15,6 +16,14 @@ class EngineConfigTest {
     }
 
     @Test
+    void logins() {
+        assertThat(EngineConfig.defaults().loginLimits()).isEqualTo(new LoginLimits(50, 60));
+        assertThatThrownBy(() -> new LoginLimits(0, 60)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("token");
+        assertThatThrownBy(() -> new LoginLimits(50, 0)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("per minute");
+    }
+
+    @Test
     void aSpiceProxyIsAnHttpHostAndPort() {
         EngineConfig.checkSpiceProxy("http://proxy.example:3128");
         EngineConfig.checkSpiceProxy("http://10.0.0.1:3128/");
@@ -26,6 +35,7 @@ class EngineConfigTest {
         EngineConfig defaults = EngineConfig.defaults();
         assertThatThrownBy(() -> new EngineConfig(defaults.dataDirectory(), Optional.empty(), Optional.empty(), Optional.empty(),
                 "0.0.0.0", 8080, 8443, Optional.empty(), Optional.empty(), defaults.hostNonResponsiveAfter(),
-                defaults.balanceInterval(), Optional.of("socks5://x:1"))).isInstanceOf(IllegalArgumentException.class);
+                defaults.balanceInterval(), Optional.of("socks5://x:1"), LoginLimits.DEFAULTS))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 }
