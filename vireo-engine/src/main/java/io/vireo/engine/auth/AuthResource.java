@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.http.Context;
 import io.vireo.engine.api.ApiServer;
 import io.vireo.engine.api.RouteTable;
+import io.vireo.engine.api.RouteTable.RequestBody;
 
 import java.util.function.Consumer;
 
@@ -20,7 +21,7 @@ public final class AuthResource implements Consumer<RouteTable> {
     @Override
     public void accept(RouteTable routes) {
         routes.post("/sso/oauth/token", "Log in with grant_type=password, username and password; answers a bearer token",
-                200, this::token);
+                200, RequestBody.of(JsonNode.class), this::token);
     }
 
     private void token(Context ctx) {

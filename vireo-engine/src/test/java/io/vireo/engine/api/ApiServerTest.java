@@ -47,16 +47,19 @@ class ApiServerTest {
         Principal someone = new Principal(UUID.randomUUID(), "someone", Set.of());
         server = new ApiServer("127.0.0.1", 0, token -> token.equals("good") ? Optional.of(someone) : Optional.empty(),
                 new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), List.of(routes -> {
-            routes.post("/api/things", "echo a thing", 201, ctx -> ctx.status(201).json(ApiServer.body(ctx, Thing.class)));
-            routes.post("/api/things/optional", "echo a thing, if any", 200,
+            routes.post("/api/things", "echo a thing", 201, RouteTable.RequestBody.of(Thing.class),
+                    ctx -> ctx.status(201).json(ApiServer.body(ctx, Thing.class)));
+            routes.post("/api/things/optional", "echo a thing, if any", 200, RouteTable.RequestBody.optional(Thing.class),
                     ctx -> ctx.json(Optional.ofNullable(ApiServer.optionalBody(ctx, Thing.class)).map(Thing::name).orElse("none")));
-            routes.post("/api/tree", "echo a JSON object", 200, ctx -> ctx.json(ApiServer.body(ctx, JsonNode.class)));
+            routes.post("/api/tree", "echo a JSON object", 200, RouteTable.RequestBody.of(JsonNode.class),
+                    ctx -> ctx.json(ApiServer.body(ctx, JsonNode.class)));
+            routes.post("/api/action", "an action that takes no body", 202, ctx -> ctx.status(202).json("done"));
             routes.get("/api/broken", "fails as a bug would", ctx -> {
                 throw new IllegalStateException(SECRET);
             });
             routes.get("/api/search", "parses a search", ctx -> ctx.json(SearchQuery.parse(QueryParameters.search(ctx).orElse(""),
                     Map.of("memory", new SearchQuery.Field("memory_mib", SearchQuery.Type.NUMBER))).where()));
-            routes.post("/form", "reads a form", 200, ctx -> ctx.result(String.valueOf(ctx.formParam("username"))));
+            routes.post("/form", "reads a form", 200, RouteTable.RequestBody.of(JsonNode.class), ctx -> ctx.result(String.valueOf(ctx.formParam("username"))));
             routes.raw().ws("/echo", ws -> ws.onBinaryMessage(ctx -> ctx.send(ctx.data())));
         }), "test");
         server.start();
@@ -111,6 +114,34 @@ class ApiServerTest {
         }
         assertThat(post("/api/tree", "[1]").message()).contains("not array");
         assertThat(post("/api/tree", "\"text\"").message()).contains("not string");
+    }
+
+    @Test
+    void aRouteThatReadsNoBodyRefusesOneInsteadOfIgnoringIt() throws Exception {
+        assertThat(post("/api/action", "").status()).isEqualTo(202);
+        assertThat(post("/api/action", " { } ").status()).isEqualTo(202);
+        for (String body : List.of("null", "{\"force\": true}", "[]", "{\"x\":")) {
+            Response refused = post("/api/action", body);
+            assertThat(refused.status()).as(body).isEqualTo(400);
+            assertThat(refused.error()).isEqualTo("MALFORMED_REQUEST");
+            assertThat(refused.message()).isEqualTo("POST /api/action takes no request body; send none");
+        }
+    }
+
+    @Test
+    void theOpenApiDocumentDescribesEachBodyWithItsJsonTypes() throws Exception {
+        JsonNode paths = send("GET", "/api/openapi.json", HttpRequest.BodyPublishers.noBody()).body().get("paths");
+        JsonNode body = paths.get("/api/things").get("post").get("requestBody");
+        assertThat(body.get("required").asBoolean()).isTrue();
+        JsonNode schema = body.get("content").get("application/json").get("schema");
+        assertThat(schema.get("additionalProperties").asBoolean()).isFalse();
+        JsonNode properties = schema.get("properties");
+        assertThat(properties.get("name").get("type").asText()).isEqualTo("string");
+        assertThat(properties.get("size").get("type").asText()).isEqualTo("integer");
+        assertThat(properties.get("enabled").get("type").asText()).isEqualTo("boolean");
+        assertThat(properties.get("tags").get("items").get("type").asText()).isEqualTo("string");
+        assertThat(paths.get("/api/things/optional").get("post").get("requestBody").get("required").asBoolean()).isFalse();
+        assertThat(paths.get("/api/action").get("post").has("requestBody")).isFalse();
     }
 
     @Test
