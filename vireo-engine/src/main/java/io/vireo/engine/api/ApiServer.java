@@ -49,6 +49,11 @@ public final class ApiServer implements AutoCloseable {
     private static final String TIMER_ATTRIBUTE = "vireo.timer";
     /** The largest request body read: 1 MiB. */
     public static final int MAX_BODY_BYTES = 1 << 20;
+    /**
+     * How much of a body over the limit is read and thrown away before the 413 is answered, so that a
+     * client still sending reads the answer instead of a reset connection; past it the connection closes.
+     */
+    private static final long DRAIN_BYTES = 16L << 20;
     /** The largest WebSocket message or frame a client may send (the console sends keys and pointer moves). */
     public static final int MAX_WEBSOCKET_MESSAGE_BYTES = 64 * 1024;
     private static final SecureRandom REFERENCES = new SecureRandom();
@@ -79,6 +84,7 @@ public final class ApiServer implements AutoCloseable {
             config.jetty.host = host;
             config.jetty.port = port;
             config.http.maxRequestSize = MAX_BODY_BYTES;
+            config.jetty.modifyServer(server -> server.setErrorHandler(new ServerErrors()));
             config.jetty.modifyWebSocketServletFactory(factory -> {
                 factory.setMaxBinaryMessageSize(MAX_WEBSOCKET_MESSAGE_BYTES);
                 factory.setMaxTextMessageSize(MAX_WEBSOCKET_MESSAGE_BYTES);
@@ -99,7 +105,12 @@ public final class ApiServer implements AutoCloseable {
                     new ApiError(e.code().name(), e.getMessage(), e.details())));
             config.routes.exception(JacksonJsonMapper.RequestBodyException.class, (e, ctx) ->
                     error(ctx, 400, ErrorTranslator.fromBody(e)));
-            config.routes.exception(HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(), httpError(e)));
+            config.routes.exception(HttpResponseException.class, (e, ctx) -> {
+                if (e.getStatus() == HttpStatus.CONTENT_TOO_LARGE.getCode()) {
+                    drain(ctx);
+                }
+                error(ctx, e.getStatus(), httpError(e));
+            });
             config.routes.exception(Exception.class, (e, ctx) -> {
                 String reference = HexFormat.of().formatHex(randomBytes());
                 log.error("Request {} {} failed (reference {})", ctx.method(), ctx.path(), reference, e);
@@ -261,6 +272,24 @@ public final class ApiServer implements AutoCloseable {
     private static void refuseLargeBodies(Context ctx) {
         if (ctx.contentLength() > MAX_BODY_BYTES) {
             throw new HttpResponseException(HttpStatus.CONTENT_TOO_LARGE.getCode(), HttpStatus.CONTENT_TOO_LARGE.getMessage());
+        }
+    }
+
+    private static void drain(Context ctx) {
+        ctx.header("Connection", "close");
+        if (ctx.contentLength() > DRAIN_BYTES) {
+            return;
+        }
+        try {
+            java.io.InputStream in = ctx.req().getInputStream();
+            byte[] buffer = new byte[64 * 1024];
+            long left = DRAIN_BYTES;
+            int read;
+            while (left > 0 && (read = in.read(buffer, 0, (int) Math.min(buffer.length, left))) >= 0) {
+                left -= read;
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            log.debug("The rest of a body over the limit could not be read: {}", e.getMessage());
         }
     }
 

@@ -45,8 +45,16 @@ final class ErrorTranslator {
             return new ApiError(ErrorCode.INVALID_FIELD.name(), "The field '" + field + "' must be " + expected + given,
                     Map.of("field", field));
         }
-        return new ApiError(ErrorCode.MALFORMED_REQUEST.name(), "The request body cannot be read: " + cause.getOriginalMessage(),
-                Map.of());
+        if (cause instanceof JsonMappingException mapping && !path(mapping).isEmpty()) {
+            // e.g. a number too large for its field, reported by the parser and given its place by the mapper
+            String field = path(mapping);
+            var reason = mapping.getCause() instanceof com.fasterxml.jackson.core.JsonProcessingException inner
+                    ? inner.getOriginalMessage() : mapping.getOriginalMessage();
+            return new ApiError(ErrorCode.INVALID_FIELD.name(), "The field '" + field + "' cannot be read: "
+                    + abbreviate(String.valueOf(reason)), Map.of("field", field));
+        }
+        return new ApiError(ErrorCode.MALFORMED_REQUEST.name(), "The request body cannot be read: "
+                + abbreviate(String.valueOf(cause.getOriginalMessage())), Map.of());
     }
 
     /** The field as a person writes it: {@code migrationPolicy.downtimeStepsMs[2]}. */

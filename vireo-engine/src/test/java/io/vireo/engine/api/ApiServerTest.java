@@ -146,17 +146,18 @@ class ApiServerTest {
 
     @Test
     void aValueOfTheWrongJsonTypeIsRefusedWithItsField() throws Exception {
-        Map<String, String> refusals = Map.of(
-                "{\"name\": 12345}", "name",
-                "{\"name\": true}", "name",
-                "{\"name\": 1.5}", "name",
-                "{\"size\": \"12\"}", "size",
-                "{\"size\": 1.5}", "size",
-                "{\"enabled\": 1}", "enabled",
-                "{\"enabled\": \"true\"}", "enabled",
-                "{\"tags\": [7]}", "tags[0]",
-                "{\"tags\": [\"a\", null]}", "tags[1]",
-                "{\"tags\": \"a\"}", "tags");
+        Map<String, String> refusals = Map.ofEntries(
+                Map.entry("{\"name\": 12345}", "name"),
+                Map.entry("{\"name\": true}", "name"),
+                Map.entry("{\"name\": 1.5}", "name"),
+                Map.entry("{\"size\": \"12\"}", "size"),
+                Map.entry("{\"size\": 1.5}", "size"),
+                Map.entry("{\"enabled\": 1}", "enabled"),
+                Map.entry("{\"enabled\": \"true\"}", "enabled"),
+                Map.entry("{\"tags\": [7]}", "tags[0]"),
+                Map.entry("{\"tags\": [\"a\", null]}", "tags[1]"),
+                Map.entry("{\"tags\": \"a\"}", "tags"),
+                Map.entry("{\"size\": 99999999999999999999}", "size"));
         for (var refusal : refusals.entrySet()) {
             Response response = post("/api/things", refusal.getKey());
             assertThat(response.status()).as(refusal.getKey()).isEqualTo(400);
@@ -223,6 +224,18 @@ class ApiServerTest {
         // just under the limit is read (and refused for what it says, not for its size)
         String justUnder = "{\"name\": \"" + "x".repeat(ApiServer.MAX_BODY_BYTES - 20) + "\"}";
         assertThat(post("/api/things", justUnder).status()).isEqualTo(201);
+    }
+
+    @Test
+    void aUriTooLongIsAJsonRefusalThatClosesTheConnection() throws Exception {
+        HttpResponse<String> refused = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port()
+                + "/api/things/" + "x".repeat(64 * 1024))).header("Authorization", "Bearer good").build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(refused.statusCode()).isEqualTo(414);
+        assertThat(refused.headers().firstValue("Connection")).hasValue("close");
+        assertThat(ApiServer.MAPPER.readTree(refused.body()).get("error").asText()).isEqualTo("REQUEST_TOO_LARGE");
+        // the same client goes on: it did not keep the connection the server closed
+        assertThat(send("GET", "/api/search?search=memory%3D1", HttpRequest.BodyPublishers.noBody()).status()).isEqualTo(200);
     }
 
     @Test
