@@ -6,6 +6,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vireo.engine.affinity.AffinityGroupResource;
 import io.vireo.engine.affinity.AffinityGroupService;
 import io.vireo.engine.api.ApiServer;
+import io.vireo.engine.api.RouteTable;
 import io.vireo.engine.console.ConsoleResource;
 import io.vireo.engine.console.ConsoleTickets;
 import io.vireo.engine.auth.AccessResource;
@@ -38,6 +39,8 @@ import io.vireo.engine.jobs.JobRunner;
 import io.vireo.engine.jobs.StateChanges;
 import io.vireo.engine.leadership.LeadershipLease;
 import io.vireo.engine.metrics.InventoryGauges;
+import io.vireo.engine.metrics.MetricsResource;
+import io.vireo.engine.metrics.MetricsToken;
 import io.vireo.engine.migration.BalancerLoop;
 import io.vireo.engine.pools.DesktopJobs;
 import io.vireo.engine.pools.PoolMonitor;
@@ -85,6 +88,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.function.Consumer;
 
 import static java.util.Objects.requireNonNull;
 
@@ -200,7 +204,7 @@ public final class Engine implements AutoCloseable {
                             keyPassword),
                     keyPassword, authority.trustStore(), hostService::certificateSerial, hostMonitor);
             closeables.push(agentLink);
-            api = new ApiServer(config.listenAddress(), config.apiPort(), auth::principalForToken, metrics, List.of(
+            List<Consumer<RouteTable>> resources = new ArrayList<>(List.of(
                     new AuthResource(auth),
                     new AccessResource(directory, roles, new GrantService(jdbi, permissions, roles, directory, events), permissions),
                     new DataCenterResource(dataCenters, permissions),
@@ -214,8 +218,12 @@ public final class Engine implements AutoCloseable {
                     new AffinityGroupResource(affinityGroups, permissions),
                     new PoolResource(pools, poolMonitor, permissions),
                     new ConsoleResource(new ConsoleTickets(jdbi, vms, hostService, gateway, events),
-                            config.spiceProxy(), permissions)),
-                    VERSION);
+                            config.spiceProxy(), permissions)));
+            if (config.metrics().enabled()) {
+                resources.add(new MetricsResource(metrics, config.metrics().tokenFile().map(MetricsToken::read)
+                        .orElseGet(() -> MetricsToken.readOrCreate(config.dataDirectory().resolve("metrics-token")))));
+            }
+            api = new ApiServer(config.listenAddress(), config.apiPort(), auth::principalForToken, metrics, resources, VERSION);
             closeables.push(api);
 
             leadership.start();

@@ -33,7 +33,7 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * The HTTP server of the engine: /api (bearer token required), /sso/oauth/token, the enrollment
- * endpoint, /metrics, and the two portals' static pages (/portal, /admin). Every refusal is a JSON error with a code and a sentence.
+ * endpoint, what the resources add (/metrics, the console), and the two portals' static pages (/portal, /admin). Every refusal is a JSON error with a code and a sentence.
  * <p>
  * Limits: a request body of at most {@link #MAX_BODY_BYTES} (413 REQUEST_TOO_LARGE beyond, checked on the
  * Content-Length before anything else and again while reading a body without one); a body that is JSON
@@ -100,7 +100,6 @@ public final class ApiServer implements AutoCloseable {
             RouteTable table = new RouteTable(config.routes);
             resources.forEach(resource -> resource.accept(table));
             config.routes.get("/api/openapi.json", ctx -> ctx.json(table.openApi(MAPPER, version)));
-            config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(metrics.scrape()));
             config.routes.exception(DomainException.class, (e, ctx) -> error(ctx, status(e),
                     new ApiError(e.code().name(), e.getMessage(), e.details())));
             config.routes.exception(JacksonJsonMapper.RequestBodyException.class, (e, ctx) ->
