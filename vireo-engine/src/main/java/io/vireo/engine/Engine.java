@@ -138,7 +138,7 @@ public final class Engine implements AutoCloseable {
             advertisedAddress = config.advertisedAddress().orElseGet(NetworkAddresses::firstNonLoopback);
 
             JobRepository jobRepository = new JobRepository(jdbi);
-            JobService jobs = new JobService(jobRepository);
+            JobService jobs = new JobService(jdbi, jobRepository);
             StateChanges changes = new StateChanges(Clock.systemUTC(), STATE_SAFETY_TICK);
             DataCenterService dataCenters = new DataCenterService(jdbi, events);
             HostRepository hostRepository = new HostRepository(jdbi);
@@ -198,6 +198,15 @@ public final class Engine implements AutoCloseable {
             InventoryGauges gauges = new InventoryGauges(hostService::countByStatus, vms::countByStatus, metrics);
             closeables.push(gauges);
 
+            ConsoleTickets consoleTickets = new ConsoleTickets(jdbi, vms, hostService, gateway, events);
+            EngineConfig.Pruning pruning = config.pruning();
+            Pruner pruner = new Pruner(leadership::isLeader, Clock.systemUTC(), pruning.interval(), List.of(
+                    new Pruner.Task("events", now -> events.prune(now, pruning.events())),
+                    new Pruner.Task("finished jobs", now -> jobs.pruneFinished(now, pruning.finishedJobs())),
+                    new Pruner.Task("expired access tokens", now -> auth.pruneExpiredTokens(now, pruning.expired())),
+                    new Pruner.Task("expired console tickets", now -> consoleTickets.pruneExpired(now, pruning.expired()))));
+            closeables.push(pruner);
+
             char[] keyPassword = UUID.randomUUID().toString().toCharArray();
             agentLink = new AgentLinkServer(config.listenAddress(), config.agentPort(),
                     authority.serverKeyStore(NetworkAddresses.dnsNames(), NetworkAddresses.ipAddresses(advertisedAddress),
@@ -217,8 +226,7 @@ public final class Engine implements AutoCloseable {
                             permissions.viewable(principal, ObjectType.VM), permissions.viewable(principal, ObjectType.HOST))),
                     new AffinityGroupResource(affinityGroups, permissions),
                     new PoolResource(pools, poolMonitor, permissions),
-                    new ConsoleResource(new ConsoleTickets(jdbi, vms, hostService, gateway, events),
-                            config.spiceProxy(), permissions)));
+                    new ConsoleResource(consoleTickets, config.spiceProxy(), permissions)));
             if (config.metrics().enabled()) {
                 resources.add(new MetricsResource(metrics, config.metrics().tokenFile().map(MetricsToken::read)
                         .orElseGet(() -> MetricsToken.readOrCreate(config.dataDirectory().resolve("metrics-token")))));
@@ -236,6 +244,7 @@ public final class Engine implements AutoCloseable {
             gauges.start();
             balancerLoop.start();
             poolMonitor.start();
+            pruner.start();
             log.info("Vireo engine {} is up: API http://{}:{}/api, agents dial {}", VERSION, advertisedAddress, api.port(),
                     agentEndpoint());
         } catch (IOException e) {

@@ -3,6 +3,7 @@ package io.vireo.engine.auth;
 import io.vireo.engine.common.InvalidInputException;
 import io.vireo.engine.common.Principal;
 import io.vireo.engine.common.DomainException;
+import io.vireo.engine.store.Batches;
 import io.vireo.model.ErrorCode;
 import io.vireo.model.TokenResponse;
 import org.jdbi.v3.core.Jdbi;
@@ -83,7 +84,6 @@ public final class AuthService {
         String token = Secrets.randomToken();
         jdbi.useTransaction(h -> {
             users.recordLogin(h, user.id());
-            tokens.deleteExpired(h);
             tokens.insert(h, Secrets.sha256(token), user.id(), OffsetDateTime.now(ZoneOffset.UTC).plus(TOKEN_LIFETIME));
         });
         log.info("User {} logged in", username);
@@ -103,5 +103,11 @@ public final class AuthService {
     /** The enabled user a valid, unexpired bearer token belongs to, with its groups. */
     public Optional<Principal> principalForToken(String token) {
         return jdbi.withHandle(h -> tokens.principal(h, Secrets.sha256(token)));
+    }
+
+    /** Removes the tokens that expired longer than {@code grace} ago, in batches (the leader's pruning); answers how many. */
+    public long pruneExpiredTokens(Instant now, Duration grace) {
+        OffsetDateTime cutoff = now.minus(grace).atOffset(ZoneOffset.UTC);
+        return Batches.deleteAll(jdbi, (h, limit) -> tokens.deleteExpiredBefore(h, cutoff, limit));
     }
 }
