@@ -116,6 +116,7 @@ class ApiFuzzIT extends LabTest {
                 }
             }
         }
+        System.out.println("ApiFuzzIT: " + probes + " refused requests on " + operations + " operations");
         assertThat(failures).as("answers that were not the expected refusal").isEmpty();
         assertThat(inventory()).as("the inventory after " + probes + " refused requests").isEqualTo(before);
         assertThat(operations).isGreaterThan(45);
