@@ -102,6 +102,12 @@ class ApiFuzzIT extends LabTest {
                     String huge = concrete(path.getKey().replace("{id}", "x".repeat(64 * 1024)));
                     check(method + " with a 64 KiB id", send(method, huge, null), new Probe("huge id", null, -1, null), failures);
                 }
+                if (method.equals("GET")) {
+                    // the parameters some operation reads, each wrong: refused or ignored, never a failure
+                    probes++;
+                    String junk = concrete + "?objectType=nonsense&objectId=nonsense&from=x&last=x&offset=-1&removeDisks=maybe";
+                    check("GET " + junk, send("GET", junk, null), new Probe("wrong parameters", null, 0, null), failures);
+                }
                 if (method.equals("GET") && !path.getKey().contains("{") && path.getKey().startsWith("/api")
                         && !NOT_LISTS.contains(path.getKey())) {
                     probes += 4;
