@@ -7,6 +7,7 @@ import io.vireo.engine.hostlink.AgentGateway;
 import io.vireo.engine.jobs.JobContext;
 import io.vireo.engine.jobs.JobFailure;
 import io.vireo.engine.jobs.JobHandler;
+import io.vireo.engine.jobs.StateKey;
 import io.vireo.model.ErrorCode;
 import io.vireo.model.Vm;
 import io.vireo.model.VmStatus;
@@ -80,7 +81,7 @@ public final class VmJobs {
     }
 
     <R> AgentAnswer<R> command(UUID host, AgentMethod<VmIdParams, R> method, Vm vm, Duration timeout) {
-        return call(host, method, new VmIdParams(vm.id()), timeout, vm, ": ");
+        return call(host, method, new VmIdParams(UUID.fromString(vm.id())), timeout, vm, ": ");
     }
 
     /** Asks the VM's host for a state and applies the observation it answers with (pause, resume). */
@@ -106,7 +107,7 @@ public final class VmJobs {
     void powerOff(Vm vm) {
         UUID host = hostOf(vm);
         AgentAnswer<EnsureStoppedResult> answer = command(host, AgentMethod.VM_ENSURE_STOPPED, vm, Duration.ofSeconds(60));
-        monitor.acted(host, vm.id(), answer.seq());
+        monitor.acted(host, UUID.fromString(vm.id()), answer.seq());
         jdbi.useTransaction(h -> vms.lock(h, UUID.fromString(vm.id())).ifPresent(current -> {
             if (host.toString().equals(current.hostId())) {
                 vms.setStatus(h, UUID.fromString(vm.id()), VmStatus.DOWN, null, null);
@@ -119,8 +120,12 @@ public final class VmJobs {
         return placement.chooseForStart(vm, requested);
     }
 
-    void poweringUp(Vm vm, UUID host) {
-        jdbi.useTransaction(h -> vms.setStatus(h, UUID.fromString(vm.id()), VmStatus.POWERING_UP, host, null));
+    /** Records the host chosen for a start in the job and on the VM (Powering up there), in one transaction. */
+    void poweringUp(JobContext<?> context, StateKey<UUID> hostKey, Vm vm, UUID host) {
+        jdbi.useTransaction(h -> {
+            context.putState(h, hostKey, host);
+            vms.setStatus(h, UUID.fromString(vm.id()), VmStatus.POWERING_UP, host, null);
+        });
     }
 
     AgentAnswer<EnsureRunningResult> launch(Vm vm, UUID host) {
