@@ -3,6 +3,7 @@ package io.vireo.cli;
 import io.vireo.engine.Engine;
 import io.vireo.engine.EngineConfig;
 import io.vireo.engine.auth.LoginLimits;
+import io.vireo.engine.common.Retention;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -49,6 +50,26 @@ public final class EngineCommand implements Callable<Integer> {
     @Option(names = "--logins-per-minute", defaultValue = "60",
             description = "Login requests one client address may make per minute; beyond that 429 (default ${DEFAULT-VALUE})")
     int loginsPerMinute;
+    @Option(names = "--metrics-token-file", description = "File with the bearer token /metrics asks for "
+            + "(default: a random one the engine writes to metrics-token in its data directory, readable by its user only)")
+    Path metricsTokenFile;
+    @Option(names = "--no-metrics", description = "Do not serve /metrics at all")
+    boolean noMetrics;
+    @Option(names = "--keep-events-days", defaultValue = "30",
+            description = "Days the event log keeps an event (default ${DEFAULT-VALUE})")
+    int keepEventsDays;
+    @Option(names = "--keep-events", defaultValue = "1000000",
+            description = "Most events kept, the newest (default ${DEFAULT-VALUE})")
+    long keepEvents;
+    @Option(names = "--keep-jobs-days", defaultValue = "7",
+            description = "Days a finished job (with its steps) is kept (default ${DEFAULT-VALUE})")
+    int keepJobsDays;
+    @Option(names = "--keep-jobs", defaultValue = "100000",
+            description = "Most finished jobs kept, the newest (default ${DEFAULT-VALUE})")
+    long keepJobs;
+    @Option(names = "--keep-expired-hours", defaultValue = "24",
+            description = "Hours an expired access token or console ticket is kept before it is removed (default ${DEFAULT-VALUE})")
+    int keepExpiredHours;
 
     EngineConfig config() throws Exception {
         Optional<String> adminPassword = Optional.ofNullable(System.getenv("VIREO_ADMIN_PASSWORD"));
@@ -61,7 +82,11 @@ public final class EngineCommand implements Callable<Integer> {
                 Optional.ofNullable(databaseUrl), Optional.ofNullable(databaseUser), databasePassword, listen, apiPort,
                 agentPort, Optional.ofNullable(advertise), adminPassword, Duration.ofSeconds(hostGraceSeconds),
                 Duration.ofSeconds(balanceSeconds), Optional.ofNullable(spiceProxy),
-                new LoginLimits(maxTokensPerUser, loginsPerMinute));
+                new LoginLimits(maxTokensPerUser, loginsPerMinute),
+                new EngineConfig.Pruning(new Retention(Duration.ofDays(keepEventsDays), keepEvents),
+                        new Retention(Duration.ofDays(keepJobsDays), keepJobs), Duration.ofHours(keepExpiredHours),
+                        EngineConfig.Pruning.defaults().interval()),
+                noMetrics ? EngineConfig.Metrics.off() : new EngineConfig.Metrics(true, Optional.ofNullable(metricsTokenFile)));
     }
 
     @Override

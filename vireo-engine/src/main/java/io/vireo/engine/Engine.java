@@ -6,6 +6,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vireo.engine.affinity.AffinityGroupResource;
 import io.vireo.engine.affinity.AffinityGroupService;
 import io.vireo.engine.api.ApiServer;
+import io.vireo.engine.api.RouteTable;
 import io.vireo.engine.console.ConsoleResource;
 import io.vireo.engine.console.ConsoleTickets;
 import io.vireo.engine.auth.AccessResource;
@@ -38,6 +39,8 @@ import io.vireo.engine.jobs.JobRunner;
 import io.vireo.engine.jobs.StateChanges;
 import io.vireo.engine.leadership.LeadershipLease;
 import io.vireo.engine.metrics.InventoryGauges;
+import io.vireo.engine.metrics.MetricsResource;
+import io.vireo.engine.metrics.MetricsToken;
 import io.vireo.engine.migration.BalancerLoop;
 import io.vireo.engine.pools.DesktopJobs;
 import io.vireo.engine.pools.PoolMonitor;
@@ -85,6 +88,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.function.Consumer;
 
 import static java.util.Objects.requireNonNull;
 
@@ -134,7 +138,7 @@ public final class Engine implements AutoCloseable {
             advertisedAddress = config.advertisedAddress().orElseGet(NetworkAddresses::firstNonLoopback);
 
             JobRepository jobRepository = new JobRepository(jdbi);
-            JobService jobs = new JobService(jobRepository);
+            JobService jobs = new JobService(jdbi, jobRepository);
             StateChanges changes = new StateChanges(Clock.systemUTC(), STATE_SAFETY_TICK);
             DataCenterService dataCenters = new DataCenterService(jdbi, events);
             HostRepository hostRepository = new HostRepository(jdbi);
@@ -194,13 +198,22 @@ public final class Engine implements AutoCloseable {
             InventoryGauges gauges = new InventoryGauges(hostService::countByStatus, vms::countByStatus, metrics);
             closeables.push(gauges);
 
+            ConsoleTickets consoleTickets = new ConsoleTickets(jdbi, vms, hostService, gateway, events);
+            EngineConfig.Pruning pruning = config.pruning();
+            Pruner pruner = new Pruner(leadership::isLeader, Clock.systemUTC(), pruning.interval(), List.of(
+                    new Pruner.Task("events", now -> events.prune(now, pruning.events())),
+                    new Pruner.Task("finished jobs", now -> jobs.pruneFinished(now, pruning.finishedJobs())),
+                    new Pruner.Task("expired access tokens", now -> auth.pruneExpiredTokens(now, pruning.expired())),
+                    new Pruner.Task("expired console tickets", now -> consoleTickets.pruneExpired(now, pruning.expired()))));
+            closeables.push(pruner);
+
             char[] keyPassword = UUID.randomUUID().toString().toCharArray();
             agentLink = new AgentLinkServer(config.listenAddress(), config.agentPort(),
                     authority.serverKeyStore(NetworkAddresses.dnsNames(), NetworkAddresses.ipAddresses(advertisedAddress),
                             keyPassword),
                     keyPassword, authority.trustStore(), hostService::certificateSerial, hostMonitor);
             closeables.push(agentLink);
-            api = new ApiServer(config.listenAddress(), config.apiPort(), auth::principalForToken, metrics, List.of(
+            List<Consumer<RouteTable>> resources = new ArrayList<>(List.of(
                     new AuthResource(auth),
                     new AccessResource(directory, roles, new GrantService(jdbi, permissions, roles, directory, events), permissions),
                     new DataCenterResource(dataCenters, permissions),
@@ -213,9 +226,12 @@ public final class Engine implements AutoCloseable {
                             permissions.viewable(principal, ObjectType.VM), permissions.viewable(principal, ObjectType.HOST))),
                     new AffinityGroupResource(affinityGroups, permissions),
                     new PoolResource(pools, poolMonitor, permissions),
-                    new ConsoleResource(new ConsoleTickets(jdbi, vms, hostService, gateway, events),
-                            config.spiceProxy(), permissions)),
-                    VERSION);
+                    new ConsoleResource(consoleTickets, config.spiceProxy(), permissions)));
+            if (config.metrics().enabled()) {
+                resources.add(new MetricsResource(metrics, config.metrics().tokenFile().map(MetricsToken::read)
+                        .orElseGet(() -> MetricsToken.readOrCreate(config.dataDirectory().resolve("metrics-token")))));
+            }
+            api = new ApiServer(config.listenAddress(), config.apiPort(), auth::principalForToken, metrics, resources, VERSION);
             closeables.push(api);
 
             leadership.start();
@@ -228,6 +244,7 @@ public final class Engine implements AutoCloseable {
             gauges.start();
             balancerLoop.start();
             poolMonitor.start();
+            pruner.start();
             log.info("Vireo engine {} is up: API http://{}:{}/api, agents dial {}", VERSION, advertisedAddress, api.port(),
                     agentEndpoint());
         } catch (IOException e) {

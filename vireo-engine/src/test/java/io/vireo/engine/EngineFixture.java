@@ -41,7 +41,7 @@ public final class EngineFixture implements AutoCloseable {
     public final Database database = TestDatabase.fresh();
     public final Jdbi jdbi = database.jdbi();
     public final EventLog events = new EventLog(jdbi);
-    public final JobService jobs = new JobService(new JobRepository(jdbi));
+    public final JobService jobs = new JobService(jdbi, new JobRepository(jdbi));
     public final DataCenterService dataCenters = new DataCenterService(jdbi, events);
     public final StorageService storage = new StorageService(jdbi, dataCenters, jobs, events);
     public final HostService hosts;

@@ -8,6 +8,7 @@ import io.vireo.engine.events.EventLog;
 import io.vireo.engine.hostlink.AgentException;
 import io.vireo.engine.hostlink.AgentGateway;
 import io.vireo.engine.hosts.HostService;
+import io.vireo.engine.store.Batches;
 import io.vireo.engine.vms.VmService;
 import io.vireo.model.ConsoleTicket;
 import io.vireo.model.ErrorCode;
@@ -42,6 +43,12 @@ public final class ConsoleTickets {
         this.hosts = requireNonNull(hosts, "hosts");
         this.gateway = requireNonNull(gateway, "gateway");
         this.events = requireNonNull(events, "events");
+    }
+
+    /** Removes the tickets that expired longer than {@code grace} ago, used or not, in batches; answers how many. */
+    public long pruneExpired(Instant now, Duration grace) {
+        Instant cutoff = now.minus(grace);
+        return Batches.deleteAll(jdbi, (h, limit) -> repository.deleteExpiredBefore(h, cutoff, limit));
     }
 
     public ConsoleTicket issue(UUID vmId, ConsoleTicket.Request request, String user) {
