@@ -4,6 +4,7 @@ import io.vireo.engine.Engine;
 import io.vireo.engine.EngineConfig;
 import io.vireo.engine.auth.LoginLimits;
 import io.vireo.engine.common.Retention;
+import io.vireo.engine.hosts.DisplayAccess;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -44,6 +45,12 @@ public final class EngineCommand implements Callable<Integer> {
     @Option(names = "--spice-proxy", description = "HTTP proxy (http://host:port) that SPICE clients go through to "
             + "reach the hosts' displays; written into remote-viewer (.vv) files. Default: none, clients connect directly")
     String spiceProxy;
+    @Option(names = "--display-ports", defaultValue = "5900-65535",
+            description = "Ports of the VMs' displays the console connects to, FIRST-LAST (default ${DEFAULT-VALUE})")
+    String displayPorts;
+    @Option(names = "--allow-local-host-addresses",
+            description = "Let hosts have loopback or link-local addresses (only for an engine whose one host is this machine)")
+    boolean localHostAddresses;
     @Option(names = "--max-tokens-per-user", defaultValue = "50",
             description = "Live bearer tokens a user may hold; a login beyond that revokes its oldest (default ${DEFAULT-VALUE})")
     int maxTokensPerUser;
@@ -86,7 +93,8 @@ public final class EngineCommand implements Callable<Integer> {
                 new EngineConfig.Pruning(new Retention(Duration.ofDays(keepEventsDays), keepEvents),
                         new Retention(Duration.ofDays(keepJobsDays), keepJobs), Duration.ofHours(keepExpiredHours),
                         EngineConfig.Pruning.defaults().interval()),
-                noMetrics ? EngineConfig.Metrics.off() : new EngineConfig.Metrics(true, Optional.ofNullable(metricsTokenFile)));
+                noMetrics ? EngineConfig.Metrics.off() : new EngineConfig.Metrics(true, Optional.ofNullable(metricsTokenFile)),
+                DisplayAccess.parse(displayPorts, localHostAddresses));
     }
 
     @Override

@@ -155,7 +155,8 @@ public final class Engine implements AutoCloseable {
             dataCenterService = dataCenters;
             storageService = storage;
             VmRepository vmRepository = new VmRepository(jdbi);
-            hostService = new HostService(jdbi, hostRepository, dataCenters, authority, events, this::agentEndpoint);
+            hostService = new HostService(jdbi, hostRepository, dataCenters, authority, events, this::agentEndpoint,
+                    config.displays());
             VmMonitor vmMonitor = new VmMonitor(jdbi, vmRepository, hostService, events, changes);
             VmService vms = new VmService(jdbi, vmRepository, dataCenters, storage, hostService, jobs, new PoolTemplates(jdbi),
                     events);

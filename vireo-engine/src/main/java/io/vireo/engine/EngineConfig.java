@@ -2,6 +2,7 @@ package io.vireo.engine;
 
 import io.vireo.engine.auth.LoginLimits;
 import io.vireo.engine.common.Retention;
+import io.vireo.engine.hosts.DisplayAccess;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,6 +22,7 @@ import static java.util.Objects.requireNonNull;
  * @param loginLimits live tokens per user and login requests per client address and minute
  * @param pruning how long the leader keeps what only grows (events, finished jobs, expired tokens and tickets)
  * @param metrics whether /metrics is served, and the file with the bearer token it asks for
+ * @param displays the display ports the console connects to, and whether hosts may have local addresses (all-in-one)
  */
 public record EngineConfig(
         Path dataDirectory,
@@ -37,7 +39,8 @@ public record EngineConfig(
         Optional<String> spiceProxy,
         LoginLimits loginLimits,
         Pruning pruning,
-        Metrics metrics) {
+        Metrics metrics,
+        DisplayAccess displays) {
     /**
      * What the leader prunes, every {@code interval}, in small batches: events and finished jobs (with
      * their steps) by age and count, access tokens and console tickets once expired for {@code expired}.
@@ -95,6 +98,7 @@ public record EngineConfig(
         requireNonNull(loginLimits, "loginLimits");
         requireNonNull(pruning, "pruning");
         requireNonNull(metrics, "metrics");
+        requireNonNull(displays, "displays");
         spiceProxy.ifPresent(EngineConfig::checkSpiceProxy);
         if (apiPort < 0 || apiPort > 65535 || agentPort < 0 || agentPort > 65535) {
             throw new IllegalArgumentException("ports must be between 0 and 65535");
@@ -124,12 +128,18 @@ public record EngineConfig(
     public static EngineConfig defaults() {
         return new EngineConfig(defaultDataDirectory(), Optional.empty(), Optional.empty(), Optional.empty(), "0.0.0.0",
                 8080, 8443, Optional.empty(), Optional.empty(), Duration.ofSeconds(30), Duration.ofMinutes(1), Optional.empty(),
-                LoginLimits.DEFAULTS, 
-Pruning.defaults(), Metrics.defaults());
+                LoginLimits.DEFAULTS, Pruning.defaults(), Metrics.defaults(), DisplayAccess.defaults());
     }
 
     public EngineConfig withDataDirectory(Path directory) {
         return new EngineConfig(directory, databaseUrl, databaseUser, databasePassword, listenAddress, apiPort, agentPort,
-                advertisedAddress, adminPassword, hostNonResponsiveAfter, balanceInterval, spiceProxy, loginLimits, pruning, metrics);
+                advertisedAddress, adminPassword, hostNonResponsiveAfter, balanceInterval, spiceProxy, loginLimits, pruning, metrics, displays);
+    }
+
+    /** The same, for an all-in-one engine: its one host is this machine, on a loopback address. */
+    public EngineConfig withLocalHostAddresses() {
+        return new EngineConfig(dataDirectory, databaseUrl, databaseUser, databasePassword, listenAddress, apiPort, agentPort,
+                advertisedAddress, adminPassword, hostNonResponsiveAfter, balanceInterval, spiceProxy, loginLimits, pruning, metrics,
+                new DisplayAccess(displays.firstPort(), displays.lastPort(), true));
     }
 }

@@ -39,7 +39,7 @@ class EngineConfigTest {
         EngineConfig defaults = EngineConfig.defaults();
         assertThatThrownBy(() -> new EngineConfig(defaults.dataDirectory(), Optional.empty(), Optional.empty(), Optional.empty(),
                 "0.0.0.0", 8080, 8443, Optional.empty(), Optional.empty(), defaults.hostNonResponsiveAfter(),
-                defaults.balanceInterval(), Optional.of("socks5://x:1"), LoginLimits.DEFAULTS, defaults.pruning(), defaults.metrics()))
+                defaults.balanceInterval(), Optional.of("socks5://x:1"), LoginLimits.DEFAULTS, defaults.pruning(), defaults.metrics(), defaults.displays()))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 

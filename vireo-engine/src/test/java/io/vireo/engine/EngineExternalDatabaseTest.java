@@ -23,7 +23,8 @@ class EngineExternalDatabaseTest {
         EngineConfig config = new EngineConfig(data, Optional.of(database.url()), Optional.of(database.user()),
                 Optional.of(database.password()),
                 "127.0.0.1", 0, 0, Optional.of("127.0.0.1"), Optional.of("s3cret-admin"), Duration.ofSeconds(30),
-                Duration.ofMinutes(1), Optional.empty(), LoginLimits.DEFAULTS, EngineConfig.Pruning.defaults(), EngineConfig.Metrics.defaults());
+                Duration.ofMinutes(1), Optional.empty(), LoginLimits.DEFAULTS, EngineConfig.Pruning.defaults(), EngineConfig.Metrics.defaults(),
+                io.vireo.engine.hosts.DisplayAccess.defaults());
         try (Engine engine = new Engine(config)) {
             engine.start();
             assertThat(engine.generatedAdminPassword()).isEmpty();
