@@ -45,6 +45,7 @@ public final class VmMonitor implements HostObserver {
     private final StateChanges changes;
     /** Per host and VM, the number of the newest report applied; an older report crossing a newer one is dropped. */
     private final java.util.Map<String, Long> newest = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.Map<UUID, String> hostClusters = new java.util.concurrent.ConcurrentHashMap<>();
 
     public VmMonitor(Jdbi jdbi, VmRepository vms, HostService hosts, EventLog events, StateChanges changes) {
         this.jdbi = requireNonNull(jdbi, "jdbi");
@@ -92,8 +93,15 @@ public final class VmMonitor implements HostObserver {
         observe(hostId, clusterOf(hostId), observation, seq);
     }
 
+    /** A host's cluster, remembered: no operation moves a host to another cluster (one that does must forget it here). */
     private Optional<String> clusterOf(UUID hostId) {
-        return hosts.find(hostId).map(Host::clusterId);
+        String known = hostClusters.get(hostId);
+        if (known != null) {
+            return Optional.of(known);
+        }
+        Optional<String> cluster = hosts.find(hostId).map(Host::clusterId);
+        cluster.ifPresent(id -> hostClusters.put(hostId, id));
+        return cluster;
     }
 
     private void observe(UUID hostId, Optional<String> hostCluster, VmObservation observation, long seq) {
