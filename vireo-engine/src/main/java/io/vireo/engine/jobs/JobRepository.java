@@ -132,6 +132,18 @@ public final class JobRepository {
                 .bind("job", jobId).bind("epoch", epoch).bind("position", position).mapTo(Integer.class).findOne().isPresent());
     }
 
+    /** Ends one step DONE and begins the next in one transaction (one round of bookkeeping between two steps). */
+    public boolean nextStep(UUID jobId, long epoch, int done, int position) {
+        return bookkeeping(h -> {
+            endStep(h, jobId, done, JobStatus.DONE, "");
+            return h.createQuery("WITH job AS (UPDATE jobs SET heartbeat_at = now() WHERE id = :job "
+                            + "AND epoch = :epoch RETURNING id) UPDATE job_steps SET status = 'RUNNING', "
+                            + "started_at = coalesce(started_at, now()) FROM job WHERE job_steps.job_id = job.id "
+                            + "AND position = :position RETURNING position")
+                    .bind("job", jobId).bind("epoch", epoch).bind("position", position).mapTo(Integer.class).findOne().isPresent();
+        });
+    }
+
     public void progress(UUID jobId, int position, int percent, String message) {
         bookkeeping(h -> h.createUpdate("UPDATE job_steps SET progress = :progress, message = :message "
                         + "WHERE job_id = :job AND position = :position")
@@ -139,11 +151,16 @@ public final class JobRepository {
     }
 
     public void endStep(UUID jobId, int position, JobStatus status, String message) {
-        bookkeeping(h -> h.createUpdate("UPDATE job_steps SET status = :status, ended_at = now(), "
+        bookkeeping(h -> endStep(h, jobId, position, status, message));
+    }
+
+    /** Ends a step in the caller's transaction (the last step ends with its job). */
+    public int endStep(Handle h, UUID jobId, int position, JobStatus status, String message) {
+        return h.createUpdate("UPDATE job_steps SET status = :status, ended_at = now(), "
                         + "progress = CASE WHEN :status = 'DONE' THEN 100 ELSE progress END, "
                         + "message = CASE WHEN :message = '' THEN message ELSE :message END "
                         + "WHERE job_id = :job AND position = :position")
-                .bind("job", jobId).bind("position", position).bind("status", status.name()).bind("message", message).execute());
+                .bind("job", jobId).bind("position", position).bind("status", status.name()).bind("message", message).execute();
     }
 
     /**

@@ -103,20 +103,28 @@ public final class JobRunner implements AutoCloseable {
         try {
             context = new JobContext<>(job.id(), job.targetId(), handler.kind().readParams(job.params()), job.state(), epoch,
                     repository, changes);
+            // the end of one step and the start of the next are one round of bookkeeping; the last step ends with the job
+            Integer previous = null;
             for (JobRepository.StepRow step : repository.stepRows(job.id())) {
                 if (step.status() == JobStatus.DONE) {
                     continue;
                 }
-                if (!repository.beginStep(job.id(), epoch, step.position())) {
+                boolean ours = previous == null ? repository.beginStep(job.id(), epoch, step.position())
+                        : repository.nextStep(job.id(), epoch, previous, step.position());
+                if (!ours) {
                     log.warn("Job {} was taken over by a newer epoch; this engine stops running it", job.id());
                     return;
                 }
                 context.currentStep(step.position(), step.subjectId());
                 runStep(handler, context, step);
-                repository.endStep(job.id(), step.position(), JobStatus.DONE, "");
+                previous = step.position();
             }
             JobContext<P> done = context;
+            Integer last = previous;
             database.jdbi().useTransaction(h -> {
+                if (last != null) {
+                    repository.endStep(h, job.id(), last, JobStatus.DONE, "");
+                }
                 handler.onSuccess(done, h);
                 repository.finish(h, job.id(), JobStatus.DONE, null, null);
             });

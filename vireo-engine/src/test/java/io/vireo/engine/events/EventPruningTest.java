@@ -33,6 +33,9 @@ class EventPruningTest {
         for (String code : List.of("FIRST", "SECOND", "THIRD")) {
             events.write(EventLog.Entry.info(code, "an event"));
         }
+        // a minute apart, so that "older than" cannot depend on how fast the three were written
+        database.jdbi().useHandle(h -> h.execute("UPDATE events SET time = now() - interval '2 minutes' WHERE code = 'FIRST'"));
+        database.jdbi().useHandle(h -> h.execute("UPDATE events SET time = now() - interval '1 minute' WHERE code = 'SECOND'"));
         Instant second = events.list(0, 10).get(1).time();
         Retention month = new Retention(MONTH, 1_000_000);
 
