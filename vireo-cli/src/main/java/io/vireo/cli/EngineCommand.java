@@ -8,6 +8,8 @@ import picocli.CommandLine.Option;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -42,6 +44,17 @@ public final class EngineCommand implements Callable<Integer> {
     @Option(names = "--spice-proxy", description = "HTTP proxy (http://host:port) that SPICE clients go through to "
             + "reach the hosts' displays; written into remote-viewer (.vv) files. Default: none, clients connect directly")
     String spiceProxy;
+    @Option(names = "--tls-cert", description = "PEM certificate (then any intermediates) to serve the API, portals and "
+            + "consoles with; default: one the engine's own CA signs for this machine's names and addresses")
+    Path tlsCertificate;
+    @Option(names = "--tls-key", description = "PEM private key of --tls-cert")
+    Path tlsKey;
+    @Option(names = "--public-name", description = "Another DNS name or address clients reach the engine at, for the "
+            + "certificate the engine's CA signs (repeatable)")
+    List<String> publicNames = new ArrayList<>();
+    @Option(names = "--insecure-http", description = "Serve the API, portals and consoles over plain HTTP (only behind "
+            + "a TLS proxy: passwords and tokens would cross the network readable)")
+    boolean insecureHttp;
 
     EngineConfig config() throws Exception {
         Optional<String> adminPassword = Optional.ofNullable(System.getenv("VIREO_ADMIN_PASSWORD"));
@@ -53,7 +66,8 @@ public final class EngineCommand implements Callable<Integer> {
         return new EngineConfig(dataDirectory == null ? EngineConfig.defaultDataDirectory() : dataDirectory,
                 Optional.ofNullable(databaseUrl), Optional.ofNullable(databaseUser), databasePassword, listen, apiPort,
                 agentPort, Optional.ofNullable(advertise), adminPassword, Duration.ofSeconds(hostGraceSeconds),
-                Duration.ofSeconds(balanceSeconds), Optional.ofNullable(spiceProxy));
+                Duration.ofSeconds(balanceSeconds), Optional.ofNullable(spiceProxy),
+                new EngineConfig.Tls(insecureHttp, Optional.ofNullable(tlsCertificate), Optional.ofNullable(tlsKey), publicNames));
     }
 
     @Override
@@ -72,6 +86,8 @@ public final class EngineCommand implements Callable<Integer> {
                 password -> System.out.println("Log in as admin with password " + password
                         + "  (shown this once; it is not stored in clear anywhere)"),
                 () -> System.out.println("Log in as admin (password set at first start)"));
+        System.out.println("The engine's certificate authority (what 'vireo login' and agents check) has SHA-256 fingerprint");
+        System.out.println("  " + engine.caFingerprint());
         System.out.println("  vireo login --url " + engine.apiUrl() + " --user admin");
         System.out.flush();
     }

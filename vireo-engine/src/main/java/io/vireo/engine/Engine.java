@@ -77,6 +77,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -105,6 +106,7 @@ public final class Engine implements AutoCloseable {
     private StorageService storageService;
     private Optional<String> generatedAdminPassword = Optional.empty();
     private String advertisedAddress;
+    private String caFingerprint;
 
     public Engine(EngineConfig config) {
         this.config = requireNonNull(config, "config");
@@ -131,6 +133,7 @@ public final class Engine implements AutoCloseable {
             PermissionService permissions = new PermissionService(jdbi);
             UserDirectory directory = new UserDirectory(jdbi, hasher, events);
             CertificateAuthority authority = CertificateAuthority.loadOrCreate(config.dataDirectory().resolve("pki"));
+            caFingerprint = authority.fingerprint();
             advertisedAddress = config.advertisedAddress().orElseGet(NetworkAddresses::firstNonLoopback);
 
             JobRepository jobRepository = new JobRepository(jdbi);
@@ -195,9 +198,9 @@ public final class Engine implements AutoCloseable {
             closeables.push(gauges);
 
             char[] keyPassword = UUID.randomUUID().toString().toCharArray();
-            agentLink = new AgentLinkServer(config.listenAddress(), config.agentPort(),
-                    authority.serverKeyStore(NetworkAddresses.dnsNames(), NetworkAddresses.ipAddresses(advertisedAddress),
-                            keyPassword),
+            KeyStore signedServerKeys = ServerCertificates.signed(authority,
+                    ServerCertificates.names(config, advertisedAddress), keyPassword);
+            agentLink = new AgentLinkServer(config.listenAddress(), config.agentPort(), signedServerKeys,
                     keyPassword, authority.trustStore(), hostService::certificateSerial, hostMonitor);
             closeables.push(agentLink);
             api = new ApiServer(config.listenAddress(), config.apiPort(), auth::principalForToken, metrics, List.of(
@@ -215,7 +218,7 @@ public final class Engine implements AutoCloseable {
                     new PoolResource(pools, poolMonitor, permissions),
                     new ConsoleResource(new ConsoleTickets(jdbi, vms, hostService, gateway, events),
                             config.spiceProxy(), permissions)),
-                    VERSION);
+                    VERSION, apiTls(signedServerKeys, keyPassword));
             closeables.push(api);
 
             leadership.start();
@@ -228,8 +231,8 @@ public final class Engine implements AutoCloseable {
             gauges.start();
             balancerLoop.start();
             poolMonitor.start();
-            log.info("Vireo engine {} is up: API http://{}:{}/api, agents dial {}", VERSION, advertisedAddress, api.port(),
-                    agentEndpoint());
+            log.info("Vireo engine {} is up: API {}/api, agents dial {}; its CA's SHA-256 fingerprint is {}", VERSION,
+                    apiUrl(), agentEndpoint(), caFingerprint);
         } catch (IOException e) {
             close();
             throw new UncheckedIOException(e);
@@ -268,8 +271,29 @@ public final class Engine implements AutoCloseable {
                 + "/agent";
     }
 
+    /** HTTPS with the administrator's certificate or one the engine's CA signs; plain HTTP only when asked. */
+    private Optional<ApiServer.Tls> apiTls(KeyStore signedServerKeys, char[] keyPassword) {
+        EngineConfig.Tls tls = config.tls();
+        if (tls.insecureHttp()) {
+            log.warn("The API, the portals and the consoles are served over plain HTTP (--insecure-http): passwords, "
+                    + "tokens and console tickets cross the network readable unless a TLS proxy stands in front");
+            return Optional.empty();
+        }
+        if (tls.certificateFile().isPresent()) {
+            char[] password = UUID.randomUUID().toString().toCharArray();
+            return Optional.of(new ApiServer.Tls(ServerCertificates.fromPemFiles(tls.certificateFile().get(),
+                    tls.keyFile().orElseThrow(), password), password));
+        }
+        return Optional.of(new ApiServer.Tls(signedServerKeys, keyPassword));
+    }
+
     public String apiUrl() {
-        return "http://" + NetworkAddresses.hostPort(advertisedAddress, api.port());
+        return config.tls().scheme() + "://" + NetworkAddresses.hostPort(advertisedAddress, api.port());
+    }
+
+    /** The SHA-256 fingerprint of the engine's CA: what agents and the CLI check before trusting the engine. */
+    public String caFingerprint() {
+        return caFingerprint;
     }
 
     public int apiPort() {

@@ -2,6 +2,7 @@ package io.vireo.engine;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 import static java.util.Objects.requireNonNull;
@@ -15,6 +16,7 @@ import static java.util.Objects.requireNonNull;
  * @param balanceInterval how often the leader's balancer looks at every cluster
  * @param spiceProxy an HTTP proxy (http://host:port) SPICE clients go through to reach the hosts'
  *     displays, written into remote-viewer files; empty when clients reach the hosts directly
+ * @param tls how the API, the portals and the console proxy are served: HTTPS unless asked otherwise
  */
 public record EngineConfig(
         Path dataDirectory,
@@ -28,7 +30,8 @@ public record EngineConfig(
         Optional<String> adminPassword,
         Duration hostNonResponsiveAfter,
         Duration balanceInterval,
-        Optional<String> spiceProxy) {
+        Optional<String> spiceProxy,
+        Tls tls) {
     public EngineConfig {
         requireNonNull(dataDirectory, "dataDirectory");
         requireNonNull(databaseUrl, "databaseUrl");
@@ -41,6 +44,7 @@ public record EngineConfig(
         requireNonNull(balanceInterval, "balanceInterval");
         requireNonNull(spiceProxy, "spiceProxy");
         spiceProxy.ifPresent(EngineConfig::checkSpiceProxy);
+        requireNonNull(tls, "tls");
         if (apiPort < 0 || apiPort > 65535 || agentPort < 0 || agentPort > 65535) {
             throw new IllegalArgumentException("ports must be between 0 and 65535");
         }
@@ -68,11 +72,45 @@ public record EngineConfig(
 
     public static EngineConfig defaults() {
         return new EngineConfig(defaultDataDirectory(), Optional.empty(), Optional.empty(), Optional.empty(), "0.0.0.0",
-                8080, 8443, Optional.empty(), Optional.empty(), Duration.ofSeconds(30), Duration.ofMinutes(1), Optional.empty());
+                8080, 8443, Optional.empty(), Optional.empty(), Duration.ofSeconds(30), Duration.ofMinutes(1), Optional.empty(),
+                Tls.DEFAULT);
     }
 
     public EngineConfig withDataDirectory(Path directory) {
         return new EngineConfig(directory, databaseUrl, databaseUser, databasePassword, listenAddress, apiPort, agentPort,
-                advertisedAddress, adminPassword, hostNonResponsiveAfter, balanceInterval, spiceProxy);
+                advertisedAddress, adminPassword, hostNonResponsiveAfter, balanceInterval, spiceProxy, tls);
+    }
+
+    /**
+     * The API's transport. By default HTTPS with a server certificate that the engine's CA signs
+     * at each start for every name and address the engine is reached at (this machine's names and
+     * addresses, the advertised address and the public names); or the administrator's own
+     * certificate and key (PEM files); or, only when asked, plain HTTP (behind a TLS proxy).
+     *
+     * @param publicNames more DNS names or IP addresses clients reach the engine at (a load balancer's name, say)
+     */
+    public record Tls(boolean insecureHttp, Optional<Path> certificateFile, Optional<Path> keyFile, List<String> publicNames) {
+        public static final Tls DEFAULT = new Tls(false, Optional.empty(), Optional.empty(), List.of());
+
+        public Tls {
+            requireNonNull(certificateFile, "certificateFile");
+            requireNonNull(keyFile, "keyFile");
+            publicNames = List.copyOf(publicNames);
+            if (certificateFile.isPresent() != keyFile.isPresent()) {
+                throw new IllegalArgumentException("--tls-cert and --tls-key go together: give both or neither");
+            }
+            if (insecureHttp && certificateFile.isPresent()) {
+                throw new IllegalArgumentException("--insecure-http serves plain HTTP: it takes no --tls-cert or --tls-key");
+            }
+            for (String name : publicNames) {
+                if (name.isBlank() || name.length() > 253 || !name.matches("[A-Za-z0-9.:*-]+")) {
+                    throw new IllegalArgumentException("the public name '" + name + "' is not a host name or IP address");
+                }
+            }
+        }
+
+        public String scheme() {
+            return insecureHttp ? "http" : "https";
+        }
     }
 }

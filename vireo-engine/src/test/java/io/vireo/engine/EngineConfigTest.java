@@ -2,6 +2,8 @@ package io.vireo.engine;
 
 import org.junit.jupiter.api.Test;
 
+import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -12,6 +14,19 @@ class EngineConfigTest {
     void defaultsHaveNoSpiceProxy() {
         assertThat(EngineConfig.defaults().spiceProxy()).isEmpty();
         assertThat(EngineConfig.defaults().apiPort()).isEqualTo(8080);
+    }
+
+    @Test
+    void httpsByDefaultAndPlainHttpOnlyWhenAsked() {
+        assertThat(EngineConfig.defaults().tls().insecureHttp()).isFalse();
+        assertThat(EngineConfig.defaults().tls().scheme()).isEqualTo("https");
+        assertThat(new EngineConfig.Tls(true, Optional.empty(), Optional.empty(), List.of()).scheme()).isEqualTo("http");
+        assertThatThrownBy(() -> new EngineConfig.Tls(false, Optional.of(Path.of("server.crt")), Optional.empty(), List.of()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--tls-key");
+        assertThatThrownBy(() -> new EngineConfig.Tls(true, Optional.of(Path.of("a")), Optional.of(Path.of("b")), List.of()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--insecure-http");
+        assertThatThrownBy(() -> new EngineConfig.Tls(false, Optional.empty(), Optional.empty(), List.of("bad name/")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("bad name/");
     }
 
     @Test
@@ -26,6 +41,6 @@ class EngineConfigTest {
         EngineConfig defaults = EngineConfig.defaults();
         assertThatThrownBy(() -> new EngineConfig(defaults.dataDirectory(), Optional.empty(), Optional.empty(), Optional.empty(),
                 "0.0.0.0", 8080, 8443, Optional.empty(), Optional.empty(), defaults.hostNonResponsiveAfter(),
-                defaults.balanceInterval(), Optional.of("socks5://x:1"))).isInstanceOf(IllegalArgumentException.class);
+                defaults.balanceInterval(), Optional.of("socks5://x:1"), EngineConfig.Tls.DEFAULT)).isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -1,9 +1,11 @@
 package io.vireo.agent.enrollment;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vireo.model.CertificateFingerprint;
 import io.vireo.model.Host;
 import io.vireo.model.Json;
 import io.vireo.model.Pem;
+import io.vireo.model.TlsTrust;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
@@ -11,6 +13,7 @@ import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
 
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
 import javax.net.ssl.TrustManagerFactory;
 import java.io.IOException;
 import java.net.URI;
@@ -62,28 +65,60 @@ public final class AgentIdentity {
 
     /**
      * Enrolls with the engine: makes a key, sends a certificate request with the one-time token,
-     * and keeps what the engine answers in the state directory.
+     * and keeps what the engine answers in the state directory. The engine's CA must have the
+     * SHA-256 fingerprint that came with the token ({@code vireo host add} prints both): over
+     * HTTPS the engine's certificate must chain to that CA (or to one this machine trusts), and the
+     * CA the engine answers, which the agent will trust from then on, must be that one.
      */
-    public static AgentIdentity enroll(String engineUrl, String token, Path stateDirectory) throws IOException, InterruptedException {
-        Files.createDirectories(stateDirectory);
+    public static AgentIdentity enroll(String engineUrl, String token, String caFingerprint, Path stateDirectory)
+            throws IOException, InterruptedException {
+        String expected;
+        try {
+            expected = CertificateFingerprint.normalize(caFingerprint);
+        } catch (IllegalArgumentException e) {
+            throw new IOException("The CA fingerprint given is not usable: " + e.getMessage());
+        }
         KeyPair keyPair = newKeyPair();
         String csr = certificateRequest(keyPair);
         String body = MAPPER.writeValueAsString(new Host.EnrollRequest(token, csr));
-        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
-        HttpRequest request = HttpRequest.newBuilder(URI.create(engineUrl.replaceAll("/+$", "") + "/hostlink/enroll"))
+        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
+                .sslContext(TlsTrust.pinned(expected)).build();
+        String base = engineUrl.replaceAll("/+$", "");
+        HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/hostlink/enroll"))
                 .header("Content-Type", "application/json").timeout(Duration.ofSeconds(30))
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build();
-        HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response;
+        try {
+            response = client.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (SSLException e) {
+            throw new IOException("Refused to enroll with " + base + ": its TLS certificate is not one the engine's CA with "
+                    + "SHA-256 fingerprint " + expected + " signed (" + rootMessage(e) + "). Check the address and the "
+                    + "fingerprint 'vireo host add' printed.", e);
+        }
         if (response.statusCode() != 200) {
             String message = MAPPER.readTree(response.body()).path("message").asText(response.body());
             throw new IOException("The engine refused the enrollment (HTTP " + response.statusCode() + "): " + message);
         }
         Host.Enrollment enrollment = MAPPER.readValue(response.body(), Host.Enrollment.class);
+        String answered = CertificateFingerprint.of(Pem.readCertificate(enrollment.caCertificatePem()));
+        if (!answered.equals(expected)) {
+            throw new IOException("Refused to enroll with " + base + ": it answered a CA with SHA-256 fingerprint " + answered
+                    + ", not " + expected + " as given; nothing was kept. Check the fingerprint 'vireo host add' printed.");
+        }
+        Files.createDirectories(stateDirectory);
         Pem.writePrivateKey(stateDirectory.resolve("agent.key"), keyPair.getPrivate());
         Files.writeString(stateDirectory.resolve("agent.crt"), enrollment.certificatePem());
         Files.writeString(stateDirectory.resolve("ca.crt"), enrollment.caCertificatePem());
         MAPPER.writeValue(stateDirectory.resolve("enrollment.json").toFile(), enrollment);
         return load(stateDirectory);
+    }
+
+    private static String rootMessage(Throwable failure) {
+        Throwable cause = failure;
+        while (cause.getCause() != null && cause.getCause() != cause) {
+            cause = cause.getCause();
+        }
+        return String.valueOf(cause.getMessage());
     }
 
     public static boolean isEnrolled(Path stateDirectory) {
@@ -93,7 +128,7 @@ public final class AgentIdentity {
     public static AgentIdentity load(Path stateDirectory) throws IOException {
         if (!isEnrolled(stateDirectory)) {
             throw new IOException("This agent is not enrolled (no " + stateDirectory.resolve("enrollment.json")
-                    + "): run 'vireo agent enroll --engine URL --token T' first");
+                    + "): run 'vireo agent enroll --engine URL --token T --ca-fingerprint F' first");
         }
         Host.Enrollment enrollment = MAPPER.readValue(stateDirectory.resolve("enrollment.json").toFile(), Host.Enrollment.class);
         X509Certificate certificate = Pem.readCertificate(Files.readString(stateDirectory.resolve("agent.crt")));

@@ -1,5 +1,6 @@
 package io.vireo.engine.hostlink;
 
+import io.vireo.model.CertificateFingerprint;
 import io.vireo.model.Pem;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
@@ -86,6 +87,11 @@ public final class CertificateAuthority {
 
     public X509Certificate certificate() {
         return certificate;
+    }
+
+    /** The SHA-256 fingerprint of the CA's certificate, which clients check before trusting it. */
+    public String fingerprint() {
+        return CertificateFingerprint.of(certificate);
     }
 
     public String certificatePem() {

@@ -78,7 +78,7 @@ public final class HostService {
                     + ") was added; it becomes Up when its agent enrolls and connects").host(id));
             return id;
         });
-        return new Host.Created(host(id), token, expires.toInstant());
+        return new Host.Created(host(id), token, expires.toInstant(), authority.fingerprint());
     }
 
     /** Signs the agent's certificate request in exchange for the host's one-time token. */

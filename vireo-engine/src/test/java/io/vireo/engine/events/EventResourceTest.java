@@ -60,7 +60,7 @@ class EventResourceTest {
         writeFourEvents();
         Principal someone = new Principal(UUID.randomUUID(), "someone", Set.of());
         api = new ApiServer("127.0.0.1", 0, token -> Optional.of(someone), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
-                List.of(new EventResource(events, principal -> EventLog.Audience.EVERYONE)), "test");
+                List.of(new EventResource(events, principal -> EventLog.Audience.EVERYONE)), "test", Optional.empty());
         api.start();
 
         JsonNode newest = get("/api/events?last=2").body();
