@@ -308,7 +308,7 @@ class RbacMatrixIT extends LabTest {
     @Test
     void theCliManagesUsersRolesAndPermissions() throws Exception {
         Map<String, String> session = Map.of("VIREO_URL", api.baseUrl(), "VIREO_TOKEN", api.token(),
-                "VIREO_NEW_PASSWORD", PASSWORD);
+                "VIREO_CA_FILE", lab.caFile().toString(), "VIREO_NEW_PASSWORD", PASSWORD);
         assertThat(cli(session, "user", "create", name("cli"), "--display-name", "From the CLI")).contains(name("cli"));
         assertThat(cli(session, "user", "list")).contains(name("cli"), name("vmuser"));
         assertThat(cli(session, "group", "create", name("cli-group"))).contains(name("cli-group"));

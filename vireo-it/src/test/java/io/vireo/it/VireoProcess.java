@@ -63,6 +63,23 @@ final class VireoProcess implements AutoCloseable {
         return output;
     }
 
+    /** Runs a vireo command that must fail, and answers what it printed. */
+    static String runExpectingFailure(List<String> prefix, List<String> arguments, Duration timeout)
+            throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(prefix);
+        command.addAll(javaCommand(arguments));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!process.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new IllegalStateException("vireo " + arguments + " did not end: " + output);
+        }
+        if (process.exitValue() == 0) {
+            throw new IllegalStateException("vireo " + arguments + " succeeded but should have failed: " + output);
+        }
+        return output;
+    }
+
     String name() {
         return name;
     }

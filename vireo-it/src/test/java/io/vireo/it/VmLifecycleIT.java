@@ -65,7 +65,7 @@ class VmLifecycleIT extends LabTest {
     @Test
     void metricsCountHostsAndVmsAndTimeTheApi() throws Exception {
         assertThat(api.get("/api/hosts").status()).isEqualTo(200);
-        var http = java.net.http.HttpClient.newHttpClient();
+        var http = api.http();
         var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(api.baseUrl() + "/metrics")).build();
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(
                 http.send(request, java.net.http.HttpResponse.BodyHandlers.ofString()).body()).containsPattern("vireo_hosts\\{status=\"up\"} [1-9]")
