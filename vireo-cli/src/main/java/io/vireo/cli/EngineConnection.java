@@ -7,6 +7,7 @@ import javax.net.ssl.SSLException;
 import java.io.EOFException;
 import java.io.IOException;
 import java.net.ConnectException;
+import java.net.ProtocolException;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.net.http.HttpConnectTimeoutException;
@@ -64,10 +65,10 @@ final class EngineConnection {
                     + "(vireo engine, or bin/vireo all-in-one) or, if it runs elsewhere, log in there: " + relogin;
         } else if (https && has(causes, SSLException.class)) {
             reason = tlsReason(host, port, trustedCa, causes);
-        } else if (!https && (has(causes, EOFException.class) || messageMentions(causes, "header parser received no bytes")
-                || messageMentions(causes, "closed"))) {
-            reason = "it closed the connection without an HTTP answer: engines serve HTTPS unless started with "
-                    + "--insecure-http. Log in with https:// instead: vireo login --url https://" + host + ":" + port;
+        } else if (!https && (has(causes, EOFException.class) || has(causes, ProtocolException.class)
+                || messageMentions(causes, "header parser received no bytes") || messageMentions(causes, "closed"))) {
+            reason = "it closed the connection without an HTTP answer, or answered something else: engines serve HTTPS "
+                    + "unless started with --insecure-http. Log in with https:// instead: vireo login --url https://" + host + ":" + port;
         } else {
             reason = "the connection failed (" + describe(failure) + "). Check that the engine runs and the URL is right";
         }

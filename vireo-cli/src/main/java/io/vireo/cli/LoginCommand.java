@@ -46,7 +46,9 @@ public final class LoginCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         String base = url.replaceAll("/+$", "");
-        Optional<X509Certificate> ca = base.regionMatches(true, 0, "https:", 0, 6) ? Optional.ofNullable(authority(base))
+        Optional<X509Certificate> ca = base.regionMatches(true, 0, "https:", 0, 6)
+                ? Optional.ofNullable(authority(base, Session.saved().filter(saved -> saved.url().equals(base))
+                        .flatMap(Session::ca)))
                 : Optional.empty();
         String token = new ApiClient(base, null, ca).login(user, password());
         new Session(base, token, ca).save();
@@ -54,8 +56,12 @@ public final class LoginCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** The CA to trust from now on, or null when this machine's trust store vouches for the engine. */
-    private X509Certificate authority(String base) throws IOException {
+    /**
+     * The CA to trust from now on, or null when this machine's trust store vouches for the engine.
+     *
+     * @param before the CA accepted at an earlier login to the same URL
+     */
+    X509Certificate authority(String base, Optional<X509Certificate> before) throws IOException {
         if (caFile != null) {
             return Pem.readCertificate(Files.readString(caFile));
         }
@@ -77,7 +83,6 @@ public final class LoginCommand implements Callable<Integer> {
         }
         X509Certificate shown = TlsTrust.authorityOf(chain);
         String fingerprint = CertificateFingerprint.of(shown);
-        Optional<X509Certificate> before = Session.saved().filter(saved -> saved.url().equals(base)).flatMap(Session::ca);
         if (before.isPresent()) {
             if (before.get().equals(shown)) {
                 return shown;

@@ -43,6 +43,16 @@ final class VireoProcess implements AutoCloseable {
         return new VireoProcess(name, builder.start(), log);
     }
 
+    /** Starts a command of one's own (e.g. bin/vireo through nsenter) in a directory, with its log in a file. */
+    static VireoProcess startCommand(String name, List<String> command, Path directory, Path log, Map<String, String> environment)
+            throws IOException {
+        Files.createDirectories(log.getParent());
+        ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        builder.environment().putAll(environment);
+        return new VireoProcess(name, builder.start(), log);
+    }
+
     /** Runs a vireo command to its end and answers its output; fails the test if it fails. */
     static String run(List<String> prefix, List<String> arguments, Duration timeout) throws IOException, InterruptedException {
         return run(prefix, arguments, timeout, Map.of());
