@@ -94,9 +94,17 @@ class ReadmeIT extends LabTest {
         // with a session of its own, so that the tour's login is a first one and asks about the CA)
         Map<String, String> looking = new java.util.HashMap<>(user);
         looking.put("VIREO_SESSION_FILE", home.resolve("waiting-session.json").toString());
-        await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofSeconds(1)).until(() ->
-                run(host, repository, exports, "vireo login --url https://127.0.0.1:8080 --user admin --ca-fingerprint "
-                        + fingerprint.group(1) + " && vireo host list", looking).output().contains("UP"));
+        String[] seen = {""};
+        try {
+            await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofSeconds(1)).until(() -> {
+                seen[0] = run(host, repository, exports, "vireo login --url https://127.0.0.1:8080 --user admin "
+                        + "--ca-fingerprint " + fingerprint.group(1) + " && vireo host list", looking).output();
+                return seen[0].contains("UP");
+            });
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError("host local did not come Up; the CLI said:\n" + seen[0] + "\nthe all-in-one's log:\n"
+                    + allInOne.logText(), e);
+        }
 
         List<String> commands = new ArrayList<>(tour.stream().filter(command -> !command.startsWith("export ")).toList());
         commands.add(commands.indexOf("vireo vm start web1") + 1, policy);
@@ -129,7 +137,11 @@ class ReadmeIT extends LabTest {
     private static Result run(LabHost host, Path repository, List<String> exports, String command, Map<String, String> environment)
             throws IOException, InterruptedException {
         List<String> shell = new ArrayList<>(host.inHost().command());
-        shell.addAll(List.of("bash", "-c", String.join("; ", exports) + (exports.isEmpty() ? "" : "; ") + command));
+        // entering the host's mount namespace starts at its root: go to the repository, as after install.sh
+        List<String> lines = new ArrayList<>(List.of("cd '" + repository + "'"));
+        lines.addAll(exports);
+        lines.add(command);
+        shell.addAll(List.of("bash", "-c", String.join("; ", lines)));
         ProcessBuilder builder = new ProcessBuilder(shell).directory(repository.toFile()).redirectErrorStream(true);
         builder.environment().putAll(environment);
         Process process = builder.start();
