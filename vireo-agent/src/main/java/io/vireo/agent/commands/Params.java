@@ -2,15 +2,16 @@ package io.vireo.agent.commands;
 
 import java.util.UUID;
 
-/** Checks of command parameters that the contract's records cannot state: present, not blank, a UUID. */
+/** Checks of command parameters that the contract's records cannot state: present and not blank. */
 final class Params {
     private Params() {
     }
 
-    static String vmId(String value) {
-        String checked = text("vmId", value);
-        UUID.fromString(checked);
-        return checked;
+    static UUID vmId(UUID value) {
+        if (value == null) {
+            throw new IllegalArgumentException("the parameter vmId is missing");
+        }
+        return value;
     }
 
     static String text(String name, String value) {

@@ -6,6 +6,7 @@ import io.vireo.model.rpc.AgentMethod;
 import io.vireo.model.rpc.MigrateParams;
 import io.vireo.model.rpc.MigrationProgress;
 import io.vireo.model.rpc.MigrationResult;
+import java.util.UUID;
 
 import java.util.function.Consumer;
 
@@ -35,7 +36,7 @@ public final class VmMigrateCommand implements AgentCommand<MigrateParams, Migra
 
     @Override
     public MigrationResult execute(MigrateParams params) {
-        String vmId = Params.vmId(params.vmId());
+        UUID vmId = Params.vmId(params.vmId());
         String destinationUri = MigrationParams.destinationUri(params.destinationUri());
         return hypervisor.migrate(vmId, destinationUri, MigrationParams.policy(params.policy()), progress);
     }

@@ -5,6 +5,7 @@ import io.vireo.agent.rpc.AgentCommand;
 import io.vireo.model.rpc.AgentMethod;
 import io.vireo.model.rpc.RebootParams;
 import io.vireo.model.rpc.RebootResult;
+import java.util.UUID;
 
 import static java.util.Objects.requireNonNull;
 
@@ -23,7 +24,7 @@ public final class VmRebootCommand implements AgentCommand<RebootParams, RebootR
 
     @Override
     public RebootResult execute(RebootParams params) {
-        String vmId = Params.vmId(params.vmId());
+        UUID vmId = Params.vmId(params.vmId());
         if (params.force()) {
             hypervisor.reset(vmId);
         } else {

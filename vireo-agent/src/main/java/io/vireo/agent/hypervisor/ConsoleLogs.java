@@ -1,6 +1,7 @@
 package io.vireo.agent.hypervisor;
 
 import io.vireo.model.rpc.ConsoleLogResult;
+import java.util.UUID;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -24,15 +25,13 @@ final class ConsoleLogs {
         this.directory = requireNonNull(directory, "directory");
     }
 
-    Path pathFor(String vmId) {
-        if (!DomainXml.isCanonicalUuid(vmId)) {
-            throw new IllegalArgumentException("VM id must be a UUID, not " + vmId);
-        }
+    Path pathFor(UUID vmId) {
+        requireNonNull(vmId, "vmId");
         return directory.resolve(vmId + ".log");
     }
 
     /** Empties the VM's log before a fresh start, creating the directory when needed. */
-    Path prepareFreshBoot(String vmId) {
+    Path prepareFreshBoot(UUID vmId) {
         Path path = pathFor(vmId);
         ensureDirectory();
         try {
@@ -66,7 +65,7 @@ final class ConsoleLogs {
      * started afresh by a new boot since the reader's last call, so reading starts over at 0. A chunk
      * never ends inside a UTF-8 sequence: the partial bytes are left for the next call.
      */
-    ConsoleLogResult read(String vmId, long offset) {
+    ConsoleLogResult read(UUID vmId, long offset) {
         if (offset < 0) {
             throw new IllegalArgumentException("offset must not be negative: " + offset);
         }

@@ -1,6 +1,7 @@
 package io.vireo.agent.hypervisor;
 
 import io.vireo.model.rpc.DiskAttachment;
+import io.vireo.model.rpc.Graphics;
 import io.vireo.model.rpc.KernelBoot;
 import io.vireo.model.rpc.VmSpec;
 import org.w3c.dom.Document;
@@ -40,7 +41,6 @@ public final class DomainXml {
     public static final String VIREO_NAMESPACE = "https://vireo.io/xmlns/vm/1";
 
     private static final Set<String> DOMAIN_TYPES = Set.of("kvm", "qemu");
-    private static final Set<String> GRAPHICS = Set.of("vnc", "spice", "none");
     private static final Set<String> DISK_FORMATS = Set.of("qcow2", "raw");
     private static final Set<String> CACHE_MODES = Set.of("none", "writeback", "writethrough", "directsync", "unsafe");
 
@@ -80,10 +80,10 @@ public final class DomainXml {
         document.appendChild(domain);
         domain.setAttribute("type", host.domainType());
         child(domain, "name", spec.name());
-        child(domain, "uuid", spec.id());
+        child(domain, "uuid", spec.id().toString());
         Element metadata = child(domain, "metadata");
         Element vireo = document.createElementNS(VIREO_NAMESPACE, "vireo:vm");
-        vireo.setAttribute("id", spec.id());
+        vireo.setAttribute("id", spec.id().toString());
         metadata.appendChild(vireo);
         child(domain, "memory", Integer.toString(spec.memoryMib())).setAttribute("unit", "MiB");
         child(domain, "vcpu", Integer.toString(spec.vcpus()));
@@ -170,7 +170,7 @@ public final class DomainXml {
         Element target = child(element, "target");
         target.setAttribute("dev", disk.target());
         target.setAttribute("bus", "virtio");
-        diskSerial(disk.diskId()).ifPresent(serial -> child(element, "serial", serial));
+        child(element, "serial", diskSerial(disk.diskId()));
         if (bootOrder > 0) {
             child(element, "boot").setAttribute("order", Integer.toString(bootOrder));
         }
@@ -181,11 +181,9 @@ public final class DomainXml {
      * tell its disks apart. virtio-blk carries at most 20 bytes; an id with other characters than
      * these is left out rather than risk QEMU refusing it.
      */
-    static Optional<String> diskSerial(String diskId) {
-        if (!diskId.matches("[A-Za-z0-9_.+-]+")) {
-            return Optional.empty();
-        }
-        return Optional.of(diskId.length() > 20 ? diskId.substring(0, 20) : diskId);
+    /** The disk's serial as the guest sees it (/dev/disk/by-id/virtio-...): the id's first 20 characters, QEMU's limit. */
+    static String diskSerial(UUID diskId) {
+        return diskId.toString().substring(0, 20);
     }
 
     private static final java.util.Iterator<String> LOCKED_PASSWORDS = java.util.stream.Stream.generate(() -> {
@@ -210,13 +208,13 @@ public final class DomainXml {
         return devices;
     }
 
-    private static void appendGraphics(Element devices, String graphics, String listenAddress) {
-        if (graphics.equals("none")) {
+    private static void appendGraphics(Element devices, Graphics graphics, String listenAddress) {
+        if (graphics == Graphics.NONE) {
             child(child(devices, "video"), "model").setAttribute("type", "none");
             return;
         }
         Element element = child(devices, "graphics");
-        element.setAttribute("type", graphics);
+        element.setAttribute("type", graphics.wireName());
         element.setAttribute("autoport", "yes");
         // Locked from the start: a random password that expired long ago. Only a console ticket
         // (vm.setConsolePassword) opens it, and QEMU must start with password auth for that to work.
@@ -229,7 +227,7 @@ public final class DomainXml {
         Element tablet = child(devices, "input");
         tablet.setAttribute("type", "tablet");
         tablet.setAttribute("bus", "usb");
-        child(child(devices, "video"), "model").setAttribute("type", graphics.equals("spice") ? "qxl" : "vga");
+        child(child(devices, "video"), "model").setAttribute("type", graphics == Graphics.SPICE ? "qxl" : "vga");
     }
 
     private static void fileSource(Element parent, String path) {
@@ -240,8 +238,6 @@ public final class DomainXml {
 
     private static void validate(VmSpec spec, HostSettings host) {
         check(DOMAIN_TYPES.contains(host.domainType()), "domain type must be kvm or qemu, not " + host.domainType());
-        check(GRAPHICS.contains(spec.graphics()), "graphics must be vnc, spice or none, not " + spec.graphics());
-        check(isCanonicalUuid(spec.id()), "VM id must be a UUID, not " + spec.id());
         check(!spec.name().isBlank() && !spec.name().contains("/"), "VM name must be non-blank without '/': " + spec.name());
         check(spec.vcpus() > 0, "vcpus must be positive");
         check(spec.memoryMib() > 0, "memory must be positive");
@@ -255,7 +251,6 @@ public final class DomainXml {
             check(disk.target().matches("vd[a-z]{1,2}"), "disk target must be a virtio name like vda: " + disk.target());
             check(CACHE_MODES.contains(host.diskCacheMode().apply(disk)), "unknown disk cache mode");
             xmlSafe("disk path", disk.path());
-            xmlSafe("disk id", disk.diskId());
         }
         check(spec.disks().stream().map(DiskAttachment::target).distinct().count() == spec.disks().size(),
                 "two disks share a target device");
@@ -308,16 +303,6 @@ public final class DomainXml {
         }
         String id = ((Element) elements.item(0)).getAttribute("id");
         return id.isEmpty() ? Optional.empty() : Optional.of(id);
-    }
-
-    /** Lower-case canonical form only, because libvirt answers UUIDs in that form and ids must match. */
-    static boolean isCanonicalUuid(String value) {
-        try {
-            return UUID.fromString(value).toString().equals(value);
-        }
-        catch (IllegalArgumentException e) {
-            return false;
-        }
     }
 
     static Document parse(String xml) {

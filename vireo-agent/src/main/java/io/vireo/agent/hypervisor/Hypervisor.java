@@ -9,6 +9,7 @@ import io.vireo.model.rpc.MigrationProgress;
 import io.vireo.model.rpc.MigrationResult;
 import io.vireo.model.rpc.VmObservation;
 import io.vireo.model.rpc.VmSpec;
+import java.util.UUID;
 
 import java.util.List;
 import java.util.Optional;
@@ -27,32 +28,32 @@ public interface Hypervisor extends AutoCloseable {
     /** Every VM this host runs or holds, Vireo's and, if any, foreign ones. */
     List<VmObservation> listVms();
 
-    Optional<VmObservation> findVm(String vmId);
+    Optional<VmObservation> findVm(UUID vmId);
 
     /** Starts the VM unless it already runs; answers the observation and whether it already ran. */
     EnsureRunningResult ensureRunning(VmSpec spec);
 
     /** Powers the VM off if it runs; answers whether it was running. */
-    boolean ensureStopped(String vmId);
+    boolean ensureStopped(UUID vmId);
 
     /** Presses the ACPI power button; answers false when the VM does not run. */
-    boolean requestShutdown(String vmId);
+    boolean requestShutdown(UUID vmId);
 
     /** Asks the guest to reboot (ACPI); a guest that ignores it keeps running. */
-    void reboot(String vmId);
+    void reboot(UUID vmId);
 
     /** Resets the VM like a reset button: no guest cooperation. */
-    void reset(String vmId);
+    void reset(UUID vmId);
 
     /** Sets the VNC/SPICE password of a running VM, valid until the given time (a console ticket). */
-    void setConsolePassword(String vmId, String password, java.time.Instant validTo);
+    void setConsolePassword(UUID vmId, String password, java.time.Instant validTo);
 
-    VmObservation ensurePaused(String vmId);
+    VmObservation ensurePaused(UUID vmId);
 
-    VmObservation ensureResumed(String vmId);
+    VmObservation ensureResumed(UUID vmId);
 
     /** Reads the guest's serial console log from the given byte offset. */
-    ConsoleLogResult readConsoleLog(String vmId, long offset);
+    ConsoleLogResult readConsoleLog(UUID vmId, long offset);
 
     /**
      * Live-migrates the VM to the host whose libvirt answers at destinationUri (as this host's
@@ -64,13 +65,13 @@ public interface Hypervisor extends AutoCloseable {
      * @throws HypervisorException the VM runs neither here nor on the destination, or libvirt fails
      *     before the migration starts; a migration that starts and fails answers outcome failed
      */
-    MigrationResult migrate(String vmId, String destinationUri, MigrationPolicy policy, Consumer<MigrationProgress> progress);
+    MigrationResult migrate(UUID vmId, String destinationUri, MigrationPolicy policy, Consumer<MigrationProgress> progress);
 
     /** Aborts the VM's outgoing migration, which then ends as cancelled; false when none runs. */
-    boolean cancelMigration(String vmId);
+    boolean cancelMigration(UUID vmId);
 
     /** How far the VM's outgoing migration is; empty when none runs. */
-    Optional<MigrationProgress> migrationStatus(String vmId);
+    Optional<MigrationProgress> migrationStatus(UUID vmId);
 
     /** Registers a listener for lifecycle changes (started, stopped, paused, resumed, crashed). */
     void onStateChange(StateChangeListener listener);

@@ -1,5 +1,7 @@
 package io.vireo.agent.hypervisor;
 
+import java.util.UUID;
+
 /** A hypervisor call that failed or timed out; the message is meant for a person. */
 public class HypervisorException extends RuntimeException {
     private final boolean noSuchVm;
@@ -13,7 +15,7 @@ public class HypervisorException extends RuntimeException {
         this.noSuchVm = noSuchVm;
     }
 
-    public static HypervisorException noSuchVm(String vmId) {
+    public static HypervisorException noSuchVm(UUID vmId) {
         return new HypervisorException("no VM " + vmId + " runs on this host", null, true);
     }
 

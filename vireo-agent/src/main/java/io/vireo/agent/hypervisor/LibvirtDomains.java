@@ -8,6 +8,7 @@ import org.libvirt.DomainInfo.DomainState;
 import org.libvirt.LibvirtException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import java.util.UUID;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -53,7 +54,7 @@ final class LibvirtDomains {
         return vms;
     }
 
-    static Optional<VmObservation> activeObservation(Connect c, String vmId) throws LibvirtException {
+    static Optional<VmObservation> activeObservation(Connect c, UUID vmId) throws LibvirtException {
         Optional<Domain> found = lookup(c, vmId);
         if (found.isEmpty()) {
             return Optional.empty();
@@ -73,7 +74,7 @@ final class LibvirtDomains {
         }
     }
 
-    static EnsureRunningResult create(Connect c, String vmId, String xml) throws LibvirtException {
+    static EnsureRunningResult create(Connect c, UUID vmId, String xml) throws LibvirtException {
         Domain domain;
         try {
             domain = c.domainCreateXML(xml, 0);
@@ -95,7 +96,7 @@ final class LibvirtDomains {
     }
 
     /** Applies the action to the VM's domain if it is active; answers whether it was. */
-    static boolean onActive(Connect c, String vmId, DomainAction action) throws LibvirtException {
+    static boolean onActive(Connect c, UUID vmId, DomainAction action) throws LibvirtException {
         Optional<Domain> found = lookup(c, vmId);
         if (found.isEmpty()) {
             return false;
@@ -120,7 +121,7 @@ final class LibvirtDomains {
     }
 
     /** Pauses or resumes unless the domain is that way already; answers how it is afterwards. */
-    static VmObservation changeRunState(Connect c, String vmId, boolean pause) throws LibvirtException {
+    static VmObservation changeRunState(Connect c, UUID vmId, boolean pause) throws LibvirtException {
         Domain domain = lookup(c, vmId).orElseThrow(() -> HypervisorException.noSuchVm(vmId));
         try {
             if (domain.isActive() == 0) {
@@ -147,9 +148,9 @@ final class LibvirtDomains {
         }
     }
 
-    static Optional<Domain> lookup(Connect c, String vmId) throws LibvirtException {
+    static Optional<Domain> lookup(Connect c, UUID vmId) throws LibvirtException {
         try {
-            return Optional.of(c.domainLookupByUUIDString(vmId));
+            return Optional.of(c.domainLookupByUUIDString(vmId.toString()));
         }
         catch (LibvirtException e) {
             if (isNoSuchDomain(e)) {

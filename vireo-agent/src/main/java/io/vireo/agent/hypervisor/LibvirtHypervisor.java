@@ -18,6 +18,7 @@ import org.libvirt.event.DomainEvent;
 import org.libvirt.event.LifecycleListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import java.util.UUID;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,7 +50,7 @@ public final class LibvirtHypervisor implements Hypervisor {
     private final LibvirtConnection connection;
     private final LibvirtMigrationDriver migrationDriver;
     private final OutgoingMigrations migrations;
-    private final Map<String, Object> vmLocks = new ConcurrentHashMap<>();
+    private final Map<UUID, Object> vmLocks = new ConcurrentHashMap<>();
     private final AtomicBoolean opened = new AtomicBoolean();
     private volatile String domainType;
 
@@ -64,7 +65,7 @@ public final class LibvirtHypervisor implements Hypervisor {
             }
 
             @Override
-            public Optional<VmObservation> findVm(String vmId) {
+            public Optional<VmObservation> findVm(UUID vmId) {
                 return LibvirtHypervisor.this.findVm(vmId);
             }
         });
@@ -108,7 +109,7 @@ public final class LibvirtHypervisor implements Hypervisor {
     }
 
     @Override
-    public Optional<VmObservation> findVm(String vmId) {
+    public Optional<VmObservation> findVm(UUID vmId) {
         requireVmId(vmId);
         return connection.call("looking up VM " + vmId, c -> LibvirtDomains.activeObservation(c, vmId));
     }
@@ -149,7 +150,7 @@ public final class LibvirtHypervisor implements Hypervisor {
     }
 
     @Override
-    public boolean ensureStopped(String vmId) {
+    public boolean ensureStopped(UUID vmId) {
         requireVmId(vmId);
         synchronized (lockFor(vmId)) {
             return connection.call("stopping VM " + vmId, c -> LibvirtDomains.onActive(c, vmId, Domain::destroy));
@@ -157,13 +158,13 @@ public final class LibvirtHypervisor implements Hypervisor {
     }
 
     @Override
-    public boolean requestShutdown(String vmId) {
+    public boolean requestShutdown(UUID vmId) {
         requireVmId(vmId);
         return connection.call("shutting VM " + vmId + " down", c -> LibvirtDomains.onActive(c, vmId, Domain::shutdown));
     }
 
     @Override
-    public void reboot(String vmId) {
+    public void reboot(UUID vmId) {
         requireVmId(vmId);
         // Flags 0: libvirt picks the guest's way (ACPI); a hung guest needs ensureStopped, then ensureRunning.
         if (!connection.call("rebooting VM " + vmId, c -> LibvirtDomains.onActive(c, vmId, domain -> domain.reboot(0)))) {
@@ -172,7 +173,7 @@ public final class LibvirtHypervisor implements Hypervisor {
     }
 
     @Override
-    public void setConsolePassword(String vmId, String password, java.time.Instant validTo) {
+    public void setConsolePassword(UUID vmId, String password, java.time.Instant validTo) {
         requireVmId(vmId);
         requireNonNull(password, "password");
         String until = java.time.format.DateTimeFormatter.ISO_LOCAL_DATE_TIME.format(
@@ -190,7 +191,7 @@ public final class LibvirtHypervisor implements Hypervisor {
     }
 
     @Override
-    public void reset(String vmId) {
+    public void reset(UUID vmId) {
         requireVmId(vmId);
         if (!connection.call("resetting VM " + vmId, c -> LibvirtDomains.onActive(c, vmId, domain -> domain.reset()))) {
             throw HypervisorException.noSuchVm(vmId);
@@ -198,7 +199,7 @@ public final class LibvirtHypervisor implements Hypervisor {
     }
 
     @Override
-    public VmObservation ensurePaused(String vmId) {
+    public VmObservation ensurePaused(UUID vmId) {
         requireVmId(vmId);
         synchronized (lockFor(vmId)) {
             return connection.call("pausing VM " + vmId, c -> LibvirtDomains.changeRunState(c, vmId, true));
@@ -206,7 +207,7 @@ public final class LibvirtHypervisor implements Hypervisor {
     }
 
     @Override
-    public VmObservation ensureResumed(String vmId) {
+    public VmObservation ensureResumed(UUID vmId) {
         requireVmId(vmId);
         synchronized (lockFor(vmId)) {
             return connection.call("resuming VM " + vmId, c -> LibvirtDomains.changeRunState(c, vmId, false));
@@ -214,25 +215,25 @@ public final class LibvirtHypervisor implements Hypervisor {
     }
 
     @Override
-    public ConsoleLogResult readConsoleLog(String vmId, long offset) {
+    public ConsoleLogResult readConsoleLog(UUID vmId, long offset) {
         requireVmId(vmId);
         return consoleLogs.read(vmId, offset);
     }
 
     @Override
-    public MigrationResult migrate(String vmId, String destinationUri, MigrationPolicy policy, Consumer<MigrationProgress> progress) {
+    public MigrationResult migrate(UUID vmId, String destinationUri, MigrationPolicy policy, Consumer<MigrationProgress> progress) {
         requireVmId(vmId);
         return migrations.migrate(vmId, destinationUri, policy, progress);
     }
 
     @Override
-    public boolean cancelMigration(String vmId) {
+    public boolean cancelMigration(UUID vmId) {
         requireVmId(vmId);
         return migrations.cancel(vmId);
     }
 
     @Override
-    public Optional<MigrationProgress> migrationStatus(String vmId) {
+    public Optional<MigrationProgress> migrationStatus(UUID vmId) {
         requireVmId(vmId);
         return migrations.status(vmId);
     }
@@ -285,7 +286,7 @@ public final class LibvirtHypervisor implements Hypervisor {
     /** On libvirt's event thread: only local calls here, the rest happens on the monitor's thread. */
     private int lifecycleEvent(Domain domain, DomainEvent event) {
         try {
-            monitor.eventReceived(domain.getUUIDString(), domain.getName(), DomainObservations.stateAfter(event));
+            monitor.eventReceived(UUID.fromString(domain.getUUIDString()), domain.getName(), DomainObservations.stateAfter(event));
         }
         catch (LibvirtException | RuntimeException e) {
             log.warn("cannot handle libvirt event {}: {}", event, e.getMessage());
@@ -315,14 +316,11 @@ public final class LibvirtHypervisor implements Hypervisor {
         }
     }
 
-    private static void requireVmId(String vmId) {
+    private static void requireVmId(UUID vmId) {
         requireNonNull(vmId, "vmId");
-        if (!DomainXml.isCanonicalUuid(vmId)) {
-            throw new HypervisorException("a VM id is a lower-case UUID, not " + vmId, null);
-        }
     }
 
-    private Object lockFor(String vmId) {
+    private Object lockFor(UUID vmId) {
         return vmLocks.computeIfAbsent(vmId, id -> new Object());
     }
 

@@ -4,6 +4,7 @@ import io.vireo.model.rpc.MigrationPolicy;
 import org.libvirt.Domain;
 import org.libvirt.DomainJobInfo;
 import org.libvirt.LibvirtException;
+import java.util.UUID;
 
 import java.time.Duration;
 import java.util.Optional;
@@ -51,7 +52,7 @@ final class LibvirtMigrationDriver implements MigrationDriver, AutoCloseable {
     }
 
     @Override
-    public Future<?> start(String vmId, String destinationUri, MigrationPolicy policy) {
+    public Future<?> start(UUID vmId, String destinationUri, MigrationPolicy policy) {
         long flags = flags(policy);
         return connection.startLong("migrating VM " + vmId + " to " + destinationUri, c -> {
             Domain domain = LibvirtDomains.lookup(c, vmId).orElseThrow(() -> HypervisorException.noSuchVm(vmId));
@@ -66,7 +67,7 @@ final class LibvirtMigrationDriver implements MigrationDriver, AutoCloseable {
     }
 
     @Override
-    public Optional<JobProgress> jobProgress(String vmId) {
+    public Optional<JobProgress> jobProgress(UUID vmId) {
         return connection.call("reading the job of VM " + vmId, c -> {
             Optional<Domain> found = LibvirtDomains.lookup(c, vmId);
             if (found.isEmpty()) {
@@ -90,12 +91,12 @@ final class LibvirtMigrationDriver implements MigrationDriver, AutoCloseable {
     }
 
     @Override
-    public Optional<JobStats> currentJob(String vmId) {
+    public Optional<JobStats> currentJob(UUID vmId) {
         return connection.call("reading the job statistics of VM " + vmId, c -> NativeDomains.jobStats(c, vmId, 0));
     }
 
     @Override
-    public void setMaxDowntime(String vmId, int downtimeMs) {
+    public void setMaxDowntime(UUID vmId, int downtimeMs) {
         boolean active = connection.call("setting the maximum migration downtime of VM " + vmId,
                 c -> LibvirtDomains.onActive(c, vmId, domain -> domain.migrateSetMaxDowntime(downtimeMs)));
         if (!active) {
@@ -104,13 +105,13 @@ final class LibvirtMigrationDriver implements MigrationDriver, AutoCloseable {
     }
 
     @Override
-    public Optional<Integer> maxDowntimeMs(String vmId) {
+    public Optional<Integer> maxDowntimeMs(UUID vmId) {
         return connection.call("reading the maximum migration downtime of VM " + vmId,
                 c -> NativeDomains.maxDowntimeMs(c, vmId).map(Long::intValue));
     }
 
     @Override
-    public void startPostCopy(String vmId) {
+    public void startPostCopy(UUID vmId) {
         connection.call("switching the migration of VM " + vmId + " to post-copy", c -> {
             NativeDomains.startPostCopy(c, vmId);
             return null;
@@ -118,24 +119,24 @@ final class LibvirtMigrationDriver implements MigrationDriver, AutoCloseable {
     }
 
     @Override
-    public boolean abortJob(String vmId) {
+    public boolean abortJob(UUID vmId) {
         // "No job is active" comes as operation-invalid, which onActive takes for absent: false.
         return connection.call("aborting the job of VM " + vmId, c -> LibvirtDomains.onActive(c, vmId, Domain::abortJob));
     }
 
     @Override
-    public boolean runsHere(String vmId) {
+    public boolean runsHere(UUID vmId) {
         return connection.call("looking up VM " + vmId, c -> LibvirtDomains.activeObservation(c, vmId)).isPresent();
     }
 
     @Override
-    public boolean runsOn(String destinationUri, String vmId) {
+    public boolean runsOn(String destinationUri, UUID vmId) {
         return onRemote(destinationUri, "looking up VM " + vmId + " on " + destinationUri,
                 c -> LibvirtDomains.activeObservation(c, vmId).isPresent());
     }
 
     @Override
-    public Optional<JobStats> completedJobOn(String destinationUri, String vmId) {
+    public Optional<JobStats> completedJobOn(String destinationUri, UUID vmId) {
         // The source's domain is gone with the migration; the destination's holds the statistics,
         // which libvirt carried over from the source (downtime, time elapsed, data).
         int flags = LibvirtNative.VIR_DOMAIN_JOB_STATS_COMPLETED | LibvirtNative.VIR_DOMAIN_JOB_STATS_KEEP_COMPLETED;

@@ -2,11 +2,14 @@ package io.vireo.agent.hypervisor;
 
 import io.vireo.agent.hypervisor.MigrationConvergence.Decision;
 import io.vireo.agent.hypervisor.MigrationDriver.JobProgress;
+import io.vireo.model.rpc.MigrationOutcome;
+import io.vireo.model.rpc.MigrationPhase;
 import io.vireo.model.rpc.MigrationPolicy;
 import io.vireo.model.rpc.MigrationProgress;
 import io.vireo.model.rpc.MigrationResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import java.util.UUID;
 
 import java.time.Duration;
 import java.util.Optional;
@@ -36,12 +39,7 @@ final class LiveMigration {
     /** How long the migrate call may take to return after an abort before the agent stops waiting for it. */
     static final Duration ABORT_GRACE = Duration.ofSeconds(30);
 
-    static final String PHASE_STARTING = "starting";
-    static final String PHASE_PRECOPY = "precopy";
-    static final String PHASE_POSTCOPY = "postcopy";
-    static final String PHASE_CANCELLING = "cancelling";
-
-    private final String vmId;
+    private final UUID vmId;
     private final String destinationUri;
     private final MigrationPolicy policy;
     private final MigrationDriver driver;
@@ -57,7 +55,7 @@ final class LiveMigration {
     private volatile boolean abortAccepted;
     private long lastDataProcessed = -1;
 
-    LiveMigration(String vmId, String destinationUri, MigrationPolicy policy, MigrationDriver driver, Duration pollInterval, LongSupplier nanoClock) {
+    LiveMigration(UUID vmId, String destinationUri, MigrationPolicy policy, MigrationDriver driver, Duration pollInterval, LongSupplier nanoClock) {
         this.vmId = requireNonNull(vmId, "vmId");
         this.destinationUri = requireNonNull(destinationUri, "destinationUri");
         this.policy = requireNonNull(policy, "policy");
@@ -65,7 +63,7 @@ final class LiveMigration {
         this.pollInterval = requireNonNull(pollInterval, "pollInterval");
         this.nanoClock = requireNonNull(nanoClock, "nanoClock");
         this.convergence = new MigrationConvergence(policy);
-        this.lastProgress = progress(PHASE_STARTING, 0, -1, -1);
+        this.lastProgress = progress(MigrationPhase.STARTING, 0, -1, -1);
     }
 
     String destinationUri() {
@@ -142,8 +140,8 @@ final class LiveMigration {
         try {
             MigrationResult outcome = run.run();
             log.info("migration of VM {} to {}: {}", vmId, destinationUri, outcome);
-            boolean completed = outcome.outcome().equals(MigrationResult.COMPLETED);
-            publish(progress(outcome.outcome(), completed ? 100 : lastProgress.percent(),
+            boolean completed = outcome.outcome() == MigrationOutcome.COMPLETED;
+            publish(progress(MigrationPhase.ended(outcome.outcome()), completed ? 100 : lastProgress.percent(),
                     completed ? 0 : lastProgress.dataRemainingBytes(), lastProgress.dataTotalBytes()));
             result.complete(outcome);
             return outcome;
@@ -185,7 +183,7 @@ final class LiveMigration {
         if (end.endedWithin(ABORT_GRACE)) {
             return outcome(startedNanos, Optional.of(abortReason));
         }
-        return result(MigrationResult.FAILED, -1, millisSince(startedNanos),
+        return result(MigrationOutcome.FAILED, -1, millisSince(startedNanos),
                 abortReason + ", but libvirt did not end the migration call within " + ABORT_GRACE.toSeconds() + " s; where the VM runs is unknown");
     }
 
@@ -237,9 +235,9 @@ final class LiveMigration {
             return completed(wallMillis);
         }
         if (cancelRequested) {
-            return result(MigrationResult.CANCELLED, -1, wallMillis, "cancelled on request; the VM runs on the source");
+            return result(MigrationOutcome.CANCELLED, -1, wallMillis, "cancelled on request; the VM runs on the source");
         }
-        return result(MigrationResult.FAILED, -1, wallMillis, abortReason != null ? abortReason : failure.get());
+        return result(MigrationOutcome.FAILED, -1, wallMillis, abortReason != null ? abortReason : failure.get());
     }
 
     /** A failed call may still have moved the VM, e.g. when the connection broke just before libvirt answered. */
@@ -258,11 +256,11 @@ final class LiveMigration {
         long downtime = stats.map(JobStats::downtimeMs).orElse(-1L);
         long total = stats.map(JobStats::timeElapsedMs).filter(ms -> ms > 0).orElse(wallMillis);
         long data = stats.map(JobStats::dataProcessedBytes).filter(bytes -> bytes >= 0).orElse(lastDataProcessed);
-        return new MigrationResult(MigrationResult.COMPLETED, downtime, total, data, postCopy,
+        return new MigrationResult(MigrationOutcome.COMPLETED, downtime, total, data, postCopy,
                 stats.isPresent() ? "" : "the destination kept no job statistics; downtime unknown");
     }
 
-    static Optional<JobStats> completedStats(MigrationDriver driver, String destinationUri, String vmId) {
+    static Optional<JobStats> completedStats(MigrationDriver driver, String destinationUri, UUID vmId) {
         try {
             return driver.completedJobOn(destinationUri, vmId).filter(stats -> stats.timeElapsedMs() >= 0 || stats.downtimeMs() >= 0);
         }
@@ -272,7 +270,7 @@ final class LiveMigration {
         }
     }
 
-    private MigrationResult result(String outcome, long downtimeMs, long totalMs, String message) {
+    private MigrationResult result(MigrationOutcome outcome, long downtimeMs, long totalMs, String message) {
         return new MigrationResult(outcome, downtimeMs, totalMs, Math.max(lastDataProcessed, 0), postCopy, message);
     }
 
@@ -300,7 +298,7 @@ final class LiveMigration {
             return; // an aborted job's last moments report zeros; the figures from before tell more
         }
         lastDataProcessed = sample.dataProcessedBytes();
-        String phase = cancelRequested || abortReason != null ? PHASE_CANCELLING : postCopy ? PHASE_POSTCOPY : PHASE_PRECOPY;
+        MigrationPhase phase = cancelRequested || abortReason != null ? MigrationPhase.CANCELLING : postCopy ? MigrationPhase.POSTCOPY : MigrationPhase.PRECOPY;
         publish(progress(phase, percent(sample), sample.dataRemainingBytes(), sample.dataTotalBytes()));
     }
 
@@ -316,7 +314,7 @@ final class LiveMigration {
         }
     }
 
-    private MigrationProgress progress(String phase, int percent, long remaining, long total) {
+    private MigrationProgress progress(MigrationPhase phase, int percent, long remaining, long total) {
         return new MigrationProgress(vmId, percent, remaining, total, convergence.maxDowntimeMs(), phase);
     }
 

@@ -1,6 +1,7 @@
 package io.vireo.agent.hypervisor;
 
 import io.vireo.model.rpc.MigrationPolicy;
+import java.util.UUID;
 
 import java.util.Optional;
 import java.util.concurrent.Future;
@@ -18,29 +19,29 @@ interface MigrationDriver {
      * Starts the migration call, which blocks until the migration ends, on a thread of its own and
      * without the call timeout; the future fails with libvirt's error when the migration fails.
      */
-    Future<?> start(String vmId, String destinationUri, MigrationPolicy policy);
+    Future<?> start(UUID vmId, String destinationUri, MigrationPolicy policy);
 
-    Optional<JobProgress> jobProgress(String vmId);
+    Optional<JobProgress> jobProgress(UUID vmId);
 
     /** The current job's statistics (operation, figures); empty when the domain does not exist. */
-    Optional<JobStats> currentJob(String vmId);
+    Optional<JobStats> currentJob(UUID vmId);
 
-    void setMaxDowntime(String vmId, int downtimeMs);
+    void setMaxDowntime(UUID vmId, int downtimeMs);
 
     /** The maximum downtime QEMU works with now; empty when libvirt cannot tell. */
-    Optional<Integer> maxDowntimeMs(String vmId);
+    Optional<Integer> maxDowntimeMs(UUID vmId);
 
-    void startPostCopy(String vmId);
+    void startPostCopy(UUID vmId);
 
     /** Aborts the domain's job; false when it has none (any more). */
-    boolean abortJob(String vmId);
+    boolean abortJob(UUID vmId);
 
     /** Whether the VM is active on this host. */
-    boolean runsHere(String vmId);
+    boolean runsHere(UUID vmId);
 
     /** Whether the VM is active on the host behind the URI, asked over a connection of its own. */
-    boolean runsOn(String destinationUri, String vmId);
+    boolean runsOn(String destinationUri, UUID vmId);
 
     /** The statistics of the last completed job, kept for a later reader too; empty when none. */
-    Optional<JobStats> completedJobOn(String destinationUri, String vmId);
+    Optional<JobStats> completedJobOn(String destinationUri, UUID vmId);
 }

@@ -4,6 +4,7 @@ import com.sun.jna.Pointer;
 import com.sun.jna.ptr.IntByReference;
 import com.sun.jna.ptr.LongByReference;
 import com.sun.jna.ptr.PointerByReference;
+import java.util.UUID;
 
 import java.util.Optional;
 
@@ -24,7 +25,7 @@ final class NativeDomains {
     }
 
     /** The current job (flags 0) or the last completed one; empty when the domain does not exist. */
-    static Optional<JobStats> jobStats(NativeConnect c, String vmId, int flags) {
+    static Optional<JobStats> jobStats(NativeConnect c, UUID vmId, int flags) {
         return onDomain(c, vmId, domain -> {
             IntByReference type = new IntByReference();
             PointerByReference params = new PointerByReference();
@@ -46,7 +47,7 @@ final class NativeDomains {
     }
 
     /** Switches a migration started with VIR_MIGRATE_POSTCOPY over to post-copy. */
-    static void startPostCopy(NativeConnect c, String vmId) {
+    static void startPostCopy(NativeConnect c, UUID vmId) {
         boolean found = onDomain(c, vmId, domain -> {
             check(INSTANCE.virDomainMigrateStartPostCopy(domain, 0), "switching the migration of VM " + vmId + " to post-copy");
             return true;
@@ -56,7 +57,7 @@ final class NativeDomains {
         }
     }
 
-    static Optional<Long> maxDowntimeMs(NativeConnect c, String vmId) {
+    static Optional<Long> maxDowntimeMs(NativeConnect c, UUID vmId) {
         return onDomain(c, vmId, domain -> {
             LongByReference downtime = new LongByReference();
             check(INSTANCE.virDomainMigrateGetMaxDowntime(domain, downtime, 0), "reading the maximum downtime of VM " + vmId);
@@ -64,8 +65,8 @@ final class NativeDomains {
         });
     }
 
-    private static <T> Optional<T> onDomain(NativeConnect c, String vmId, DomainCall<T> call) {
-        Pointer domain = INSTANCE.virDomainLookupByUUIDString(c.pointer(), vmId);
+    private static <T> Optional<T> onDomain(NativeConnect c, UUID vmId, DomainCall<T> call) {
+        Pointer domain = INSTANCE.virDomainLookupByUUIDString(c.pointer(), vmId.toString());
         if (domain == null) {
             if (INSTANCE.virGetLastErrorCode() == LibvirtNative.VIR_ERR_NO_DOMAIN) {
                 return Optional.empty();

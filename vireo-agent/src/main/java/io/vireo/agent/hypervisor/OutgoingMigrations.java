@@ -1,10 +1,13 @@
 package io.vireo.agent.hypervisor;
 
+import io.vireo.model.rpc.MigrationOutcome;
+import io.vireo.model.rpc.MigrationPhase;
 import io.vireo.model.rpc.MigrationPolicy;
 import io.vireo.model.rpc.MigrationProgress;
 import io.vireo.model.rpc.MigrationResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import java.util.UUID;
 
 import java.time.Duration;
 import java.util.Map;
@@ -27,18 +30,18 @@ final class OutgoingMigrations {
 
     /** Told when a VM is about to leave this host and when its migration has ended. */
     interface Departures {
-        void departureExpected(String vmId);
+        void departureExpected(UUID vmId);
 
         /** @param departed whether the VM now runs on the destination */
-        void departureEnded(String vmId, boolean departed);
+        void departureEnded(UUID vmId, boolean departed);
     }
 
     private final MigrationDriver driver;
     private final Departures departures;
     private final Duration pollInterval;
     private final LongSupplier nanoClock;
-    private final Map<String, LiveMigration> active = new ConcurrentHashMap<>();
-    private final Map<String, Object> vmLocks = new ConcurrentHashMap<>();
+    private final Map<UUID, LiveMigration> active = new ConcurrentHashMap<>();
+    private final Map<UUID, Object> vmLocks = new ConcurrentHashMap<>();
 
     OutgoingMigrations(MigrationDriver driver, Departures departures) {
         this(driver, departures, LiveMigration.POLL_INTERVAL, System::nanoTime);
@@ -51,7 +54,7 @@ final class OutgoingMigrations {
         this.nanoClock = requireNonNull(nanoClock, "nanoClock");
     }
 
-    MigrationResult migrate(String vmId, String destinationUri, MigrationPolicy policy, Consumer<MigrationProgress> progress) {
+    MigrationResult migrate(UUID vmId, String destinationUri, MigrationPolicy policy, Consumer<MigrationProgress> progress) {
         requireNonNull(destinationUri, "destinationUri");
         requireNonNull(policy, "policy");
         requireNonNull(progress, "progress");
@@ -76,12 +79,12 @@ final class OutgoingMigrations {
     private record Start(LiveMigration migration, boolean adopt) {
     }
 
-    private MigrationResult follow(String vmId, Start start) {
+    private MigrationResult follow(UUID vmId, Start start) {
         boolean departed = false;
         departures.departureExpected(vmId);
         try {
             MigrationResult result = start.adopt() ? start.migration().adopt() : start.migration().run();
-            departed = result.outcome().equals(MigrationResult.COMPLETED);
+            departed = result.outcome().equals(MigrationOutcome.COMPLETED);
             return result;
         }
         finally {
@@ -90,7 +93,7 @@ final class OutgoingMigrations {
         }
     }
 
-    private static MigrationResult attach(LiveMigration running, String vmId, String destinationUri, Consumer<MigrationProgress> progress) {
+    private static MigrationResult attach(LiveMigration running, UUID vmId, String destinationUri, Consumer<MigrationProgress> progress) {
         if (!running.destinationUri().equals(destinationUri)) {
             throw new HypervisorException("VM " + vmId + " is migrating to " + running.destinationUri() + " already, not to " + destinationUri, null);
         }
@@ -105,18 +108,18 @@ final class OutgoingMigrations {
     }
 
     /** Not here: done already if the destination runs it (a repeat after the first call ended), else unknown. */
-    private MigrationResult alreadyMoved(String vmId, String destinationUri) {
+    private MigrationResult alreadyMoved(UUID vmId, String destinationUri) {
         if (!driver.runsOn(destinationUri, vmId)) {
             throw HypervisorException.noSuchVm(vmId);
         }
         Optional<JobStats> stats = LiveMigration.completedStats(driver, destinationUri, vmId);
-        return new MigrationResult(MigrationResult.COMPLETED, stats.map(JobStats::downtimeMs).orElse(-1L),
+        return new MigrationResult(MigrationOutcome.COMPLETED, stats.map(JobStats::downtimeMs).orElse(-1L),
                 stats.map(JobStats::timeElapsedMs).orElse(-1L), stats.map(JobStats::dataProcessedBytes).filter(bytes -> bytes >= 0).orElse(0L),
                 false, "the VM runs on the destination already");
     }
 
     /** Answers false when no migration of the VM runs. */
-    boolean cancel(String vmId) {
+    boolean cancel(UUID vmId) {
         LiveMigration running = active.get(vmId);
         if (running != null) {
             running.cancel();
@@ -129,7 +132,7 @@ final class OutgoingMigrations {
         return false;
     }
 
-    Optional<MigrationProgress> status(String vmId) {
+    Optional<MigrationProgress> status(UUID vmId) {
         LiveMigration running = active.get(vmId);
         if (running != null) {
             return Optional.of(running.lastProgress());
@@ -138,7 +141,7 @@ final class OutgoingMigrations {
             MigrationDriver.JobProgress sample = new MigrationDriver.JobProgress(job.dataTotalBytes(), job.dataProcessedBytes(), job.dataRemainingBytes());
             int maxDowntime = driver.maxDowntimeMs(vmId).orElse(-1);
             return new MigrationProgress(vmId, LiveMigration.percent(sample), job.dataRemainingBytes(), job.dataTotalBytes(),
-                    maxDowntime, LiveMigration.PHASE_PRECOPY);
+                    maxDowntime, MigrationPhase.PRECOPY);
         });
     }
 }

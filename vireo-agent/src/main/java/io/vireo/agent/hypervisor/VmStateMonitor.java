@@ -1,9 +1,11 @@
 package io.vireo.agent.hypervisor;
 
 import io.vireo.agent.hypervisor.Hypervisor.StateChangeListener;
+import io.vireo.model.rpc.GuestState;
 import io.vireo.model.rpc.VmObservation;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import java.util.UUID;
 
 import java.time.Duration;
 import java.util.HashMap;
@@ -44,7 +46,7 @@ final class VmStateMonitor implements OutgoingMigrations.Departures, AutoCloseab
     interface Source {
         List<VmObservation> listVms();
 
-        Optional<VmObservation> findVm(String vmId);
+        Optional<VmObservation> findVm(UUID vmId);
     }
 
     private record Known(VmObservation observation, long sinceNanos) {
@@ -53,9 +55,9 @@ final class VmStateMonitor implements OutgoingMigrations.Departures, AutoCloseab
     private final Source source;
     private final LongSupplier nanoClock;
     private final List<StateChangeListener> listeners = new CopyOnWriteArrayList<>();
-    private final Map<String, Known> known = new HashMap<>();
+    private final Map<UUID, Known> known = new HashMap<>();
     private final ScheduledExecutorService thread;
-    private final Set<String> departing = ConcurrentHashMap.newKeySet();
+    private final Set<UUID> departing = ConcurrentHashMap.newKeySet();
     private boolean seeded;
 
     VmStateMonitor(Source source) {
@@ -82,7 +84,7 @@ final class VmStateMonitor implements OutgoingMigrations.Departures, AutoCloseab
     }
 
     /** Called from libvirt's event thread: hands the event over and returns at once. */
-    void eventReceived(String vmId, String name, String impliedState) {
+    void eventReceived(UUID vmId, String name, GuestState impliedState) {
         submit(() -> handleEvent(vmId, name, impliedState));
     }
 
@@ -92,12 +94,12 @@ final class VmStateMonitor implements OutgoingMigrations.Departures, AutoCloseab
     }
 
     @Override
-    public void departureExpected(String vmId) {
+    public void departureExpected(UUID vmId) {
         departing.add(requireNonNull(vmId, "vmId"));
     }
 
     @Override
-    public void departureEnded(String vmId, boolean departed) {
+    public void departureEnded(UUID vmId, boolean departed) {
         submit(() -> {
             departing.remove(vmId);
             if (departed) {
@@ -133,12 +135,12 @@ final class VmStateMonitor implements OutgoingMigrations.Departures, AutoCloseab
     }
 
     /** Only for the monitor thread (or a test that never calls start). */
-    void handleEvent(String vmId, String name, String impliedState) {
+    void handleEvent(UUID vmId, String name, GuestState impliedState) {
         VmObservation observation;
-        if (VmObservation.SHUTOFF.equals(impliedState)) {
+        if (GuestState.SHUTOFF.equals(impliedState)) {
             observation = DomainObservations.gone(vmId, name);
         }
-        else if (VmObservation.MIGRATED.equals(impliedState)) {
+        else if (GuestState.MIGRATED.equals(impliedState)) {
             observation = DomainObservations.migrated(vmId, name);
         }
         else {
@@ -166,7 +168,7 @@ final class VmStateMonitor implements OutgoingMigrations.Departures, AutoCloseab
      */
     private boolean isSwitchOver(VmObservation observation) {
         return departing.contains(observation.id())
-                && (observation.state().equals(VmObservation.PAUSED) || observation.state().equals(VmObservation.SHUTOFF));
+                && (observation.state().equals(GuestState.PAUSED) || observation.state().equals(GuestState.SHUTOFF));
     }
 
     /** Only for the monitor thread (or a test that never calls start). */
@@ -178,7 +180,7 @@ final class VmStateMonitor implements OutgoingMigrations.Departures, AutoCloseab
             seeded = true;
             return;
         }
-        Set<String> present = new HashSet<>();
+        Set<UUID> present = new HashSet<>();
         for (VmObservation observation : current) {
             present.add(observation.id());
             record(observation);
@@ -193,7 +195,7 @@ final class VmStateMonitor implements OutgoingMigrations.Departures, AutoCloseab
     }
 
     private static boolean isGone(VmObservation observation) {
-        return observation.state().equals(VmObservation.SHUTOFF) || observation.state().equals(VmObservation.MIGRATED);
+        return observation.state().equals(GuestState.SHUTOFF) || observation.state().equals(GuestState.MIGRATED);
     }
 
     private void pollQuietly() {

@@ -13,6 +13,8 @@ import io.vireo.model.rpc.ConsoleLogResult;
 import io.vireo.model.rpc.EnsureRunningResult;
 import io.vireo.model.rpc.HostFacts;
 import io.vireo.model.rpc.HostStats;
+import io.vireo.model.rpc.MigrationOutcome;
+import io.vireo.model.rpc.MigrationPhase;
 import io.vireo.model.rpc.MigrationPolicy;
 import io.vireo.model.rpc.MigrationProgress;
 import io.vireo.model.rpc.MigrationResult;
@@ -20,6 +22,7 @@ import io.vireo.model.rpc.VmObservation;
 import io.vireo.model.rpc.VmSpec;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import java.util.UUID;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -31,7 +34,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class MigrationCommandsTest {
     private static final ObjectMapper MAPPER = Json.lenientMapper();
-    private static final String VM = "0b6c6a52-34c4-4b8e-9a51-3a1f4bd0c6a1";
+    private static final UUID VM = UUID.fromString("0b6c6a52-34c4-4b8e-9a51-3a1f4bd0c6a1");
 
     private final MigratingHypervisor hypervisor = new MigratingHypervisor();
     private final List<MigrationProgress> pushed = new ArrayList<>();
@@ -59,7 +62,7 @@ class MigrationCommandsTest {
         assertThat(response.get("result").get("downtimeMs").asLong()).isEqualTo(42);
         assertThat(hypervisor.policy).isEqualTo(new MigrationPolicy(80, 100, true, true, List.of(150, 300), 5));
         assertThat(hypervisor.destinationUri).isEqualTo("qemu+tls://host2/system");
-        assertThat(pushed).extracting(MigrationProgress::phase).containsExactly("precopy");
+        assertThat(pushed).extracting(MigrationProgress::phase).containsExactly(MigrationPhase.PRECOPY);
     }
 
     @Test
@@ -92,7 +95,7 @@ class MigrationCommandsTest {
         assertThat(idle.get("progress").isNull()).isTrue();
         assertThat(call(AgentMethods.VM_CANCEL_MIGRATION, "{\"vmId\": \"%s\"}".formatted(VM)).get("result").get("cancelled").asBoolean()).isFalse();
 
-        hypervisor.running = new MigrationProgress(VM, 40, 80 << 20, 128 << 20, 100, "precopy");
+        hypervisor.running = new MigrationProgress(VM, 40, 80 << 20, 128 << 20, 100, MigrationPhase.PRECOPY);
         JsonNode busy = call(AgentMethods.VM_MIGRATION_STATUS, "{\"vmId\": \"%s\"}".formatted(VM)).get("result");
         assertThat(busy.get("active").asBoolean()).isTrue();
         assertThat(busy.get("progress").get("percent").asInt()).isEqualTo(40);
@@ -116,20 +119,20 @@ class MigrationCommandsTest {
         MigrationProgress running;
 
         @Override
-        public MigrationResult migrate(String vmId, String destinationUri, MigrationPolicy policy, Consumer<MigrationProgress> progress) {
+        public MigrationResult migrate(UUID vmId, String destinationUri, MigrationPolicy policy, Consumer<MigrationProgress> progress) {
             this.destinationUri = destinationUri;
             this.policy = policy;
-            progress.accept(new MigrationProgress(vmId, 50, 64 << 20, 128 << 20, policy.maxDowntimeMs(), "precopy"));
-            return new MigrationResult(MigrationResult.COMPLETED, 42, 640, 70 << 20, false, "");
+            progress.accept(new MigrationProgress(vmId, 50, 64 << 20, 128 << 20, policy.maxDowntimeMs(), MigrationPhase.PRECOPY));
+            return new MigrationResult(MigrationOutcome.COMPLETED, 42, 640, 70 << 20, false, "");
         }
 
         @Override
-        public boolean cancelMigration(String vmId) {
+        public boolean cancelMigration(UUID vmId) {
             return running != null;
         }
 
         @Override
-        public Optional<MigrationProgress> migrationStatus(String vmId) {
+        public Optional<MigrationProgress> migrationStatus(UUID vmId) {
             return Optional.ofNullable(running);
         }
 
@@ -149,7 +152,7 @@ class MigrationCommandsTest {
         }
 
         @Override
-        public Optional<VmObservation> findVm(String vmId) {
+        public Optional<VmObservation> findVm(UUID vmId) {
             throw new UnsupportedOperationException();
         }
 
@@ -159,42 +162,42 @@ class MigrationCommandsTest {
         }
 
         @Override
-        public boolean ensureStopped(String vmId) {
+        public boolean ensureStopped(UUID vmId) {
             throw new UnsupportedOperationException();
         }
 
         @Override
-        public boolean requestShutdown(String vmId) {
+        public boolean requestShutdown(UUID vmId) {
             throw new UnsupportedOperationException();
         }
 
         @Override
-        public void reboot(String vmId) {
+        public void reboot(UUID vmId) {
             throw new UnsupportedOperationException();
         }
 
         @Override
-        public void reset(String vmId) {
+        public void reset(UUID vmId) {
             throw new UnsupportedOperationException();
         }
 
         @Override
-        public void setConsolePassword(String vmId, String password, java.time.Instant validTo) {
+        public void setConsolePassword(UUID vmId, String password, java.time.Instant validTo) {
             throw new UnsupportedOperationException();
         }
 
         @Override
-        public VmObservation ensurePaused(String vmId) {
+        public VmObservation ensurePaused(UUID vmId) {
             throw new UnsupportedOperationException();
         }
 
         @Override
-        public VmObservation ensureResumed(String vmId) {
+        public VmObservation ensureResumed(UUID vmId) {
             throw new UnsupportedOperationException();
         }
 
         @Override
-        public ConsoleLogResult readConsoleLog(String vmId, long offset) {
+        public ConsoleLogResult readConsoleLog(UUID vmId, long offset) {
             throw new UnsupportedOperationException();
         }
 

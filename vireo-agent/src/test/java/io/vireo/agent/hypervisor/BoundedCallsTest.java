@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -40,7 +41,7 @@ class BoundedCallsTest {
     @Test
     void passesRuntimeExceptionsThrough() {
         try (BoundedCalls calls = new BoundedCalls("test", Duration.ofSeconds(5))) {
-            HypervisorException failure = HypervisorException.noSuchVm("x");
+            HypervisorException failure = HypervisorException.noSuchVm(UUID.randomUUID());
 
             assertThatThrownBy(() -> calls.run("stopping", () -> {
                 throw failure;

@@ -1,12 +1,13 @@
 package io.vireo.agent.hypervisor;
 
+import io.vireo.model.rpc.GuestState;
 import org.junit.jupiter.api.Test;
 import org.libvirt.event.DomainEvent;
 import org.libvirt.event.DomainEventType;
 
-import static io.vireo.model.rpc.VmObservation.MIGRATED;
-import static io.vireo.model.rpc.VmObservation.PAUSED;
-import static io.vireo.model.rpc.VmObservation.SHUTOFF;
+import static io.vireo.model.rpc.GuestState.MIGRATED;
+import static io.vireo.model.rpc.GuestState.PAUSED;
+import static io.vireo.model.rpc.GuestState.SHUTOFF;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class DomainObservationsTest {

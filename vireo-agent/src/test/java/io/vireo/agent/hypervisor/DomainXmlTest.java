@@ -1,11 +1,13 @@
 package io.vireo.agent.hypervisor;
 
 import io.vireo.model.rpc.DiskAttachment;
+import io.vireo.model.rpc.Graphics;
 import io.vireo.model.rpc.KernelBoot;
 import io.vireo.model.rpc.VmSpec;
 import org.junit.jupiter.api.Test;
 import org.w3c.dom.Document;
 import org.w3c.dom.NodeList;
+import java.util.UUID;
 
 import javax.xml.xpath.XPathConstants;
 import javax.xml.xpath.XPathExpressionException;
@@ -17,19 +19,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class DomainXmlTest {
-    private static final String ID = "6f1c2a8e-3b7d-4e59-9a10-2c4b5d6e7f80";
+    private static final UUID SYSTEM = UUID.fromString("1b4e28ba-2fa1-11d2-883f-0016d3cca427");
+    private static final UUID DATA = UUID.fromString("7c9e6679-7425-40de-944b-e07fc1f90ae7");
+    private static final UUID ID = UUID.fromString("6f1c2a8e-3b7d-4e59-9a10-2c4b5d6e7f80");
     private static final DomainXml.HostSettings HOST =
             new DomainXml.HostSettings("qemu", Path.of("/var/log/vireo/console/" + ID + ".log"), "10.231.0.1");
 
     @Test
     void kernelBootDomain() {
-        VmSpec spec = new VmSpec(ID, "web1", 2, 256, List.of(), new KernelBoot("/boot/vmlinuz", "/boot/initrd.img", "console=ttyS0 quiet"), "vnc");
+        VmSpec spec = new VmSpec(ID, "web1", 2, 256, List.of(), new KernelBoot("/boot/vmlinuz", "/boot/initrd.img", "console=ttyS0 quiet"), Graphics.VNC);
 
         Document xml = DomainXml.parse(DomainXml.render(spec, HOST));
 
         assertThat(text(xml, "/domain/@type")).isEqualTo("qemu");
         assertThat(text(xml, "/domain/name")).isEqualTo("web1");
-        assertThat(text(xml, "/domain/uuid")).isEqualTo(ID);
+        assertThat(text(xml, "/domain/uuid")).isEqualTo(ID.toString());
         assertThat(text(xml, "/domain/memory")).isEqualTo("256");
         assertThat(text(xml, "/domain/memory/@unit")).isEqualTo("MiB");
         assertThat(text(xml, "/domain/vcpu")).isEqualTo("2");
@@ -54,19 +58,19 @@ class DomainXmlTest {
 
     @Test
     void marksTheDomainAsVireos() {
-        VmSpec spec = new VmSpec(ID, "web1", 1, 128, List.of(), null, "none");
+        VmSpec spec = new VmSpec(ID, "web1", 1, 128, List.of(), null, Graphics.NONE);
 
         String xml = DomainXml.render(spec, HOST);
 
         assertThat(xml).contains("xmlns:vireo=\"" + DomainXml.VIREO_NAMESPACE + "\"");
-        assertThat(DomainXml.vireoVmId(xml)).contains(ID);
+        assertThat(DomainXml.vireoVmId(xml)).contains(ID.toString());
     }
 
     @Test
     void diskBootFollowsTheBootOrder() {
         VmSpec spec = new VmSpec(ID, "db1", 1, 512, List.of(
-                new DiskAttachment("data", "/images/data.raw", "raw", "vdb", 0),
-                new DiskAttachment("system", "/images/system.qcow2", "qcow2", "vda", 1)), null, "spice");
+                new DiskAttachment(DATA, "/images/data.raw", "raw", "vdb", 0),
+                new DiskAttachment(SYSTEM, "/images/system.qcow2", "qcow2", "vda", 1)), null, Graphics.SPICE);
 
         Document xml = DomainXml.parse(DomainXml.render(spec, HOST));
 
@@ -82,17 +86,15 @@ class DomainXmlTest {
     }
 
     @Test
-    void theDiskIdBecomesTheSerialWhenItFits() {
-        assertThat(DomainXml.diskSerial("system")).contains("system");
-        assertThat(DomainXml.diskSerial("1b4e28ba-2fa1-11d2-883f-0016d3cca427")).contains("1b4e28ba-2fa1-11d2-8");
-        assertThat(DomainXml.diskSerial("disk, with commas")).isEmpty();
+    void theDiskIdsFirstTwentyCharactersAreTheSerial() {
+        assertThat(DomainXml.diskSerial(UUID.fromString("1b4e28ba-2fa1-11d2-883f-0016d3cca427"))).isEqualTo("1b4e28ba-2fa1-11d2-8");
     }
 
     @Test
     void firstDiskBootsWhenNoneHasABootOrder() {
         VmSpec spec = new VmSpec(ID, "db1", 1, 512, List.of(
-                new DiskAttachment("system", "/images/system.qcow2", "qcow2", "vda", 0),
-                new DiskAttachment("data", "/images/data.qcow2", "qcow2", "vdb", 0)), null, "none");
+                new DiskAttachment(SYSTEM, "/images/system.qcow2", "qcow2", "vda", 0),
+                new DiskAttachment(DATA, "/images/data.qcow2", "qcow2", "vdb", 0)), null, Graphics.NONE);
 
         Document xml = DomainXml.parse(DomainXml.render(spec, HOST));
 
@@ -103,8 +105,8 @@ class DomainXmlTest {
 
     @Test
     void kernelBootIgnoresDiskBootOrder() {
-        VmSpec spec = new VmSpec(ID, "k1", 1, 128, List.of(new DiskAttachment("system", "/images/system.qcow2", "qcow2", "vda", 1)),
-                new KernelBoot("/boot/vmlinuz", null, null), "none");
+        VmSpec spec = new VmSpec(ID, "k1", 1, 128, List.of(new DiskAttachment(SYSTEM, "/images/system.qcow2", "qcow2", "vda", 1)),
+                new KernelBoot("/boot/vmlinuz", null, null), Graphics.NONE);
 
         Document xml = DomainXml.parse(DomainXml.render(spec, HOST));
 
@@ -117,7 +119,7 @@ class DomainXmlTest {
     @Test
     void usesTheCacheModeTheHostChose() {
         DomainXml.HostSettings buffered = new DomainXml.HostSettings("kvm", HOST.consoleLog(), "127.0.0.1", disk -> "writeback");
-        VmSpec spec = new VmSpec(ID, "db1", 1, 512, List.of(new DiskAttachment("system", "/images/system.qcow2", "qcow2", "vda", 1)), null, "vnc");
+        VmSpec spec = new VmSpec(ID, "db1", 1, 512, List.of(new DiskAttachment(SYSTEM, "/images/system.qcow2", "qcow2", "vda", 1)), null, Graphics.VNC);
 
         Document xml = DomainXml.parse(DomainXml.render(spec, buffered));
 
@@ -131,7 +133,7 @@ class DomainXmlTest {
     void escapesHostileStrings() {
         String name = "evil\"><devices><disk type='block'>&amp;<name>";
         String cmdline = "a</cmdline></os><devices><disk type='block'><source dev='/dev/sda'/></disk></devices><os><cmdline>";
-        VmSpec spec = new VmSpec(ID, name, 1, 128, List.of(), new KernelBoot("/boot/vm<linuz>", null, cmdline), "none");
+        VmSpec spec = new VmSpec(ID, name, 1, 128, List.of(), new KernelBoot("/boot/vm<linuz>", null, cmdline), Graphics.NONE);
 
         String rendered = DomainXml.render(spec, HOST);
         Document xml = DomainXml.parse(rendered);
@@ -145,21 +147,17 @@ class DomainXmlTest {
 
     @Test
     void refusesWhatLibvirtCouldNotTake() {
-        assertThatThrownBy(() -> DomainXml.render(new VmSpec("not-a-uuid", "x", 1, 128, List.of(), null, "none"), HOST))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("UUID");
-        assertThatThrownBy(() -> DomainXml.render(new VmSpec(ID, "a/b", 1, 128, List.of(), null, "none"), HOST))
+        assertThatThrownBy(() -> DomainXml.render(new VmSpec(ID, "a/b", 1, 128, List.of(), null, Graphics.NONE), HOST))
                 .hasMessageContaining("name");
-        assertThatThrownBy(() -> DomainXml.render(new VmSpec(ID, "bell\u0007", 1, 128, List.of(), null, "none"), HOST))
+        assertThatThrownBy(() -> DomainXml.render(new VmSpec(ID, "bell\u0007", 1, 128, List.of(), null, Graphics.NONE), HOST))
                 .hasMessageContaining("control character");
-        assertThatThrownBy(() -> DomainXml.render(new VmSpec(ID, "x", 1, 128, List.of(), null, "rdp"), HOST))
-                .hasMessageContaining("graphics");
         assertThatThrownBy(() -> DomainXml.render(new VmSpec(ID, "x", 1, 128,
-                List.of(new DiskAttachment("d", "/images/d.vmdk", "vmdk", "vda", 1)), null, "none"), HOST))
+                List.of(new DiskAttachment(SYSTEM, "/images/d.vmdk", "vmdk", "vda", 1)), null, Graphics.NONE), HOST))
                 .hasMessageContaining("format");
         assertThatThrownBy(() -> DomainXml.render(new VmSpec(ID, "x", 1, 128,
-                List.of(new DiskAttachment("d", "images/d.raw", "raw", "vda", 1)), null, "none"), HOST))
+                List.of(new DiskAttachment(SYSTEM, "images/d.raw", "raw", "vda", 1)), null, Graphics.NONE), HOST))
                 .hasMessageContaining("absolute");
-        assertThatThrownBy(() -> DomainXml.render(new VmSpec(ID, "x", 1, 128, List.of(), null, "none"),
+        assertThatThrownBy(() -> DomainXml.render(new VmSpec(ID, "x", 1, 128, List.of(), null, Graphics.NONE),
                 new DomainXml.HostSettings("xen", HOST.consoleLog(), "0.0.0.0")))
                 .hasMessageContaining("domain type");
     }
@@ -207,7 +205,7 @@ class DomainXmlTest {
         String xml = "<domain><metadata><v:vm xmlns:v='" + DomainXml.VIREO_NAMESPACE + "' id='" + ID + "'/>"
                 + "<other:vm xmlns:other='https://example.com/' id='not-ours'/></metadata></domain>";
 
-        assertThat(DomainXml.vireoVmId(xml)).contains(ID);
+        assertThat(DomainXml.vireoVmId(xml)).contains(ID.toString());
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.vireo.agent.hypervisor;
 
 import io.vireo.model.rpc.MigrationPolicy;
+import java.util.UUID;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -44,7 +45,7 @@ final class FakeMigrationDriver implements MigrationDriver {
     }
 
     @Override
-    public synchronized Future<?> start(String vmId, String destinationUri, MigrationPolicy policy) {
+    public synchronized Future<?> start(UUID vmId, String destinationUri, MigrationPolicy policy) {
         calls.add("start " + destinationUri);
         call = new CompletableFuture<>();
         libvirtJobRunning = true;
@@ -52,7 +53,7 @@ final class FakeMigrationDriver implements MigrationDriver {
     }
 
     @Override
-    public Optional<JobProgress> jobProgress(String vmId) {
+    public Optional<JobProgress> jobProgress(UUID vmId) {
         try {
             gate.await();
         }
@@ -92,7 +93,7 @@ final class FakeMigrationDriver implements MigrationDriver {
     }
 
     @Override
-    public Optional<JobStats> currentJob(String vmId) {
+    public Optional<JobStats> currentJob(UUID vmId) {
         if (!runsHere) {
             return Optional.empty();
         }
@@ -102,17 +103,17 @@ final class FakeMigrationDriver implements MigrationDriver {
     }
 
     @Override
-    public synchronized void setMaxDowntime(String vmId, int downtimeMs) {
+    public synchronized void setMaxDowntime(UUID vmId, int downtimeMs) {
         downtimesSet.add(downtimeMs);
     }
 
     @Override
-    public Optional<Integer> maxDowntimeMs(String vmId) {
+    public Optional<Integer> maxDowntimeMs(UUID vmId) {
         return Optional.of(300);
     }
 
     @Override
-    public synchronized void startPostCopy(String vmId) {
+    public synchronized void startPostCopy(UUID vmId) {
         calls.add("startPostCopy");
         if (postCopyFails) {
             throw new HypervisorException("internal error: Postcopy is not supported", null);
@@ -120,7 +121,7 @@ final class FakeMigrationDriver implements MigrationDriver {
     }
 
     @Override
-    public synchronized boolean abortJob(String vmId) {
+    public synchronized boolean abortJob(UUID vmId) {
         calls.add("abortJob");
         if (!libvirtJobRunning) {
             return false;
@@ -131,17 +132,17 @@ final class FakeMigrationDriver implements MigrationDriver {
     }
 
     @Override
-    public boolean runsHere(String vmId) {
+    public boolean runsHere(UUID vmId) {
         return runsHere;
     }
 
     @Override
-    public boolean runsOn(String destinationUri, String vmId) {
+    public boolean runsOn(String destinationUri, UUID vmId) {
         return runsOnDestination;
     }
 
     @Override
-    public Optional<JobStats> completedJobOn(String destinationUri, String vmId) {
+    public Optional<JobStats> completedJobOn(String destinationUri, UUID vmId) {
         return completedStats;
     }
 }

@@ -3,6 +3,8 @@ package io.vireo.agent.hypervisor;
 import io.vireo.model.rpc.ConsoleLogResult;
 import io.vireo.model.rpc.DiskAttachment;
 import io.vireo.model.rpc.EnsureRunningResult;
+import io.vireo.model.rpc.Graphics;
+import io.vireo.model.rpc.GuestState;
 import io.vireo.model.rpc.HostFacts;
 import io.vireo.model.rpc.HostStats;
 import io.vireo.model.rpc.KernelBoot;
@@ -24,9 +26,9 @@ import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
 
-import static io.vireo.model.rpc.VmObservation.PAUSED;
-import static io.vireo.model.rpc.VmObservation.RUNNING;
-import static io.vireo.model.rpc.VmObservation.SHUTOFF;
+import static io.vireo.model.rpc.GuestState.PAUSED;
+import static io.vireo.model.rpc.GuestState.RUNNING;
+import static io.vireo.model.rpc.GuestState.SHUTOFF;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -132,8 +134,8 @@ class LibvirtHypervisorIT {
     void acceptsADiskBootedVmWithAQcow2FromDiskImages() {
         Path image = workDirectory.resolve("disk-" + UUID.randomUUID() + ".qcow2");
         assertThat(new DiskImages().ensureCreated(image, 64L * 1024 * 1024, "qcow2").created()).isTrue();
-        VmSpec spec = new VmSpec(UUID.randomUUID().toString(), PREFIX + "disk-" + shortId(), 1, 128,
-                List.of(new DiskAttachment(UUID.randomUUID().toString(), image.toString(), "qcow2", "vda", 1)), null, "none");
+        VmSpec spec = new VmSpec(UUID.randomUUID(), PREFIX + "disk-" + shortId(), 1, 128,
+                List.of(new DiskAttachment(UUID.randomUUID(), image.toString(), "qcow2", "vda", 1)), null, Graphics.NONE);
 
         EnsureRunningResult result = hypervisor.ensureRunning(spec);
 
@@ -148,8 +150,8 @@ class LibvirtHypervisorIT {
     @Test
     void namesAMissingDiskImage() {
         String missing = workDirectory.resolve("no-such-disk.qcow2").toString();
-        VmSpec spec = new VmSpec(UUID.randomUUID().toString(), PREFIX + "missing-" + shortId(), 1, 128,
-                List.of(new DiskAttachment("system", missing, "qcow2", "vda", 1)), null, "none");
+        VmSpec spec = new VmSpec(UUID.randomUUID(), PREFIX + "missing-" + shortId(), 1, 128,
+                List.of(new DiskAttachment(UUID.randomUUID(), missing, "qcow2", "vda", 1)), null, Graphics.NONE);
 
         assertThatThrownBy(() -> hypervisor.ensureRunning(spec))
                 .isInstanceOf(HypervisorException.class)
@@ -159,7 +161,7 @@ class LibvirtHypervisorIT {
 
     @Test
     void absentVmsAreNoError() {
-        String absent = UUID.randomUUID().toString();
+        UUID absent = UUID.randomUUID();
 
         assertThat(hypervisor.ensureStopped(absent)).isFalse();
         assertThat(hypervisor.requestShutdown(absent)).isFalse();
@@ -188,8 +190,8 @@ class LibvirtHypervisorIT {
     }
 
     private static VmSpec kernelGuest(String purpose) {
-        return new VmSpec(UUID.randomUUID().toString(), PREFIX + purpose + "-" + shortId(), 1, 128, List.of(),
-                new KernelBoot(kernel.toString(), initramfs.toString(), "console=ttyS0 panic=-1 quiet"), "vnc");
+        return new VmSpec(UUID.randomUUID(), PREFIX + purpose + "-" + shortId(), 1, 128, List.of(),
+                new KernelBoot(kernel.toString(), initramfs.toString(), "console=ttyS0 panic=-1 quiet"), Graphics.VNC);
     }
 
     private static String shortId() {
@@ -197,7 +199,7 @@ class LibvirtHypervisorIT {
     }
 
     /** Waits for the text on the VM's console; answers the whole log read so far. */
-    private static String awaitConsole(String vmId, String text) {
+    private static String awaitConsole(UUID vmId, String text) {
         StringBuilder log = new StringBuilder();
         long[] offset = {0};
         try {
@@ -214,8 +216,8 @@ class LibvirtHypervisorIT {
         return log.toString();
     }
 
-    private static void awaitChange(String vmId, String state) {
-        Predicate<VmObservation> wanted = observation -> observation.id().equals(vmId) && observation.state().equals(state);
+    private static void awaitChange(UUID vmId, GuestState state) {
+        Predicate<VmObservation> wanted = observation -> observation.id().equals(vmId) && observation.state() == state;
         await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10)).untilAsserted(() ->
                 assertThat(changes).as("stateChanged(" + state + ") for " + vmId).anyMatch(wanted));
     }

@@ -1,6 +1,10 @@
 package io.vireo.agent.hypervisor;
 
+import io.vireo.model.rpc.Graphics;
+import io.vireo.model.rpc.GuestState;
 import io.vireo.model.rpc.KernelBoot;
+import io.vireo.model.rpc.MigrationOutcome;
+import io.vireo.model.rpc.MigrationPhase;
 import io.vireo.model.rpc.MigrationPolicy;
 import io.vireo.model.rpc.MigrationProgress;
 import io.vireo.model.rpc.MigrationResult;
@@ -86,27 +90,27 @@ class LiveMigrationIT {
 
         MigrationResult there = timed("h1 -> h2", () -> h1.migrate(spec.id(), H2_URI, MigrationPolicy.defaults(), progress::add));
 
-        assertThat(there.outcome()).isEqualTo(MigrationResult.COMPLETED);
+        assertThat(there.outcome()).isEqualTo(MigrationOutcome.COMPLETED);
         assertThat(there.downtimeMs()).isPositive();
         assertThat(there.totalMs()).isPositive();
         assertThat(there.dataTransferredBytes()).isPositive();
-        assertThat(h2.findVm(spec.id())).hasValueSatisfying(vm -> assertThat(vm.state()).isEqualTo(VmObservation.RUNNING));
+        assertThat(h2.findVm(spec.id())).hasValueSatisfying(vm -> assertThat(vm.state()).isEqualTo(GuestState.RUNNING));
         assertThat(h1.findVm(spec.id())).isEmpty();
-        assertThat(progress).extracting(MigrationProgress::phase).startsWith("starting").endsWith("completed");
+        assertThat(progress).extracting(MigrationProgress::phase).startsWith(MigrationPhase.STARTING).endsWith(MigrationPhase.COMPLETED);
         assertGuestTicksOn(spec);
         // The source says migrated, never shutoff: the engine must not take the move for a crash.
-        await().atMost(Duration.ofSeconds(10)).until(() -> statesOf(h1Changes, spec).contains(VmObservation.MIGRATED));
-        assertThat(statesOf(h1Changes, spec)).doesNotContain(VmObservation.SHUTOFF, VmObservation.CRASHED);
+        await().atMost(Duration.ofSeconds(10)).until(() -> statesOf(h1Changes, spec).contains(GuestState.MIGRATED));
+        assertThat(statesOf(h1Changes, spec)).doesNotContain(GuestState.SHUTOFF, GuestState.CRASHED);
         System.out.println("STATES reported by h1 (source): " + statesOf(h1Changes, spec) + ", by h2 (destination): " + statesOf(h2Changes, spec));
 
         MigrationResult repeated = h1.migrate(spec.id(), H2_URI, MigrationPolicy.defaults(), ignored -> { });
-        assertThat(repeated.outcome()).isEqualTo(MigrationResult.COMPLETED);
+        assertThat(repeated.outcome()).isEqualTo(MigrationOutcome.COMPLETED);
 
         MigrationResult back = timed("h2 -> h1", () -> h2.migrate(spec.id(), H1_URI, MigrationPolicy.defaults(), ignored -> { }));
 
-        assertThat(back.outcome()).isEqualTo(MigrationResult.COMPLETED);
+        assertThat(back.outcome()).isEqualTo(MigrationOutcome.COMPLETED);
         assertThat(back.downtimeMs()).isPositive();
-        assertThat(h1.findVm(spec.id())).hasValueSatisfying(vm -> assertThat(vm.state()).isEqualTo(VmObservation.RUNNING));
+        assertThat(h1.findVm(spec.id())).hasValueSatisfying(vm -> assertThat(vm.state()).isEqualTo(GuestState.RUNNING));
         assertThat(h2.findVm(spec.id())).isEmpty();
         assertGuestTicksOn(spec);
         h1.ensureStopped(spec.id());
@@ -122,19 +126,19 @@ class LiveMigrationIT {
         CompletableFuture<MigrationResult> migration = CompletableFuture.supplyAsync(
                 () -> timed("h1 -> h2 at 1 MiB/s, cancelled", () -> h1.migrate(spec.id(), H2_URI, slow, progress::add)));
         await().atMost(Duration.ofSeconds(60)).until(() -> progress.stream().anyMatch(p -> p.dataTotalBytes() > 0 && p.dataRemainingBytes() < p.dataTotalBytes()));
-        assertThat(h1.migrationStatus(spec.id())).hasValueSatisfying(status -> assertThat(status.phase()).isEqualTo("precopy"));
+        assertThat(h1.migrationStatus(spec.id())).hasValueSatisfying(status -> assertThat(status.phase()).isEqualTo(MigrationPhase.PRECOPY));
 
         System.out.println("cancelling at " + progress.getLast());
         assertThat(h1.cancelMigration(spec.id())).isTrue();
         MigrationResult result = migration.get(60, TimeUnit.SECONDS);
 
-        assertThat(result.outcome()).isEqualTo(MigrationResult.CANCELLED);
+        assertThat(result.outcome()).isEqualTo(MigrationOutcome.CANCELLED);
         assertThat(h1.migrationStatus(spec.id())).isEmpty();
         assertThat(h1.cancelMigration(spec.id())).isFalse();
-        assertThat(h1.findVm(spec.id())).hasValueSatisfying(vm -> assertThat(vm.state()).isEqualTo(VmObservation.RUNNING));
+        assertThat(h1.findVm(spec.id())).hasValueSatisfying(vm -> assertThat(vm.state()).isEqualTo(GuestState.RUNNING));
         assertThat(h2.findVm(spec.id())).isEmpty();
         assertGuestTicksOn(spec);
-        assertThat(statesOf(h1Changes, spec)).doesNotContain(VmObservation.MIGRATED, VmObservation.SHUTOFF, VmObservation.PAUSED);
+        assertThat(statesOf(h1Changes, spec)).doesNotContain(GuestState.MIGRATED, GuestState.SHUTOFF, GuestState.PAUSED);
         System.out.println("STATES after a cancel, reported by h1 (source): " + statesOf(h1Changes, spec)
                 + ", by h2 (destination): " + statesOf(h2Changes, spec));
         h1.ensureStopped(spec.id());
@@ -151,7 +155,7 @@ class LiveMigrationIT {
             boolean fromH1 = i % 2 == 0;
             MigrationResult result = timed(fromH1 ? "h1 -> h2" : "h2 -> h1", () -> (fromH1 ? h1 : h2)
                     .migrate(spec.id(), fromH1 ? H2_URI : H1_URI, MigrationPolicy.defaults(), ignored -> { }));
-            assertThat(result.outcome()).isEqualTo(MigrationResult.COMPLETED);
+            assertThat(result.outcome()).isEqualTo(MigrationOutcome.COMPLETED);
             figures.add(new long[] {result.downtimeMs(), result.totalMs(), lastWallMillis});
         }
         System.out.printf("BENCH %d live migrations of an idle 128 MiB TCG guest (max downtime %d ms):%n",
@@ -181,8 +185,8 @@ class LiveMigrationIT {
     }
 
     private static VmSpec startTickingGuest(String name) {
-        VmSpec spec = new VmSpec(UUID.randomUUID().toString(), name, 1, 128, List.of(),
-                new KernelBoot(guest.kernel().toString(), guest.initrd().toString(), guest.kernelCmdline()), "none");
+        VmSpec spec = new VmSpec(UUID.randomUUID(), name, 1, 128, List.of(),
+                new KernelBoot(guest.kernel().toString(), guest.initrd().toString(), guest.kernelCmdline()), Graphics.NONE);
         h1.ensureRunning(spec);
         await().atMost(BOOT_TIMEOUT).pollInterval(Duration.ofMillis(500)).until(() -> lastTick(spec) >= 2);
         return spec;
@@ -207,7 +211,7 @@ class LiveMigrationIT {
         return last;
     }
 
-    private static List<String> statesOf(List<VmObservation> changes, VmSpec spec) {
+    private static List<GuestState> statesOf(List<VmObservation> changes, VmSpec spec) {
         return changes.stream().filter(change -> change.id().equals(spec.id())).map(VmObservation::state).toList();
     }
 }

@@ -1,9 +1,12 @@
 package io.vireo.agent.hypervisor;
 
+import io.vireo.model.rpc.MigrationOutcome;
+import io.vireo.model.rpc.MigrationPhase;
 import io.vireo.model.rpc.MigrationPolicy;
 import io.vireo.model.rpc.MigrationProgress;
 import io.vireo.model.rpc.MigrationResult;
 import org.junit.jupiter.api.Test;
+import java.util.UUID;
 
 import java.time.Duration;
 import java.util.List;
@@ -18,19 +21,19 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 class OutgoingMigrationsTest {
-    private static final String VM = "0b6c6a52-34c4-4b8e-9a51-3a1f4bd0c6a1";
+    private static final UUID VM = UUID.fromString("0b6c6a52-34c4-4b8e-9a51-3a1f4bd0c6a1");
     private static final String DESTINATION = "qemu+tls://host2/system";
 
     private final FakeMigrationDriver driver = new FakeMigrationDriver();
     private final List<String> departures = new CopyOnWriteArrayList<>();
     private final OutgoingMigrations migrations = new OutgoingMigrations(driver, new OutgoingMigrations.Departures() {
         @Override
-        public void departureExpected(String vmId) {
+        public void departureExpected(UUID vmId) {
             departures.add("expected");
         }
 
         @Override
-        public void departureEnded(String vmId, boolean departed) {
+        public void departureEnded(UUID vmId, boolean departed) {
             departures.add(departed ? "departed" : "stayed");
         }
     }, Duration.ofMillis(1), driver.clock::get);
@@ -49,9 +52,9 @@ class OutgoingMigrationsTest {
 
         MigrationResult result = migrations.migrate(VM, DESTINATION, policy(false), listener);
 
-        assertThat(result).isEqualTo(new MigrationResult(MigrationResult.COMPLETED, 42, 640, 70 * MIB, false, ""));
+        assertThat(result).isEqualTo(new MigrationResult(MigrationOutcome.COMPLETED, 42, 640, 70 * MIB, false, ""));
         assertThat(driver.downtimesSet).containsExactly(50);
-        assertThat(progress).extracting(MigrationProgress::phase).containsExactly("starting", "precopy", "precopy", "precopy", "completed");
+        assertThat(progress).extracting(MigrationProgress::phase).containsExactly(MigrationPhase.STARTING, MigrationPhase.PRECOPY, MigrationPhase.PRECOPY, MigrationPhase.PRECOPY, MigrationPhase.COMPLETED);
         assertThat(progress).extracting(MigrationProgress::percent).containsExactly(0, 21, 70, 99, 100);
         assertThat(progress.get(1).currentMaxDowntimeMs()).isEqualTo(50);
         assertThat(departures).containsExactly("expected", "departed");
@@ -64,7 +67,7 @@ class OutgoingMigrationsTest {
 
         MigrationResult result = migrations.migrate(VM, DESTINATION, policy(false), listener);
 
-        assertThat(result.outcome()).isEqualTo(MigrationResult.FAILED);
+        assertThat(result.outcome()).isEqualTo(MigrationOutcome.FAILED);
         assertThat(result.message()).startsWith("did not converge: 300 MiB still to send");
         assertThat(result.downtimeMs()).isEqualTo(-1);
         assertThat(driver.downtimesSet).containsExactly(50, 200, 500);
@@ -78,10 +81,10 @@ class OutgoingMigrationsTest {
 
         MigrationResult result = migrations.migrate(VM, DESTINATION, policy(true), listener);
 
-        assertThat(result.outcome()).isEqualTo(MigrationResult.COMPLETED);
+        assertThat(result.outcome()).isEqualTo(MigrationOutcome.COMPLETED);
         assertThat(result.postCopy()).isTrue();
         assertThat(driver.calls).containsExactly("start " + DESTINATION, "startPostCopy");
-        assertThat(progress).extracting(MigrationProgress::phase).contains("postcopy");
+        assertThat(progress).extracting(MigrationProgress::phase).contains(MigrationPhase.POSTCOPY);
     }
 
     @Test
@@ -91,7 +94,7 @@ class OutgoingMigrationsTest {
 
         MigrationResult result = migrations.migrate(VM, DESTINATION, policy(true), listener);
 
-        assertThat(result.outcome()).isEqualTo(MigrationResult.FAILED);
+        assertThat(result.outcome()).isEqualTo(MigrationOutcome.FAILED);
         assertThat(result.message()).isEqualTo("did not converge, and switching to post-copy failed: internal error: Postcopy is not supported");
         assertThat(driver.calls).containsExactly("start " + DESTINATION, "startPostCopy", "abortJob");
     }
@@ -104,11 +107,11 @@ class OutgoingMigrationsTest {
         CompletableFuture<MigrationResult> running = CompletableFuture.supplyAsync(() -> migrations.migrate(VM, DESTINATION, patient, listener));
         await().until(() -> progress.size() > 2);
 
-        assertThat(migrations.status(VM)).hasValueSatisfying(status -> assertThat(status.phase()).isEqualTo("precopy"));
+        assertThat(migrations.status(VM)).hasValueSatisfying(status -> assertThat(status.phase()).isEqualTo(MigrationPhase.PRECOPY));
         assertThat(migrations.cancel(VM)).isTrue();
 
         MigrationResult result = running.get();
-        assertThat(result.outcome()).isEqualTo(MigrationResult.CANCELLED);
+        assertThat(result.outcome()).isEqualTo(MigrationOutcome.CANCELLED);
         assertThat(result.message()).contains("runs on the source");
         assertThat(migrations.cancel(VM)).isFalse();
         assertThat(migrations.status(VM)).isEmpty();
@@ -128,9 +131,9 @@ class OutgoingMigrationsTest {
         driver.gate.countDown();
 
         assertThat(repeated.get()).isEqualTo(first.get());
-        assertThat(first.get().outcome()).isEqualTo(MigrationResult.COMPLETED);
+        assertThat(first.get().outcome()).isEqualTo(MigrationOutcome.COMPLETED);
         assertThat(driver.calls).containsExactly("start " + DESTINATION);
-        assertThat(progress).extracting(MigrationProgress::phase).containsOnlyOnce("completed");
+        assertThat(progress).extracting(MigrationProgress::phase).containsOnlyOnce(MigrationPhase.COMPLETED);
     }
 
     @Test
@@ -140,7 +143,7 @@ class OutgoingMigrationsTest {
 
         MigrationResult result = migrations.migrate(VM, DESTINATION, policy(false), listener);
 
-        assertThat(result.outcome()).isEqualTo(MigrationResult.COMPLETED);
+        assertThat(result.outcome()).isEqualTo(MigrationOutcome.COMPLETED);
         assertThat(result.downtimeMs()).isEqualTo(42);
         assertThat(driver.calls).isEmpty();
     }
@@ -161,7 +164,7 @@ class OutgoingMigrationsTest {
         assertThat(migrations.status(VM)).hasValueSatisfying(status -> assertThat(status.currentMaxDowntimeMs()).isEqualTo(300));
         MigrationResult result = migrations.migrate(VM, DESTINATION, policy(false), listener);
 
-        assertThat(result.outcome()).isEqualTo(MigrationResult.COMPLETED);
+        assertThat(result.outcome()).isEqualTo(MigrationOutcome.COMPLETED);
         assertThat(driver.calls).isEmpty();
         assertThat(departures).containsExactly("expected", "departed");
     }
@@ -173,7 +176,7 @@ class OutgoingMigrationsTest {
 
         MigrationResult result = migrations.migrate(VM, DESTINATION, policy(false), listener);
 
-        assertThat(result.outcome()).isEqualTo(MigrationResult.FAILED);
+        assertThat(result.outcome()).isEqualTo(MigrationOutcome.FAILED);
         assertThat(result.message()).isEqualTo(driver.failure);
         assertThat(departures).containsExactly("expected", "stayed");
     }

@@ -1,8 +1,10 @@
 package io.vireo.agent.hypervisor;
 
+import io.vireo.model.rpc.GuestState;
 import io.vireo.model.rpc.VmObservation;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import java.util.UUID;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,11 +16,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
-import static io.vireo.model.rpc.VmObservation.MIGRATED;
-import static io.vireo.model.rpc.VmObservation.PAUSED;
-import static io.vireo.model.rpc.VmObservation.RUNNING;
-import static io.vireo.model.rpc.VmObservation.SHUTOFF;
-import static io.vireo.model.rpc.VmObservation.SHUTTING_DOWN;
+import static io.vireo.model.rpc.GuestState.MIGRATED;
+import static io.vireo.model.rpc.GuestState.PAUSED;
+import static io.vireo.model.rpc.GuestState.RUNNING;
+import static io.vireo.model.rpc.GuestState.SHUTOFF;
+import static io.vireo.model.rpc.GuestState.SHUTTING_DOWN;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -66,7 +68,7 @@ class VmStateMonitorTest {
         monitor.poll();
         host.run("a", PAUSED);
 
-        monitor.handleEvent("a", "vm-a", RUNNING);
+        monitor.handleEvent(id("a"), "vm-a", RUNNING);
 
         assertThat(states()).containsExactly("a=paused");
     }
@@ -77,7 +79,7 @@ class VmStateMonitorTest {
         monitor.poll();
         host.failing = true;
 
-        monitor.handleEvent("a", "vm-a", SHUTOFF);
+        monitor.handleEvent(id("a"), "vm-a", SHUTOFF);
 
         assertThat(states()).containsExactly("a=shutoff");
     }
@@ -87,8 +89,8 @@ class VmStateMonitorTest {
         monitor.poll();
         host.failing = true;
 
-        monitor.handleEvent("a", "vm-a", SHUTTING_DOWN);
-        monitor.handleEvent("a", "vm-a", null);
+        monitor.handleEvent(id("a"), "vm-a", SHUTTING_DOWN);
+        monitor.handleEvent(id("a"), "vm-a", null);
 
         assertThat(states()).containsExactly("a=shutting_down");
     }
@@ -99,9 +101,9 @@ class VmStateMonitorTest {
         monitor.poll();
 
         host.vanish("a");
-        monitor.handleEvent("a", "vm-a", SHUTOFF);
+        monitor.handleEvent(id("a"), "vm-a", SHUTOFF);
         monitor.poll();
-        monitor.handleEvent("a", "vm-a", SHUTOFF);
+        monitor.handleEvent(id("a"), "vm-a", SHUTOFF);
 
         assertThat(states()).containsExactly("a=shutoff");
     }
@@ -114,7 +116,7 @@ class VmStateMonitorTest {
         host.vanish("a");
         monitor.poll();
         host.run("a", RUNNING);
-        monitor.handleEvent("a", "vm-a", RUNNING);
+        monitor.handleEvent(id("a"), "vm-a", RUNNING);
 
         assertThat(states()).containsExactly("a=shutoff", "a=running");
     }
@@ -143,7 +145,7 @@ class VmStateMonitorTest {
     void eventsArriveOnTheMonitorThread() {
         host.run("a", RUNNING);
 
-        monitor.eventReceived("a", "vm-a", RUNNING);
+        monitor.eventReceived(id("a"), "vm-a", RUNNING);
 
         await().until(() -> !seen.isEmpty());
         assertThat(states()).containsExactly("a=running");
@@ -158,7 +160,7 @@ class VmStateMonitorTest {
 
         clock.addAndGet(Duration.ofMinutes(2).toNanos());
         monitor.poll();
-        monitor.handleEvent("a", "vm-a", SHUTOFF);
+        monitor.handleEvent(id("a"), "vm-a", SHUTOFF);
 
         assertThat(states()).containsExactly("a=shutoff", "a=shutoff");
     }
@@ -173,7 +175,7 @@ class VmStateMonitorTest {
         monitorWithBadListener.addListener(others::add);
         host.run("a", RUNNING);
 
-        monitorWithBadListener.handleEvent("a", "vm-a", RUNNING);
+        monitorWithBadListener.handleEvent(id("a"), "vm-a", RUNNING);
 
         assertThat(others).hasSize(1);
         monitorWithBadListener.close();
@@ -183,15 +185,15 @@ class VmStateMonitorTest {
     void aVmThatLeavesByMigrationIsMigratedNeverShutoff() {
         host.run("a", RUNNING);
         monitor.poll();
-        monitor.departureExpected("a");
+        monitor.departureExpected(id("a"));
 
         host.run("a", PAUSED);
-        monitor.handleEvent("a", "vm-a", PAUSED);
+        monitor.handleEvent(id("a"), "vm-a", PAUSED);
         host.vanish("a");
         monitor.poll();
-        monitor.handleEvent("a", "vm-a", null);
-        monitor.handleEvent("a", "vm-a", MIGRATED);
-        monitor.departureEnded("a", true);
+        monitor.handleEvent(id("a"), "vm-a", null);
+        monitor.handleEvent(id("a"), "vm-a", MIGRATED);
+        monitor.departureEnded(id("a"), true);
         monitor.awaitIdle();
         monitor.poll();
 
@@ -202,11 +204,11 @@ class VmStateMonitorTest {
     void theEndOfTheMigrationTellsWhenNoEventDid() {
         host.run("a", RUNNING);
         monitor.poll();
-        monitor.departureExpected("a");
+        monitor.departureExpected(id("a"));
         host.vanish("a");
         monitor.poll();
 
-        monitor.departureEnded("a", true);
+        monitor.departureEnded(id("a"), true);
 
         await().until(() -> states().equals(List.of("a=migrated")));
         monitor.poll();
@@ -217,11 +219,11 @@ class VmStateMonitorTest {
     void afterAFailedMigrationThePollTellsHowTheVmIs() {
         host.run("a", RUNNING);
         monitor.poll();
-        monitor.departureExpected("a");
+        monitor.departureExpected(id("a"));
         host.run("a", PAUSED);
-        monitor.handleEvent("a", "vm-a", PAUSED);
+        monitor.handleEvent(id("a"), "vm-a", PAUSED);
 
-        monitor.departureEnded("a", false);
+        monitor.departureEnded(id("a"), false);
 
         await().until(() -> states().equals(List.of("a=paused")));
     }
@@ -231,30 +233,44 @@ class VmStateMonitorTest {
         host.run("a", RUNNING);
         monitor.poll();
         host.vanish("a");
-        monitor.handleEvent("a", "vm-a", MIGRATED);
+        monitor.handleEvent(id("a"), "vm-a", MIGRATED);
 
         host.run("a", RUNNING);
-        monitor.handleEvent("a", "vm-a", RUNNING);
+        monitor.handleEvent(id("a"), "vm-a", RUNNING);
 
         assertThat(states()).containsExactly("a=migrated", "a=running");
     }
 
     private List<String> states() {
-        return seen.stream().map(observation -> observation.id() + "=" + observation.state()).toList();
+        return seen.stream().map(observation -> letter(observation.id()) + "=" + observation.state().name().toLowerCase()).toList();
+    }
+
+    /** The test names its VMs a, b, ...: their ids are derived from the letter. */
+    private static UUID id(String letter) {
+        return UUID.nameUUIDFromBytes(letter.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    private static String letter(UUID id) {
+        for (char c = 'a'; c <= 'z'; c++) {
+            if (id(String.valueOf(c)).equals(id)) {
+                return String.valueOf(c);
+            }
+        }
+        return id.toString();
     }
 
     /** A host whose VMs the test sets by hand. */
     private static final class FakeHost implements VmStateMonitor.Source {
-        private final Map<String, VmObservation> vms = new LinkedHashMap<>();
+        private final Map<UUID, VmObservation> vms = new LinkedHashMap<>();
         private final AtomicInteger listings = new AtomicInteger();
         volatile boolean failing;
 
-        synchronized void run(String id, String state) {
-            vms.put(id, new VmObservation(id, "vm-" + id, state, -1, 0, 131072, 1));
+        synchronized void run(String letter, GuestState state) {
+            vms.put(id(letter), new VmObservation(id(letter), "vm-" + letter, state, -1, 0, 131072, 1));
         }
 
-        synchronized void vanish(String id) {
-            vms.remove(id);
+        synchronized void vanish(String letter) {
+            vms.remove(id(letter));
         }
 
         /** How often the monitor asked for the whole list, answered or not. */
@@ -270,7 +286,7 @@ class VmStateMonitorTest {
         }
 
         @Override
-        public synchronized Optional<VmObservation> findVm(String vmId) {
+        public synchronized Optional<VmObservation> findVm(UUID vmId) {
             failIfAsked();
             return Optional.ofNullable(vms.get(vmId));
         }

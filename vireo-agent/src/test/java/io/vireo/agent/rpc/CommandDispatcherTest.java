@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vireo.agent.hypervisor.HypervisorException;
 import io.vireo.model.rpc.AgentMethod;
 import io.vireo.model.rpc.AgentMethods;
+import io.vireo.model.rpc.EnsureStoppedResult;
+import io.vireo.model.rpc.VmIdParams;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -105,6 +107,29 @@ class CommandDispatcherTest {
         JsonNode error = dispatcher.dispatch(request).get("error");
         assertThat(error.get("code").asInt()).isEqualTo(-32602);
         assertThat(error.get("message").asText()).startsWith("Invalid parameters for test.echo: the parameter value is not valid");
+        assertThat(runs.get()).isZero();
+    }
+
+    @Test
+    void aVmIdThatIsNoUuidIsRefusedBeforeTheCommandRuns(@TempDir Path state) {
+        AgentCommand<VmIdParams, EnsureStoppedResult> stop = new AgentCommand<>() {
+            @Override
+            public AgentMethod<VmIdParams, EnsureStoppedResult> method() {
+                return AgentMethod.VM_ENSURE_STOPPED;
+            }
+
+            @Override
+            public EnsureStoppedResult execute(VmIdParams params) {
+                runs.incrementAndGet();
+                return new EnsureStoppedResult(false);
+            }
+        };
+        CommandDispatcher dispatcher = new CommandDispatcher(List.of(stop), new EpochGuard(state.resolve("epoch")));
+        ObjectNode request = request(1, AgentMethod.VM_ENSURE_STOPPED.name(), 1);
+        ((ObjectNode) request.get("params")).put("vmId", "../../etc/passwd");
+        JsonNode error = dispatcher.dispatch(request).get("error");
+        assertThat(error.get("code").asInt()).isEqualTo(-32602);
+        assertThat(error.get("message").asText()).contains("vmId");
         assertThat(runs.get()).isZero();
     }
 }

@@ -1,9 +1,9 @@
 package io.vireo.engine.console;
 
-import io.vireo.engine.common.UnavailableException;
+import io.vireo.engine.auth.Secrets;
 import io.vireo.engine.common.ConflictException;
 import io.vireo.engine.common.Fields;
-import io.vireo.engine.auth.Secrets;
+import io.vireo.engine.common.UnavailableException;
 import io.vireo.engine.events.EventLog;
 import io.vireo.engine.hostlink.AgentException;
 import io.vireo.engine.hostlink.AgentGateway;
@@ -65,7 +65,7 @@ public final class ConsoleTickets {
         String password = Secrets.randomPassword(spice ? 20 : 8);
         Instant expires = Instant.now().plus(Duration.ofSeconds(expiry));
         try {
-            gateway.call(host, AgentMethod.VM_SET_CONSOLE_PASSWORD, new ConsolePasswordParams(vm.id(), password, expires),
+            gateway.call(host, AgentMethod.VM_SET_CONSOLE_PASSWORD, new ConsolePasswordParams(UUID.fromString(vm.id()), password, expires),
                     Duration.ofSeconds(30));
         } catch (AgentException e) {
             throw new UnavailableException(e.code(), "Cannot open the console of VM " + vm.name() + ": " + e.getMessage());

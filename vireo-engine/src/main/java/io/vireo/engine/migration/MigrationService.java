@@ -1,24 +1,24 @@
 package io.vireo.engine.migration;
 
+import io.vireo.engine.common.ConflictException;
+import io.vireo.engine.common.InvalidInputException;
 import io.vireo.engine.datacenters.DataCenterService;
 import io.vireo.engine.events.EventLog;
 import io.vireo.engine.hostlink.AgentException;
 import io.vireo.engine.hostlink.AgentGateway;
 import io.vireo.engine.hosts.HostObserver;
 import io.vireo.engine.hosts.HostService;
-import io.vireo.engine.common.ConflictException;
-import io.vireo.engine.common.InvalidInputException;
 import io.vireo.engine.jobs.JobContext;
+import io.vireo.engine.jobs.JobFailure;
 import io.vireo.engine.jobs.JobService;
 import io.vireo.engine.jobs.JobTarget;
-import io.vireo.model.HostStatus;
-import io.vireo.engine.jobs.JobFailure;
 import io.vireo.engine.jobs.StateChanges;
 import io.vireo.engine.placement.VmPlacement;
 import io.vireo.engine.vms.VmService;
 import io.vireo.model.Cluster;
 import io.vireo.model.ErrorCode;
 import io.vireo.model.Host;
+import io.vireo.model.HostStatus;
 import io.vireo.model.Vm;
 import io.vireo.model.VmStatus;
 import io.vireo.model.rpc.AgentMethod;
@@ -161,7 +161,7 @@ public final class MigrationService implements HostObserver {
         inFlight.put(vm.id(), context);
         MigrationResult result;
         try {
-            result = gateway.call(source, AgentMethod.VM_MIGRATE, new MigrateParams(vm.id(), destinationUri(destinationHost), policy),
+            result = gateway.call(source, AgentMethod.VM_MIGRATE, new MigrateParams(vmId, destinationUri(destinationHost), policy),
                     MIGRATION_LIMIT);
         } catch (AgentException e) {
             restoreOnSource(vmId, source);
@@ -170,8 +170,8 @@ public final class MigrationService implements HostObserver {
             inFlight.remove(vm.id());
         }
         switch (result.outcome()) {
-            case MigrationResult.COMPLETED -> completed(context, vm, source, destinationHost, result);
-            case MigrationResult.CANCELLED -> {
+            case COMPLETED -> completed(context, vm, source, destinationHost, result);
+            case CANCELLED -> {
                 restoreOnSource(vmId, source);
                 throw new JobFailure(ErrorCode.MIGRATION_CANCELLED, "The migration of VM " + vm.name() + " was cancelled");
             }
@@ -225,7 +225,7 @@ public final class MigrationService implements HostObserver {
         if (vm.status() != VmStatus.MIGRATING_FROM || vm.hostId() == null) {
             return false;
         }
-        return gateway.call(UUID.fromString(vm.hostId()), AgentMethod.VM_CANCEL_MIGRATION, new VmIdParams(vm.id()),
+        return gateway.call(UUID.fromString(vm.hostId()), AgentMethod.VM_CANCEL_MIGRATION, new VmIdParams(UUID.fromString(vm.id())),
                 Duration.ofSeconds(30)).cancelled();
     }
 

@@ -9,6 +9,7 @@ import io.vireo.model.rpc.RebootParams;
 import org.jdbi.v3.core.Handle;
 
 import java.time.Duration;
+import java.util.UUID;
 
 import static java.util.Objects.requireNonNull;
 
@@ -39,7 +40,7 @@ public final class RebootVmJob implements JobHandler<RebootVmJob.Params, RebootV
     @Override
     public void run(Step step, JobContext<Params> context) {
         Vm vm = jobs.vm(context);
-        jobs.call(jobs.hostOf(vm), AgentMethod.VM_REBOOT, new RebootParams(vm.id(), context.params().force()),
+        jobs.call(jobs.hostOf(vm), AgentMethod.VM_REBOOT, new RebootParams(UUID.fromString(vm.id()), context.params().force()),
                 Duration.ofSeconds(60), vm, ": ");
     }
 

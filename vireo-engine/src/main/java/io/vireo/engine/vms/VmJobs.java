@@ -80,7 +80,7 @@ public final class VmJobs {
     }
 
     <R> AgentAnswer<R> command(UUID host, AgentMethod<VmIdParams, R> method, Vm vm, Duration timeout) {
-        return call(host, method, new VmIdParams(vm.id()), timeout, vm, ": ");
+        return call(host, method, new VmIdParams(UUID.fromString(vm.id())), timeout, vm, ": ");
     }
 
     /** Asks the VM's host for a state and applies the observation it answers with (pause, resume). */
@@ -106,7 +106,7 @@ public final class VmJobs {
     void powerOff(Vm vm) {
         UUID host = hostOf(vm);
         AgentAnswer<EnsureStoppedResult> answer = command(host, AgentMethod.VM_ENSURE_STOPPED, vm, Duration.ofSeconds(60));
-        monitor.acted(host, vm.id(), answer.seq());
+        monitor.acted(host, UUID.fromString(vm.id()), answer.seq());
         jdbi.useTransaction(h -> vms.lock(h, UUID.fromString(vm.id())).ifPresent(current -> {
             if (host.toString().equals(current.hostId())) {
                 vms.setStatus(h, UUID.fromString(vm.id()), VmStatus.DOWN, null, null);

@@ -5,6 +5,7 @@ import io.vireo.engine.hosts.HostObserver;
 import io.vireo.engine.jobs.StateChanges;
 import io.vireo.model.Vm;
 import io.vireo.model.VmStatus;
+import io.vireo.model.rpc.GuestState;
 import io.vireo.model.rpc.VmObservation;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
@@ -47,12 +48,12 @@ public final class VmMonitor implements HostObserver {
         this.changes = requireNonNull(changes, "changes");
     }
 
-    public static VmStatus statusOf(String state) {
+    public static VmStatus statusOf(GuestState state) {
         return switch (state) {
-            case VmObservation.RUNNING -> VmStatus.UP;
-            case VmObservation.PAUSED -> VmStatus.PAUSED;
-            case VmObservation.SHUTTING_DOWN -> VmStatus.POWERING_DOWN;
-            default -> VmStatus.DOWN;
+            case RUNNING -> VmStatus.UP;
+            case PAUSED -> VmStatus.PAUSED;
+            case SHUTTING_DOWN -> VmStatus.POWERING_DOWN;
+            case SHUTOFF, CRASHED, MIGRATED -> VmStatus.DOWN;
         };
     }
 
@@ -82,13 +83,8 @@ public final class VmMonitor implements HostObserver {
      * than one already applied for that VM on that host is stale and dropped.
      */
     public void observe(UUID hostId, VmObservation observation, long seq) {
-        UUID vmId;
-        try {
-            vmId = UUID.fromString(observation.id());
-        } catch (IllegalArgumentException e) {
-            return;
-        }
-        if (!fresh(hostId, observation.id(), seq)) {
+        UUID vmId = observation.id();
+        if (!fresh(hostId, vmId, seq)) {
             log.debug("Dropped a stale report of {} from host {} (#{})", observation.name(), hostId, seq);
             return;
         }
@@ -100,7 +96,7 @@ public final class VmMonitor implements HostObserver {
     }
 
     /** Records that the engine acted on a VM on a host as of that report number (e.g. it powered the VM off). */
-    public void acted(UUID hostId, String vmId, long seq) {
+    public void acted(UUID hostId, UUID vmId, long seq) {
         fresh(hostId, vmId, seq);
     }
 
@@ -110,7 +106,7 @@ public final class VmMonitor implements HostObserver {
         newest.keySet().removeIf(key -> key.startsWith(prefix));
     }
 
-    private boolean fresh(UUID hostId, String vmId, long seq) {
+    private boolean fresh(UUID hostId, UUID vmId, long seq) {
         if (seq <= 0) {
             return true;
         }
@@ -119,7 +115,7 @@ public final class VmMonitor implements HostObserver {
         return previous == seq;
     }
 
-    private boolean newerThan(UUID hostId, String vmId, long seq) {
+    private boolean newerThan(UUID hostId, UUID vmId, long seq) {
         Long known = newest.get(hostId + "/" + vmId);
         return seq > 0 && known != null && known > seq;
     }
@@ -133,15 +129,15 @@ public final class VmMonitor implements HostObserver {
         for (VmObservation observation : observations) {
             observe(hostId, observation, seq);
         }
-        Set<String> present = observations.stream().map(VmObservation::id).collect(Collectors.toSet());
+        Set<UUID> present = observations.stream().map(VmObservation::id).collect(Collectors.toSet());
         Instant recent = Instant.now().minus(ABSENCE_GRACE);
         List<UUID> gone = jdbi.inTransaction(h -> {
             List<UUID> marked = new java.util.ArrayList<>();
             for (Vm vm : vms.onHost(h, hostId)) {
-                if (present.contains(vm.id()) || vm.status() == VmStatus.DOWN || vm.status() == VmStatus.MIGRATING_FROM) {
+                if (present.contains(UUID.fromString(vm.id())) || vm.status() == VmStatus.DOWN || vm.status() == VmStatus.MIGRATING_FROM) {
                     continue;
                 }
-                if (!afterConnect && vm.statusChangedAt().isAfter(recent) || newerThan(hostId, vm.id(), seq)) {
+                if (!afterConnect && vm.statusChangedAt().isAfter(recent) || newerThan(hostId, UUID.fromString(vm.id()), seq)) {
                     continue;
                 }
                 UUID vmId = UUID.fromString(vm.id());
@@ -173,7 +169,7 @@ public final class VmMonitor implements HostObserver {
     }
 
     private void apply(Handle h, Vm vm, UUID hostId, VmObservation observation) {
-        if (vm.status() == VmStatus.MIGRATING_FROM || VmObservation.MIGRATED.equals(observation.state())) {
+        if (vm.status() == VmStatus.MIGRATING_FROM || observation.state() == GuestState.MIGRATED) {
             // the migration job decides where the VM is once the source host has answered
             return;
         }

@@ -1,19 +1,19 @@
 package io.vireo.engine.vms;
 
-import io.vireo.engine.common.UnavailableException;
-import io.vireo.engine.common.ConflictException;
-import io.vireo.engine.common.InvalidInputException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.http.Context;
-import io.vireo.engine.common.DomainException;
 import io.vireo.engine.api.ApiServer;
 import io.vireo.engine.api.QueryParameters;
-import io.vireo.engine.common.Fields;
 import io.vireo.engine.api.RouteTable;
 import io.vireo.engine.auth.BuiltInRole;
 import io.vireo.engine.auth.ObjectRef;
 import io.vireo.engine.auth.PermissionService;
+import io.vireo.engine.common.ConflictException;
+import io.vireo.engine.common.DomainException;
+import io.vireo.engine.common.Fields;
+import io.vireo.engine.common.InvalidInputException;
 import io.vireo.engine.common.Principal;
+import io.vireo.engine.common.UnavailableException;
 import io.vireo.engine.hostlink.AgentException;
 import io.vireo.engine.hostlink.AgentGateway;
 import io.vireo.engine.jobs.JobService;
@@ -146,7 +146,7 @@ public final class VmResource implements Consumer<RouteTable> {
         }
         try {
             ctx.json(gateway.call(UUID.fromString(vm.hostId()), AgentMethod.VM_READ_CONSOLE_LOG,
-                    new ConsoleLogParams(vm.id(), offset), Duration.ofSeconds(15)));
+                    new ConsoleLogParams(UUID.fromString(vm.id()), offset), Duration.ofSeconds(15)));
         } catch (AgentException e) {
             throw new UnavailableException(e.code(), "Cannot read the console log of VM " + vm.name() + ": " + e.getMessage());
         }

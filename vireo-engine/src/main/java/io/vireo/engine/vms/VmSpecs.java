@@ -4,6 +4,7 @@ import io.vireo.engine.storage.StorageService;
 import io.vireo.model.Disk;
 import io.vireo.model.Vm;
 import io.vireo.model.rpc.DiskAttachment;
+import io.vireo.model.rpc.Graphics;
 import io.vireo.model.rpc.KernelBoot;
 import io.vireo.model.rpc.VmSpec;
 import org.jdbi.v3.core.Jdbi;
@@ -29,10 +30,10 @@ public final class VmSpecs {
         List<DiskAttachment> attachments = new ArrayList<>();
         for (int i = 0; i < disks.size(); i++) {
             Disk disk = disks.get(i);
-            attachments.add(new DiskAttachment(disk.id(), disk.path(), disk.format(), "vd" + (char) ('a' + i),
+            attachments.add(new DiskAttachment(UUID.fromString(disk.id()), disk.path(), disk.format(), "vd" + (char) ('a' + i),
                     vm.kernel() == null ? i + 1 : 0));
         }
         KernelBoot boot = vm.kernel() == null ? null : new KernelBoot(vm.kernel(), vm.initrd(), vm.cmdline());
-        return new VmSpec(vm.id(), vm.name(), vm.vcpus(), vm.memoryMib(), attachments, boot, vm.graphics());
+        return new VmSpec(UUID.fromString(vm.id()), vm.name(), vm.vcpus(), vm.memoryMib(), attachments, boot, Graphics.of(vm.graphics()));
     }
 }

@@ -21,10 +21,10 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ExecutorService;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -251,7 +251,7 @@ class AgentCallRelayTest {
         });
 
         var answer = gateway.call(HOST, io.vireo.model.rpc.AgentMethod.VM_READ_CONSOLE_LOG,
-                new io.vireo.model.rpc.ConsoleLogParams(UUID.randomUUID().toString(), 0));
+                new io.vireo.model.rpc.ConsoleLogParams(UUID.randomUUID(), 0));
         assertThat(answer.text()).isEqualTo("forwarded to " + HOST);
         assertThat(answer.nextOffset()).isEqualTo(9);
         assertThat(forwarded).containsExactly(AgentMethods.VM_READ_CONSOLE_LOG);

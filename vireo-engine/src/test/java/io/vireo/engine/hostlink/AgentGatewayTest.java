@@ -22,7 +22,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 class AgentGatewayTest {
-    private static final String VM = "0b6c6a52-34c4-4b8e-9a51-3a1f4bd0c6a1";
+    private static final UUID VM = UUID.fromString("0b6c6a52-34c4-4b8e-9a51-3a1f4bd0c6a1");
     private static final UUID HOST = UUID.randomUUID();
 
     private final List<String> sent = new CopyOnWriteArrayList<>();

@@ -5,6 +5,7 @@ import io.vireo.model.Cluster;
 import io.vireo.model.Host;
 import io.vireo.model.Vm;
 import io.vireo.model.VmStatus;
+import io.vireo.model.rpc.GuestState;
 import io.vireo.model.rpc.VmObservation;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -30,8 +31,8 @@ class VmMonitorTest {
         engine.close();
     }
 
-    private VmObservation report(String state, int vncPort) {
-        return new VmObservation(vm.id(), vm.name(), state, vncPort, 1_000, 131_072, 1);
+    private VmObservation report(GuestState state, int vncPort) {
+        return new VmObservation(UUID.fromString(vm.id()), vm.name(), state, vncPort, 1_000, 131_072, 1);
     }
 
     private List<String> eventCodes() {
@@ -41,7 +42,7 @@ class VmMonitorTest {
 
     @Test
     void aVmFoundRunningOnItsHostIsAdopted() {
-        monitor.hostConnected(h1, List.of(report(VmObservation.RUNNING, 5901)), 1);
+        monitor.hostConnected(h1, List.of(report(GuestState.RUNNING, 5901)), 1);
         Vm seen = engine.vms.vm(id);
         assertThat(seen.status()).isEqualTo(VmStatus.UP);
         assertThat(seen.hostId()).isEqualTo(h1.toString());
@@ -51,7 +52,7 @@ class VmMonitorTest {
 
     @Test
     void aVmMissingFromItsHostsListAfterAConnectIsDownUnexpectedly() {
-        monitor.hostConnected(h1, List.of(report(VmObservation.RUNNING, 5901)), 1);
+        monitor.hostConnected(h1, List.of(report(GuestState.RUNNING, 5901)), 1);
         engine.jdbi.useHandle(h -> h.createUpdate("UPDATE vms SET desired_state = 'UP' WHERE id = :id").bind("id", id).execute());
         monitor.hostConnected(h1, List.of(), 1);
         Vm seen = engine.vms.vm(id);
@@ -63,45 +64,45 @@ class VmMonitorTest {
 
     @Test
     void aPeriodicListDoesNotMarkDownAVmThatChangedAMomentAgo() {
-        monitor.vmChanged(h1, report(VmObservation.RUNNING, 5901), 5);
+        monitor.vmChanged(h1, report(GuestState.RUNNING, 5901), 5);
         monitor.vmsListed(h1, List.of(), 6);
         assertThat(engine.vms.vm(id).status()).isEqualTo(VmStatus.UP);
     }
 
     @Test
     void anOlderReportCrossingANewerOneIsDropped() {
-        monitor.vmChanged(h1, report(VmObservation.RUNNING, 5901), 10);
-        monitor.vmChanged(h1, report(VmObservation.PAUSED, 5901), 12);
-        monitor.vmChanged(h1, report(VmObservation.RUNNING, 5901), 11);
+        monitor.vmChanged(h1, report(GuestState.RUNNING, 5901), 10);
+        monitor.vmChanged(h1, report(GuestState.PAUSED, 5901), 12);
+        monitor.vmChanged(h1, report(GuestState.RUNNING, 5901), 11);
         assertThat(engine.vms.vm(id).status()).isEqualTo(VmStatus.PAUSED);
     }
 
     @Test
     void aReportFromAnotherHostDoesNotMoveAVmThatRunsElsewhere() {
-        monitor.vmChanged(h1, report(VmObservation.RUNNING, 5901), 1);
-        monitor.vmChanged(h2, report(VmObservation.RUNNING, 5905), 1);
+        monitor.vmChanged(h1, report(GuestState.RUNNING, 5901), 1);
+        monitor.vmChanged(h2, report(GuestState.RUNNING, 5905), 1);
         Vm seen = engine.vms.vm(id);
         assertThat(seen.hostId()).isEqualTo(h1.toString());
         assertThat(seen.vncPort()).isEqualTo(5901);
-        monitor.vmChanged(h2, report(VmObservation.SHUTOFF, 0), 2);
+        monitor.vmChanged(h2, report(GuestState.SHUTOFF, 0), 2);
         assertThat(engine.vms.vm(id).status()).isEqualTo(VmStatus.UP);
     }
 
     @Test
     void aLostHostsVmsAreUnknownUntilItIsBack() {
-        monitor.vmChanged(h1, report(VmObservation.RUNNING, 5901), 1);
+        monitor.vmChanged(h1, report(GuestState.RUNNING, 5901), 1);
         monitor.hostLost(h1, "h1");
         assertThat(engine.vms.vm(id).status()).isEqualTo(VmStatus.UNKNOWN);
         assertThat(eventCodes()).endsWith("VM_UNKNOWN");
-        monitor.hostConnected(h1, List.of(report(VmObservation.RUNNING, 5901)), 1);
+        monitor.hostConnected(h1, List.of(report(GuestState.RUNNING, 5901)), 1);
         assertThat(engine.vms.vm(id).status()).isEqualTo(VmStatus.UP);
         assertThat(eventCodes()).endsWith("VM_ADOPTED");
     }
 
     @Test
     void aVmTheEngineStoppedIsDownWithoutAnAlarm() {
-        monitor.vmChanged(h1, report(VmObservation.RUNNING, 5901), 1);
-        monitor.vmChanged(h1, report(VmObservation.SHUTOFF, 0), 2);
+        monitor.vmChanged(h1, report(GuestState.RUNNING, 5901), 1);
+        monitor.vmChanged(h1, report(GuestState.SHUTOFF, 0), 2);
         assertThat(engine.vms.vm(id).status()).isEqualTo(VmStatus.DOWN);
         assertThat(eventCodes()).endsWith("VM_DOWN");
     }

@@ -1,11 +1,13 @@
 package io.vireo.model.rpc;
 
+import java.util.UUID;
+
 /** What a source host pushes while a VM migrates (notification migration.progress). */
 public record MigrationProgress(
-        String vmId,
+        UUID vmId,
         int percent,
         long dataRemainingBytes,
         long dataTotalBytes,
         int currentMaxDowntimeMs,
-        String phase) {
+        MigrationPhase phase) {
 }

@@ -1,6 +1,7 @@
 package io.vireo.model.rpc;
 
 import java.util.List;
+import java.util.UUID;
 
 import static java.util.Objects.requireNonNull;
 
@@ -9,20 +10,19 @@ import static java.util.Objects.requireNonNull;
  * so the host never needs state of its own to start a VM again.
  *
  * @param kernelBoot null to boot from the first disk
- * @param graphics "vnc", "spice" or "none"
  */
 public record VmSpec(
-        String id,
+        UUID id,
         String name,
         int vcpus,
         int memoryMib,
         List<DiskAttachment> disks,
         KernelBoot kernelBoot,
-        String graphics) {
+        Graphics graphics) {
     public VmSpec {
         requireNonNull(id, "id");
         requireNonNull(name, "name");
         disks = disks == null ? List.of() : List.copyOf(disks);
-        graphics = graphics == null ? "vnc" : graphics;
+        graphics = graphics == null ? Graphics.VNC : graphics;
     }
 }

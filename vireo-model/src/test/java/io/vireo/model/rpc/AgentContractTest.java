@@ -2,6 +2,7 @@ package io.vireo.model.rpc;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import io.vireo.model.Json;
 import org.junit.jupiter.api.Test;
 
@@ -9,9 +10,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.UUID;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The wire format of every agent method and event, written out literally: these are the JSON field
@@ -19,8 +22,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class AgentContractTest {
     private static final ObjectMapper MAPPER = Json.lenientMapper();
-    private static final String VM = "0b6c6a52-34c4-4b8e-9a51-3a1f4bd0c6a1";
-    private static final VmObservation RUNNING = new VmObservation(VM, "web1", VmObservation.RUNNING, 5901, 7_000_000L, 524288, 2);
+    private static final UUID VM = UUID.fromString("0b6c6a52-34c4-4b8e-9a51-3a1f4bd0c6a1");
+    private static final UUID DISK = UUID.fromString("5d3f0c1e-7a0b-4c2d-8e9f-0a1b2c3d4e5f");
+    private static final VmObservation RUNNING = new VmObservation(VM, "web1", GuestState.RUNNING, 5901, 7_000_000L, 524288, 2);
     private static final String RUNNING_JSON = """
             {"id": "%s", "name": "web1", "state": "running", "vncPort": 5901, "cpuTimeNanos": 7000000,
              "memoryKib": 524288, "vcpus": 2}""".formatted(VM);
@@ -50,13 +54,13 @@ class AgentContractTest {
                  "vms": [%s], "seq": 12}""".formatted(RUNNING_JSON));
         method(AgentMethod.VM_LIST, NoParams.INSTANCE, "{}", new VmListResult(List.of(RUNNING)), "[" + RUNNING_JSON + "]");
 
-        VmSpec spec = new VmSpec(VM, "web1", 2, 512, List.of(new DiskAttachment("d1", "/srv/d1.qcow2", "qcow2", "vda", 1)),
-                new KernelBoot("/boot/vmlinuz", "/boot/initrd", "console=ttyS0"), "spice");
+        VmSpec spec = new VmSpec(VM, "web1", 2, 512, List.of(new DiskAttachment(DISK, "/srv/d1.qcow2", "qcow2", "vda", 1)),
+                new KernelBoot("/boot/vmlinuz", "/boot/initrd", "console=ttyS0"), Graphics.SPICE);
         method(AgentMethod.VM_ENSURE_RUNNING, new EnsureRunningParams(spec), """
                 {"spec": {"id": "%s", "name": "web1", "vcpus": 2, "memoryMib": 512,
-                          "disks": [{"diskId": "d1", "path": "/srv/d1.qcow2", "format": "qcow2", "target": "vda", "bootOrder": 1}],
+                          "disks": [{"diskId": "%s", "path": "/srv/d1.qcow2", "format": "qcow2", "target": "vda", "bootOrder": 1}],
                           "kernelBoot": {"kernel": "/boot/vmlinuz", "initrd": "/boot/initrd", "cmdline": "console=ttyS0"},
-                          "graphics": "spice"}}""".formatted(VM),
+                          "graphics": "spice"}}""".formatted(VM, DISK),
                 new EnsureRunningResult(RUNNING, true), "{\"observation\": " + RUNNING_JSON + ", \"alreadyRunning\": true}");
         method(AgentMethod.VM_ENSURE_STOPPED, new VmIdParams(VM), vmId(), new EnsureStoppedResult(true), "{\"wasRunning\": true}");
         method(AgentMethod.VM_REQUEST_SHUTDOWN, new VmIdParams(VM), vmId(), new ShutdownRequestResult(false), "{\"requested\": false}");
@@ -81,12 +85,12 @@ class AgentContractTest {
                 {"vmId": "%s", "destinationUri": "qemu+tls://h2/system",
                  "policy": {"maxDowntimeMs": 100, "bandwidthMiBps": 0, "autoConverge": false, "postCopy": false,
                             "downtimeStepsMs": [200, 500, 1000], "stallSeconds": 10}}""".formatted(VM),
-                new MigrationResult(MigrationResult.COMPLETED, 42, 3100, 1 << 20, false, "done"), """
+                new MigrationResult(MigrationOutcome.COMPLETED, 42, 3100, 1 << 20, false, "done"), """
                 {"outcome": "completed", "downtimeMs": 42, "totalMs": 3100, "dataTransferredBytes": 1048576,
                  "postCopy": false, "message": "done"}""");
         method(AgentMethod.VM_CANCEL_MIGRATION, new VmIdParams(VM), vmId(), new CancelMigrationResult(true), "{\"cancelled\": true}");
         method(AgentMethod.VM_MIGRATION_STATUS, new VmIdParams(VM), vmId(),
-                new MigrationStatusResult(true, new MigrationProgress(VM, 40, 80, 128, 100, "precopy")), """
+                new MigrationStatusResult(true, new MigrationProgress(VM, 40, 80, 128, 100, MigrationPhase.PRECOPY)), """
                 {"active": true, "progress": {"vmId": "%s", "percent": 40, "dataRemainingBytes": 80, "dataTotalBytes": 128,
                                               "currentMaxDowntimeMs": 100, "phase": "precopy"}}""".formatted(VM));
 
@@ -104,7 +108,7 @@ class AgentContractTest {
 
     @Test
     void everyEventKeepsItsFieldNames() throws Exception {
-        assertWire(AgentEvent.MIGRATION_PROGRESS.paramsType(), new MigrationProgress(VM, 40, 80, 128, 100, "precopy"), """
+        assertWire(AgentEvent.MIGRATION_PROGRESS.paramsType(), new MigrationProgress(VM, 40, 80, 128, 100, MigrationPhase.PRECOPY), """
                 {"vmId": "%s", "percent": 40, "dataRemainingBytes": 80, "dataTotalBytes": 128, "currentMaxDowntimeMs": 100,
                  "phase": "precopy"}""".formatted(VM));
         assertWire(AgentEvent.VM_STATE_CHANGED.paramsType(), new VmStateChange(RUNNING, 7), """
@@ -121,10 +125,30 @@ class AgentContractTest {
     }
 
     @Test
+    void statusesKeepTheirWireNames() throws Exception {
+        assertThat(MAPPER.writeValueAsString(GuestState.values()))
+                .isEqualTo("[\"running\",\"paused\",\"shutting_down\",\"shutoff\",\"crashed\",\"migrated\"]");
+        assertThat(MAPPER.writeValueAsString(MigrationOutcome.values())).isEqualTo("[\"completed\",\"cancelled\",\"failed\"]");
+        assertThat(MAPPER.writeValueAsString(MigrationPhase.values()))
+                .isEqualTo("[\"starting\",\"precopy\",\"postcopy\",\"cancelling\",\"completed\",\"cancelled\",\"failed\"]");
+        assertThat(MAPPER.writeValueAsString(Graphics.values())).isEqualTo("[\"vnc\",\"spice\",\"none\"]");
+        for (MigrationOutcome outcome : MigrationOutcome.values()) {
+            assertThat(MAPPER.writeValueAsString(MigrationPhase.ended(outcome))).isEqualTo(MAPPER.writeValueAsString(outcome));
+        }
+    }
+
+    @Test
+    void anIdThatIsNoUuidOrAStateNobodyKnowsIsRefused() {
+        assertThatThrownBy(() -> MAPPER.readValue("{\"vmId\": \"web1\"}", VmIdParams.class)).isInstanceOf(InvalidFormatException.class);
+        assertThatThrownBy(() -> MAPPER.readValue("{\"id\": \"%s\", \"state\": \"dancing\", \"seq\": 1}".formatted(VM), VmStateChange.class))
+                .isInstanceOf(InvalidFormatException.class);
+    }
+
+    @Test
     void aGoneVmIsReportedWithItsIdAndStateOnly() throws Exception {
         VmStateChange gone = MAPPER.readValue("{\"id\": \"%s\", \"state\": \"shutoff\", \"seq\": 9}".formatted(VM), VmStateChange.class);
         assertThat(gone.observation().id()).isEqualTo(VM);
-        assertThat(gone.observation().state()).isEqualTo(VmObservation.SHUTOFF);
+        assertThat(gone.observation().state()).isEqualTo(GuestState.SHUTOFF);
         assertThat(gone.seq()).isEqualTo(9);
     }
 
