@@ -55,6 +55,9 @@ public final class EngineCommand implements Callable<Integer> {
     @Option(names = "--insecure-http", description = "Serve the API, portals and consoles over plain HTTP (only behind "
             + "a TLS proxy: passwords and tokens would cross the network readable)")
     boolean insecureHttp;
+    @Option(names = "--host-certificate-lifetime", defaultValue = "P365D", description = "How long agents' certificates "
+            + "live, ISO-8601 (default ${DEFAULT-VALUE}); agents renew theirs over their link at two thirds of it")
+    Duration hostCertificateLifetime;
 
     EngineConfig config() throws Exception {
         Optional<String> adminPassword = Optional.ofNullable(System.getenv("VIREO_ADMIN_PASSWORD"));
@@ -67,7 +70,8 @@ public final class EngineCommand implements Callable<Integer> {
                 Optional.ofNullable(databaseUrl), Optional.ofNullable(databaseUser), databasePassword, listen, apiPort,
                 agentPort, Optional.ofNullable(advertise), adminPassword, Duration.ofSeconds(hostGraceSeconds),
                 Duration.ofSeconds(balanceSeconds), Optional.ofNullable(spiceProxy),
-                new EngineConfig.Tls(insecureHttp, Optional.ofNullable(tlsCertificate), Optional.ofNullable(tlsKey), publicNames));
+                new EngineConfig.Tls(insecureHttp, Optional.ofNullable(tlsCertificate), Optional.ofNullable(tlsKey), publicNames,
+                        hostCertificateLifetime));
     }
 
     @Override

@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
                 EngineCommand.class,
                 AgentCommands.class,
                 AllInOneCommand.class,
+                CaCommands.class,
                 LoginCommand.class,
                 ClientCommands.DataCenters.class,
                 ClientCommands.Clusters.class,

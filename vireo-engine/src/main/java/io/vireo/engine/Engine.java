@@ -155,7 +155,8 @@ public final class Engine implements AutoCloseable {
             storageService = storage;
             VmRepository vmRepository = new VmRepository(jdbi);
             VmMonitor vmMonitor = new VmMonitor(jdbi, vmRepository, events, changes);
-            hostService = new HostService(jdbi, hostRepository, dataCenters, authority, events, this::agentEndpoint);
+            hostService = new HostService(jdbi, hostRepository, dataCenters, authority, events, this::agentEndpoint,
+                    config.tls().hostCertificateLifetime());
             VmService vms = new VmService(jdbi, vmRepository, dataCenters, storage, hostService, jobs, new PoolTemplates(jdbi),
                     events);
             DesktopService desktops = new DesktopService(jdbi, storage, events);
@@ -169,7 +170,7 @@ public final class Engine implements AutoCloseable {
             VmPlacement placement = new VmPlacement(snapshots, scheduler);
             MigrationService migrations = new MigrationService(jdbi, vms, hostService, dataCenters, placement, gateway, jobs,
                     events, changes);
-            HostMonitor hostMonitor = new HostMonitor(jdbi, hostRepository, gateway, List.of(vmMonitor, migrations), events,
+            HostMonitor hostMonitor = new HostMonitor(jdbi, hostRepository, hostService, gateway, List.of(vmMonitor, migrations), events,
                     leadership, config.hostNonResponsiveAfter());
             closeables.push(hostMonitor);
             HostMaintenance maintenance = new HostMaintenance(jdbi, hostService, vms, jobs, events);
@@ -198,10 +199,12 @@ public final class Engine implements AutoCloseable {
             closeables.push(gauges);
 
             char[] keyPassword = UUID.randomUUID().toString().toCharArray();
-            KeyStore signedServerKeys = ServerCertificates.signed(authority,
-                    ServerCertificates.names(config, advertisedAddress), keyPassword);
-            agentLink = new AgentLinkServer(config.listenAddress(), config.agentPort(), signedServerKeys,
-                    keyPassword, authority.trustStore(), hostService::certificateSerial, hostMonitor);
+            ServerCertificates.Names names = ServerCertificates.names(config, advertisedAddress);
+            KeyStore signedServerKeys = ServerCertificates.signed(authority, names, keyPassword, false);
+            KeyStore agentServerKeys = ServerCertificates.signed(authority, names, keyPassword, true);
+            Optional<ApiServer.Tls> apiTls = apiTls(signedServerKeys, keyPassword);
+            agentLink = new AgentLinkServer(config.listenAddress(), config.agentPort(), agentServerKeys,
+                    keyPassword, authority.trustStore(), hostService::acceptsCertificate, hostMonitor);
             closeables.push(agentLink);
             api = new ApiServer(config.listenAddress(), config.apiPort(), auth::principalForToken, metrics, List.of(
                     new AuthResource(auth),
@@ -218,8 +221,20 @@ public final class Engine implements AutoCloseable {
                     new PoolResource(pools, poolMonitor, permissions),
                     new ConsoleResource(new ConsoleTickets(jdbi, vms, hostService, gateway, events),
                             config.spiceProxy(), permissions)),
-                    VERSION, apiTls(signedServerKeys, keyPassword));
+                    VERSION, apiTls);
             closeables.push(api);
+            CertificateExpiryWatch expiry = new CertificateExpiryWatch(events, List.of(
+                    new CertificateExpiryWatch.Watched("certificate authority", authority.certificate(),
+                            "stop the engine, run 'vireo ca rotate --data-dir " + config.dataDirectory() + "' and start it "
+                                    + "again; hosts renew their certificates by themselves, none needs enrolling again"),
+                    new CertificateExpiryWatch.Watched("HTTPS certificate", ServerCertificates.leaf(apiTls
+                                    .map(ApiServer.Tls::keyStore).orElse(signedServerKeys)),
+                            config.tls().certificateFile().isPresent()
+                                    ? "replace " + config.tls().certificateFile().get() + " and restart the engine"
+                                    : "restart the engine, which makes a new one at each start"),
+                    new CertificateExpiryWatch.Watched("agent endpoint certificate", ServerCertificates.leaf(agentServerKeys),
+                            "restart the engine, which makes a new one at each start")), Clock.systemUTC());
+            closeables.push(expiry);
 
             leadership.start();
             relay.start();
@@ -231,6 +246,7 @@ public final class Engine implements AutoCloseable {
             gauges.start();
             balancerLoop.start();
             poolMonitor.start();
+            expiry.start();
             log.info("Vireo engine {} is up: API {}/api, agents dial {}; its CA's SHA-256 fingerprint is {}", VERSION,
                     apiUrl(), agentEndpoint(), caFingerprint);
         } catch (IOException e) {

@@ -88,11 +88,24 @@ public record EngineConfig(
      * certificate and key (PEM files); or, only when asked, plain HTTP (behind a TLS proxy).
      *
      * @param publicNames more DNS names or IP addresses clients reach the engine at (a load balancer's name, say)
+     * @param hostCertificateLifetime how long the certificates the engine's CA signs for agents live (they renew
+     *     themselves at two thirds of it)
      */
-    public record Tls(boolean insecureHttp, Optional<Path> certificateFile, Optional<Path> keyFile, List<String> publicNames) {
-        public static final Tls DEFAULT = new Tls(false, Optional.empty(), Optional.empty(), List.of());
+    public record Tls(boolean insecureHttp, Optional<Path> certificateFile, Optional<Path> keyFile, List<String> publicNames,
+                      Duration hostCertificateLifetime) {
+        public static final Tls DEFAULT = new Tls(false, Optional.empty(), Optional.empty(), List.of(),
+                Duration.ofDays(365));
+
+        public Tls(boolean insecureHttp, Optional<Path> certificateFile, Optional<Path> keyFile, List<String> publicNames) {
+            this(insecureHttp, certificateFile, keyFile, publicNames, DEFAULT.hostCertificateLifetime());
+        }
 
         public Tls {
+            requireNonNull(hostCertificateLifetime, "hostCertificateLifetime");
+            if (hostCertificateLifetime.compareTo(Duration.ofSeconds(30)) < 0) {
+                throw new IllegalArgumentException("host certificates must live 30 seconds at least, not "
+                        + hostCertificateLifetime);
+            }
             requireNonNull(certificateFile, "certificateFile");
             requireNonNull(keyFile, "keyFile");
             publicNames = List.copyOf(publicNames);

@@ -49,13 +49,25 @@ final class ServerCertificates {
         return new Names(List.copyOf(dns), List.copyOf(ips));
     }
 
+    /** The server's own certificate in a key store made here or by {@link #fromPemFiles}. */
+    static X509Certificate leaf(KeyStore store) {
+        try {
+            return (X509Certificate) store.getCertificate("engine");
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     static boolean isIpAddress(String name) {
         return name.matches("[0-9.]+") || name.contains(":");
     }
 
-    /** A key store of the CA-signed server certificate (with the CA after it) for these names. */
-    static KeyStore signed(CertificateAuthority authority, Names names, char[] password) {
-        return authority.serverKeyStore(names.dnsNames(), names.ipAddresses(), password);
+    /**
+     * A key store of a CA-signed server certificate for these names, with the CA after it (for
+     * agents after a rotation, the cross certificate that agents trusting the previous CA follow).
+     */
+    static KeyStore signed(CertificateAuthority authority, Names names, char[] password, boolean forAgents) {
+        return authority.serverKeyStore(names.dnsNames(), names.ipAddresses(), password, forAgents);
     }
 
     /**

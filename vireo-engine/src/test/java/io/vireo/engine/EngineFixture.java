@@ -59,7 +59,7 @@ public final class EngineFixture implements AutoCloseable {
         }
         new RoleService(jdbi).ensureBuiltIns();
         hosts = new HostService(jdbi, new HostRepository(jdbi), dataCenters, CertificateAuthority.loadOrCreate(pki), events,
-                () -> "wss://127.0.0.1:1/agent");
+                () -> "wss://127.0.0.1:1/agent", CertificateAuthority.HOST_CERTIFICATE_LIFETIME);
         vms = new VmService(jdbi, new VmRepository(jdbi), dataCenters, storage, hosts, jobs, new PoolTemplates(jdbi), events);
         pools = new PoolService(jdbi, dataCenters, storage, vms, desktops, events, permissions);
     }

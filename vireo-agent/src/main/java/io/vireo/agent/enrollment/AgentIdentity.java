@@ -16,6 +16,7 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.TrustManagerFactory;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -27,9 +28,12 @@ import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 import static java.util.Objects.requireNonNull;
 
@@ -44,15 +48,28 @@ public final class AgentIdentity {
     private final String endpoint;
     private final KeyPair keyPair;
     private final X509Certificate certificate;
-    private final X509Certificate caCertificate;
+    private final List<X509Certificate> caCertificates;
 
-    private AgentIdentity(String hostId, String endpoint, KeyPair keyPair, X509Certificate certificate,
-                          X509Certificate caCertificate) {
+    AgentIdentity(String hostId, String endpoint, KeyPair keyPair, X509Certificate certificate,
+                  List<X509Certificate> caCertificates) {
         this.hostId = requireNonNull(hostId, "hostId");
         this.endpoint = requireNonNull(endpoint, "endpoint");
         this.keyPair = requireNonNull(keyPair, "keyPair");
         this.certificate = requireNonNull(certificate, "certificate");
-        this.caCertificate = requireNonNull(caCertificate, "caCertificate");
+        this.caCertificates = List.copyOf(caCertificates);
+        if (this.caCertificates.isEmpty()) {
+            throw new IllegalArgumentException("an agent trusts at least one CA");
+        }
+    }
+
+    /** The certificate this agent presents to the engine. */
+    public X509Certificate certificate() {
+        return certificate;
+    }
+
+    /** The engine CAs this agent trusts: the current one first, then the one before it while a rotation lasts. */
+    public List<X509Certificate> caCertificates() {
+        return caCertificates;
     }
 
     public String hostId() {
@@ -130,27 +147,54 @@ public final class AgentIdentity {
             throw new IOException("This agent is not enrolled (no " + stateDirectory.resolve("enrollment.json")
                     + "): run 'vireo agent enroll --engine URL --token T --ca-fingerprint F' first");
         }
+        CertificateRenewal.finishInterruptedInstall(stateDirectory);
         Host.Enrollment enrollment = MAPPER.readValue(stateDirectory.resolve("enrollment.json").toFile(), Host.Enrollment.class);
         X509Certificate certificate = Pem.readCertificate(Files.readString(stateDirectory.resolve("agent.crt")));
         return new AgentIdentity(enrollment.hostId(), enrollment.agentEndpoint(),
                 new KeyPair(certificate.getPublicKey(),
                         Pem.readPrivateKey(Files.readString(stateDirectory.resolve("agent.key")), "agent.key")),
-                certificate,
-                Pem.readCertificate(Files.readString(stateDirectory.resolve("ca.crt"))));
+                certificate, readCertificates(stateDirectory.resolve("ca.crt")));
     }
 
-    /** TLS that presents this host's certificate and trusts only the engine's CA. */
+    /** Every certificate of a PEM file, in order. */
+    static List<X509Certificate> readCertificates(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            List<X509Certificate> certificates = new ArrayList<>();
+            for (Certificate certificate : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+                certificates.add((X509Certificate) certificate);
+            }
+            if (certificates.isEmpty()) {
+                throw new IOException(file + " holds no certificate");
+            }
+            return certificates;
+        } catch (GeneralSecurityException e) {
+            throw new IOException("Cannot read the certificates in " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The same agent with another key and certificate, trusting these CAs. */
+    AgentIdentity with(KeyPair newKeys, X509Certificate newCertificate, List<X509Certificate> newCaCertificates) {
+        return new AgentIdentity(hostId, endpoint, newKeys, newCertificate, newCaCertificates);
+    }
+
+    KeyPair keyPair() {
+        return keyPair;
+    }
+
+    /** TLS that presents this host's certificate and trusts only the engine's CAs. */
     public SSLContext sslContext() {
         try {
             char[] password = "agent".toCharArray();
             KeyStore keys = KeyStore.getInstance("PKCS12");
             keys.load(null, null);
-            keys.setKeyEntry("agent", keyPair.getPrivate(), password, new Certificate[]{certificate, caCertificate});
+            keys.setKeyEntry("agent", keyPair.getPrivate(), password, new Certificate[]{certificate});
             KeyManagerFactory keyManagers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
             keyManagers.init(keys, password);
             KeyStore trust = KeyStore.getInstance("PKCS12");
             trust.load(null, null);
-            trust.setCertificateEntry("vireo-ca", caCertificate);
+            for (int i = 0; i < caCertificates.size(); i++) {
+                trust.setCertificateEntry("vireo-ca-" + i, caCertificates.get(i));
+            }
             TrustManagerFactory trustManagers = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             trustManagers.init(trust);
             SSLContext context = SSLContext.getInstance("TLS");
@@ -161,7 +205,7 @@ public final class AgentIdentity {
         }
     }
 
-    private static KeyPair newKeyPair() {
+    static KeyPair newKeyPair() {
         try {
             KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
             generator.initialize(new ECGenParameterSpec("secp256r1"));
@@ -171,7 +215,7 @@ public final class AgentIdentity {
         }
     }
 
-    private static String certificateRequest(KeyPair keyPair) {
+    static String certificateRequest(KeyPair keyPair) {
         try {
             PKCS10CertificationRequest request = new JcaPKCS10CertificationRequestBuilder(new X500Name("CN=vireo-agent"),
                     keyPair.getPublic()).build(new JcaContentSignerBuilder("SHA256withECDSA").build(keyPair.getPrivate()));
