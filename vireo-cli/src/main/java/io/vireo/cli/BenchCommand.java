@@ -66,12 +66,14 @@ public final class BenchCommand {
          */
         private double startThroughVireo(ApiClient client) throws Exception {
             java.time.Instant requested = java.time.Instant.now();
-            client.post("/api/vms/" + vmId + "/start", null);
+            JsonNode job = client.post("/api/vms/" + vmId + "/start", null);
             while (true) {
                 JsonNode vm = client.get("/api/vms/" + vmId);
                 String status = vm.get("status").asText();
                 if (status.equals("UP")) {
                     java.time.Instant up = java.time.Instant.parse(vm.get("statusChangedAt").asText());
+                    // the job ends a moment after the VM is Up; a stop before that would find the VM busy
+                    JobProgress.follow(client, job, new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
                     return java.time.Duration.between(requested, up).toNanos() / 1e6;
                 }
                 if (status.equals("DOWN") && java.time.Duration.between(requested, java.time.Instant.now()).toSeconds() > 30) {

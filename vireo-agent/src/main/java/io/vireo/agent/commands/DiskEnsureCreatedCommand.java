@@ -12,7 +12,8 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * Makes a disk image with qemu-img unless one of that size is there already; with "backingPath", a
- * thin qcow2 overlay of that image ("fresh": true replaces an existing overlay with an empty one).
+ * thin qcow2 overlay of that image in its recorded "backingFormat" ("fresh": true replaces an existing
+ * overlay with an empty one).
  */
 public final class DiskEnsureCreatedCommand implements AgentCommand<DiskCreateParams, DiskCreateResult> {
     private final DiskImages images;
@@ -31,7 +32,7 @@ public final class DiskEnsureCreatedCommand implements AgentCommand<DiskCreatePa
         Path path = Path.of(Params.text("path", params.path()));
         if (params.backingPath() != null) {
             return images.ensureOverlay(path, Path.of(Params.text("backingPath", params.backingPath())),
-                    Boolean.TRUE.equals(params.fresh()));
+                    Params.text("backingFormat", params.backingFormat()), Boolean.TRUE.equals(params.fresh()));
         }
         if (params.sizeBytes() == null || params.sizeBytes() <= 0) {
             throw new IllegalArgumentException("sizeBytes must be positive");

@@ -40,9 +40,9 @@ public final class DiskImages {
      * What qemu-img says about an image: its format, the size the guest sees, the space it takes,
      * and the image it is a thin overlay of (null when it stands alone).
      */
-    public record ImageInfo(String format, long virtualSizeBytes, long actualSizeBytes, String backingFile) {
+    public record ImageInfo(String format, long virtualSizeBytes, long actualSizeBytes, String backingFile, String backingFormat) {
         public ImageInfo(String format, long virtualSizeBytes, long actualSizeBytes) {
-            this(format, virtualSizeBytes, actualSizeBytes, null);
+            this(format, virtualSizeBytes, actualSizeBytes, null, null);
         }
     }
 
@@ -57,15 +57,13 @@ public final class DiskImages {
         if (sizeBytes <= 0) {
             throw new IllegalArgumentException("disk size must be positive: " + sizeBytes);
         }
-        if (!FORMATS.contains(format)) {
-            throw new IllegalArgumentException("disk format must be qcow2 or raw, not " + format);
-        }
+        requireFormat(format);
         long virtualSize = (sizeBytes + SECTOR - 1) / SECTOR * SECTOR;
         if (Files.exists(path)) {
-            ImageInfo existing = info(path);
-            if (!existing.format().equals(format) || existing.virtualSizeBytes() != virtualSize) {
-                throw new HypervisorException("disk image " + path + " exists as " + existing.format() + " of " + existing.virtualSizeBytes()
-                        + " bytes, not " + format + " of " + virtualSize + " bytes", null);
+            ImageInfo existing = info(path, format);
+            if (existing.virtualSizeBytes() != virtualSize) {
+                throw new HypervisorException("disk image " + path + " exists, and read as " + format + " it holds "
+                        + existing.virtualSizeBytes() + " bytes, not " + virtualSize, null);
             }
             return new DiskCreateResult(path.toString(), existing.actualSizeBytes(), false);
         }
@@ -85,7 +83,7 @@ public final class DiskImages {
             // A concurrent attempt finished first; it is done if it made the same image.
             return ensureCreated(path, sizeBytes, format);
         }
-        return new DiskCreateResult(path.toString(), info(path).actualSizeBytes(), true);
+        return new DiskCreateResult(path.toString(), info(path, format).actualSizeBytes(), true);
     }
 
     /**
@@ -93,17 +91,19 @@ public final class DiskImages {
      * over its template's), unless it exists. An existing overlay of the same backing image counts
      * as done; any other file there is an error. With {@code fresh} an existing overlay is replaced
      * by an empty one: the desktop forgets everything written since (a stateless desktop's reset).
+     * The backing image is read in the format given (the one recorded when it was made), never in
+     * one qemu-img guesses from its content, which its guest wrote.
      */
-    public DiskCreateResult ensureOverlay(Path path, Path backing, boolean fresh) {
+    public DiskCreateResult ensureOverlay(Path path, Path backing, String backingFormat, boolean fresh) {
         requireValidPath(path);
         requireValidPath(backing);
+        requireFormat(backingFormat);
         if (!Files.isRegularFile(backing)) {
             throw new HypervisorException("the backing image " + backing + " does not exist", null);
         }
-        ImageInfo backingInfo = info(backing);
         if (Files.exists(path)) {
-            ImageInfo existing = info(path);
-            if (!existing.format().equals("qcow2") || !backing.toString().equals(existing.backingFile())) {
+            ImageInfo existing = info(path, "qcow2");
+            if (!backing.toString().equals(existing.backingFile()) || !backingFormat.equals(existing.backingFormat())) {
                 throw new HypervisorException("disk image " + path + " exists but is not an overlay of " + backing, null);
             }
             if (!fresh) {
@@ -115,7 +115,7 @@ public final class DiskImages {
         }
         Path temporary = path.resolveSibling("." + path.getFileName() + "." + UUID.randomUUID() + ".creating");
         try {
-            qemuImg(List.of("create", "-q", "-f", "qcow2", "-b", backing.toString(), "-F", backingInfo.format(),
+            qemuImg(List.of("create", "-q", "-f", "qcow2", "-b", backing.toString(), "-F", backingFormat,
                     temporary.toString()), "create an overlay " + path + " of " + backing);
             // A rename replaces the old overlay in one step: the path is never missing nor half-made.
             Files.move(temporary, path, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
@@ -127,7 +127,7 @@ public final class DiskImages {
         finally {
             deleteQuietly(temporary);
         }
-        return new DiskCreateResult(path.toString(), info(path).actualSizeBytes(), true);
+        return new DiskCreateResult(path.toString(), info(path, "qcow2").actualSizeBytes(), true);
     }
 
     /** Deletes the image if it exists; answers whether it did. */
@@ -141,18 +141,30 @@ public final class DiskImages {
         }
     }
 
-    public ImageInfo info(Path path) {
+    /**
+     * What qemu-img reads in the image taken as the given format. The format is always given: probed,
+     * a raw image whose guest wrote a qcow2 header would pass for an overlay of any file on the host.
+     */
+    public ImageInfo info(Path path, String format) {
         requireValidPath(path);
+        requireFormat(format);
         // --force-share: the image of a running VM is locked by its QEMU, and reading its header is harmless.
-        String json = qemuImg(List.of("info", "--force-share", "--output=json", path.toString()), "inspect " + path);
+        String json = qemuImg(List.of("info", "-f", format, "--force-share", "--output=json", path.toString()), "inspect " + path);
         try {
             JsonNode node = JSON.readTree(json);
             return new ImageInfo(node.path("format").asText(), node.path("virtual-size").asLong(-1), node.path("actual-size").asLong(-1),
                     node.hasNonNull("full-backing-filename") ? node.get("full-backing-filename").asText()
-                            : node.hasNonNull("backing-filename") ? node.get("backing-filename").asText() : null);
+                            : node.hasNonNull("backing-filename") ? node.get("backing-filename").asText() : null,
+                    node.hasNonNull("backing-filename-format") ? node.get("backing-filename-format").asText() : null);
         }
         catch (IOException e) {
             throw new HypervisorException("qemu-img info gave unreadable output for " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    static void requireFormat(String format) {
+        if (!FORMATS.contains(format)) {
+            throw new IllegalArgumentException("disk format must be qcow2 or raw, not " + format);
         }
     }
 

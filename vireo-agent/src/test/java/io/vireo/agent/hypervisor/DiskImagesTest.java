@@ -32,7 +32,7 @@ class DiskImagesTest {
         assertThat(first.path()).isEqualTo(path.toString());
         assertThat(first.actualSizeBytes()).isPositive().isLessThan(64 * MIB);
         assertThat(second.created()).isFalse();
-        assertThat(images.info(path)).isEqualTo(new DiskImages.ImageInfo("qcow2", 64 * MIB, first.actualSizeBytes()));
+        assertThat(images.info(path, "qcow2")).isEqualTo(new DiskImages.ImageInfo("qcow2", 64 * MIB, first.actualSizeBytes()));
         assertThat(directory).isDirectoryNotContaining("glob:**.creating");
     }
 
@@ -42,17 +42,17 @@ class DiskImagesTest {
         images.ensureCreated(base, 64 * MIB, "qcow2");
         Path overlay = directory.resolve("desktop-1.qcow2");
 
-        DiskCreateResult first = images.ensureOverlay(overlay, base, false);
-        DiskImages.ImageInfo info = images.info(overlay);
+        DiskCreateResult first = images.ensureOverlay(overlay, base, "qcow2", false);
+        DiskImages.ImageInfo info = images.info(overlay, "qcow2");
         // Something written into the overlay (a file's worth of bytes past the header) ...
         long before = Files.size(overlay);
         try (var channel = java.nio.channels.FileChannel.open(overlay, java.nio.file.StandardOpenOption.WRITE)) {
             channel.write(java.nio.ByteBuffer.allocate(4096), before + 65536);
         }
-        DiskCreateResult again = images.ensureOverlay(overlay, base, false);
+        DiskCreateResult again = images.ensureOverlay(overlay, base, "qcow2", false);
         long grown = Files.size(overlay);
         // ... is kept by a plain repeat and gone after a fresh one.
-        DiskCreateResult fresh = images.ensureOverlay(overlay, base, true);
+        DiskCreateResult fresh = images.ensureOverlay(overlay, base, "qcow2", true);
 
         assertThat(first.created()).isTrue();
         assertThat(info.format()).isEqualTo("qcow2");
@@ -62,7 +62,7 @@ class DiskImagesTest {
         assertThat(grown).isGreaterThan(before);
         assertThat(fresh.created()).isTrue();
         assertThat(Files.size(overlay)).isEqualTo(before);
-        assertThat(images.info(overlay).backingFile()).isEqualTo(base.toString());
+        assertThat(images.info(overlay, "qcow2").backingFile()).isEqualTo(base.toString());
         assertThat(directory).isDirectoryNotContaining("glob:**.creating");
     }
 
@@ -73,10 +73,39 @@ class DiskImagesTest {
         Path standalone = directory.resolve("standalone.qcow2");
         images.ensureCreated(standalone, 8 * MIB, "qcow2");
 
-        assertThatThrownBy(() -> images.ensureOverlay(standalone, base, true))
+        assertThatThrownBy(() -> images.ensureOverlay(standalone, base, "qcow2", true))
                 .isInstanceOf(HypervisorException.class).hasMessageContaining("not an overlay of " + base);
-        assertThatThrownBy(() -> images.ensureOverlay(directory.resolve("x.qcow2"), directory.resolve("missing.qcow2"), false))
+        assertThatThrownBy(() -> images.ensureOverlay(directory.resolve("x.qcow2"), directory.resolve("missing.qcow2"), "qcow2", false))
                 .isInstanceOf(HypervisorException.class).hasMessageContaining("does not exist");
+    }
+
+    @Test
+    void aRawImageWhoseGuestWroteAQcow2HeaderStaysRaw() throws Exception {
+        // What a guest can do to its own raw disk: write a qcow2 header that names a file of the host as backing image.
+        Path secret = directory.resolve("host-secret");
+        Files.writeString(secret, "a file of the host");
+        Path forged = directory.resolve("forged.qcow2");
+        Process make = new ProcessBuilder("qemu-img", "create", "-q", "-f", "qcow2", "-b", secret.toString(), "-F", "raw",
+                forged.toString()).redirectErrorStream(true).start();
+        assertThat(make.waitFor()).isZero();
+        Path base = directory.resolve("template.raw");
+        images.ensureCreated(base, 8 * MIB, "raw");
+        byte[] header = Files.readAllBytes(forged);
+        try (var channel = java.nio.channels.FileChannel.open(base, java.nio.file.StandardOpenOption.WRITE)) {
+            channel.write(java.nio.ByteBuffer.wrap(header), 0);
+        }
+        Path overlay = directory.resolve("desktop-1.qcow2");
+
+        images.ensureOverlay(overlay, base, "raw", false);
+
+        assertThat(images.info(base, "raw").backingFile()).isNull();
+        DiskImages.ImageInfo info = images.info(overlay, "qcow2");
+        assertThat(info.backingFile()).isEqualTo(base.toString());
+        assertThat(info.backingFormat()).isEqualTo("raw");
+        // a repeat finds the overlay as made, in the recorded format
+        assertThat(images.ensureOverlay(overlay, base, "raw", false).created()).isFalse();
+        assertThatThrownBy(() -> images.ensureOverlay(overlay, base, "qcow2", false))
+                .isInstanceOf(HypervisorException.class).hasMessageContaining("not an overlay of " + base);
     }
 
     @Test
@@ -85,7 +114,7 @@ class DiskImagesTest {
 
         assertThat(images.ensureCreated(path, 8 * MIB, "raw").created()).isTrue();
 
-        assertThat(images.info(path).format()).isEqualTo("raw");
+        assertThat(images.info(path, "raw").format()).isEqualTo("raw");
         assertThat(path).hasSize(8 * MIB);
     }
 
@@ -95,7 +124,7 @@ class DiskImagesTest {
 
         images.ensureCreated(path, 1000, "qcow2");
 
-        assertThat(images.info(path).virtualSizeBytes()).isEqualTo(1024);
+        assertThat(images.info(path, "qcow2").virtualSizeBytes()).isEqualTo(1024);
         assertThat(images.ensureCreated(path, 1000, "qcow2").created()).isFalse();
     }
 
@@ -110,8 +139,8 @@ class DiskImagesTest {
                 .hasMessageContaining("67108864");
         assertThatThrownBy(() -> images.ensureCreated(path, 64 * MIB, "raw"))
                 .isInstanceOf(HypervisorException.class)
-                .hasMessageContaining("qcow2");
-        assertThat(images.info(path).virtualSizeBytes()).isEqualTo(64 * MIB);
+                .hasMessageContaining("read as raw");
+        assertThat(images.info(path, "qcow2").virtualSizeBytes()).isEqualTo(64 * MIB);
     }
 
     @Test

@@ -105,6 +105,11 @@ public final class DataCenterService {
         return findCluster(id).orElseThrow(() -> NotFoundException.of(ErrorCode.CLUSTER_NOT_FOUND, "cluster", id));
     }
 
+    /** A cluster, inside the caller's transaction (a scheduling snapshot reads it with its hosts and VMs). */
+    public Cluster cluster(Handle h, UUID id) {
+        return clusters.find(h, id).orElseThrow(() -> NotFoundException.of(ErrorCode.CLUSTER_NOT_FOUND, "cluster", id));
+    }
+
     public Optional<Cluster> findCluster(UUID id) {
         return jdbi.withHandle(h -> clusters.find(h, id));
     }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vireo.model.ErrorCode;
+import org.jdbi.v3.core.Handle;
 
 import java.time.Duration;
 import java.util.Optional;
@@ -76,6 +77,12 @@ public final class JobContext<P extends Record> {
     public synchronized <T> void putState(StateKey<T> key, T value) {
         state.set(key.name(), JobRepository.MAPPER.valueToTree(requireNonNull(value, "value")));
         repository.saveState(jobId, state);
+    }
+
+    /** Like {@link #putState(StateKey, Object)}, in the caller's transaction: the decision and what it changes commit together. */
+    public synchronized <T> void putState(Handle h, StateKey<T> key, T value) {
+        state.set(key.name(), JobRepository.MAPPER.valueToTree(requireNonNull(value, "value")));
+        repository.saveState(h, jobId, state);
     }
 
     public void progress(int percent, String message) {

@@ -159,8 +159,12 @@ public final class JobRepository {
     }
 
     public void saveState(UUID jobId, ObjectNode state) {
-        jdbi.useHandle(h -> h.createUpdate("UPDATE jobs SET state = CAST(:state AS jsonb) WHERE id = :id")
-                .bind("id", jobId).bind("state", state.toString()).execute());
+        jdbi.useHandle(h -> saveState(h, jobId, state));
+    }
+
+    public void saveState(Handle h, UUID jobId, ObjectNode state) {
+        h.createUpdate("UPDATE jobs SET state = CAST(:state AS jsonb) WHERE id = :id")
+                .bind("id", jobId).bind("state", state.toString()).execute();
     }
 
     public void finish(Handle h, UUID jobId, JobStatus status, String errorCode, String errorMessage) {

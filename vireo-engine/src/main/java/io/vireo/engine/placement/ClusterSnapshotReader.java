@@ -53,10 +53,11 @@ public final class ClusterSnapshotReader {
         this.connected = requireNonNull(connected, "connected");
     }
 
+    /** One transaction, so that the cluster, its groups, hosts and VMs are read as of one moment. */
     public ClusterSnapshot read(UUID clusterId) {
-        Cluster cluster = dataCenters.cluster(clusterId);
-        List<AffinityGroup> groups = affinityGroups.inCluster(clusterId).stream().map(ClusterSnapshotReader::group).toList();
         return jdbi.inTransaction(h -> {
+            Cluster cluster = dataCenters.cluster(h, clusterId);
+            List<AffinityGroup> groups = affinityGroups.inCluster(h, clusterId).stream().map(ClusterSnapshotReader::group).toList();
             Set<String> domains = storage.domainIdsInDataCenter(h, UUID.fromString(cluster.dataCenterId())).stream()
                     .map(UUID::toString).collect(Collectors.toSet());
             Map<UUID, HostLoad> load = vms.loadByHost(h, clusterId);

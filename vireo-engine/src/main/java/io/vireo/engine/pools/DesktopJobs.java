@@ -60,7 +60,7 @@ public final class DesktopJobs {
             context.progress(100 * i / overlays.size(), (fresh ? "Resetting " : "Making ") + "disk " + overlay.name());
             try {
                 gateway.call(host, AgentMethod.DISK_ENSURE_CREATED,
-                        DiskCreateParams.overlay(overlay.path(), overlay.backingPath(), fresh), Duration.ofMinutes(2));
+                        DiskCreateParams.overlay(overlay.path(), overlay.backingPath(), overlay.backingFormat(), fresh), Duration.ofMinutes(2));
             } catch (AgentException e) {
                 throw new JobFailure(e.code(), "Disk " + overlay.name() + " could not be "
                         + (fresh ? "reset to the template" : "made") + ": " + e.getMessage());

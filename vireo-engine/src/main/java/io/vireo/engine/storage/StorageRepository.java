@@ -132,11 +132,11 @@ final class StorageRepository {
 
     /** The image of each of the VM's disks with the image it is an overlay of (a pool desktop's disks). */
     List<OverlayImage> overlays(UUID vmId) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT d.id, d.name, d.path, b.path AS backing_path FROM disks d "
+        return jdbi.withHandle(h -> h.createQuery("SELECT d.id, d.name, d.path, b.path AS backing_path, b.format AS backing_format FROM disks d "
                         + "JOIN disks b ON b.id = d.backing_disk_id WHERE d.vm_id = :vm ORDER BY d.boot_order")
                 .bind("vm", vmId)
                 .map((rs, ctx) -> new OverlayImage(rs.getObject("id", UUID.class), rs.getString("name"), rs.getString("path"),
-                        rs.getString("backing_path")))
+                        rs.getString("backing_path"), rs.getString("backing_format")))
                 .list());
     }
 

@@ -53,7 +53,6 @@ public final class StartVmJob implements JobHandler<StartVmJob.Params, StartVmJo
             case SCHEDULE -> schedule(context, vm);
             case LAUNCH -> {
                 UUID host = context.state(HOST).orElseThrow();
-                context.progress(20, "Starting on host " + host);
                 AgentAnswer<EnsureRunningResult> answer = jobs.launch(vm, host);
                 jobs.observe(host, answer.result().observation(), answer.seq());
             }
@@ -69,9 +68,7 @@ public final class StartVmJob implements JobHandler<StartVmJob.Params, StartVmJo
         if (context.state(HOST).isPresent()) {
             return;
         }
-        UUID host = jobs.place(vm, context.params().hostId());
-        context.putState(HOST, host);
-        jobs.poweringUp(vm, host);
+        jobs.poweringUp(context, HOST, vm, jobs.place(vm, context.params().hostId()));
     }
 
     @Override

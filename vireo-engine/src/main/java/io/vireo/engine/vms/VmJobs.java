@@ -7,6 +7,7 @@ import io.vireo.engine.hostlink.AgentGateway;
 import io.vireo.engine.jobs.JobContext;
 import io.vireo.engine.jobs.JobFailure;
 import io.vireo.engine.jobs.JobHandler;
+import io.vireo.engine.jobs.StateKey;
 import io.vireo.model.ErrorCode;
 import io.vireo.model.Vm;
 import io.vireo.model.VmStatus;
@@ -119,8 +120,12 @@ public final class VmJobs {
         return placement.chooseForStart(vm, requested);
     }
 
-    void poweringUp(Vm vm, UUID host) {
-        jdbi.useTransaction(h -> vms.setStatus(h, UUID.fromString(vm.id()), VmStatus.POWERING_UP, host, null));
+    /** Records the host chosen for a start in the job and on the VM (Powering up there), in one transaction. */
+    void poweringUp(JobContext<?> context, StateKey<UUID> hostKey, Vm vm, UUID host) {
+        jdbi.useTransaction(h -> {
+            context.putState(h, hostKey, host);
+            vms.setStatus(h, UUID.fromString(vm.id()), VmStatus.POWERING_UP, host, null);
+        });
     }
 
     AgentAnswer<EnsureRunningResult> launch(Vm vm, UUID host) {

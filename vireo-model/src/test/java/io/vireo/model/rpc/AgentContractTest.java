@@ -104,8 +104,8 @@ class AgentContractTest {
 
     @Test
     void optionalFieldsKeepTheirShape() throws Exception {
-        assertWire(DiskCreateParams.class, DiskCreateParams.overlay("/srv/o.qcow2", "/srv/base.qcow2", true),
-                "{\"path\": \"/srv/o.qcow2\", \"backingPath\": \"/srv/base.qcow2\", \"fresh\": true}");
+        assertWire(DiskCreateParams.class, DiskCreateParams.overlay("/srv/o.qcow2", "/srv/base.qcow2", "raw", true),
+                "{\"path\": \"/srv/o.qcow2\", \"backingPath\": \"/srv/base.qcow2\", \"backingFormat\": \"raw\", \"fresh\": true}");
         assertWire(MigrationStatusResult.class, new MigrationStatusResult(false, null), "{\"active\": false, \"progress\": null}");
         assertWire(MigrateParams.class, new MigrateParams(VM, "qemu+tls://h2/system", null),
                 "{\"vmId\": \"%s\", \"destinationUri\": \"qemu+tls://h2/system\", \"policy\": null}".formatted(VM));
