@@ -13,15 +13,27 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The CLI's login, kept in ~/.config/vireo/session.json (readable by its owner only): the engine's
+ * The CLI's login, kept in $HOME/.config/vireo/session.json (readable by its owner only): the engine's
  * URL, the token, and the engine's CA as accepted at login (none when this machine's own trust
  * store vouches for the engine, or for plain HTTP). Every later call trusts that CA only.
  */
 record Session(String url, String token, Optional<X509Certificate> ca) {
+    /**
+     * VIREO_SESSION_FILE, else vireo/session.json in $XDG_CONFIG_HOME, else in $HOME/.config (the
+     * environment's home, as for any command line tool, not the account's home Java would pick).
+     */
     static Path file() {
         String override = System.getenv("VIREO_SESSION_FILE");
-        return override != null ? Path.of(override)
-                : Path.of(System.getProperty("user.home"), ".config", "vireo", "session.json");
+        if (override != null) {
+            return Path.of(override);
+        }
+        String config = System.getenv("XDG_CONFIG_HOME");
+        if (config != null && !config.isBlank()) {
+            return Path.of(config, "vireo", "session.json");
+        }
+        String home = System.getenv("HOME");
+        return Path.of(home != null && !home.isBlank() ? home : System.getProperty("user.home"), ".config", "vireo",
+                "session.json");
     }
 
     /** The saved session, or VIREO_URL and VIREO_TOKEN (with VIREO_CA_FILE, the engine's CA as PEM) when both are set. */

@@ -68,6 +68,7 @@ class ReadmeIT extends LabTest {
         Files.createDirectories(home, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
         Path data = Files.createDirectories(home.resolve("data"),
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+        // a home of its own: the session file goes there ($HOME/.config/vireo), not into this machine's root account
         Map<String, String> environment = Map.of("HOME", home.toString(), "JAVA_HOME", System.getProperty("java.home"));
 
         // install.sh ends with bin/vireo all-in-one; here its data stays in the lab's directory
@@ -113,6 +114,7 @@ class ReadmeIT extends LabTest {
             assertThat(result.exitCode()).as("README command `%s` failed:\n%s", command, result.output()).isZero();
             assertThat(result.output()).as(command).doesNotContain("error:");
             if (command.startsWith("vireo login")) {
+                assertThat(home.resolve(".config/vireo/session.json")).as("the session, kept in the new user's home").exists();
                 assertThat(result.output()).as(command).contains(fingerprint.group(1), "Logged in to https://127.0.0.1:8080");
             } else if (command.equals("vireo host list")) {
                 assertThat(result.output()).as(command).contains("local", "UP");

@@ -38,8 +38,9 @@ import java.util.function.Consumer;
 import static java.util.Objects.requireNonNull;
 
 /**
- * The HTTP server of the engine: /api (bearer token required), /sso/oauth/token, the enrollment
- * endpoint, /metrics, and the two portals' static pages (/portal, /admin). Every refusal is a JSON error with a code and a sentence.
+ * The HTTP server of the engine, over HTTPS unless the administrator asked for plain HTTP: /api
+ * (bearer token required), /sso/oauth/token, the enrollment endpoint, /metrics, and the two portals'
+ * static pages (/portal, /admin). Every refusal is a JSON error with a code and a sentence.
  */
 public final class ApiServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ApiServer.class);
