@@ -165,7 +165,8 @@ async function hostsTable() {
     const hosts = search ? await api.get('/api/hosts?max=10000&search=' + encodeURIComponent(search)) : inventory.hosts;
     return table(['Name', 'Address', 'Cluster', 'Status', 'CPU load', 'Memory used', 'VMs'], hosts.map(h =>
         '<tr data-id="' + api.escape(h.id) + '"><td>' + api.escape(h.name) + '</td><td>' + api.escape(h.address) + '</td><td>'
-        + api.escape(nameOf(inventory.clusters, h.clusterId)) + '</td><td>' + status(h.status) + '</td><td>'
+        + api.escape(nameOf(inventory.clusters, h.clusterId)) + '</td><td' + (h.statusDetail ? ' title="' + api.escape(h.statusDetail) + '"' : '') + '>'
+        + status(h.status) + (h.statusDetail ? '<br><small>' + api.escape(h.statusDetail) + '</small>' : '') + '</td><td>'
         + Math.round(h.cpuLoadPercent) + ' %</td><td>' + gib(h.memoryTotalKib - h.memoryFreeKib) + ' of '
         + gib(h.memoryTotalKib) + '</td><td>' + h.runningVms + '</td></tr>'), 'hosts-table');
 }

@@ -20,6 +20,7 @@ import io.vireo.agent.enrollment.AgentIdentity;
 import io.vireo.agent.enrollment.CertificateRenewal;
 import io.vireo.agent.hypervisor.DiskImages;
 import io.vireo.agent.hypervisor.Hypervisor;
+import io.vireo.agent.hypervisor.HypervisorException;
 import io.vireo.agent.rpc.AgentCommand;
 import io.vireo.agent.rpc.CommandDispatcher;
 import io.vireo.agent.rpc.EngineLink;
@@ -111,13 +112,20 @@ public final class Agent implements AutoCloseable {
         if (!link.isConnected()) {
             return;
         }
+        // numbered before the list is taken: the engine drops it for a VM it has newer word of
+        long seq = observations.incrementAndGet();
+        HostStatsReport report;
         try {
-            // numbered before the list is taken: the engine drops it for a VM it has newer word of
-            long seq = observations.incrementAndGet();
-            link.notify(AgentEvent.HOST_STATS, new HostStatsReport(hypervisor.stats(), hypervisor.listVms(), seq));
+            report = new HostStatsReport(hypervisor.stats(), hypervisor.listVms(), seq);
+        } catch (HypervisorException e) {
+            // the engine makes the host NonOperational and its VMs Unknown until libvirt answers again
+            log.warn("Cannot gather host statistics: {}", e.getMessage());
+            report = HostStatsReport.libvirtUnavailable(seq, e.getMessage());
         } catch (RuntimeException e) {
             log.warn("Cannot gather host statistics: {}", e.getMessage());
+            return;
         }
+        link.notify(AgentEvent.HOST_STATS, report);
     }
 
     @Override

@@ -76,6 +76,15 @@ public final class ApiClient {
         return send(request).get("access_token").asText();
     }
 
+    /** Revokes a token (RFC 7009): the engine answers 200 whether or not it knew the token. */
+    public void revoke(String revokedToken) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + "/sso/oauth/revoke"))
+                .header("Content-Type", "application/x-www-form-urlencoded").timeout(requestTimeout)
+                .POST(HttpRequest.BodyPublishers.ofString("token=" + URLEncoder.encode(revokedToken, StandardCharsets.UTF_8)))
+                .build();
+        send(request);
+    }
+
     public JsonNode get(String path) throws IOException, InterruptedException {
         return send(builder(path).GET().build());
     }

@@ -195,7 +195,7 @@ final class ClientCommands {
         @Command(name = "list", description = "List hosts")
         int list(@Option(names = "--search") String search, @Option(names = "--json") boolean json) throws Exception {
             String path = "/api/hosts" + (search == null ? "" : "?search=" + ApiClient.encode(search));
-            return new ListVerb(path, List.of("id", "name", "address", "status", "domainType", "runningVms")).print(json);
+            return new ListVerb(path, List.of("id", "name", "address", "status", "domainType", "runningVms", "statusDetail")).print(json);
         }
     }
 

@@ -2,6 +2,7 @@ package io.vireo.cli;
 
 import io.vireo.engine.Engine;
 import io.vireo.engine.EngineConfig;
+import io.vireo.engine.auth.LoginLimits;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -58,6 +59,12 @@ public final class EngineCommand implements Callable<Integer> {
     @Option(names = "--host-certificate-lifetime", defaultValue = "P365D", description = "How long agents' certificates "
             + "live, ISO-8601 (default ${DEFAULT-VALUE}); agents renew theirs over their link at two thirds of it")
     Duration hostCertificateLifetime;
+    @Option(names = "--max-tokens-per-user", defaultValue = "50",
+            description = "Live bearer tokens a user may hold; a login beyond that revokes its oldest (default ${DEFAULT-VALUE})")
+    int maxTokensPerUser;
+    @Option(names = "--logins-per-minute", defaultValue = "60",
+            description = "Login requests one client address may make per minute; beyond that 429 (default ${DEFAULT-VALUE})")
+    int loginsPerMinute;
 
     EngineConfig config() throws Exception {
         Optional<String> adminPassword = Optional.ofNullable(System.getenv("VIREO_ADMIN_PASSWORD"));
@@ -70,6 +77,7 @@ public final class EngineCommand implements Callable<Integer> {
                 Optional.ofNullable(databaseUrl), Optional.ofNullable(databaseUser), databasePassword, listen, apiPort,
                 agentPort, Optional.ofNullable(advertise), adminPassword, Duration.ofSeconds(hostGraceSeconds),
                 Duration.ofSeconds(balanceSeconds), Optional.ofNullable(spiceProxy),
+                new LoginLimits(maxTokensPerUser, loginsPerMinute),
                 new EngineConfig.Tls(insecureHttp, Optional.ofNullable(tlsCertificate), Optional.ofNullable(tlsKey), publicNames,
                         hostCertificateLifetime));
     }

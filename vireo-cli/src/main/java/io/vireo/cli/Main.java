@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
                 AllInOneCommand.class,
                 CaCommands.class,
                 LoginCommand.class,
+                LogoutCommand.class,
                 ClientCommands.DataCenters.class,
                 ClientCommands.Clusters.class,
                 ClientCommands.StorageDomains.class,

@@ -13,27 +13,15 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The CLI's login, kept in $HOME/.config/vireo/session.json (readable by its owner only): the engine's
+ * The CLI's login, kept in ~/.config/vireo/session.json (readable by its owner only): the engine's
  * URL, the token, and the engine's CA as accepted at login (none when this machine's own trust
  * store vouches for the engine, or for plain HTTP). Every later call trusts that CA only.
  */
 record Session(String url, String token, Optional<X509Certificate> ca) {
-    /**
-     * VIREO_SESSION_FILE, else vireo/session.json in $XDG_CONFIG_HOME, else in $HOME/.config (the
-     * environment's home, as for any command line tool, not the account's home Java would pick).
-     */
     static Path file() {
         String override = System.getenv("VIREO_SESSION_FILE");
-        if (override != null) {
-            return Path.of(override);
-        }
-        String config = System.getenv("XDG_CONFIG_HOME");
-        if (config != null && !config.isBlank()) {
-            return Path.of(config, "vireo", "session.json");
-        }
-        String home = System.getenv("HOME");
-        return Path.of(home != null && !home.isBlank() ? home : System.getProperty("user.home"), ".config", "vireo",
-                "session.json");
+        return override != null ? Path.of(override)
+                : Path.of(System.getProperty("user.home"), ".config", "vireo", "session.json");
     }
 
     /** The saved session, or VIREO_URL and VIREO_TOKEN (with VIREO_CA_FILE, the engine's CA as PEM) when both are set. */
@@ -49,6 +37,7 @@ record Session(String url, String token, Optional<X509Certificate> ca) {
                 "Not logged in: run 'vireo login --url https://ENGINE:8080 --user admin' first"));
     }
 
+    /** The session kept in the file, if there is one (the environment's VIREO_URL and VIREO_TOKEN aside). */
     static Optional<Session> saved() throws IOException {
         Path file = file();
         if (!Files.exists(file)) {
@@ -58,6 +47,11 @@ record Session(String url, String token, Optional<X509Certificate> ca) {
         JsonNode ca = json.path("caCertificate");
         return Optional.of(new Session(json.get("url").asText(), json.get("token").asText(),
                 ca.isTextual() ? Optional.of(Pem.readCertificate(ca.asText())) : Optional.empty()));
+    }
+
+    /** Removes the session file; answers whether there was one. */
+    static boolean forget() throws IOException {
+        return Files.deleteIfExists(file());
     }
 
     void save() throws IOException {

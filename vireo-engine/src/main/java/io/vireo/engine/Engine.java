@@ -126,7 +126,7 @@ public final class Engine implements AutoCloseable {
                     .description("1 while this engine instance leads (runs the control loops and holds the agents)")
                     .register(metrics);
             PasswordHasher hasher = new PasswordHasher();
-            AuthService auth = new AuthService(jdbi, hasher);
+            AuthService auth = new AuthService(jdbi, hasher, Clock.systemUTC(), config.loginLimits());
             RoleService roles = new RoleService(jdbi);
             roles.ensureBuiltIns();
             generatedAdminPassword = auth.ensureAdmin(config.adminPassword());
@@ -154,9 +154,9 @@ public final class Engine implements AutoCloseable {
             dataCenterService = dataCenters;
             storageService = storage;
             VmRepository vmRepository = new VmRepository(jdbi);
-            VmMonitor vmMonitor = new VmMonitor(jdbi, vmRepository, events, changes);
             hostService = new HostService(jdbi, hostRepository, dataCenters, authority, events, this::agentEndpoint,
                     config.tls().hostCertificateLifetime());
+            VmMonitor vmMonitor = new VmMonitor(jdbi, vmRepository, hostService, events, changes);
             VmService vms = new VmService(jdbi, vmRepository, dataCenters, storage, hostService, jobs, new PoolTemplates(jdbi),
                     events);
             DesktopService desktops = new DesktopService(jdbi, storage, events);

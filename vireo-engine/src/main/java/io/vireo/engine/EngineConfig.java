@@ -1,5 +1,7 @@
 package io.vireo.engine;
 
+import io.vireo.engine.auth.LoginLimits;
+
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -16,6 +18,7 @@ import static java.util.Objects.requireNonNull;
  * @param balanceInterval how often the leader's balancer looks at every cluster
  * @param spiceProxy an HTTP proxy (http://host:port) SPICE clients go through to reach the hosts'
  *     displays, written into remote-viewer files; empty when clients reach the hosts directly
+ * @param loginLimits live tokens per user and login requests per client address and minute
  * @param tls how the API, the portals and the console proxy are served: HTTPS unless asked otherwise
  */
 public record EngineConfig(
@@ -31,6 +34,7 @@ public record EngineConfig(
         Duration hostNonResponsiveAfter,
         Duration balanceInterval,
         Optional<String> spiceProxy,
+        LoginLimits loginLimits,
         Tls tls) {
     public EngineConfig {
         requireNonNull(dataDirectory, "dataDirectory");
@@ -43,6 +47,7 @@ public record EngineConfig(
         requireNonNull(hostNonResponsiveAfter, "hostNonResponsiveAfter");
         requireNonNull(balanceInterval, "balanceInterval");
         requireNonNull(spiceProxy, "spiceProxy");
+        requireNonNull(loginLimits, "loginLimits");
         spiceProxy.ifPresent(EngineConfig::checkSpiceProxy);
         requireNonNull(tls, "tls");
         if (apiPort < 0 || apiPort > 65535 || agentPort < 0 || agentPort > 65535) {
@@ -73,12 +78,13 @@ public record EngineConfig(
     public static EngineConfig defaults() {
         return new EngineConfig(defaultDataDirectory(), Optional.empty(), Optional.empty(), Optional.empty(), "0.0.0.0",
                 8080, 8443, Optional.empty(), Optional.empty(), Duration.ofSeconds(30), Duration.ofMinutes(1), Optional.empty(),
-                Tls.DEFAULT);
+                LoginLimits.DEFAULTS, Tls.DEFAULT);
     }
 
     public EngineConfig withDataDirectory(Path directory) {
         return new EngineConfig(directory, databaseUrl, databaseUser, databasePassword, listenAddress, apiPort, agentPort,
-                advertisedAddress, adminPassword, hostNonResponsiveAfter, balanceInterval, spiceProxy, tls);
+                advertisedAddress, adminPassword, hostNonResponsiveAfter, balanceInterval, spiceProxy, loginLimits,
+                tls);
     }
 
     /**

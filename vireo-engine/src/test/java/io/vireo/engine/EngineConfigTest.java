@@ -1,5 +1,6 @@
 package io.vireo.engine;
 
+import io.vireo.engine.auth.LoginLimits;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
@@ -14,6 +15,14 @@ class EngineConfigTest {
     void defaultsHaveNoSpiceProxy() {
         assertThat(EngineConfig.defaults().spiceProxy()).isEmpty();
         assertThat(EngineConfig.defaults().apiPort()).isEqualTo(8080);
+    }
+
+    @Test
+    void logins() {
+        assertThat(EngineConfig.defaults().loginLimits()).isEqualTo(new LoginLimits(50, 60));
+        assertThatThrownBy(() -> new LoginLimits(0, 60)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("token");
+        assertThatThrownBy(() -> new LoginLimits(50, 0)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("per minute");
     }
 
     @Test
@@ -41,6 +50,7 @@ class EngineConfigTest {
         EngineConfig defaults = EngineConfig.defaults();
         assertThatThrownBy(() -> new EngineConfig(defaults.dataDirectory(), Optional.empty(), Optional.empty(), Optional.empty(),
                 "0.0.0.0", 8080, 8443, Optional.empty(), Optional.empty(), defaults.hostNonResponsiveAfter(),
-                defaults.balanceInterval(), Optional.of("socks5://x:1"), EngineConfig.Tls.DEFAULT)).isInstanceOf(IllegalArgumentException.class);
+                defaults.balanceInterval(), Optional.of("socks5://x:1"), LoginLimits.DEFAULTS, EngineConfig.Tls.DEFAULT))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -1,5 +1,6 @@
 package io.vireo.engine;
 
+import io.vireo.engine.auth.LoginLimits;
 import io.vireo.engine.store.TestDatabase;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,7 +32,7 @@ class EngineExternalDatabaseTest {
         EngineConfig config = new EngineConfig(data, Optional.of(database.url()), Optional.of(database.user()),
                 Optional.of(database.password()),
                 "127.0.0.1", 0, 0, Optional.of("127.0.0.1"), Optional.of("s3cret-admin"), Duration.ofSeconds(30),
-                Duration.ofMinutes(1), Optional.empty(), EngineConfig.Tls.DEFAULT);
+                Duration.ofMinutes(1), Optional.empty(), LoginLimits.DEFAULTS, EngineConfig.Tls.DEFAULT);
         try (Engine engine = new Engine(config)) {
             engine.start();
             assertThat(engine.generatedAdminPassword()).isEmpty();

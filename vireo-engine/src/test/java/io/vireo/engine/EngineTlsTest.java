@@ -1,5 +1,6 @@
 package io.vireo.engine;
 
+import io.vireo.engine.auth.LoginLimits;
 import io.vireo.engine.hostlink.CertificateAuthority;
 import io.vireo.engine.store.TestDatabase;
 import io.vireo.model.Pem;
@@ -100,7 +101,7 @@ class EngineTlsTest {
         TestDatabase.External database = TestDatabase.freshExternal();
         Engine engine = new Engine(new EngineConfig(data, Optional.of(database.url()), Optional.of(database.user()),
                 Optional.of(database.password()), "127.0.0.1", 0, 0, Optional.of("127.0.0.1"), Optional.of("s3cret-admin"),
-                Duration.ofSeconds(30), Duration.ofMinutes(1), Optional.empty(), tls));
+                Duration.ofSeconds(30), Duration.ofMinutes(1), Optional.empty(), LoginLimits.DEFAULTS, tls));
         engine.start();
         return engine;
     }

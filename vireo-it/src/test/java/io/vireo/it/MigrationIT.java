@@ -76,6 +76,9 @@ class MigrationIT extends LabTest {
                 && api.get("/api/jobs/" + jobId).body().get("steps").get(1).get("status").asText().equals("RUNNING"));
         assertThat(scenario.vm(vmId).get("migratingToHostId").asText()).isEqualTo(lab.hostId("h2"));
         assertThat(api.post("/api/vms/" + vmId + "/start", null).status()).isEqualTo(409);
+        // the source host's progress reports show on the job's step
+        await().atMost(Duration.ofSeconds(30)).until(() -> api.get("/api/jobs/" + jobId).body().get("steps").get(1)
+                .path("message").asText().contains("MiB left"));
 
         Api.Response cancelled = api.post("/api/vms/" + vmId + "/cancelmigration", null);
         assertThat(cancelled.status()).as(cancelled.toString()).isEqualTo(200);

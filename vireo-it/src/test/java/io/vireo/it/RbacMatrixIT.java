@@ -1,10 +1,13 @@
 package io.vireo.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.vireo.model.Json;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -239,7 +242,7 @@ class RbacMatrixIT extends LabTest {
         refused(clusterAdmin.post("/api/permissions", Map.of("principalType", "USER", "principalId", newUser,
                 "role", "SuperUser", "objectType", "SYSTEM")), 403, "FORBIDDEN");
         refused(clusterAdmin.post("/api/permissions", Map.of("principalType", "USER", "principalId", newUser,
-                "role", "DataCenterAdmin", "objectType", "CLUSTER", "objectId", lab.clusterId())), 403, "FORBIDDEN");
+                "role", "DataCenterAdmin", "objectType", "CLUSTER", "objectId", lab.clusterId())), 403, "PERMISSION_NOT_HELD");
         refused(vmManager.post("/api/permissions", Map.of("principalType", "USER", "principalId", newUser,
                 "role", "UserRole", "objectType", "VM", "objectId", vmA)), 403, "FORBIDDEN");
         assertThat(ids(clusterAdmin.get("/api/permissions"))).isNotEmpty();
@@ -267,7 +270,8 @@ class RbacMatrixIT extends LabTest {
         Api.Response refusedLogin = lab.newApi().form("/sso/oauth/token", "grant_type=password&username=" + name("new")
                 + "&password=" + PASSWORD);
         refused(refusedLogin, 400, "INVALID_GRANT");
-        assertThat(refusedLogin.message()).contains("disabled");
+        // a disabled user is told what a wrong password is told: nothing about the account
+        assertThat(refusedLogin.message()).isEqualTo("The username or password is wrong");
         assertThat(root.put("/api/users/" + newUser, Map.of("enabled", true)).status()).isEqualTo(200);
         Api again = login("new");
         assertThat(root.delete("/api/users/" + newUser).status()).isEqualTo(204);
@@ -326,6 +330,25 @@ class RbacMatrixIT extends LabTest {
         assertThat(vmIds(viaGroup)).isEmpty();
         assertThat(cli(session, "user", "delete", name("cli"))).contains("removed");
         assertThat(viaGroup.get("/api/vms").status()).isEqualTo(401);
+    }
+
+    @Test
+    void theCliLogsInAndOutAndTheTokenItHeldIsRevoked() throws Exception {
+        Path sessionFile = Files.createTempDirectory("vireo-rbac-cli").resolve("session.json");
+        Map<String, String> saved = Map.of("VIREO_SESSION_FILE", sessionFile.toString(), "VIREO_PASSWORD", PASSWORD);
+        assertThat(cli(saved, "login", "--url", api.baseUrl(), "--user", name("vmuser"), "--ca-file",
+                lab.caFile().toString())).contains("Logged in");
+        String token = Json.strictMapper().readTree(sessionFile.toFile()).get("token").asText();
+        assertThat(cli(saved, "vm", "list")).contains(name("a")).doesNotContain(name("b"));
+        assertThat(lab.newApi().withToken("GET", "/api/me", token).status()).isEqualTo(200);
+
+        assertThat(cli(saved, "logout")).contains("Logged out of " + api.baseUrl());
+        assertThat(sessionFile).doesNotExist();
+        assertThat(lab.newApi().withToken("GET", "/api/me", token).status()).isEqualTo(401);
+        assertThat(cli(saved, "logout")).contains("Not logged in");
+        // the others' sessions go on
+        assertThat(vmUser.get("/api/me").status()).isEqualTo(200);
+        Files.delete(sessionFile.getParent());
     }
 
     private static String cli(Map<String, String> environment, String... arguments) throws Exception {

@@ -68,7 +68,6 @@ class ReadmeIT extends LabTest {
         Files.createDirectories(home, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
         Path data = Files.createDirectories(home.resolve("data"),
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
-        // a home of its own: the session file goes there ($HOME/.config/vireo), not into this machine's root account
         Map<String, String> environment = Map.of("HOME", home.toString(), "JAVA_HOME", System.getProperty("java.home"));
 
         // install.sh ends with bin/vireo all-in-one; here its data stays in the lab's directory
@@ -88,8 +87,10 @@ class ReadmeIT extends LabTest {
         assertThat(fingerprint.find()).as("the CA's fingerprint is printed:\n" + welcome).isTrue();
         assertThat(welcome).contains("https://");
 
+        // a home of its own: the session goes there, not into this machine's root account (Java takes the account's
+        // home, not $HOME, so the session file is named)
         Map<String, String> user = Map.of("HOME", home.toString(), "JAVA_HOME", System.getProperty("java.home"),
-                "VIREO_PASSWORD", password.group(1));
+                "VIREO_PASSWORD", password.group(1), "VIREO_SESSION_FILE", home.resolve(".config/vireo/session.json").toString());
         List<String> exports = tour.stream().filter(command -> command.startsWith("export ")).toList();
         // the tour says host local is Up: a new user reads the welcome and, in a few seconds, it is (looked at
         // with a session of its own, so that the tour's login is a first one and asks about the CA)

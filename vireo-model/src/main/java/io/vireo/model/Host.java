@@ -8,6 +8,7 @@ public record Host(
         String address,
         String clusterId,
         HostStatus status,
+        String statusDetail,
         String domainType,
         String libvirtVersion,
         int cpuCount,

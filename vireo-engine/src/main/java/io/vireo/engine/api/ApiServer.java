@@ -15,6 +15,7 @@ import io.vireo.engine.common.InvalidInputException;
 import io.vireo.engine.common.NotFoundException;
 import io.vireo.engine.common.Principal;
 import io.vireo.engine.common.UnauthenticatedException;
+import io.vireo.engine.common.TooManyRequestsException;
 import io.vireo.engine.common.UnavailableException;
 import io.vireo.model.ApiError;
 import io.vireo.model.ErrorCode;
@@ -108,8 +109,12 @@ public final class ApiServer implements AutoCloseable {
             resources.forEach(resource -> resource.accept(table));
             config.routes.get("/api/openapi.json", ctx -> ctx.json(table.openApi(MAPPER, version)));
             config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(metrics.scrape()));
-            config.routes.exception(DomainException.class, (e, ctx) -> error(ctx, status(e),
-                    new ApiError(e.code().name(), e.getMessage(), e.details())));
+            config.routes.exception(DomainException.class, (e, ctx) -> {
+                if (e instanceof TooManyRequestsException tooMany) {
+                    ctx.header("Retry-After", String.valueOf(TooManyRequestsException.seconds(tooMany.retryAfter())));
+                }
+                error(ctx, status(e), new ApiError(e.code().name(), e.getMessage(), e.details()));
+            });
             config.routes.exception(JacksonJsonMapper.RequestBodyException.class, (e, ctx) ->
                     error(ctx, 400, ErrorTranslator.fromBody(e)));
             config.routes.exception(HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(),
@@ -168,6 +173,7 @@ public final class ApiServer implements AutoCloseable {
             case NotFoundException e -> 404;
             case ConflictException e -> 409;
             case UnavailableException e -> 502;
+            case TooManyRequestsException e -> 429;
         };
     }
 

@@ -24,7 +24,8 @@ import static java.util.Objects.requireNonNull;
 /**
  * Users, groups, roles and permissions, and /api/me. Users and groups are managed with MANAGE_USERS
  * on the system; whoever manages permissions somewhere may read them (to choose whom to grant);
- * roles are readable by everyone and changed with MANAGE_PERMISSIONS on the system.
+ * roles are readable by everyone and changed with MANAGE_PERMISSIONS on the system. The services
+ * add that nobody makes a user, a group or a role more powerful than itself ({@link EscalationGuard}).
  */
 public final class AccessResource implements Consumer<RouteTable> {
     private final UserDirectory directory;
@@ -59,7 +60,7 @@ public final class AccessResource implements Consumer<RouteTable> {
         });
         routes.put("/api/users/{id}", "Change a user's displayName, email, password or enabled", ctx -> {
             manageUsers(ctx);
-            ctx.json(directory.update(id(ctx), ApiServer.body(ctx, User.Update.class)));
+            ctx.json(directory.update(id(ctx), ApiServer.body(ctx, User.Update.class), ApiServer.principal(ctx)));
         });
         routes.delete("/api/users/{id}", "Remove a user with its tokens, memberships and permissions", 204, ctx -> {
             manageUsers(ctx);
@@ -80,16 +81,17 @@ public final class AccessResource implements Consumer<RouteTable> {
         });
         routes.delete("/api/groups/{id}", "Remove a group (its permissions go with it)", 204, ctx -> {
             manageUsers(ctx);
-            directory.deleteGroup(id(ctx));
+            directory.deleteGroup(id(ctx), ApiServer.principal(ctx));
             ctx.status(204);
         });
         routes.post("/api/groups/{id}/members", "Add a user to a group {userId}", 200, ctx -> {
             manageUsers(ctx);
-            ctx.json(directory.addMember(id(ctx), ApiServer.body(ctx, Group.Member.class).userId()));
+            ctx.json(directory.addMember(id(ctx), ApiServer.body(ctx, Group.Member.class).userId(),
+                    ApiServer.principal(ctx)));
         });
         routes.delete("/api/groups/{id}/members/{userId}", "Take a user out of a group", 200, ctx -> {
             manageUsers(ctx);
-            ctx.json(directory.removeMember(id(ctx), Fields.id("userId", ctx.pathParam("userId"))));
+            ctx.json(directory.removeMember(id(ctx), Fields.id("userId", ctx.pathParam("userId")), ApiServer.principal(ctx)));
         });
         rolesAndPermissions(routes);
     }
@@ -99,16 +101,16 @@ public final class AccessResource implements Consumer<RouteTable> {
                 ctx -> ctx.json(roles.list(QueryParameters.search(ctx), QueryParameters.paging(ctx))));
         routes.post("/api/roles", "Add a custom role {name, description, permissions: [...]}", 201, ctx -> {
             managePermissions(ctx);
-            ctx.status(201).json(roles.create(ApiServer.body(ctx, Role.Create.class)));
+            ctx.status(201).json(roles.create(ApiServer.body(ctx, Role.Create.class), ApiServer.principal(ctx)));
         });
         routes.get("/api/roles/{id}", "Show a role", ctx -> ctx.json(roles.role(id(ctx))));
         routes.put("/api/roles/{id}", "Change a custom role's name, description or permissions", ctx -> {
             managePermissions(ctx);
-            ctx.json(roles.update(id(ctx), ApiServer.body(ctx, Role.Update.class)));
+            ctx.json(roles.update(id(ctx), ApiServer.body(ctx, Role.Update.class), ApiServer.principal(ctx)));
         });
         routes.delete("/api/roles/{id}", "Remove a custom role that is granted nowhere", 204, ctx -> {
             managePermissions(ctx);
-            roles.delete(id(ctx));
+            roles.delete(id(ctx), ApiServer.principal(ctx));
             ctx.status(204);
         });
         routes.post("/api/permissions", "Grant a role {principalType USER|GROUP, principalId, roleId or role, objectType, "

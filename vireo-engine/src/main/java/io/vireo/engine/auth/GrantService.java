@@ -1,8 +1,6 @@
 package io.vireo.engine.auth;
 
-import io.vireo.engine.common.ConflictException;
 import io.vireo.engine.common.Fields;
-import io.vireo.engine.common.ForbiddenException;
 import io.vireo.engine.common.InvalidInputException;
 import io.vireo.engine.common.NotFoundException;
 import io.vireo.engine.common.Paging;
@@ -18,7 +16,6 @@ import org.jdbi.v3.core.Jdbi;
 
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Function;
@@ -36,6 +33,7 @@ public final class GrantService {
     private final UserDirectory directory;
     private final EventLog events;
     private final PermissionRepository grants = new PermissionRepository();
+    private final EscalationGuard guard;
 
     public GrantService(Jdbi jdbi, PermissionService permissions, RoleService roles, UserDirectory directory, EventLog events) {
         this.jdbi = requireNonNull(jdbi, "jdbi");
@@ -43,6 +41,7 @@ public final class GrantService {
         this.roles = requireNonNull(roles, "roles");
         this.directory = requireNonNull(directory, "directory");
         this.events = requireNonNull(events, "events");
+        this.guard = new EscalationGuard(jdbi);
     }
 
     public record Created(Grant grant, boolean isNew) {
@@ -58,13 +57,7 @@ public final class GrantService {
         ObjectRef object = object(request.objectType(), request.objectId());
         permissions.require(caller, Permission.MANAGE_PERMISSIONS, object);
         checkExists(object);
-        for (Permission permission : role.permissions()) {
-            if (!permissions.allowed(caller, permission, object)) {
-                throw new ForbiddenException(ErrorCode.FORBIDDEN, "User " + caller.name() + " may not grant role " + role.name()
-                        + " on " + permissions.describe(object) + ": it does not hold " + permission + " there itself",
-                        Map.of("permission", permission.name()));
-            }
-        }
+        guard.grant(caller, role, object);
         UUID id = UUID.randomUUID();
         UUID roleId = UUID.fromString(role.id());
         String described = permissions.describe(object);
@@ -111,13 +104,8 @@ public final class GrantService {
         Grant grant = grant(id, caller);
         String described = permissions.describe(ref(grant));
         jdbi.useTransaction(h -> {
-            if (grant.objectType() == ObjectType.SYSTEM && grant.roleId().equals(BuiltInRole.SUPER_USER.id().toString())) {
-                if (grants.count(h, BuiltInRole.SUPER_USER.id(), Optional.of(ObjectType.SYSTEM)) <= 1) {
-                    throw new ConflictException(ErrorCode.ENTITY_IN_USE, "This is the last SuperUser permission on the system; "
-                            + "grant SuperUser to someone else first");
-                }
-            }
-            grants.delete(h, id);
+            guard.keepingASuperUser(h, "Revoking role " + grant.roleName() + " of " + grant.principalType().toLowerCase() + " "
+                    + grant.principalName() + " on " + described, () -> grants.delete(h, id));
             events.write(h, EventLog.Entry.info("PERMISSION_REVOKED", "Role " + grant.roleName() + " of "
                     + grant.principalType().toLowerCase() + " " + grant.principalName() + " on " + described
                     + " was revoked by " + caller.name()));

@@ -14,6 +14,7 @@ import org.jdbi.v3.core.Handle;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +22,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /**
  * SQL of permissions (a role granted to a user or a group on an object) and of the object tree they
@@ -50,6 +52,19 @@ final class PermissionRepository {
             + " JOIN role_permissions rp ON rp.role_id = p.role_id"
             + " WHERE rp.permission = :rbacPermission AND (p.user_id = :rbacUser"
             + " OR p.group_id IN (SELECT gm.group_id FROM group_members gm WHERE gm.user_id = :rbacUser))";
+    /** Every (permission, object_type, object_id) that :rbacUser holds itself or through a group. */
+    private static final String HELD_BY_CALLER = "SELECT rp.permission, p.object_type, p.object_id FROM permissions p"
+            + " JOIN role_permissions rp ON rp.role_id = p.role_id WHERE p.user_id = :rbacUser"
+            + " OR p.group_id IN (SELECT gm.group_id FROM group_members gm WHERE gm.user_id = :rbacUser)";
+    /** {@link #ancestry} of every type at once, as rows {@code (type, id, ancestor_type, ancestor_id)}. */
+    private static final String ANY_ANCESTRY = Arrays.stream(ObjectType.values())
+            .filter(type -> type != ObjectType.SYSTEM)
+            .map(type -> "SELECT '" + type.name() + "' AS type, x.* FROM (" + ancestry(type) + ") x")
+            .collect(Collectors.joining(" UNION ALL "));
+
+    /** The permissions in the enum's order, as an SQL array (of constants, not of anything a client sent). */
+    private static final String PERMISSION_ORDER = Arrays.stream(Permission.values())
+            .map(permission -> "'" + permission.name() + "'").collect(Collectors.joining(",", "ARRAY[", "]::text[]"));
     private static final String ON_SYSTEM = "EXISTS (SELECT 1 FROM (" + HELD + ") g WHERE g.object_type = 'SYSTEM')";
 
     // --- checks and filters
@@ -84,6 +99,68 @@ final class PermissionRepository {
                         + " WHERE p.user_id = :user OR p.group_id IN (SELECT group_id FROM group_members WHERE user_id = :user)")
                 .bind("user", userId).mapTo(String.class).forEach(name -> held.add(Permission.valueOf(name)));
         return held;
+    }
+
+    /** Every permission the principal holds on the object: granted there, on an object above it, or on the system. */
+    Set<Permission> heldOn(Handle h, Principal principal, ObjectRef object) {
+        Set<Permission> held = EnumSet.noneOf(Permission.class);
+        String where = object.type() == ObjectType.SYSTEM ? "held.object_type = 'SYSTEM'"
+                : "held.object_type = 'SYSTEM' OR (held.object_type, held.object_id) IN (SELECT a.ancestor_type, a.ancestor_id FROM ("
+                + ancestry(object.type()) + ") a WHERE a.id = :rbacObject)";
+        var query = h.createQuery("SELECT DISTINCT held.permission FROM (" + HELD_BY_CALLER + ") held WHERE " + where)
+                .bind("rbacUser", principal.id());
+        if (object.type() != ObjectType.SYSTEM) {
+            query.bind("rbacObject", object.id());
+        }
+        query.mapTo(String.class).forEach(name -> held.add(Permission.valueOf(name)));
+        return held;
+    }
+
+    /** A permission a user or a group holds on an object. */
+    record Holding(Permission permission, ObjectRef object) {
+    }
+
+    /**
+     * A permission that the user (itself or through a group) holds somewhere and the caller does not
+     * hold there, if there is one: what makes the user more powerful than the caller. SYSTEM ones come
+     * first, then in the enum's order.
+     */
+    Optional<Holding> beyondCaller(Handle h, Principal caller, UUID userId) {
+        return beyond(h, caller, "p.user_id = :target OR p.group_id IN (SELECT group_id FROM group_members WHERE user_id = :target)",
+                userId);
+    }
+
+    /** The same for what is granted to a group (and so to whoever joins it). */
+    Optional<Holding> beyondCallerInGroup(Handle h, Principal caller, UUID groupId) {
+        return beyond(h, caller, "p.group_id = :target", groupId);
+    }
+
+    private Optional<Holding> beyond(Handle h, Principal caller, String targetGrants, UUID target) {
+        return h.createQuery("SELECT t.permission, t.object_type, t.object_id FROM (SELECT rp.permission, p.object_type, p.object_id"
+                        + " FROM permissions p JOIN role_permissions rp ON rp.role_id = p.role_id WHERE " + targetGrants + ") t"
+                        + " WHERE NOT EXISTS (SELECT 1 FROM (" + HELD_BY_CALLER + ") c WHERE c.permission = t.permission"
+                        + " AND (c.object_type = 'SYSTEM' OR (c.object_type = t.object_type AND c.object_id = t.object_id)"
+                        + " OR EXISTS (SELECT 1 FROM (" + ANY_ANCESTRY + ") a WHERE a.type = t.object_type AND a.id = t.object_id"
+                        + " AND a.ancestor_type = c.object_type AND a.ancestor_id = c.object_id)))"
+                        + " ORDER BY t.object_type = 'SYSTEM' DESC, array_position(" + PERMISSION_ORDER + ", t.permission),"
+                        + " t.object_type, t.object_id LIMIT 1")
+                .bind("target", target).bind("rbacUser", caller.id())
+                .map((rs, ctx) -> new Holding(Permission.valueOf(rs.getString("permission")),
+                        ObjectRef.of(ObjectType.valueOf(rs.getString("object_type")), rs.getObject("object_id", UUID.class))))
+                .findOne();
+    }
+
+    /**
+     * How many enabled users hold SuperUser on the system, themselves or through a group. Takes a
+     * transaction-wide lock first, so that two transactions that each take one SuperUser away are
+     * counted one after the other.
+     */
+    int enabledSuperUsers(Handle h) {
+        h.execute("SELECT pg_advisory_xact_lock(hashtext('vireo.superusers'))");
+        return h.createQuery("SELECT count(*) FROM users u WHERE u.enabled AND EXISTS (SELECT 1 FROM permissions p"
+                        + " WHERE p.role_id = :role AND p.object_type = 'SYSTEM' AND (p.user_id = u.id"
+                        + " OR p.group_id IN (SELECT gm.group_id FROM group_members gm WHERE gm.user_id = u.id)))")
+                .bind("role", BuiltInRole.SUPER_USER.id()).mapTo(Integer.class).one();
     }
 
     // --- the objects permissions are granted on
@@ -137,15 +214,14 @@ final class PermissionRepository {
         return Pages.list(h, SELECT_GRANTS, where, "p.object_type, p.created_at, p.id", paging, (rs, ctx) -> toGrant(rs));
     }
 
-    /** How many grants of the role there are, anywhere or on one type of object. */
-    int count(Handle h, UUID roleId, Optional<ObjectType> on) {
-        return h.createQuery("SELECT count(*) FROM permissions WHERE role_id = :role"
-                        + " AND (CAST(:type AS text) IS NULL OR object_type = CAST(:type AS text))")
-                .bind("role", roleId).bind("type", on.map(ObjectType::name).orElse(null)).mapTo(Integer.class).one();
+    /** How many grants of the role there are. */
+    int count(Handle h, UUID roleId) {
+        return h.createQuery("SELECT count(*) FROM permissions WHERE role_id = :role").bind("role", roleId)
+                .mapTo(Integer.class).one();
     }
 
-    void delete(Handle h, UUID id) {
-        h.createUpdate("DELETE FROM permissions WHERE id = :id").bind("id", id).execute();
+    boolean delete(Handle h, UUID id) {
+        return h.createUpdate("DELETE FROM permissions WHERE id = :id").bind("id", id).execute() > 0;
     }
 
     /** Removes every grant on the object, or only the user's when one is named; answers how many went. */

@@ -5,6 +5,7 @@ import io.vireo.engine.common.Fields;
 import io.vireo.engine.common.InvalidInputException;
 import io.vireo.engine.common.NotFoundException;
 import io.vireo.engine.common.Paging;
+import io.vireo.engine.common.Principal;
 import io.vireo.engine.store.UniqueNames;
 import io.vireo.model.ErrorCode;
 import io.vireo.model.Permission;
@@ -21,14 +22,19 @@ import java.util.UUID;
 
 import static java.util.Objects.requireNonNull;
 
-/** Built-in and custom roles: named permission sets. */
+/**
+ * Built-in and custom roles: named permission sets. A role may be granted anywhere, so only someone
+ * who holds every permission of a custom role on the system may create, change or remove it.
+ */
 public final class RoleService {
     private final Jdbi jdbi;
     private final RoleRepository roles = new RoleRepository();
     private final PermissionRepository grants = new PermissionRepository();
+    private final EscalationGuard guard;
 
     public RoleService(Jdbi jdbi) {
         this.jdbi = requireNonNull(jdbi, "jdbi");
+        this.guard = new EscalationGuard(jdbi);
     }
 
     /** Writes the built-in roles as this engine defines them (a new permission reaches SuperUser at the next start). */
@@ -63,12 +69,13 @@ public final class RoleService {
         return new NotFoundException(ErrorCode.ROLE_NOT_FOUND, "No role named " + name + " exists", Map.of("role", name));
     }
 
-    public Role create(Role.Create request) {
+    public Role create(Role.Create request, Principal caller) {
         Fields.required("body", request);
         String name = Fields.name("name", request.name());
         checkNotBuiltInName(name);
         Set<Permission> permissions = permissions(Fields.required("permissions", request.permissions()));
         String description = description(request.description());
+        guard.roleWith(caller, name, permissions);
         UUID id = UUID.randomUUID();
         return UniqueNames.insert(jdbi, "role", name, h -> {
             roles.insert(h, id, name, description, permissions);
@@ -76,7 +83,7 @@ public final class RoleService {
         });
     }
 
-    public Role update(UUID id, Role.Update request) {
+    public Role update(UUID id, Role.Update request, Principal caller) {
         Fields.required("body", request);
         Role role = editable(id, "change");
         String name = request.name() == null ? role.name() : Fields.name("name", request.name());
@@ -85,6 +92,9 @@ public final class RoleService {
         }
         Optional<Set<Permission>> permissions = Optional.ofNullable(request.permissions()).map(RoleService::permissions);
         String description = request.description() == null ? role.description() : description(request.description());
+        // what the role has now (it may be granted to the caller) and what it would have
+        guard.existingRole(caller, role, "change");
+        permissions.ifPresent(wanted -> guard.roleWith(caller, role.name(), wanted));
         // a rename can take a name another role has: the same refusal as a new role's
         return UniqueNames.insert(jdbi, "role", name, h -> {
             roles.update(h, id, name, description, permissions);
@@ -92,10 +102,11 @@ public final class RoleService {
         });
     }
 
-    public void delete(UUID id) {
+    public void delete(UUID id, Principal caller) {
         Role role = editable(id, "remove");
+        guard.existingRole(caller, role, "remove");
         jdbi.useTransaction(h -> {
-            int uses = grants.count(h, id, Optional.empty());
+            int uses = grants.count(h, id);
             if (uses > 0) {
                 throw new ConflictException(ErrorCode.ENTITY_IN_USE, "Role " + role.name() + " is granted in " + uses
                         + " permission(s); revoke them before removing the role", Map.of("permissions", uses));

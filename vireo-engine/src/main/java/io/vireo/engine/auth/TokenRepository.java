@@ -10,9 +10,22 @@ import java.util.UUID;
 
 /** SQL of bearer tokens, stored by their hash so that a copy of the database opens no session. */
 final class TokenRepository {
-    void insert(Handle h, String tokenHash, UUID userId, OffsetDateTime expires) {
-        h.createUpdate("INSERT INTO access_tokens (token_hash, user_id, expires_at) VALUES (:hash, :user, :expires)")
-                .bind("hash", tokenHash).bind("user", userId).bind("expires", expires).execute();
+    void insert(Handle h, String tokenHash, UUID userId, OffsetDateTime created, OffsetDateTime expires) {
+        h.createUpdate("INSERT INTO access_tokens (token_hash, user_id, created_at, expires_at) VALUES (:hash, :user, :created, :expires)")
+                .bind("hash", tokenHash).bind("user", userId).bind("created", created).bind("expires", expires).execute();
+    }
+
+    /** Revokes the user's tokens beyond its newest {@code keep}; answers how many went. */
+    int keepNewest(Handle h, UUID userId, int keep) {
+        return h.createUpdate("DELETE FROM access_tokens WHERE user_id = :user AND token_hash NOT IN (SELECT token_hash "
+                        + "FROM access_tokens WHERE user_id = :user ORDER BY created_at DESC, token_hash LIMIT :keep)")
+                .bind("user", userId).bind("keep", keep).execute();
+    }
+
+    /** Revokes one token; answers whose it was, if it existed. */
+    Optional<UUID> delete(Handle h, String tokenHash) {
+        return h.createQuery("DELETE FROM access_tokens WHERE token_hash = :hash RETURNING user_id").bind("hash", tokenHash)
+                .mapTo(UUID.class).findOne();
     }
 
     void deleteExpired(Handle h) {

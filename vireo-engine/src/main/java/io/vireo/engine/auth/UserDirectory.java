@@ -20,7 +20,12 @@ import java.util.regex.Pattern;
 
 import static java.util.Objects.requireNonNull;
 
-/** The engine's own directory: users (Argon2id password hashes) and groups of users. */
+/**
+ * The engine's own directory: users (Argon2id password hashes) and groups of users. Whoever manages
+ * users may change, disable or remove only users who hold no more than it does, and change the
+ * members of groups that hold no more than it does ({@link EscalationGuard}); nothing may take the
+ * last enabled SuperUser away.
+ */
 public final class UserDirectory {
     static final int MIN_PASSWORD_LENGTH = 8;
     private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+");
@@ -31,11 +36,14 @@ public final class UserDirectory {
     private final UserRepository users = new UserRepository();
     private final GroupRepository groups = new GroupRepository();
     private final TokenRepository tokens = new TokenRepository();
+    private final LoginFailureRepository loginFailures = new LoginFailureRepository();
+    private final EscalationGuard guard;
 
     public UserDirectory(Jdbi jdbi, PasswordHasher hasher, EventLog events) {
         this.jdbi = requireNonNull(jdbi, "jdbi");
         this.hasher = requireNonNull(hasher, "hasher");
         this.events = requireNonNull(events, "events");
+        this.guard = new EscalationGuard(jdbi);
     }
 
     public User create(User.Create request) {
@@ -65,21 +73,31 @@ public final class UserDirectory {
         return jdbi.withHandle(h -> users.find(h, id));
     }
 
-    /** Changes what is given; a disabled user's tokens are revoked at once, and so are all of them on a new password. */
-    public User update(UUID id, User.Update update) {
+    /**
+     * Changes what is given; a disabled user's tokens are revoked at once, and so are all of them on a
+     * new password (which also lifts the delays its failed logins earned).
+     */
+    public User update(UUID id, User.Update update, Principal caller) {
         Fields.required("body", update);
         User user = user(id);
         String displayName = update.displayName() == null ? null : text("displayName", update.displayName());
         String email = update.email() == null ? null : email(update.email());
-        String hash = update.password() == null ? null : hasher.hash(password(update.password()));
-        jdbi.useTransaction(h -> {
+        String password = update.password() == null ? null : password(update.password());
+        boolean disable = Boolean.FALSE.equals(update.enabled());
+        guard.user(caller, user, disable ? "disable" : "change");
+        String hash = password == null ? null : hasher.hash(password);
+        jdbi.useTransaction(h -> guard.keepingASuperUser(h, "Disabling user " + user.name(), () -> {
             users.update(h, id, new UserRepository.Changes(displayName, email, hash, update.enabled()));
-            if (hash != null || Boolean.FALSE.equals(update.enabled())) {
+            if (hash != null || disable) {
                 tokens.deleteOfUser(h, id);
             }
+            if (hash != null) {
+                loginFailures.forget(h, user.name());
+            }
             events.write(h, EventLog.Entry.info("USER_UPDATED", "User " + user.name() + " was changed"
-                    + (Boolean.FALSE.equals(update.enabled()) ? " (disabled)" : "")));
-        });
+                    + (disable ? " (disabled)" : "")));
+            return null;
+        }));
         return user(id);
     }
 
@@ -90,11 +108,13 @@ public final class UserDirectory {
             throw new InvalidInputException(ErrorCode.INVALID_FIELD, "You cannot remove your own account " + user.name(),
                     Map.of("field", "id"));
         }
-        jdbi.useTransaction(h -> {
+        guard.user(caller, user, "remove");
+        jdbi.useTransaction(h -> guard.keepingASuperUser(h, "Removing user " + user.name(), () -> {
             // tokens, memberships and permissions go with the row; console tickets keep the name
             users.delete(h, id);
             events.write(h, EventLog.Entry.info("USER_REMOVED", "User " + user.name() + " was removed"));
-        });
+            return null;
+        }));
     }
 
     public Group createGroup(Group.Create request) {
@@ -118,17 +138,21 @@ public final class UserDirectory {
                 .orElseThrow(() -> NotFoundException.of(ErrorCode.GROUP_NOT_FOUND, "group", id));
     }
 
-    public void deleteGroup(UUID id) {
+    public void deleteGroup(UUID id, Principal caller) {
         Group group = group(id);
-        jdbi.useTransaction(h -> {
+        guard.group(caller, group, "remove");
+        jdbi.useTransaction(h -> guard.keepingASuperUser(h, "Removing group " + group.name(), () -> {
             groups.delete(h, id);
             events.write(h, EventLog.Entry.info("GROUP_REMOVED", "Group " + group.name() + " was removed"));
-        });
+            return null;
+        }));
     }
 
-    public Group addMember(UUID groupId, String userId) {
+    /** Adds a user to a group: the user gains what the group holds, so the caller must hold it too. */
+    public Group addMember(UUID groupId, String userId, Principal caller) {
         Group group = group(groupId);
         User user = user(Fields.id("userId", userId));
+        guard.group(caller, group, "add members to");
         jdbi.useTransaction(h -> {
             groups.addMember(h, groupId, UUID.fromString(user.id()));
             events.write(h, EventLog.Entry.info("GROUP_MEMBER_ADDED", "User " + user.name() + " joined group " + group.name()));
@@ -136,10 +160,13 @@ public final class UserDirectory {
         return group(groupId);
     }
 
-    public Group removeMember(UUID groupId, UUID userId) {
+    public Group removeMember(UUID groupId, UUID userId, Principal caller) {
         Group group = group(groupId);
         User user = user(userId);
-        if (!jdbi.withHandle(h -> groups.removeMember(h, groupId, userId))) {
+        guard.group(caller, group, "take members out of");
+        boolean removed = jdbi.inTransaction(h -> guard.keepingASuperUser(h, "Taking user " + user.name() + " out of group "
+                + group.name(), () -> groups.removeMember(h, groupId, userId)));
+        if (!removed) {
             throw new NotFoundException(ErrorCode.USER_NOT_FOUND, "User " + user.name() + " is not a member of group " + group.name(),
                     Map.of("userId", userId.toString()));
         }

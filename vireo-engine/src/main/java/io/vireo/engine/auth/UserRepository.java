@@ -10,24 +10,23 @@ import org.jdbi.v3.core.Handle;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
-/** SQL of users: who they are, their password hash, and their failed logins. */
+/** SQL of users: who they are and their password hash (failed logins: {@link LoginFailureRepository}). */
 final class UserRepository {
     static final Map<String, SearchQuery.Field> SEARCH_FIELDS = Map.of(
             "name", new SearchQuery.Field("name", SearchQuery.Type.TEXT),
             "displayname", new SearchQuery.Field("display_name", SearchQuery.Type.TEXT),
             "email", new SearchQuery.Field("email", SearchQuery.Type.TEXT));
 
-    /** What a login checks: the hash, the failures so far and whether the account may log in at all. */
-    record Credentials(UUID id, String passwordHash, int failedLogins, OffsetDateTime lockedUntil, boolean enabled) {
+    /** What a login checks: the hash and whether the account may log in at all. */
+    record Credentials(UUID id, String passwordHash, boolean enabled) {
     }
 
-    /** The changes of an update; a null field keeps its value. A new password hash also clears the failed logins. */
+    /** The changes of an update; a null field keeps its value. */
     record Changes(String displayName, String email, String passwordHash, Boolean enabled) {
     }
 
@@ -54,31 +53,19 @@ final class UserRepository {
     }
 
     Optional<Credentials> credentials(Handle h, String name) {
-        return h.createQuery("SELECT id, password_hash, failed_logins, locked_until, enabled FROM users WHERE name = :name")
+        return h.createQuery("SELECT id, password_hash, enabled FROM users WHERE name = :name")
                 .bind("name", name)
                 .map((rs, ctx) -> new Credentials(rs.getObject("id", UUID.class), rs.getString("password_hash"),
-                        rs.getInt("failed_logins"), rs.getObject("locked_until", OffsetDateTime.class), rs.getBoolean("enabled")))
+                        rs.getBoolean("enabled")))
                 .findOne();
     }
 
     void update(Handle h, UUID id, Changes changes) {
         h.createUpdate("UPDATE users SET display_name = COALESCE(:display, display_name), email = COALESCE(:email, email), "
-                        + "password_hash = COALESCE(:hash, password_hash), enabled = COALESCE(CAST(:enabled AS boolean), enabled), "
-                        + "failed_logins = CASE WHEN CAST(:reset AS boolean) THEN 0 ELSE failed_logins END, "
-                        + "locked_until = CASE WHEN CAST(:reset AS boolean) THEN NULL ELSE locked_until END WHERE id = :id")
+                        + "password_hash = COALESCE(:hash, password_hash), enabled = COALESCE(CAST(:enabled AS boolean), enabled) "
+                        + "WHERE id = :id")
                 .bind("id", id).bind("display", changes.displayName()).bind("email", changes.email())
-                .bind("hash", changes.passwordHash()).bind("enabled", changes.enabled())
-                .bind("reset", changes.passwordHash() != null).execute();
-    }
-
-    /** Counts a failed login, or locks the account until {@code lockedUntil} (and starts counting again) when given. */
-    void recordFailedLogin(Handle h, UUID id, int failures, OffsetDateTime lockedUntil) {
-        h.createUpdate("UPDATE users SET failed_logins = :failures, locked_until = CAST(:locked AS timestamptz) WHERE id = :id")
-                .bind("failures", lockedUntil == null ? failures : 0).bind("locked", lockedUntil).bind("id", id).execute();
-    }
-
-    void recordLogin(Handle h, UUID id) {
-        h.createUpdate("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = :id").bind("id", id).execute();
+                .bind("hash", changes.passwordHash()).bind("enabled", changes.enabled()).execute();
     }
 
     /** Removes the user; its tokens, memberships and permissions go with the row (ON DELETE CASCADE). */

@@ -12,7 +12,7 @@ import static java.util.Objects.requireNonNull;
  */
 public abstract sealed class DomainException extends RuntimeException
         permits NotFoundException, ConflictException, InvalidInputException, ForbiddenException,
-        UnauthenticatedException, UnavailableException {
+        UnauthenticatedException, UnavailableException, TooManyRequestsException {
     private final ErrorCode code;
     private final Map<String, Object> details;
 

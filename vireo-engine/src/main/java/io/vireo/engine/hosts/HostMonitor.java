@@ -42,9 +42,10 @@ import static java.util.Objects.requireNonNull;
 /**
  * Host liveness and what agents report. A host is Up while its agent's heartbeats arrive,
  * Connecting after {@link #CONNECTING_AFTER} of silence, and NonResponsive after the grace period;
- * then its VMs are Unknown. Agents' certificate requests are signed here and answered with
- * host.installCertificate; an agent that connects with a certificate of the CA before a rotation
- * is asked to renew it.
+ * then its VMs are Unknown. An agent that answers but cannot reach libvirt makes its host
+ * NonOperational (its VMs Unknown, nothing starts there) until libvirt answers again. Agents' certificate requests are signed here and
+ * answered with host.installCertificate; an agent that connects with a certificate of the CA before
+ * a rotation is asked to renew it.
  */
 public final class HostMonitor implements AgentLinkListener, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(HostMonitor.class);
@@ -60,6 +61,8 @@ public final class HostMonitor implements AgentLinkListener, AutoCloseable {
     private final LeadershipLease leadership;
     private final Duration nonResponsiveAfter;
     private final Map<UUID, Instant> lastHeard = new ConcurrentHashMap<>();
+    /** Hosts whose hello failed because libvirt did not answer: said again once the agent reports libvirt back. */
+    private final java.util.Set<UUID> helloPending = ConcurrentHashMap.newKeySet();
     private final Instant startedAt = Instant.now();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("host-liveness").daemon().factory());
@@ -85,6 +88,16 @@ public final class HostMonitor implements AgentLinkListener, AutoCloseable {
         UUID hostId = session.hostId();
         gateway.register(session);
         lastHeard.put(hostId, Instant.now());
+        hello(session);
+        session.certificate().ifPresent(certificate -> {
+            if (hostService.certificateInUse(hostId, certificate)) {
+                askToRenew(hostId, certificate);
+            }
+        });
+    }
+
+    private void hello(AgentSession session) {
+        UUID hostId = session.hostId();
         try {
             HostHelloResult hello = gateway.call(hostId, AgentMethod.HOST_HELLO, NoParams.INSTANCE, Duration.ofSeconds(30));
             HostFacts facts = hello.facts();
@@ -100,11 +113,15 @@ public final class HostMonitor implements AgentLinkListener, AutoCloseable {
                                 + facts.memoryTotalKib() / 1024 + " MiB, libvirt " + facts.libvirtVersion() + ")").host(hostId)));
             });
             observers.forEach(observer -> observer.hostConnected(hostId, hello.vms(), hello.seq()));
-            session.certificate().ifPresent(certificate -> {
-                if (hostService.certificateInUse(hostId, certificate)) {
-                    askToRenew(hostId, certificate);
-                }
-            });
+        } catch (AgentException e) {
+            if (e.rpcCode() != AgentMethods.ERROR_HOST_FAILURE) {
+                log.warn("Host {} connected but its hello failed: {}", hostId, e.getMessage());
+                session.close();
+                return;
+            }
+            // the agent answers, libvirt on its host does not: keep the link, hear when libvirt is back
+            helloPending.add(hostId);
+            libvirtLost(hostId, e.getMessage());
         } catch (RuntimeException e) {
             log.warn("Host {} connected but its hello failed: {}", hostId, e.getMessage());
             session.close();
@@ -124,10 +141,19 @@ public final class HostMonitor implements AgentLinkListener, AutoCloseable {
                 }
                 case AgentMethods.EVENT_MIGRATION_PROGRESS -> {
                     MigrationProgress progress = MAPPER.treeToValue(params, AgentEvent.MIGRATION_PROGRESS.paramsType());
-                    observers.forEach(observer -> observer.migrationProgress(progress));
+                    observers.forEach(observer -> observer.migrationProgress(hostId, progress));
                 }
                 case AgentMethods.EVENT_HOST_STATS -> {
                     HostStatsReport report = MAPPER.treeToValue(params, AgentEvent.HOST_STATS.paramsType());
+                    if (report.libvirtError() != null) {
+                        libvirtLost(hostId, report.libvirtError());
+                        return;
+                    }
+                    if (helloPending.remove(hostId)) {
+                        gateway.session(hostId).ifPresent(session -> Thread.ofVirtual().start(() -> hello(session)));
+                        return;
+                    }
+                    libvirtBack(hostId);
                     hosts.recordStats(hostId, report.host());
                     observers.forEach(observer -> observer.vmsListed(hostId, report.vms(), report.seq()));
                 }
@@ -174,18 +200,35 @@ public final class HostMonitor implements AgentLinkListener, AutoCloseable {
         }
     }
 
+    /** The agent answers but libvirt on its host does not: NonOperational, its VMs Unknown (from Up only, once). */
+    private void libvirtLost(UUID hostId, String reason) {
+        hosts.find(hostId).filter(host -> host.status() == HostStatus.UP || host.status() == HostStatus.INSTALLING
+                || host.status() == HostStatus.CONNECTING).ifPresent(host -> {
+            String detail = "libvirt on the host does not answer: " + reason;
+            if (transition(host, HostStatus.NON_OPERATIONAL, detail, "Host " + host.name() + " is NonOperational: " + detail)) {
+                observers.forEach(observer -> observer.hostLost(hostId, "libvirt on its host " + host.name() + " does not answer"));
+            }
+        });
+    }
+
+    private void libvirtBack(UUID hostId) {
+        hosts.find(hostId).filter(host -> host.status() == HostStatus.NON_OPERATIONAL).ifPresent(host ->
+                transition(host, HostStatus.UP, null, "Host " + host.name() + " is Up again: libvirt on it answers"));
+    }
+
     private void checkLiveness() {
         if (!leadership.isLeader()) {
             return;
         }
         try {
             Instant now = Instant.now();
-            List<Host> watched = hosts.withStatus(HostStatus.UP, HostStatus.CONNECTING);
+            List<Host> watched = hosts.withStatus(HostStatus.UP, HostStatus.CONNECTING, HostStatus.NON_OPERATIONAL);
             for (Host host : watched) {
                 UUID id = UUID.fromString(host.id());
                 Instant heard = lastHeard.getOrDefault(id, startedAt);
                 Duration silence = Duration.between(heard, now);
-                if (host.status() == HostStatus.UP && silence.compareTo(CONNECTING_AFTER) > 0) {
+                if ((host.status() == HostStatus.UP || host.status() == HostStatus.NON_OPERATIONAL)
+                        && silence.compareTo(CONNECTING_AFTER) > 0) {
                     transition(host, HostStatus.CONNECTING, "Host " + host.name() + " is Connecting: no word from its agent for "
                             + silence.toSeconds() + " s");
                 } else if (host.status() == HostStatus.CONNECTING && gateway.isConnected(id)
@@ -194,7 +237,7 @@ public final class HostMonitor implements AgentLinkListener, AutoCloseable {
                 } else if (host.status() == HostStatus.CONNECTING && silence.compareTo(nonResponsiveAfter) > 0) {
                     transition(host, HostStatus.NON_RESPONSIVE, "Host " + host.name() + " is NonResponsive: no word from its agent for "
                             + silence.toSeconds() + " s");
-                    observers.forEach(observer -> observer.hostLost(id, host.name()));
+                    observers.forEach(observer -> observer.hostLost(id, "its host " + host.name() + " does not respond"));
                     gateway.session(id).ifPresent(AgentSession::close);
                 }
             }
@@ -204,12 +247,18 @@ public final class HostMonitor implements AgentLinkListener, AutoCloseable {
     }
 
     private void transition(Host host, HostStatus status, String message) {
+        transition(host, status, null, message);
+    }
+
+    /** Moves the host to the status with the event; false when it was in that status already. */
+    private boolean transition(Host host, HostStatus status, String detail, String message) {
         UUID id = UUID.fromString(host.id());
-        jdbi.useTransaction(h -> hosts.setStatus(h, id, status).ifPresent(previous -> {
+        return jdbi.inTransaction(h -> hosts.setStatus(h, id, status, detail).map(previous -> {
             EventLog.Entry entry = status == HostStatus.UP ? EventLog.Entry.info("HOST_" + status.name(), message)
                     : EventLog.Entry.warning("HOST_" + status.name(), message);
             events.write(h, entry.host(id));
-        }));
+            return true;
+        }).orElse(false));
     }
 
     @Override

@@ -25,9 +25,14 @@ public interface HostObserver {
     }
 
     /** The host stopped answering and is NonResponsive. */
-    default void hostLost(UUID hostId, String hostName) {
+    /**
+     * The host cannot be trusted to run or report its VMs any more: it stopped answering, or libvirt on it
+     * does not answer; {@code why} says which, as the end of a sentence ("its host h1 does not respond").
+     */
+    default void hostLost(UUID hostId, String why) {
     }
 
-    default void migrationProgress(MigrationProgress progress) {
+    /** A host's report on a migration it runs as the source (or says it does: the observer checks). */
+    default void migrationProgress(UUID hostId, MigrationProgress progress) {
     }
 }

@@ -126,10 +126,16 @@ public final class HostRepository {
 
     /** Sets the status; answers the previous one if it changed. */
     public Optional<HostStatus> setStatus(Handle h, UUID hostId, HostStatus status) {
-        return h.createQuery("UPDATE hosts SET status = :status, status_changed_at = now() FROM "
+        return setStatus(h, hostId, status, null);
+    }
+
+    /** Changes the status (and its detail, null for none); answers the previous status, empty when it was this one already. */
+    public Optional<HostStatus> setStatus(Handle h, UUID hostId, HostStatus status, String detail) {
+        return h.createQuery("UPDATE hosts SET status = :status, status_detail = :detail, status_changed_at = now() FROM "
                         + "(SELECT id, status AS old FROM hosts WHERE id = :id FOR UPDATE) previous "
                         + "WHERE hosts.id = previous.id AND hosts.status <> :status RETURNING previous.old")
-                .bind("id", hostId).bind("status", status.name()).mapTo(String.class).findOne().map(HostStatus::valueOf);
+                .bind("id", hostId).bind("status", status.name()).bind("detail", detail).mapTo(String.class).findOne()
+                .map(HostStatus::valueOf);
     }
 
     public void recordFacts(Handle h, UUID hostId, HostFacts facts) {
@@ -157,7 +163,7 @@ public final class HostRepository {
 
     public static Host toHost(ResultSet rs) throws SQLException {
         return new Host(rs.getObject("id").toString(), rs.getString("name"), rs.getString("address"),
-                rs.getObject("cluster_id").toString(), HostStatus.valueOf(rs.getString("status")),
+                rs.getObject("cluster_id").toString(), HostStatus.valueOf(rs.getString("status")), rs.getString("status_detail"),
                 rs.getString("domain_type"), rs.getString("libvirt_version"), rs.getInt("cpu_count"),
                 rs.getDouble("cpu_load_percent"), rs.getLong("memory_total_kib"), rs.getLong("memory_free_kib"),
                 rs.getInt("running_vms"), Rows.instant(rs, "last_seen_at"), Rows.instant(rs, "created_at"));

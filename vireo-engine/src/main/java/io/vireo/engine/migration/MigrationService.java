@@ -59,7 +59,11 @@ public final class MigrationService implements HostObserver {
     private final EventLog events;
     private final JobService jobs;
     private final StateChanges changes;
-    private final Map<String, JobContext<?>> inFlight = new ConcurrentHashMap<>();
+    /** The migrations this engine runs, by VM: the job to show progress on and the source host allowed to report it. */
+    private final Map<UUID, InFlight> inFlight = new ConcurrentHashMap<>();
+
+    private record InFlight(JobContext<?> context, UUID source) {
+    }
 
     public MigrationService(Jdbi jdbi, VmService vms, HostService hosts, DataCenterService dataCenters,
                             VmPlacement placement, AgentGateway gateway, JobService jobs, EventLog events,
@@ -158,7 +162,7 @@ public final class MigrationService implements HostObserver {
         Host destinationHost = hosts.find(destination).orElseThrow(() -> new JobFailure(ErrorCode.HOST_NOT_FOUND,
                 "The destination host no longer exists"));
         MigrationPolicy policy = policyOf(vm);
-        inFlight.put(vm.id(), context);
+        inFlight.put(vmId, new InFlight(context, source));
         MigrationResult result;
         try {
             result = gateway.call(source, AgentMethod.VM_MIGRATE, new MigrateParams(vmId, destinationUri(destinationHost), policy),
@@ -167,7 +171,7 @@ public final class MigrationService implements HostObserver {
             restoreOnSource(vmId, source);
             throw new JobFailure(e.code(), "VM " + vm.name() + " could not migrate to " + destinationHost.name() + ": " + e.getMessage());
         } finally {
-            inFlight.remove(vm.id());
+            inFlight.remove(vmId);
         }
         switch (result.outcome()) {
             case COMPLETED -> completed(context, vm, source, destinationHost, result);
@@ -231,12 +235,17 @@ public final class MigrationService implements HostObserver {
 
     /** Progress pushed by a source agent, shown on the step of the job that migrates the VM. */
     @Override
-    public void migrationProgress(MigrationProgress progress) {
-        JobContext<?> context = inFlight.get(progress.vmId());
-        if (context != null) {
-            context.progress(Math.max(0, Math.min(99, progress.percent())), progress.phase() + ": "
-                    + progress.dataRemainingBytes() / (1024 * 1024) + " MiB left, max downtime " + progress.currentMaxDowntimeMs() + " ms");
+    public void migrationProgress(UUID hostId, MigrationProgress progress) {
+        InFlight migration = inFlight.get(progress.vmId());
+        if (migration == null) {
+            return;
         }
+        if (!migration.source().equals(hostId)) {
+            log.warn("Refused a report from host {}: it is not the source of the migration of VM {}", hostId, progress.vmId());
+            return;
+        }
+        migration.context().progress(Math.max(0, Math.min(99, progress.percent())), progress.phase() + ": "
+                + progress.dataRemainingBytes() / (1024 * 1024) + " MiB left, max downtime " + progress.currentMaxDowntimeMs() + " ms");
     }
 
     MigrationPolicy policyOf(Vm vm) {

@@ -39,6 +39,7 @@ public final class HostAvailabilityFilter implements HostFilter {
             case INSTALLING -> "still installing";
             case CONNECTING -> "connecting";
             case NON_RESPONSIVE -> "non-responsive";
+            case NON_OPERATIONAL -> "non-operational (libvirt on it does not answer)";
             case MAINTENANCE -> "in maintenance";
             case PREPARING_FOR_MAINTENANCE -> "being prepared for maintenance";
             case UP -> "up";

@@ -2,7 +2,9 @@ package io.vireo.engine.vms;
 
 import io.vireo.engine.events.EventLog;
 import io.vireo.engine.hosts.HostObserver;
+import io.vireo.engine.hosts.HostService;
 import io.vireo.engine.jobs.StateChanges;
+import io.vireo.model.Host;
 import io.vireo.model.Vm;
 import io.vireo.model.VmStatus;
 import io.vireo.model.rpc.GuestState;
@@ -23,8 +25,10 @@ import java.util.stream.Collectors;
 import static java.util.Objects.requireNonNull;
 
 /**
- * Applies what hosts report about their VMs to the VMs' observed status. The host is the truth:
- * a VM it runs is adopted, a VM it no longer holds is Down.
+ * Applies what hosts report about their VMs to the VMs' observed status. The host is the truth
+ * about what the engine placed on it: a VM it runs is adopted, a VM it no longer holds is Down. A
+ * host is not trusted about anything else: a report of a VM of another cluster, or of one that the
+ * engine placed on another host, is refused (logged, and nothing changes).
  */
 public final class VmMonitor implements HostObserver {
     private static final Logger log = LoggerFactory.getLogger(VmMonitor.class);
@@ -36,13 +40,15 @@ public final class VmMonitor implements HostObserver {
 
     private final Jdbi jdbi;
     private final VmRepository vms;
+    private final HostService hosts;
     private final EventLog events;
     private final StateChanges changes;
     /** Per host and VM, the number of the newest report applied; an older report crossing a newer one is dropped. */
     private final java.util.Map<String, Long> newest = new java.util.concurrent.ConcurrentHashMap<>();
 
-    public VmMonitor(Jdbi jdbi, VmRepository vms, EventLog events, StateChanges changes) {
+    public VmMonitor(Jdbi jdbi, VmRepository vms, HostService hosts, EventLog events, StateChanges changes) {
         this.jdbi = requireNonNull(jdbi, "jdbi");
+        this.hosts = requireNonNull(hosts, "hosts");
         this.vms = requireNonNull(vms, "vms");
         this.events = requireNonNull(events, "events");
         this.changes = requireNonNull(changes, "changes");
@@ -83,13 +89,25 @@ public final class VmMonitor implements HostObserver {
      * than one already applied for that VM on that host is stale and dropped.
      */
     public void observe(UUID hostId, VmObservation observation, long seq) {
+        observe(hostId, clusterOf(hostId), observation, seq);
+    }
+
+    private Optional<String> clusterOf(UUID hostId) {
+        return hosts.find(hostId).map(Host::clusterId);
+    }
+
+    private void observe(UUID hostId, Optional<String> hostCluster, VmObservation observation, long seq) {
         UUID vmId = observation.id();
         if (!fresh(hostId, vmId, seq)) {
             log.debug("Dropped a stale report of {} from host {} (#{})", observation.name(), hostId, seq);
             return;
         }
         jdbi.useTransaction(h -> vms.lock(h, vmId).ifPresentOrElse(
-                vm -> apply(h, vm, hostId, observation),
+                vm -> {
+                    if (trusted(vm, hostId, hostCluster, observation)) {
+                        apply(h, vm, hostId, observation);
+                    }
+                },
                 () -> log.debug("Host {} runs {} ({}), which Vireo does not manage", hostId, observation.name(), vmId)));
         // after the commit, so that a job waiting for this VM reads what was applied
         changes.changed(vmId);
@@ -126,8 +144,9 @@ public final class VmMonitor implements HostObserver {
     }
 
     public void reconcileHost(UUID hostId, List<VmObservation> observations, long seq, boolean afterConnect) {
+        Optional<String> hostCluster = clusterOf(hostId);
         for (VmObservation observation : observations) {
-            observe(hostId, observation, seq);
+            observe(hostId, hostCluster, observation, seq);
         }
         Set<UUID> present = observations.stream().map(VmObservation::id).collect(Collectors.toSet());
         Instant recent = Instant.now().minus(ABSENCE_GRACE);
@@ -151,21 +170,40 @@ public final class VmMonitor implements HostObserver {
 
     /** A host stopped answering: what ran there is Unknown until it is back or proven fenced. */
     @Override
-    public void hostLost(UUID hostId, String hostName) {
+    public void hostLost(UUID hostId, String why) {
         List<UUID> unknown = jdbi.inTransaction(h -> {
             List<UUID> marked = new java.util.ArrayList<>();
             for (Vm vm : vms.onHost(h, hostId)) {
                 if (vm.status() != VmStatus.DOWN && vm.status() != VmStatus.UNKNOWN) {
                     UUID vmId = UUID.fromString(vm.id());
                     vms.setStatus(h, vmId, VmStatus.UNKNOWN, hostId, vm.vncPort());
-                    events.write(h, EventLog.Entry.warning("VM_UNKNOWN", "VM " + vm.name() + " is Unknown: its host "
-                            + hostName + " does not respond").vm(vmId).host(hostId));
+                    events.write(h, EventLog.Entry.warning("VM_UNKNOWN", "VM " + vm.name() + " is Unknown: " + why).vm(vmId).host(hostId));
                     marked.add(vmId);
                 }
             }
             return marked;
         });
         unknown.forEach(changes::changed);
+    }
+
+    /**
+     * Whether the host may report on the VM: a VM of its own cluster that the engine placed on it
+     * or moves to it, or one of its cluster that runs nowhere (found running there, it is adopted).
+     */
+    private static boolean trusted(Vm vm, UUID hostId, Optional<String> hostCluster, VmObservation observation) {
+        String host = hostId.toString();
+        if (hostCluster.isEmpty() || !hostCluster.get().equals(vm.clusterId())) {
+            log.warn("Refused a report from host {}: VM {} ({}) is not of the host's cluster", hostId, vm.name(), vm.id());
+            return false;
+        }
+        boolean placedHere = host.equals(vm.hostId()) || host.equals(vm.migratingToHostId());
+        boolean runsNowhere = vm.hostId() == null && vm.status() == VmStatus.DOWN;
+        if (!placedHere && !runsNowhere) {
+            log.warn("Refused a report from host {}: VM {} ({}) is {} on host {}, not on this one; "
+                    + "the host said {}", hostId, vm.name(), vm.id(), vm.status(), vm.hostId(), observation.state());
+            return false;
+        }
+        return true;
     }
 
     private void apply(Handle h, Vm vm, UUID hostId, VmObservation observation) {
@@ -182,11 +220,8 @@ public final class VmMonitor implements HostObserver {
             }
             return;
         }
-        if (currentHost.isPresent() && !currentHost.get().equals(hostId)
-                && vm.status() != VmStatus.DOWN && vm.status() != VmStatus.UNKNOWN) {
-            // a late report from a migration's source, or a VM running twice: the engine's placement stands
-            log.warn("VM {} is reported {} on host {} but runs on {}; the report is not followed", vm.name(),
-                    observation.state(), hostId, currentHost.get());
+        if (currentHost.isPresent() && !currentHost.get().equals(hostId)) {
+            // the migration's destination reporting it before the job moved it there: the job decides
             return;
         }
         Integer vncPort = observation.vncPort() > 0 ? observation.vncPort() : null;

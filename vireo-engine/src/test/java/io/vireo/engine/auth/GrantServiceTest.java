@@ -112,19 +112,19 @@ class GrantServiceTest {
 
     @Test
     void rolesListBuiltInOnesFirstAndARenameCannotTakeAName() {
-        Role watcher = roles.create(new Role.Create("watcher", null, List.of("VIEW")));
-        roles.create(new Role.Create("auditor", null, List.of("VIEW")));
+        Role watcher = roles.create(new Role.Create("watcher", null, List.of("VIEW")), root);
+        roles.create(new Role.Create("auditor", null, List.of("VIEW")), root);
         assertThat(roles.list(Optional.of("name=*Admin"), Paging.ALL)).extracting(Role::name)
                 .containsExactly("ClusterAdmin", "DataCenterAdmin");
         assertThat(roles.list().getFirst().builtIn()).isTrue();
         assertThat(roles.list().subList(roles.list().size() - 2, roles.list().size())).extracting(Role::name)
                 .containsExactly("auditor", "watcher");
-        assertThatThrownBy(() -> roles.update(UUID.fromString(watcher.id()), new Role.Update("auditor", null, null)))
+        assertThatThrownBy(() -> roles.update(UUID.fromString(watcher.id()), new Role.Update("auditor", null, null), root))
                 .isInstanceOfSatisfying(DomainException.class, e -> {
                     assertThat(e.code()).isEqualTo(ErrorCode.DUPLICATE_NAME);
                     assertThat(e.getMessage()).isEqualTo("A role named auditor exists already");
                 });
-        assertThat(roles.update(UUID.fromString(watcher.id()), new Role.Update(null, null, List.of("VM_CONSOLE", "VIEW")))
+        assertThat(roles.update(UUID.fromString(watcher.id()), new Role.Update(null, null, List.of("VM_CONSOLE", "VIEW")), root)
                 .permissions()).extracting(Enum::name).containsExactly("VIEW", "VM_CONSOLE");
     }
 

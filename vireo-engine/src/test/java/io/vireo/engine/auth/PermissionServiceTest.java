@@ -54,9 +54,11 @@ class PermissionServiceTest {
 
     private final Principal alice = user("alice");
     private final Principal bob = user("bob");
+    private final Principal root = user("root");
 
     PermissionServiceTest() {
         roles.ensureBuiltIns();
+        permissions.grant(root.id(), "SuperUser", ObjectType.SYSTEM, null);
     }
 
     @AfterEach
@@ -138,13 +140,13 @@ class PermissionServiceTest {
 
     @Test
     void aCustomRoleGrantsExactlyItsPermissions() {
-        Role consoleOnly = roles.create(new Role.Create("console-only", "consoles, nothing else", List.of("VM_CONSOLE")));
+        Role consoleOnly = roles.create(new Role.Create("console-only", "consoles, nothing else", List.of("VM_CONSOLE")), root);
         permissions.grant(alice.id(), consoleOnly.name(), ObjectType.DATA_CENTER, dc1);
         assertThat(permissions.allowed(alice, VM_CONSOLE, ObjectRef.vm(vm3))).isTrue();
         assertThat(permissions.allowed(alice, VIEW, ObjectRef.vm(vm3))).isFalse();
         assertThat(permissions.allowed(alice, VM_CONSOLE, ObjectRef.vm(vm4))).isFalse();
         // the role's permissions change, and so does what its holders may do
-        roles.update(UUID.fromString(consoleOnly.id()), new Role.Update(null, null, List.of("VM_CONSOLE", "VIEW")));
+        roles.update(UUID.fromString(consoleOnly.id()), new Role.Update(null, null, List.of("VM_CONSOLE", "VIEW")), root);
         assertThat(permissions.allowed(alice, VIEW, ObjectRef.vm(vm3))).isTrue();
     }
 
@@ -201,20 +203,20 @@ class PermissionServiceTest {
 
     @Test
     void builtInRolesCannotBeChangedAndARoleInUseCannotBeRemoved() {
-        assertThatThrownBy(() -> roles.update(BuiltInRole.USER_ROLE.id(), new Role.Update(null, "mine", null)))
+        assertThatThrownBy(() -> roles.update(BuiltInRole.USER_ROLE.id(), new Role.Update(null, "mine", null), root))
                 .isInstanceOfSatisfying(DomainException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.ROLE_BUILT_IN));
-        assertThatThrownBy(() -> roles.delete(BuiltInRole.SUPER_USER.id()))
+        assertThatThrownBy(() -> roles.delete(BuiltInRole.SUPER_USER.id(), root))
                 .isInstanceOfSatisfying(DomainException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.ROLE_BUILT_IN));
-        Role custom = roles.create(new Role.Create("watcher", null, List.of("VIEW")));
+        Role custom = roles.create(new Role.Create("watcher", null, List.of("VIEW")), root);
         permissions.grant(alice.id(), "watcher", ObjectType.CLUSTER, c1);
-        assertThatThrownBy(() -> roles.delete(UUID.fromString(custom.id())))
+        assertThatThrownBy(() -> roles.delete(UUID.fromString(custom.id()), root))
                 .isInstanceOfSatisfying(DomainException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.ENTITY_IN_USE));
-        assertThatThrownBy(() -> roles.create(new Role.Create("bad", null, List.of("FLY"))))
+        assertThatThrownBy(() -> roles.create(new Role.Create("bad", null, List.of("FLY")), root))
                 .isInstanceOfSatisfying(DomainException.class, e -> assertThat(e.getMessage()).contains("'FLY' is not a permission"));
-        assertThatThrownBy(() -> roles.create(new Role.Create("superuser", null, List.of("VIEW"))))
+        assertThatThrownBy(() -> roles.create(new Role.Create("superuser", null, List.of("VIEW")), root))
                 .isInstanceOfSatisfying(DomainException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.DUPLICATE_NAME));
         permissions.revokeAll(ObjectType.CLUSTER, c1, null);
-        roles.delete(UUID.fromString(custom.id()));
+        roles.delete(UUID.fromString(custom.id()), root);
         assertThat(roles.list()).extracting(Role::name).doesNotContain("watcher").contains("SuperUser", "VmPoolUser");
     }
 

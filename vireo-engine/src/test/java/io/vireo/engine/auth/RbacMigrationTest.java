@@ -41,7 +41,8 @@ class RbacMigrationTest {
     void aNewEnginesAdminIsSuperUserOnTheSystem() {
         try (Database database = TestDatabase.fresh()) {
             new RoleService(database.jdbi()).ensureBuiltIns();
-            AuthService auth = new AuthService(database.jdbi(), new PasswordHasher(1024, 1));
+            AuthService auth = new AuthService(database.jdbi(), new PasswordHasher(1024, 1), java.time.Clock.systemUTC(),
+                    LoginLimits.DEFAULTS);
             assertThat(auth.ensureAdmin(Optional.of("admin-password"))).isEmpty();
             UUID admin = database.jdbi().withHandle(h -> h.createQuery("SELECT id FROM users WHERE name = 'admin'")
                     .mapTo(UUID.class).one());

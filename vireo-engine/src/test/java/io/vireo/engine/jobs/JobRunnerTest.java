@@ -1,5 +1,6 @@
 package io.vireo.engine.jobs;
 
+import io.vireo.engine.FakeClock;
 import io.vireo.engine.events.EventLog;
 import io.vireo.engine.leadership.LeadershipLease;
 import io.vireo.engine.store.Database;

@@ -1,5 +1,6 @@
 package io.vireo.engine.jobs;
 
+import io.vireo.engine.FakeClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 

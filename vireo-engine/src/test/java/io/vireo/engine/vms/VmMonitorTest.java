@@ -18,7 +18,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** VmMonitor's reconcile rules on a real PostgreSQL: the host is the truth, stale reports lose, events say what happened. */
 class VmMonitorTest {
     private final EngineFixture engine = new EngineFixture();
-    private final VmMonitor monitor = new VmMonitor(engine.jdbi, new VmRepository(engine.jdbi), engine.events,
+    private final VmMonitor monitor = new VmMonitor(engine.jdbi, new VmRepository(engine.jdbi), engine.hosts, engine.events,
             new io.vireo.engine.jobs.StateChanges(java.time.Clock.systemUTC(), java.time.Duration.ofSeconds(5)));
     private final Cluster cluster = engine.cluster("c1");
     private final UUID h1 = UUID.fromString(engine.upHost(cluster, "h1").id());
@@ -105,5 +105,27 @@ class VmMonitorTest {
         monitor.vmChanged(h1, report(GuestState.SHUTOFF, 0), 2);
         assertThat(engine.vms.vm(id).status()).isEqualTo(VmStatus.DOWN);
         assertThat(eventCodes()).endsWith("VM_DOWN");
+    }
+
+    @Test
+    void aHostOfAnotherClusterCannotClaimAVm() {
+        UUID stranger = UUID.fromString(engine.upHost(engine.cluster("c2"), "h9").id());
+        monitor.vmChanged(stranger, report(GuestState.RUNNING, 5901), 1);
+        monitor.hostConnected(stranger, List.of(report(GuestState.RUNNING, 5901)), 2);
+        Vm seen = engine.vms.vm(id);
+        assertThat(seen.status()).isEqualTo(VmStatus.DOWN);
+        assertThat(seen.hostId()).isNull();
+        assertThat(eventCodes()).containsExactly("VM_CREATED");
+    }
+
+    @Test
+    void aHostCannotTakeOverAVmOfItsClusterThatIsUnknownOnAnother() {
+        monitor.vmChanged(h1, report(GuestState.RUNNING, 5901), 1);
+        monitor.hostLost(h1, "h1");
+        monitor.vmChanged(h2, report(GuestState.RUNNING, 5907), 1);
+        Vm seen = engine.vms.vm(id);
+        assertThat(seen.status()).isEqualTo(VmStatus.UNKNOWN);
+        assertThat(seen.hostId()).isEqualTo(h1.toString());
+        assertThat(seen.vncPort()).isEqualTo(5901);
     }
 }

@@ -1,4 +1,4 @@
-package io.vireo.engine.jobs;
+package io.vireo.engine;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -6,11 +6,11 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A clock that moves only when a test moves it. */
-final class FakeClock extends Clock {
+/** A clock that moves only when a test moves it (shared by the tests of every package). */
+public final class FakeClock extends Clock {
     private volatile Instant now = Instant.parse("2030-01-01T00:00:00Z");
 
-    void advance(Duration duration) {
+    public void advance(Duration duration) {
         now = now.plus(duration);
     }
 
