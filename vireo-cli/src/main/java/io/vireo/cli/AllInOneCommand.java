@@ -37,7 +37,8 @@ public final class AllInOneCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        EngineConfig config = engineOptions.config();
+        // its one host is this machine, at 127.0.0.1
+        EngineConfig config = engineOptions.config().withLocalHostAddresses();
         Engine engine = new Engine(config);
         engine.start();
         Path agentState = config.dataDirectory().resolve("agent");

@@ -3,6 +3,8 @@ package io.vireo.cli;
 import io.vireo.engine.Engine;
 import io.vireo.engine.EngineConfig;
 import io.vireo.engine.auth.LoginLimits;
+import io.vireo.engine.common.Retention;
+import io.vireo.engine.hosts.DisplayAccess;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -45,6 +47,12 @@ public final class EngineCommand implements Callable<Integer> {
     @Option(names = "--spice-proxy", description = "HTTP proxy (http://host:port) that SPICE clients go through to "
             + "reach the hosts' displays; written into remote-viewer (.vv) files. Default: none, clients connect directly")
     String spiceProxy;
+    @Option(names = "--display-ports", defaultValue = "5900-65535",
+            description = "Ports of the VMs' displays the console connects to, FIRST-LAST (default ${DEFAULT-VALUE})")
+    String displayPorts;
+    @Option(names = "--allow-local-host-addresses",
+            description = "Let hosts have loopback or link-local addresses (only for an engine whose one host is this machine)")
+    boolean localHostAddresses;
     @Option(names = "--tls-cert", description = "PEM certificate (then any intermediates) to serve the API, portals and "
             + "consoles with; default: one the engine's own CA signs for this machine's names and addresses")
     Path tlsCertificate;
@@ -65,6 +73,26 @@ public final class EngineCommand implements Callable<Integer> {
     @Option(names = "--logins-per-minute", defaultValue = "60",
             description = "Login requests one client address may make per minute; beyond that 429 (default ${DEFAULT-VALUE})")
     int loginsPerMinute;
+    @Option(names = "--metrics-token-file", description = "File with the bearer token /metrics asks for "
+            + "(default: a random one the engine writes to metrics-token in its data directory, readable by its user only)")
+    Path metricsTokenFile;
+    @Option(names = "--no-metrics", description = "Do not serve /metrics at all")
+    boolean noMetrics;
+    @Option(names = "--keep-events-days", defaultValue = "30",
+            description = "Days the event log keeps an event (default ${DEFAULT-VALUE})")
+    int keepEventsDays;
+    @Option(names = "--keep-events", defaultValue = "1000000",
+            description = "Most events kept, the newest (default ${DEFAULT-VALUE})")
+    long keepEvents;
+    @Option(names = "--keep-jobs-days", defaultValue = "7",
+            description = "Days a finished job (with its steps) is kept (default ${DEFAULT-VALUE})")
+    int keepJobsDays;
+    @Option(names = "--keep-jobs", defaultValue = "100000",
+            description = "Most finished jobs kept, the newest (default ${DEFAULT-VALUE})")
+    long keepJobs;
+    @Option(names = "--keep-expired-hours", defaultValue = "24",
+            description = "Hours an expired access token or console ticket is kept before it is removed (default ${DEFAULT-VALUE})")
+    int keepExpiredHours;
 
     EngineConfig config() throws Exception {
         Optional<String> adminPassword = Optional.ofNullable(System.getenv("VIREO_ADMIN_PASSWORD"));
@@ -78,6 +106,11 @@ public final class EngineCommand implements Callable<Integer> {
                 agentPort, Optional.ofNullable(advertise), adminPassword, Duration.ofSeconds(hostGraceSeconds),
                 Duration.ofSeconds(balanceSeconds), Optional.ofNullable(spiceProxy),
                 new LoginLimits(maxTokensPerUser, loginsPerMinute),
+                new EngineConfig.Pruning(new Retention(Duration.ofDays(keepEventsDays), keepEvents),
+                        new Retention(Duration.ofDays(keepJobsDays), keepJobs), Duration.ofHours(keepExpiredHours),
+                        EngineConfig.Pruning.defaults().interval()),
+                noMetrics ? EngineConfig.Metrics.off() : new EngineConfig.Metrics(true, Optional.ofNullable(metricsTokenFile)),
+                DisplayAccess.parse(displayPorts, localHostAddresses),
                 new EngineConfig.Tls(insecureHttp, Optional.ofNullable(tlsCertificate), Optional.ofNullable(tlsKey), publicNames,
                         hostCertificateLifetime));
     }

@@ -6,6 +6,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vireo.engine.affinity.AffinityGroupResource;
 import io.vireo.engine.affinity.AffinityGroupService;
 import io.vireo.engine.api.ApiServer;
+import io.vireo.engine.api.RouteTable;
 import io.vireo.engine.console.ConsoleResource;
 import io.vireo.engine.console.ConsoleTickets;
 import io.vireo.engine.auth.AccessResource;
@@ -38,6 +39,8 @@ import io.vireo.engine.jobs.JobRunner;
 import io.vireo.engine.jobs.StateChanges;
 import io.vireo.engine.leadership.LeadershipLease;
 import io.vireo.engine.metrics.InventoryGauges;
+import io.vireo.engine.metrics.MetricsResource;
+import io.vireo.engine.metrics.MetricsToken;
 import io.vireo.engine.migration.BalancerLoop;
 import io.vireo.engine.pools.DesktopJobs;
 import io.vireo.engine.pools.PoolMonitor;
@@ -86,6 +89,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.function.Consumer;
 
 import static java.util.Objects.requireNonNull;
 
@@ -137,7 +141,7 @@ public final class Engine implements AutoCloseable {
             advertisedAddress = config.advertisedAddress().orElseGet(NetworkAddresses::firstNonLoopback);
 
             JobRepository jobRepository = new JobRepository(jdbi);
-            JobService jobs = new JobService(jobRepository);
+            JobService jobs = new JobService(jdbi, jobRepository);
             StateChanges changes = new StateChanges(Clock.systemUTC(), STATE_SAFETY_TICK);
             DataCenterService dataCenters = new DataCenterService(jdbi, events);
             HostRepository hostRepository = new HostRepository(jdbi);
@@ -155,7 +159,7 @@ public final class Engine implements AutoCloseable {
             storageService = storage;
             VmRepository vmRepository = new VmRepository(jdbi);
             hostService = new HostService(jdbi, hostRepository, dataCenters, authority, events, this::agentEndpoint,
-                    config.tls().hostCertificateLifetime());
+                    config.displays(), config.tls().hostCertificateLifetime());
             VmMonitor vmMonitor = new VmMonitor(jdbi, vmRepository, hostService, events, changes);
             VmService vms = new VmService(jdbi, vmRepository, dataCenters, storage, hostService, jobs, new PoolTemplates(jdbi),
                     events);
@@ -198,6 +202,15 @@ public final class Engine implements AutoCloseable {
             InventoryGauges gauges = new InventoryGauges(hostService::countByStatus, vms::countByStatus, metrics);
             closeables.push(gauges);
 
+            ConsoleTickets consoleTickets = new ConsoleTickets(jdbi, vms, hostService, gateway, events);
+            EngineConfig.Pruning pruning = config.pruning();
+            Pruner pruner = new Pruner(leadership::isLeader, Clock.systemUTC(), pruning.interval(), List.of(
+                    new Pruner.Task("events", now -> events.prune(now, pruning.events())),
+                    new Pruner.Task("finished jobs", now -> jobs.pruneFinished(now, pruning.finishedJobs())),
+                    new Pruner.Task("expired access tokens", now -> auth.pruneExpiredTokens(now, pruning.expired())),
+                    new Pruner.Task("expired console tickets", now -> consoleTickets.pruneExpired(now, pruning.expired()))));
+            closeables.push(pruner);
+
             char[] keyPassword = UUID.randomUUID().toString().toCharArray();
             ServerCertificates.Names names = ServerCertificates.names(config, advertisedAddress);
             KeyStore signedServerKeys = ServerCertificates.signed(authority, names, keyPassword, false);
@@ -206,7 +219,7 @@ public final class Engine implements AutoCloseable {
             agentLink = new AgentLinkServer(config.listenAddress(), config.agentPort(), agentServerKeys,
                     keyPassword, authority.trustStore(), hostService::acceptsCertificate, hostMonitor);
             closeables.push(agentLink);
-            api = new ApiServer(config.listenAddress(), config.apiPort(), auth::principalForToken, metrics, List.of(
+            List<Consumer<RouteTable>> resources = new ArrayList<>(List.of(
                     new AuthResource(auth),
                     new AccessResource(directory, roles, new GrantService(jdbi, permissions, roles, directory, events), permissions),
                     new DataCenterResource(dataCenters, permissions),
@@ -219,9 +232,12 @@ public final class Engine implements AutoCloseable {
                             permissions.viewable(principal, ObjectType.VM), permissions.viewable(principal, ObjectType.HOST))),
                     new AffinityGroupResource(affinityGroups, permissions),
                     new PoolResource(pools, poolMonitor, permissions),
-                    new ConsoleResource(new ConsoleTickets(jdbi, vms, hostService, gateway, events),
-                            config.spiceProxy(), permissions)),
-                    VERSION, apiTls);
+                    new ConsoleResource(consoleTickets, config.spiceProxy(), permissions)));
+            if (config.metrics().enabled()) {
+                resources.add(new MetricsResource(metrics, config.metrics().tokenFile().map(MetricsToken::read)
+                        .orElseGet(() -> MetricsToken.readOrCreate(config.dataDirectory().resolve("metrics-token")))));
+            }
+            api = new ApiServer(config.listenAddress(), config.apiPort(), auth::principalForToken, metrics, resources, VERSION, apiTls);
             closeables.push(api);
             CertificateExpiryWatch expiry = new CertificateExpiryWatch(events, List.of(
                     new CertificateExpiryWatch.Watched("certificate authority", authority.certificate(),
@@ -246,6 +262,7 @@ public final class Engine implements AutoCloseable {
             gauges.start();
             balancerLoop.start();
             poolMonitor.start();
+            pruner.start();
             expiry.start();
             log.info("Vireo engine {} is up: API {}/api, agents dial {}; its CA's SHA-256 fingerprint is {}", VERSION,
                     apiUrl(), agentEndpoint(), caFingerprint);

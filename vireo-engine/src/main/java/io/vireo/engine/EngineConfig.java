@@ -1,6 +1,8 @@
 package io.vireo.engine;
 
 import io.vireo.engine.auth.LoginLimits;
+import io.vireo.engine.common.Retention;
+import io.vireo.engine.hosts.DisplayAccess;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,6 +21,9 @@ import static java.util.Objects.requireNonNull;
  * @param spiceProxy an HTTP proxy (http://host:port) SPICE clients go through to reach the hosts'
  *     displays, written into remote-viewer files; empty when clients reach the hosts directly
  * @param loginLimits live tokens per user and login requests per client address and minute
+ * @param pruning how long the leader keeps what only grows (events, finished jobs, expired tokens and tickets)
+ * @param metrics whether /metrics is served, and the file with the bearer token it asks for
+ * @param displays the display ports the console connects to, and whether hosts may have local addresses (all-in-one)
  * @param tls how the API, the portals and the console proxy are served: HTTPS unless asked otherwise
  */
 public record EngineConfig(
@@ -35,7 +40,53 @@ public record EngineConfig(
         Duration balanceInterval,
         Optional<String> spiceProxy,
         LoginLimits loginLimits,
+        Pruning pruning,
+        Metrics metrics,
+        DisplayAccess displays,
         Tls tls) {
+    /**
+     * What the leader prunes, every {@code interval}, in small batches: events and finished jobs (with
+     * their steps) by age and count, access tokens and console tickets once expired for {@code expired}.
+     */
+    public record Pruning(Retention events, Retention finishedJobs, Duration expired, Duration interval) {
+        public Pruning {
+            requireNonNull(events, "events");
+            requireNonNull(finishedJobs, "finishedJobs");
+            requireNonNull(expired, "expired");
+            requireNonNull(interval, "interval");
+            if (expired.isNegative() || interval.isNegative() || interval.isZero()) {
+                throw new IllegalArgumentException("pruning needs a positive interval and a grace that is not negative");
+            }
+        }
+
+        /** Events 30 days (at most a million), finished jobs 7 days (at most 100,000), expired credentials a day. */
+        public static Pruning defaults() {
+            return new Pruning(new Retention(Duration.ofDays(30), 1_000_000), new Retention(Duration.ofDays(7), 100_000),
+                    Duration.ofDays(1), Duration.ofMinutes(10));
+        }
+    }
+
+    /**
+     * /metrics: off, or served to the bearer token in {@code tokenFile} (default: a random token the
+     * engine writes to {@code metrics-token} in its data directory, readable by its user only).
+     */
+    public record Metrics(boolean enabled, Optional<Path> tokenFile) {
+        public Metrics {
+            requireNonNull(tokenFile, "tokenFile");
+            if (!enabled && tokenFile.isPresent()) {
+                throw new IllegalArgumentException("a metrics token file was given, but /metrics is off");
+            }
+        }
+
+        public static Metrics defaults() {
+            return new Metrics(true, Optional.empty());
+        }
+
+        public static Metrics off() {
+            return new Metrics(false, Optional.empty());
+        }
+    }
+
     public EngineConfig {
         requireNonNull(dataDirectory, "dataDirectory");
         requireNonNull(databaseUrl, "databaseUrl");
@@ -48,6 +99,9 @@ public record EngineConfig(
         requireNonNull(balanceInterval, "balanceInterval");
         requireNonNull(spiceProxy, "spiceProxy");
         requireNonNull(loginLimits, "loginLimits");
+        requireNonNull(pruning, "pruning");
+        requireNonNull(metrics, "metrics");
+        requireNonNull(displays, "displays");
         spiceProxy.ifPresent(EngineConfig::checkSpiceProxy);
         requireNonNull(tls, "tls");
         if (apiPort < 0 || apiPort > 65535 || agentPort < 0 || agentPort > 65535) {
@@ -78,13 +132,20 @@ public record EngineConfig(
     public static EngineConfig defaults() {
         return new EngineConfig(defaultDataDirectory(), Optional.empty(), Optional.empty(), Optional.empty(), "0.0.0.0",
                 8080, 8443, Optional.empty(), Optional.empty(), Duration.ofSeconds(30), Duration.ofMinutes(1), Optional.empty(),
-                LoginLimits.DEFAULTS, Tls.DEFAULT);
+                LoginLimits.DEFAULTS, Pruning.defaults(), Metrics.defaults(), DisplayAccess.defaults(), Tls.DEFAULT);
     }
 
     public EngineConfig withDataDirectory(Path directory) {
         return new EngineConfig(directory, databaseUrl, databaseUser, databasePassword, listenAddress, apiPort, agentPort,
-                advertisedAddress, adminPassword, hostNonResponsiveAfter, balanceInterval, spiceProxy, loginLimits,
+                advertisedAddress, adminPassword, hostNonResponsiveAfter, balanceInterval, spiceProxy, loginLimits, pruning, metrics, displays,
                 tls);
+    }
+
+    /** The same, for an all-in-one engine: its one host is this machine, on a loopback address. */
+    public EngineConfig withLocalHostAddresses() {
+        return new EngineConfig(dataDirectory, databaseUrl, databaseUser, databasePassword, listenAddress, apiPort, agentPort,
+                advertisedAddress, adminPassword, hostNonResponsiveAfter, balanceInterval, spiceProxy, loginLimits, pruning, metrics,
+                new DisplayAccess(displays.firstPort(), displays.lastPort(), true), tls);
     }
 
     /**

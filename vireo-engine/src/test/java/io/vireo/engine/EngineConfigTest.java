@@ -3,7 +3,10 @@ package io.vireo.engine;
 import io.vireo.engine.auth.LoginLimits;
 import org.junit.jupiter.api.Test;
 
+import io.vireo.engine.common.Retention;
+
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
@@ -50,7 +53,21 @@ class EngineConfigTest {
         EngineConfig defaults = EngineConfig.defaults();
         assertThatThrownBy(() -> new EngineConfig(defaults.dataDirectory(), Optional.empty(), Optional.empty(), Optional.empty(),
                 "0.0.0.0", 8080, 8443, Optional.empty(), Optional.empty(), defaults.hostNonResponsiveAfter(),
-                defaults.balanceInterval(), Optional.of("socks5://x:1"), LoginLimits.DEFAULTS, EngineConfig.Tls.DEFAULT))
+                defaults.balanceInterval(), Optional.of("socks5://x:1"), LoginLimits.DEFAULTS, defaults.pruning(), defaults.metrics(), defaults.displays(),
+                EngineConfig.Tls.DEFAULT))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void byDefaultTheLeaderPrunesAndMetricsAskForAToken() {
+        EngineConfig.Pruning pruning = EngineConfig.defaults().pruning();
+        assertThat(pruning.events()).isEqualTo(new Retention(Duration.ofDays(30), 1_000_000));
+        assertThat(pruning.finishedJobs()).isEqualTo(new Retention(Duration.ofDays(7), 100_000));
+        assertThat(pruning.expired()).isEqualTo(Duration.ofDays(1));
+        assertThat(EngineConfig.defaults().metrics()).isEqualTo(new EngineConfig.Metrics(true, Optional.empty()));
+        assertThatThrownBy(() -> new Retention(Duration.ZERO, 10)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new Retention(Duration.ofDays(1), 0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new EngineConfig.Metrics(false, Optional.of(Path.of("/etc/token"))))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -32,7 +32,8 @@ class EngineExternalDatabaseTest {
         EngineConfig config = new EngineConfig(data, Optional.of(database.url()), Optional.of(database.user()),
                 Optional.of(database.password()),
                 "127.0.0.1", 0, 0, Optional.of("127.0.0.1"), Optional.of("s3cret-admin"), Duration.ofSeconds(30),
-                Duration.ofMinutes(1), Optional.empty(), LoginLimits.DEFAULTS, EngineConfig.Tls.DEFAULT);
+                Duration.ofMinutes(1), Optional.empty(), LoginLimits.DEFAULTS, EngineConfig.Pruning.defaults(), EngineConfig.Metrics.defaults(),
+                io.vireo.engine.hosts.DisplayAccess.defaults(), EngineConfig.Tls.DEFAULT);
         try (Engine engine = new Engine(config)) {
             engine.start();
             assertThat(engine.generatedAdminPassword()).isEmpty();
@@ -54,6 +55,15 @@ class EngineExternalDatabaseTest {
             HttpResponse<String> openApi = http.send(HttpRequest.newBuilder(URI.create(base + "/api/openapi.json"))
                     .header("Authorization", "Bearer " + accessToken).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(openApi.body()).contains("\"openapi\":\"3.0.3\"").contains("/api/vms/{id}/start");
+            // /metrics: not for a user's token, only for the one in the data directory
+            HttpResponse<String> metricsForAUser = http.send(HttpRequest.newBuilder(URI.create(base + "/metrics"))
+                    .header("Authorization", "Bearer " + accessToken).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(metricsForAUser.statusCode()).isEqualTo(401);
+            String metricsToken = java.nio.file.Files.readString(data.resolve("metrics-token")).strip();
+            HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(URI.create(base + "/metrics"))
+                    .header("Authorization", "Bearer " + metricsToken).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(metrics.statusCode()).isEqualTo(200);
+            assertThat(metrics.body()).contains("vireo_engine_leader");
         }
     }
 }

@@ -41,7 +41,7 @@ public final class EngineFixture implements AutoCloseable {
     public final Database database = TestDatabase.fresh();
     public final Jdbi jdbi = database.jdbi();
     public final EventLog events = new EventLog(jdbi);
-    public final JobService jobs = new JobService(new JobRepository(jdbi));
+    public final JobService jobs = new JobService(jdbi, new JobRepository(jdbi));
     public final DataCenterService dataCenters = new DataCenterService(jdbi, events);
     public final StorageService storage = new StorageService(jdbi, dataCenters, jobs, events);
     public final HostService hosts;
@@ -59,7 +59,8 @@ public final class EngineFixture implements AutoCloseable {
         }
         new RoleService(jdbi).ensureBuiltIns();
         hosts = new HostService(jdbi, new HostRepository(jdbi), dataCenters, CertificateAuthority.loadOrCreate(pki), events,
-                () -> "wss://127.0.0.1:1/agent", CertificateAuthority.HOST_CERTIFICATE_LIFETIME);
+                () -> "wss://127.0.0.1:1/agent", io.vireo.engine.hosts.DisplayAccess.defaults(),
+                CertificateAuthority.HOST_CERTIFICATE_LIFETIME);
         vms = new VmService(jdbi, new VmRepository(jdbi), dataCenters, storage, hosts, jobs, new PoolTemplates(jdbi), events);
         pools = new PoolService(jdbi, dataCenters, storage, vms, desktops, events, permissions);
     }

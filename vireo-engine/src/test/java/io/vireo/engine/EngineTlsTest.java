@@ -101,7 +101,9 @@ class EngineTlsTest {
         TestDatabase.External database = TestDatabase.freshExternal();
         Engine engine = new Engine(new EngineConfig(data, Optional.of(database.url()), Optional.of(database.user()),
                 Optional.of(database.password()), "127.0.0.1", 0, 0, Optional.of("127.0.0.1"), Optional.of("s3cret-admin"),
-                Duration.ofSeconds(30), Duration.ofMinutes(1), Optional.empty(), LoginLimits.DEFAULTS, tls));
+                Duration.ofSeconds(30), Duration.ofMinutes(1), Optional.empty(), LoginLimits.DEFAULTS,
+                EngineConfig.Pruning.defaults(), EngineConfig.Metrics.defaults(), io.vireo.engine.hosts.DisplayAccess.defaults(),
+                tls));
         engine.start();
         return engine;
     }

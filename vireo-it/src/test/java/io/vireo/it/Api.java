@@ -108,6 +108,25 @@ public final class Api {
         return send(HttpRequest.newBuilder(URI.create(baseUrl + path)).DELETE(), true);
     }
 
+    /** The engine's Prometheus page, read with the metrics token (a file in its data directory), not a user's. */
+    public String metrics(java.nio.file.Path tokenFile) {
+        try {
+            String metricsToken = java.nio.file.Files.readString(tokenFile).strip();
+            HttpResponse<String> page = http.send(HttpRequest.newBuilder(URI.create(baseUrl + "/metrics"))
+                    .header("Authorization", "Bearer " + metricsToken).timeout(Duration.ofSeconds(60)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (page.statusCode() != 200) {
+                throw new IllegalStateException("/metrics answered " + page.statusCode() + ": " + page.body());
+            }
+            return page.body();
+        } catch (IOException e) {
+            throw new IllegalStateException("request failed: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Sends with a method and no token: for checking that nothing under /api answers without one. */
     public Response anonymous(String method, String path) {
         return send(HttpRequest.newBuilder(URI.create(baseUrl + path)).header("Content-Type", "application/json")

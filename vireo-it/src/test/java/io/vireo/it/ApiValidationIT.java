@@ -91,6 +91,29 @@ class ApiValidationIT extends LabTest {
     }
 
     @Test
+    void theBadInputsAnOutsideReviewFoundAreRefused() {
+        Counts before = counts();
+        String vm = api.post("/api/vms", vm("review-vm")).body().get("id").asText();
+        String group = api.post("/api/groups", Map.of("name", "review-group")).body().get("id").asText();
+        Counts withThem = counts();
+        for (String path : List.of("/api/clusters", "/api/hosts", "/api/storagedomains", "/api/disks", "/api/vms",
+                "/api/affinitygroups", "/api/vmpools", "/api/groups/" + group + "/members")) {
+            refused(api.post(path, "null"), 400, "MALFORMED_REQUEST", "must be a JSON object");
+        }
+        Api.Response update = api.put("/api/vms/" + vm, null);
+        refused(update, 400, "MALFORMED_REQUEST", "not null");
+        refused(api.post("/api/datacenters", Map.of("name", 12345)), 400, "INVALID_FIELD", "'name' must be a string");
+        refused(api.post("/api/groups", Map.of("name", 12345)), 400, "INVALID_FIELD", "'name' must be a string");
+        Api.Response search = api.get("/api/vms?search=memory!5");
+        refused(search, 400, "INVALID_SEARCH", "no operator");
+        assertThat(search.message()).doesNotContainIgnoringCase("sql").doesNotContain("ERROR:");
+        assertThat(counts()).isEqualTo(withThem);
+        assertThat(api.delete("/api/groups/" + group).status()).isEqualTo(204);
+        assertThat(api.delete("/api/vms/" + vm).status()).isEqualTo(200);
+        assertThat(counts()).isEqualTo(before);
+    }
+
+    @Test
     void theNewestEventsComeOldestFirst() {
         String dataCenter = api.post("/api/datacenters", Map.of("name", "events-marker")).body().get("id").asText();
         var newest = api.get("/api/events?last=3").body();

@@ -1,6 +1,5 @@
 package io.vireo.it;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.vireo.testkit.LabHost;
 import org.junit.jupiter.api.Test;
 
@@ -62,9 +61,9 @@ class HostLivenessIT extends LabTest {
             String other = scenario.createGuest("elsewhere", List.of());
             Api.Response refused = api.post("/api/vms/" + other + "/start", Map.of("hostId", lab.hostId("h1")));
             assertThat(refused.status()).as(refused.toString()).isEqualTo(202);
-            JsonNode job = scenario.awaitJob(refused.body());
-            assertThat(job.get("status").asText()).isEqualTo("FAILED");
-            assertThat(job.get("errorMessage").asText()).contains("non-operational").contains("libvirt");
+            String jobId = refused.body().get("id").asText();
+            await().atMost(Duration.ofSeconds(30)).until(() -> api.get("/api/jobs/" + jobId).body().get("status").asText().equals("FAILED"));
+            assertThat(api.get("/api/jobs/" + jobId).body().get("errorMessage").asText()).contains("non-operational").contains("libvirt");
             assertThat(scenario.vm(other).get("status").asText()).isEqualTo("DOWN");
             assertThat(api.delete("/api/vms/" + other).status()).isEqualTo(200);
         } finally {

@@ -204,6 +204,11 @@ public final class LabEnvironment implements BeforeAllCallback, ExtensionContext
         return "jdbc:postgresql://127.0.0.1:" + lines.get(3).strip() + "/vireo";
     }
 
+    /** The owner-only file with the token /metrics asks for, which the engine made at its first start. */
+    Path engineMetricsTokenFile() {
+        return engineData.resolve("metrics-token");
+    }
+
     /** The owner-only file with the password of that database, for --database-password-file. */
     Path engineDatabasePasswordFile() {
         return engineData.resolve("postgres/password");

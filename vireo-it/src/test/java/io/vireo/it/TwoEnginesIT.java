@@ -151,17 +151,15 @@ class TwoEnginesIT extends LabTest {
         return follower.webSocket(ticket.body().get("proxyPath").asText());
     }
 
-    private static boolean leading(Api engine) throws Exception {
+    private boolean leading(Api engine) {
         return metric(engine, "vireo_engine_leader") == 1;
     }
 
     /** A value from the engine's Prometheus page (a counter or gauge line, labels included in the name). */
-    private static double metric(Api engine, String name) throws Exception {
-        java.net.http.HttpResponse<String> page = engine.http().send(
-                java.net.http.HttpRequest.newBuilder(URI.create(engine.baseUrl() + "/metrics")).build(),
-                java.net.http.HttpResponse.BodyHandlers.ofString());
-        Matcher line = Pattern.compile("(?m)^" + Pattern.quote(name) + " (\\S+)$").matcher(page.body());
-        assertThat(line.find()).as(name + " on " + engine.baseUrl() + ":\n" + page.body()).isTrue();
+    private double metric(Api engine, String name) {
+        String page = engine.metrics(engine == follower ? secondData.resolve("metrics-token") : lab.engineMetricsTokenFile());
+        Matcher line = Pattern.compile("(?m)^" + Pattern.quote(name) + " (\\S+)$").matcher(page);
+        assertThat(line.find()).as(name + " on " + engine.baseUrl() + ":\n" + page).isTrue();
         return Double.parseDouble(line.group(1));
     }
 

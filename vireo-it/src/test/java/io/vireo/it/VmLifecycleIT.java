@@ -66,9 +66,13 @@ class VmLifecycleIT extends LabTest {
     void metricsCountHostsAndVmsAndTimeTheApi() throws Exception {
         assertThat(api.get("/api/hosts").status()).isEqualTo(200);
         var http = api.http();
-        var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(api.baseUrl() + "/metrics")).build();
+        var anonymous = java.net.http.HttpRequest.newBuilder(java.net.URI.create(api.baseUrl() + "/metrics")).build();
+        assertThat(http.send(anonymous, java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(401);
+        var withAUsersToken = java.net.http.HttpRequest.newBuilder(java.net.URI.create(api.baseUrl() + "/metrics"))
+                .header("Authorization", "Bearer " + api.token()).build();
+        assertThat(http.send(withAUsersToken, java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(401);
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(
-                http.send(request, java.net.http.HttpResponse.BodyHandlers.ofString()).body()).containsPattern("vireo_hosts\\{status=\"up\"} [1-9]")
+                api.metrics(lab.engineMetricsTokenFile())).containsPattern("vireo_hosts\\{status=\"up\"} [1-9]")
                 .contains("vireo_vms{status=\"down\"}")
                 .containsPattern("vireo_api_request_seconds_count\\{method=\"GET\",route=\"/api/hosts\",status=\"200\"} [1-9]"));
     }

@@ -6,6 +6,7 @@ package io.vireo.model;
  */
 public enum ErrorCode {
     MALFORMED_REQUEST,
+    REQUEST_TOO_LARGE,
     INVALID_FIELD,
     MISSING_FIELD,
     UNKNOWN_FIELD,

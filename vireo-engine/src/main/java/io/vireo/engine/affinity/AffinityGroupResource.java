@@ -6,6 +6,7 @@ import io.vireo.engine.api.ApiServer;
 import io.vireo.engine.api.QueryParameters;
 import io.vireo.engine.common.Fields;
 import io.vireo.engine.api.RouteTable;
+import io.vireo.engine.api.RouteTable.RequestBody;
 import io.vireo.engine.auth.ObjectRef;
 import io.vireo.engine.auth.PermissionService;
 import io.vireo.model.AffinityGroup;
@@ -35,7 +36,7 @@ public final class AffinityGroupResource implements Consumer<RouteTable> {
                 permissions.viewable(ApiServer.principal(ctx), ObjectType.CLUSTER), QueryParameters.search(ctx),
                 QueryParameters.paging(ctx))));
         routes.post("/api/affinitygroups", "Add an affinity group (VM_TO_VM or VM_TO_HOST, positive or negative, hard or soft)",
-                201, ctx -> {
+                201, RequestBody.of(AffinityGroup.Create.class), ctx -> {
                     AffinityGroup.Create body = ApiServer.body(ctx, AffinityGroup.Create.class);
                     permissions.requireOnParent(ApiServer.principal(ctx), Permission.MANAGE_AFFINITY, ObjectType.CLUSTER,
                             body.clusterId());

@@ -1,11 +1,11 @@
 package io.vireo.engine.api;
 
-import io.vireo.engine.common.InvalidInputException;
-import io.vireo.engine.common.UnauthenticatedException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
+import io.javalin.http.HttpStatus;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vireo.engine.common.ConflictException;
@@ -31,6 +31,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.security.KeyStore;
+import java.security.SecureRandom;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -39,9 +41,14 @@ import java.util.function.Consumer;
 import static java.util.Objects.requireNonNull;
 
 /**
- * The HTTP server of the engine, over HTTPS unless the administrator asked for plain HTTP: /api
- * (bearer token required), /sso/oauth/token, the enrollment endpoint, /metrics, and the two portals'
- * static pages (/portal, /admin). Every refusal is a JSON error with a code and a sentence.
+ * The HTTP server of the engine, over HTTPS unless the administrator asked for plain HTTP: /api (bearer token required), /sso/oauth/token, the enrollment
+ * endpoint, what the resources add (/metrics, the console), and the two portals' static pages (/portal, /admin). Every refusal is a JSON error with a code and a sentence.
+ * <p>
+ * Limits: a request body of at most {@link #MAX_BODY_BYTES} (413 REQUEST_TOO_LARGE beyond, checked on the
+ * Content-Length before anything else and again while reading a body without one); a body that is JSON
+ * must be an object of the resource's fields, each of its JSON type; WebSocket messages (the console)
+ * of at most {@link #MAX_WEBSOCKET_MESSAGE_BYTES}. A failure that is not the client's is logged with a
+ * reference and answered with that reference only, never the exception's text.
  */
 public final class ApiServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ApiServer.class);
@@ -49,6 +56,16 @@ public final class ApiServer implements AutoCloseable {
     private static final String USER_ATTRIBUTE = "vireo.user";
     private static final String PRINCIPAL_ATTRIBUTE = "vireo.principal";
     private static final String TIMER_ATTRIBUTE = "vireo.timer";
+    /** The largest request body read: 1 MiB. */
+    public static final int MAX_BODY_BYTES = 1 << 20;
+    /**
+     * How much of a body over the limit is read and thrown away before the 413 is answered, so that a
+     * client still sending reads the answer instead of a reset connection; past it the connection closes.
+     */
+    private static final long DRAIN_BYTES = 16L << 20;
+    /** The largest WebSocket message or frame a client may send (the console sends keys and pointer moves). */
+    public static final int MAX_WEBSOCKET_MESSAGE_BYTES = 64 * 1024;
+    private static final SecureRandom REFERENCES = new SecureRandom();
 
     private final String host;
     private final int port;
@@ -100,15 +117,23 @@ public final class ApiServer implements AutoCloseable {
                 connector.setPort(port);
                 server.setConnectors(new Connector[]{connector});
             }));
+            config.http.maxRequestSize = MAX_BODY_BYTES;
+            config.jetty.modifyServer(server -> server.setErrorHandler(new ServerErrors()));
+            config.jetty.modifyWebSocketServletFactory(factory -> {
+                factory.setMaxBinaryMessageSize(MAX_WEBSOCKET_MESSAGE_BYTES);
+                factory.setMaxTextMessageSize(MAX_WEBSOCKET_MESSAGE_BYTES);
+                factory.setMaxFrameSize(MAX_WEBSOCKET_MESSAGE_BYTES);
+            });
             WebPortals.serve(config.staticFiles);
             config.routes.before(ctx -> ctx.attribute(TIMER_ATTRIBUTE, Timer.start(metrics)));
+            config.routes.before(ApiServer::refuseLargeBodies);
+            config.routes.before(ApiServer::refuseNulParameters);
             config.routes.before("/api/*", this::authenticate);
             config.routes.before("/api", this::authenticate);
             config.routes.after(this::recordLatency);
             RouteTable table = new RouteTable(config.routes);
             resources.forEach(resource -> resource.accept(table));
             config.routes.get("/api/openapi.json", ctx -> ctx.json(table.openApi(MAPPER, version)));
-            config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(metrics.scrape()));
             config.routes.exception(DomainException.class, (e, ctx) -> {
                 if (e instanceof TooManyRequestsException tooMany) {
                     ctx.header("Retry-After", String.valueOf(TooManyRequestsException.seconds(tooMany.retryAfter())));
@@ -117,13 +142,18 @@ public final class ApiServer implements AutoCloseable {
             });
             config.routes.exception(JacksonJsonMapper.RequestBodyException.class, (e, ctx) ->
                     error(ctx, 400, ErrorTranslator.fromBody(e)));
-            config.routes.exception(HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(),
-                    new ApiError(e.getStatus() == 404 ? ErrorCode.NOT_FOUND.name() : ErrorCode.MALFORMED_REQUEST.name(),
-                            e.getMessage(), Map.of())));
+            config.routes.exception(HttpResponseException.class, (e, ctx) -> {
+                if (e.getStatus() == HttpStatus.CONTENT_TOO_LARGE.getCode()) {
+                    drain(ctx);
+                }
+                error(ctx, e.getStatus(), httpError(e));
+            });
             config.routes.exception(Exception.class, (e, ctx) -> {
-                log.error("Request {} {} failed", ctx.method(), ctx.path(), e);
-                error(ctx, 500, new ApiError(ErrorCode.INTERNAL_ERROR.name(), "The engine failed to handle this request: "
-                        + e.getMessage(), Map.of()));
+                String reference = HexFormat.of().formatHex(randomBytes());
+                log.error("Request {} {} failed (reference {})", ctx.method(), ctx.path(), reference, e);
+                error(ctx, 500, new ApiError(ErrorCode.INTERNAL_ERROR.name(), "The engine failed to handle this request "
+                        + "(an internal error, not a mistake of the request); reference " + reference
+                        + " in the engine's log", Map.of("reference", reference)));
             });
             config.routes.error(404, ctx -> {
                 if (ctx.result() == null || ctx.result().isEmpty() || !ctx.result().startsWith("{")) {
@@ -206,18 +236,115 @@ public final class ApiServer implements AutoCloseable {
         ctx.status(status).json(error);
     }
 
-    /** Reads a JSON body into a record, or fails with a 400 that says what is wrong. */
+    /** Reads a JSON object into a record, or fails with a 400 that says what is wrong. */
     public static <T> T body(Context ctx, Class<T> type) {
         String text = ctx.body();
         if (text.isBlank()) {
             throw new InvalidInputException(ErrorCode.MALFORMED_REQUEST, "The request needs a JSON body");
         }
-        return ctx.bodyAsClass(type);
+        return object(ctx, type);
     }
 
-    /** Like {@link #body} but an empty body is fine and gives null. */
+    /** Like {@link #body} but an empty body is fine and gives null (JSON {@code null} is not an empty body). */
     public static <T> T optionalBody(Context ctx, Class<T> type) {
-        return ctx.body().isBlank() ? null : ctx.bodyAsClass(type);
+        return ctx.body().isBlank() ? null : object(ctx, type);
+    }
+
+    /**
+     * The body as a JSON object, then as the record: read as a tree first, so that null, a list or a
+     * bare value is refused as a whole, and a NUL character (which PostgreSQL cannot store) is refused
+     * with the field it is in, whatever the record makes of it.
+     */
+    private static <T> T object(Context ctx, Class<T> type) {
+        try {
+            JsonNode tree = MAPPER.readTree(ctx.body());
+            if (tree == null || !tree.isObject()) {
+                throw new InvalidInputException(ErrorCode.MALFORMED_REQUEST, "The request body must be a JSON object with "
+                        + "the fields of this resource, not " + (tree == null ? "nothing" : tree.getNodeType().name()
+                        .toLowerCase(java.util.Locale.ROOT)));
+            }
+            refuseNul(tree, "");
+            return MAPPER.treeToValue(tree, type);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new JacksonJsonMapper.RequestBodyException(e);
+        }
+    }
+
+    private static void refuseNul(JsonNode node, String path) {
+        if (node.isTextual() && node.textValue().indexOf('\0') >= 0) {
+            throw InvalidInputException.invalid(path, "The field '" + path + "' contains a NUL character (\\u0000), "
+                    + "which text may not hold");
+        }
+        if (node.isObject()) {
+            for (var field : node.properties()) {
+                String name = path.isEmpty() ? field.getKey() : path + "." + field.getKey();
+                if (field.getKey().indexOf('\0') >= 0) {
+                    throw InvalidInputException.invalid(path, "A field name contains a NUL character (\\u0000)");
+                }
+                refuseNul(field.getValue(), name);
+            }
+        } else if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                refuseNul(node.get(i), path + "[" + i + "]");
+            }
+        }
+    }
+
+    /** Query and form parameters: a NUL character is refused before any handler sees it. */
+    private static void refuseNulParameters(Context ctx) {
+        ctx.queryParamMap().forEach((name, values) -> refuseNulParameter(name, values));
+        String contentType = ctx.contentType();
+        if (contentType != null && contentType.startsWith("application/x-www-form-urlencoded")) {
+            ctx.formParamMap().forEach((name, values) -> refuseNulParameter(name, values));
+        }
+    }
+
+    private static void refuseNulParameter(String name, List<String> values) {
+        if (name.indexOf('\0') >= 0 || values.stream().anyMatch(value -> value.indexOf('\0') >= 0)) {
+            throw InvalidInputException.invalid(name, "The parameter '" + name.replace('\0', '?')
+                    + "' contains a NUL character (%00), which text may not hold");
+        }
+    }
+
+    /** A declared body larger than the limit is refused before anything reads it (or authenticates it). */
+    private static void refuseLargeBodies(Context ctx) {
+        if (ctx.contentLength() > MAX_BODY_BYTES) {
+            throw new HttpResponseException(HttpStatus.CONTENT_TOO_LARGE.getCode(), HttpStatus.CONTENT_TOO_LARGE.getMessage());
+        }
+    }
+
+    private static void drain(Context ctx) {
+        ctx.header("Connection", "close");
+        if (ctx.contentLength() > DRAIN_BYTES) {
+            return;
+        }
+        try {
+            java.io.InputStream in = ctx.req().getInputStream();
+            byte[] buffer = new byte[64 * 1024];
+            long left = DRAIN_BYTES;
+            int read;
+            while (left > 0 && (read = in.read(buffer, 0, (int) Math.min(buffer.length, left))) >= 0) {
+                left -= read;
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            log.debug("The rest of a body over the limit could not be read: {}", e.getMessage());
+        }
+    }
+
+    /** Javalin's own refusals (a body over the limit, a route that does not exist), in the API's words. */
+    private static ApiError httpError(HttpResponseException e) {
+        if (e.getStatus() == HttpStatus.CONTENT_TOO_LARGE.getCode()) {
+            return new ApiError(ErrorCode.REQUEST_TOO_LARGE.name(), "The request body is larger than the engine "
+                    + "accepts: at most " + MAX_BODY_BYTES + " bytes (1 MiB)", Map.of("maxBytes", MAX_BODY_BYTES));
+        }
+        return new ApiError(e.getStatus() == 404 ? ErrorCode.NOT_FOUND.name() : ErrorCode.MALFORMED_REQUEST.name(),
+                e.getMessage(), Map.of());
+    }
+
+    private static byte[] randomBytes() {
+        byte[] bytes = new byte[6];
+        REFERENCES.nextBytes(bytes);
+        return bytes;
     }
 
     @Override

@@ -6,6 +6,7 @@ import io.vireo.engine.api.ApiServer;
 import io.vireo.engine.api.QueryParameters;
 import io.vireo.engine.common.Fields;
 import io.vireo.engine.api.RouteTable;
+import io.vireo.engine.api.RouteTable.RequestBody;
 import io.vireo.model.Grant;
 import io.vireo.model.Group;
 import io.vireo.model.Me;
@@ -43,7 +44,7 @@ public final class AccessResource implements Consumer<RouteTable> {
     @Override
     public void accept(RouteTable routes) {
         routes.get("/api/me", "Who I am: {id, name, displayName, admin, permissions (held anywhere)}", this::me);
-        routes.post("/api/users", "Add a user {name, password, displayName, email}", 201, ctx -> {
+        routes.post("/api/users", "Add a user {name, password, displayName, email}", 201, RequestBody.of(User.Create.class), ctx -> {
             manageUsers(ctx);
             ctx.status(201).json(directory.create(ApiServer.body(ctx, User.Create.class)));
         });
@@ -58,7 +59,8 @@ public final class AccessResource implements Consumer<RouteTable> {
             }
             ctx.json(directory.user(id));
         });
-        routes.put("/api/users/{id}", "Change a user's displayName, email, password or enabled", ctx -> {
+        routes.put("/api/users/{id}", "Change a user's displayName, email, password or enabled", RequestBody.of(User.Update.class),
+                ctx -> {
             manageUsers(ctx);
             ctx.json(directory.update(id(ctx), ApiServer.body(ctx, User.Update.class), ApiServer.principal(ctx)));
         });
@@ -67,7 +69,7 @@ public final class AccessResource implements Consumer<RouteTable> {
             directory.delete(id(ctx), ApiServer.principal(ctx));
             ctx.status(204);
         });
-        routes.post("/api/groups", "Add a group {name, description}", 201, ctx -> {
+        routes.post("/api/groups", "Add a group {name, description}", 201, RequestBody.of(Group.Create.class), ctx -> {
             manageUsers(ctx);
             ctx.status(201).json(directory.createGroup(ApiServer.body(ctx, Group.Create.class)));
         });
@@ -84,7 +86,7 @@ public final class AccessResource implements Consumer<RouteTable> {
             directory.deleteGroup(id(ctx), ApiServer.principal(ctx));
             ctx.status(204);
         });
-        routes.post("/api/groups/{id}/members", "Add a user to a group {userId}", 200, ctx -> {
+        routes.post("/api/groups/{id}/members", "Add a user to a group {userId}", 200, RequestBody.of(Group.Member.class), ctx -> {
             manageUsers(ctx);
             ctx.json(directory.addMember(id(ctx), ApiServer.body(ctx, Group.Member.class).userId(),
                     ApiServer.principal(ctx)));
@@ -99,12 +101,14 @@ public final class AccessResource implements Consumer<RouteTable> {
     private void rolesAndPermissions(RouteTable routes) {
         routes.get("/api/roles", "List roles with their permissions, the built-in ones first: ?search=name=*Admin&max=&page=",
                 ctx -> ctx.json(roles.list(QueryParameters.search(ctx), QueryParameters.paging(ctx))));
-        routes.post("/api/roles", "Add a custom role {name, description, permissions: [...]}", 201, ctx -> {
+        routes.post("/api/roles", "Add a custom role {name, description, permissions: [...]}", 201, RequestBody.of(Role.Create.class),
+                ctx -> {
             managePermissions(ctx);
             ctx.status(201).json(roles.create(ApiServer.body(ctx, Role.Create.class), ApiServer.principal(ctx)));
         });
         routes.get("/api/roles/{id}", "Show a role", ctx -> ctx.json(roles.role(id(ctx))));
-        routes.put("/api/roles/{id}", "Change a custom role's name, description or permissions", ctx -> {
+        routes.put("/api/roles/{id}", "Change a custom role's name, description or permissions", RequestBody.of(Role.Update.class),
+                ctx -> {
             managePermissions(ctx);
             ctx.json(roles.update(id(ctx), ApiServer.body(ctx, Role.Update.class), ApiServer.principal(ctx)));
         });
@@ -114,7 +118,7 @@ public final class AccessResource implements Consumer<RouteTable> {
             ctx.status(204);
         });
         routes.post("/api/permissions", "Grant a role {principalType USER|GROUP, principalId, roleId or role, objectType, "
-                + "objectId (none for SYSTEM)}; 201, or 200 when it was granted already", 201, ctx -> {
+                + "objectId (none for SYSTEM)}; 201, or 200 when it was granted already", 201, RequestBody.of(Grant.Create.class), ctx -> {
             GrantService.Created created = grants.create(ApiServer.body(ctx, Grant.Create.class), ApiServer.principal(ctx));
             ctx.status(created.isNew() ? 201 : 200).json(created.grant());
         });

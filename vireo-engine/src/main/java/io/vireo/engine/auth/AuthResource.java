@@ -6,6 +6,7 @@ import io.vireo.engine.api.ApiServer;
 import io.vireo.engine.api.RouteTable;
 import io.vireo.engine.common.InvalidInputException;
 import io.vireo.model.ErrorCode;
+import io.vireo.engine.api.RouteTable.RequestBody;
 
 import java.util.function.Consumer;
 
@@ -25,9 +26,9 @@ public final class AuthResource implements Consumer<RouteTable> {
     @Override
     public void accept(RouteTable routes) {
         routes.post("/sso/oauth/token", "Log in with grant_type=password, username and password; answers a bearer token. "
-                + "429 with Retry-After when the client address asks too often or failed too often", 200, this::token);
+                + "429 with Retry-After when the client address asks too often or failed too often", 200, RequestBody.of(JsonNode.class), this::token);
         routes.post("/sso/oauth/revoke", "Log out: revoke the bearer token given as token=... (RFC 7009); 200 whether "
-                + "or not the token was valid", 200, this::revoke);
+                + "or not the token was valid", 200, RequestBody.of(JsonNode.class), this::revoke);
     }
 
     private void token(Context ctx) {

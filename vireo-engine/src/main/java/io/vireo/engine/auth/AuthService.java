@@ -4,6 +4,7 @@ import io.vireo.engine.common.DomainException;
 import io.vireo.engine.common.InvalidInputException;
 import io.vireo.engine.common.Principal;
 import io.vireo.engine.common.TooManyRequestsException;
+import io.vireo.engine.store.Batches;
 import io.vireo.model.ErrorCode;
 import io.vireo.model.TokenResponse;
 import org.jdbi.v3.core.Jdbi;
@@ -12,7 +13,9 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.UUID;
@@ -111,7 +114,6 @@ public final class AuthService {
         int revoked = jdbi.inTransaction(h -> {
             failures.succeeded(h, address, name);
             failures.deleteQuietSince(h, now.minus(FORGET_AFTER));
-            tokens.deleteExpired(h);
             tokens.insert(h, Secrets.sha256(token), user.id(), now, now.plus(TOKEN_LIFETIME));
             return tokens.keepNewest(h, user.id(), limits.tokensPerUser());
         });
@@ -153,5 +155,11 @@ public final class AuthService {
     /** The enabled user a valid, unexpired bearer token belongs to, with its groups. */
     public Optional<Principal> principalForToken(String token) {
         return jdbi.withHandle(h -> tokens.principal(h, Secrets.sha256(token)));
+    }
+
+    /** Removes the tokens that expired longer than {@code grace} ago, in batches (the leader's pruning); answers how many. */
+    public long pruneExpiredTokens(Instant now, Duration grace) {
+        OffsetDateTime cutoff = now.minus(grace).atOffset(ZoneOffset.UTC);
+        return Batches.deleteAll(jdbi, (h, limit) -> tokens.deleteExpiredBefore(h, cutoff, limit));
     }
 }

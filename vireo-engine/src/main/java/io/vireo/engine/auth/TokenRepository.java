@@ -28,8 +28,11 @@ final class TokenRepository {
                 .mapTo(UUID.class).findOne();
     }
 
-    void deleteExpired(Handle h) {
-        h.createUpdate("DELETE FROM access_tokens WHERE expires_at < now()").execute();
+    /** Removes up to {@code limit} tokens that expired before the cutoff. */
+    int deleteExpiredBefore(Handle h, OffsetDateTime cutoff, int limit) {
+        return h.createUpdate("DELETE FROM access_tokens WHERE token_hash IN (SELECT token_hash FROM access_tokens "
+                        + "WHERE expires_at < :cutoff LIMIT :limit)")
+                .bind("cutoff", cutoff).bind("limit", limit).execute();
     }
 
     void deleteOfUser(Handle h, UUID userId) {

@@ -6,6 +6,8 @@ import java.util.regex.Pattern;
 /** Checks of request fields, each failing with a sentence that names the field. */
 public final class Fields {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
+    /** The longest description of anything (a data center, cluster, pool, role). */
+    public static final int DESCRIPTION_LENGTH = 1000;
 
     private Fields() {
     }
@@ -22,6 +24,14 @@ public final class Fields {
         if (!NAME.matcher(value).matches()) {
             throw InvalidInputException.invalid(field, "The " + field + " '" + abbreviate(value)
                     + "' is not valid: use 1 to 63 letters, digits, '.', '_' or '-', starting with a letter or digit");
+        }
+        return value;
+    }
+
+    /** Free text of at most {@code maxLength} characters; null stays null (a field left out). */
+    public static String text(String field, String value, int maxLength) {
+        if (value != null && value.length() > maxLength) {
+            throw InvalidInputException.invalid(field, "The " + field + " is longer than " + maxLength + " characters");
         }
         return value;
     }

@@ -5,6 +5,7 @@ import io.javalin.websocket.WsContext;
 import io.vireo.engine.api.ApiServer;
 import io.vireo.engine.common.Fields;
 import io.vireo.engine.api.RouteTable;
+import io.vireo.engine.api.RouteTable.RequestBody;
 import io.vireo.model.ConsoleTicket;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,12 +50,13 @@ public final class ConsoleResource implements Consumer<RouteTable> {
     @Override
     public void accept(RouteTable routes) {
         routes.post("/api/vms/{id}/ticket", "A one-time console ticket (the display's password; for VNC a WebSocket "
-                + "proxy path), valid {\"expirySeconds\"} (default 120)", 200, ctx -> ctx.json(issue(ctx)));
+                + "proxy path), valid {\"expirySeconds\"} (default 120)", 200, RequestBody.optional(ConsoleTicket.Request.class),
+                ctx -> ctx.json(issue(ctx)));
         // the same ticket as above, issued the same way, written as a file remote-viewer opens
         routes.get("/api/vms/{id}/remoteviewerconnectionfile", "A remote-viewer (.vv) file with a new one-time "
                 + "console ticket (SPICE or VNC)", this::remoteViewerFile);
         routes.post("/api/vms/{id}/remoteviewerconnectionfile", "The same as GET, for clients that POST actions", 200,
-                this::remoteViewerFile);
+                RequestBody.optional(ConsoleTicket.Request.class), this::remoteViewerFile);
         routes.raw().wsBeforeUpgrade("/console/vnc", this::admit);
         routes.raw().ws("/console/vnc", ws -> {
             ws.onConnect(this::connect);

@@ -20,6 +20,13 @@ final class ConsoleTicketRepository {
                 .bind("expires", expires.atOffset(ZoneOffset.UTC)).bind("user", user).execute();
     }
 
+    /** Removes up to {@code limit} tickets that expired before the cutoff, used or not. */
+    int deleteExpiredBefore(Handle h, Instant cutoff, int limit) {
+        return h.createUpdate("DELETE FROM console_tickets WHERE token_hash IN (SELECT token_hash FROM console_tickets "
+                        + "WHERE expires_at < :cutoff LIMIT :limit)")
+                .bind("cutoff", cutoff.atOffset(ZoneOffset.UTC)).bind("limit", limit).execute();
+    }
+
     /** Uses the ticket up if it is known, unused and unexpired; one statement, so two redeemers cannot both win. */
     Optional<Redeemed> redeem(Handle h, String tokenHash) {
         return h.createQuery("UPDATE console_tickets SET used_at = now() WHERE token_hash = :hash "

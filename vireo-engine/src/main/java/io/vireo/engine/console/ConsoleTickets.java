@@ -8,6 +8,7 @@ import io.vireo.engine.events.EventLog;
 import io.vireo.engine.hostlink.AgentException;
 import io.vireo.engine.hostlink.AgentGateway;
 import io.vireo.engine.hosts.HostService;
+import io.vireo.engine.store.Batches;
 import io.vireo.engine.vms.VmService;
 import io.vireo.model.ConsoleTicket;
 import io.vireo.model.ErrorCode;
@@ -17,6 +18,8 @@ import io.vireo.model.VmStatus;
 import io.vireo.model.rpc.AgentMethod;
 import io.vireo.model.rpc.ConsolePasswordParams;
 import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -27,6 +30,7 @@ import static java.util.Objects.requireNonNull;
 
 /** Issues one-time console tickets (VNC and SPICE) and redeems VNC ones at the WebSocket proxy. */
 public final class ConsoleTickets {
+    private static final Logger log = LoggerFactory.getLogger(ConsoleTickets.class);
     public static final int DEFAULT_EXPIRY_SECONDS = 120;
 
     private final Jdbi jdbi;
@@ -44,6 +48,12 @@ public final class ConsoleTickets {
         this.events = requireNonNull(events, "events");
     }
 
+    /** Removes the tickets that expired longer than {@code grace} ago, used or not, in batches; answers how many. */
+    public long pruneExpired(Instant now, Duration grace) {
+        Instant cutoff = now.minus(grace);
+        return Batches.deleteAll(jdbi, (h, limit) -> repository.deleteExpiredBefore(h, cutoff, limit));
+    }
+
     public ConsoleTicket issue(UUID vmId, ConsoleTicket.Request request, String user) {
         int expiry = request == null || request.expirySeconds() == null ? DEFAULT_EXPIRY_SECONDS
                 : Fields.range("expirySeconds", request.expirySeconds(), 1, 3600);
@@ -59,6 +69,7 @@ public final class ConsoleTickets {
                     + " has no port reported by its host yet; try again in a moment");
         }
         UUID host = UUID.fromString(vm.hostId());
+        checkDisplay(vm, hosts.host(host));
         String token = Secrets.randomToken();
         boolean spice = vm.graphics().equals("spice");
         // VNC authentication reads 8 characters at most; SPICE takes up to 59 and gets more
@@ -78,6 +89,20 @@ public final class ConsoleTickets {
         return new ConsoleTicket(vm.id(), vm.graphics(), password, expires, spice ? null : "/console/vnc?token=" + token);
     }
 
+    /** Refuses a display that the engine may not connect to: a port outside the range, a host address of a refused kind. */
+    private void checkDisplay(Vm vm, Host host) {
+        if (!hosts.displays().portAllowed(vm.vncPort())) {
+            log.warn("VM {}: its host reported display port {}, outside the display range", vm.name(), vm.vncPort());
+            throw new ConflictException(ErrorCode.CONSOLE_UNAVAILABLE, "The display of VM " + vm.name() + " is on port "
+                    + vm.vncPort() + ", outside the display ports the engine connects to ("
+                    + hosts.displays().firstPort() + "-" + hosts.displays().lastPort() + ")");
+        }
+        hosts.displays().refusal(host.address()).ifPresent(refusal -> {
+            throw new ConflictException(ErrorCode.CONSOLE_UNAVAILABLE, "The display of VM " + vm.name() + " is on host "
+                    + host.name() + ", whose address " + host.address() + " is " + refusal + "; the engine does not connect there");
+        });
+    }
+
     /** The VNC display to connect to, if the token is good: known, unused, unexpired; it is used up by this call. */
     public Optional<Target> redeem(String token) {
         if (token == null || token.isBlank()) {
@@ -95,7 +120,27 @@ public final class ConsoleTickets {
                 || !vm.get().graphics().equals("vnc")) {
             return Optional.empty();
         }
-        return Optional.of(new Target(vm.get().name(), host.get().address(), vm.get().vncPort()));
+        if (!hosts.displays().portAllowed(vm.get().vncPort())) {
+            log.warn("Refused to connect to the display of VM {}: its host reported port {}, outside the display range",
+                    vm.get().name(), vm.get().vncPort());
+            return Optional.empty();
+        }
+        // resolved once, here: the proxy connects to the very address checked
+        java.net.InetAddress address;
+        try {
+            address = java.net.InetAddress.getByName(host.get().address());
+        } catch (java.net.UnknownHostException e) {
+            log.warn("Cannot resolve the address {} of host {} for the console of VM {}", host.get().address(), host.get().name(),
+                    vm.get().name());
+            return Optional.empty();
+        }
+        Optional<String> refusal = hosts.displays().refusal(address);
+        if (refusal.isPresent()) {
+            log.warn("Refused to connect to the display of VM {}: host {} has the address {}, {}", vm.get().name(),
+                    host.get().name(), address.getHostAddress(), refusal.get());
+            return Optional.empty();
+        }
+        return Optional.of(new Target(vm.get().name(), address.getHostAddress(), vm.get().vncPort()));
     }
 
     /**
@@ -109,6 +154,7 @@ public final class ConsoleTickets {
         }
         Host host = hosts.find(UUID.fromString(vm.hostId())).orElseThrow(() -> new ConflictException(
                 ErrorCode.CONSOLE_UNAVAILABLE, "The host of VM " + vm.name() + " is gone"));
+        checkDisplay(vm, host);
         return new Display(vm.name(), vm.graphics(), host.address(), vm.vncPort());
     }
 

@@ -5,6 +5,7 @@ import io.vireo.engine.api.ApiServer;
 import io.vireo.engine.api.QueryParameters;
 import io.vireo.engine.common.Fields;
 import io.vireo.engine.api.RouteTable;
+import io.vireo.engine.api.RouteTable.RequestBody;
 import io.vireo.engine.auth.ObjectRef;
 import io.vireo.engine.auth.PermissionService;
 import io.vireo.model.Cluster;
@@ -31,7 +32,7 @@ public final class DataCenterResource implements Consumer<RouteTable> {
         routes.get("/api/datacenters", "List the data centers I may see, by name: ?search=name=dc*&max=&page=",
                 ctx -> ctx.json(service.dataCenters(permissions.viewable(ApiServer.principal(ctx), ObjectType.DATA_CENTER),
                         QueryParameters.search(ctx), QueryParameters.paging(ctx))));
-        routes.post("/api/datacenters", "Add a data center", 201, ctx -> {
+        routes.post("/api/datacenters", "Add a data center", 201, RequestBody.of(DataCenter.Create.class), ctx -> {
             permissions.require(ApiServer.principal(ctx), Permission.MANAGE_DATA_CENTER, ObjectRef.SYSTEM);
             ctx.status(201).json(service.createDataCenter(ApiServer.body(ctx, DataCenter.Create.class)));
         });
@@ -48,7 +49,7 @@ public final class DataCenterResource implements Consumer<RouteTable> {
         routes.get("/api/clusters", "List the clusters I may see, by name: ?search=name=c* and datacenter=<id>&max=&page=",
                 ctx -> ctx.json(service.clusters(permissions.viewable(ApiServer.principal(ctx), ObjectType.CLUSTER),
                         QueryParameters.search(ctx), QueryParameters.paging(ctx))));
-        routes.post("/api/clusters", "Add a cluster to a data center", 201, ctx -> {
+        routes.post("/api/clusters", "Add a cluster to a data center", 201, RequestBody.of(Cluster.Create.class), ctx -> {
             Cluster.Create body = ApiServer.body(ctx, Cluster.Create.class);
             permissions.requireOnParent(ApiServer.principal(ctx), Permission.MANAGE_CLUSTER, ObjectType.DATA_CENTER,
                     body.dataCenterId());
@@ -56,7 +57,8 @@ public final class DataCenterResource implements Consumer<RouteTable> {
         });
         routes.get("/api/clusters/{id}", "Show a cluster", ctx -> ctx.json(service.cluster(require(ctx, Permission.VIEW,
                 ObjectType.CLUSTER))));
-        routes.put("/api/clusters/{id}", "Change a cluster's overcommit, migration and scheduling policies", ctx -> {
+        routes.put("/api/clusters/{id}", "Change a cluster's overcommit, migration and scheduling policies",
+                RequestBody.of(Cluster.Update.class), ctx -> {
             UUID id = require(ctx, Permission.MANAGE_CLUSTER, ObjectType.CLUSTER);
             ctx.json(service.updateCluster(id, ApiServer.body(ctx, Cluster.Update.class)));
         });

@@ -42,7 +42,8 @@ public final class DataCenterService {
     public DataCenter createDataCenter(DataCenter.Create request) {
         Fields.required("body", request);
         String name = Fields.name("name", request.name());
-        String description = request.description() == null ? "" : request.description();
+        String description = request.description() == null ? "" : Fields.text("description", request.description(),
+                Fields.DESCRIPTION_LENGTH);
         UUID id = UUID.randomUUID();
         return UniqueNames.insert(jdbi, "data center", name, h -> {
             dataCenters.insert(h, id, name, description);
@@ -80,7 +81,8 @@ public final class DataCenterService {
         UUID dataCenterId = Fields.id("dataCenterId", request.dataCenterId());
         int overcommit = request.memoryOvercommitPercent() == null ? 100
                 : Fields.range("memoryOvercommitPercent", request.memoryOvercommitPercent(), 100, 400);
-        String description = request.description() == null ? "" : request.description();
+        String description = request.description() == null ? "" : Fields.text("description", request.description(),
+                Fields.DESCRIPTION_LENGTH);
         DataCenter dataCenter = dataCenter(dataCenterId);
         UUID id = UUID.randomUUID();
         return UniqueNames.insert(jdbi, "cluster", name, h -> {
@@ -144,7 +146,7 @@ public final class DataCenterService {
         MigrationPolicy policy = update.migrationPolicy() == null ? cluster.migrationPolicy()
                 : update.migrationPolicy().applyTo(cluster.migrationPolicy());
         return new Cluster(cluster.id(), cluster.name(), cluster.dataCenterId(),
-                or(update.description(), cluster.description()),
+                or(Fields.text("description", update.description(), Fields.DESCRIPTION_LENGTH), cluster.description()),
                 or(update.memoryOvercommitPercent(), cluster.memoryOvercommitPercent()), policy,
                 or(update.maxOutgoingMigrations(), cluster.maxOutgoingMigrations()),
                 or(update.maxIncomingMigrations(), cluster.maxIncomingMigrations()),

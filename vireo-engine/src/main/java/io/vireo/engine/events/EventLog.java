@@ -1,5 +1,7 @@
 package io.vireo.engine.events;
 
+import io.vireo.engine.common.Retention;
+import io.vireo.engine.store.Batches;
 import io.vireo.engine.store.SqlPredicate;
 import io.vireo.engine.store.Visibility;
 import io.vireo.model.Event;
@@ -8,7 +10,10 @@ import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 import static java.util.Objects.requireNonNull;
@@ -89,5 +94,19 @@ public final class EventLog {
     /** The newest {@code max} events before the index that the audience may see, oldest first: a page further back. */
     public List<Event> latest(int max, long before, Audience audience) {
         return jdbi.withHandle(h -> repository.latest(h, max, before, EventRepository.seenBy(audience)));
+    }
+
+    /**
+     * Removes the events older than the retention's age, then the oldest beyond its count, in
+     * batches; answers how many went. The leader calls it now and then.
+     */
+    public long prune(Instant now, Retention retention) {
+        var cutoff = now.minus(retention.maxAge()).atOffset(ZoneOffset.UTC);
+        long removed = Batches.deleteAll(jdbi, (h, limit) -> repository.deleteOlderThan(h, cutoff, limit));
+        Optional<Long> beyond = jdbi.withHandle(h -> repository.newestBeyond(h, retention.maxRows()));
+        if (beyond.isPresent()) {
+            removed += Batches.deleteAll(jdbi, (h, limit) -> repository.deleteUpTo(h, beyond.get(), limit));
+        }
+        return removed;
     }
 }

@@ -7,7 +7,9 @@ import org.jdbi.v3.core.Handle;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.OffsetDateTime;
 import java.util.List;
+import java.util.Optional;
 
 /** SQL of the event log: rows with a growing index, read forwards from an index or backwards from the newest. */
 final class EventRepository {
@@ -32,6 +34,24 @@ final class EventRepository {
                         + ") ORDER BY id DESC LIMIT :max) newest ORDER BY id")
                 .bindMap(where.parameters()).bind("max", max).bind("before", before)
                 .map((rs, ctx) -> toEvent(rs)).list();
+    }
+
+    /** Removes up to {@code limit} events written before the cutoff. */
+    int deleteOlderThan(Handle h, OffsetDateTime cutoff, int limit) {
+        return h.createUpdate("DELETE FROM events WHERE id IN (SELECT id FROM events WHERE time < :cutoff LIMIT :limit)")
+                .bind("cutoff", cutoff).bind("limit", limit).execute();
+    }
+
+    /** The index of the newest event older than the newest {@code keep}: it and all before it are beyond the count. */
+    Optional<Long> newestBeyond(Handle h, long keep) {
+        return h.createQuery("SELECT id FROM events ORDER BY id DESC OFFSET :keep LIMIT 1")
+                .bind("keep", keep).mapTo(Long.class).findOne();
+    }
+
+    /** Removes up to {@code limit} events up to the index, the oldest first. */
+    int deleteUpTo(Handle h, long index, int limit) {
+        return h.createUpdate("DELETE FROM events WHERE id IN (SELECT id FROM events WHERE id <= :index ORDER BY id LIMIT :limit)")
+                .bind("index", index).bind("limit", limit).execute();
     }
 
     /** What a reader sees, as a condition on the event's VM and host columns. */

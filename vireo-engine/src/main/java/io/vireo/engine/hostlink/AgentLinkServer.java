@@ -34,6 +34,12 @@ public final class AgentLinkServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(AgentLinkServer.class);
     private static final String HOST_ATTRIBUTE = "vireo.hostId";
     private static final String CERTIFICATE_ATTRIBUTE = "vireo.certificate";
+    /**
+     * The largest message (and frame: an agent sends each message as one) an agent may send: its
+     * full VM list is one message, some 150 bytes a VM, so 16 MiB holds a hundred thousand. Jetty's
+     * default, 64 KiB, would close the link of a host with a few hundred VMs.
+     */
+    public static final int MAX_MESSAGE_BYTES = 16 << 20;
 
     private final String bindAddress;
     private final int port;
@@ -74,7 +80,13 @@ public final class AgentLinkServer implements AutoCloseable {
                 connector.setPort(port);
                 server.setConnectors(new org.eclipse.jetty.server.Connector[]{connector});
             });
-            config.jetty.modifyWebSocketServletFactory(factory -> factory.setIdleTimeout(Duration.ofSeconds(30)));
+            config.jetty.modifyWebSocketServletFactory(factory -> {
+                factory.setIdleTimeout(Duration.ofSeconds(30));
+                factory.setMaxTextMessageSize(MAX_MESSAGE_BYTES);
+                factory.setMaxFrameSize(MAX_MESSAGE_BYTES);
+                // the link is JSON text; nothing binary comes from an agent
+                factory.setMaxBinaryMessageSize(1024);
+            });
             config.routes.wsBeforeUpgrade("/agent", this::authenticate);
             config.routes.ws("/agent", ws -> {
                 ws.onConnect(this::onConnect);

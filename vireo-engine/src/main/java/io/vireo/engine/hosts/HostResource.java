@@ -5,6 +5,7 @@ import io.vireo.engine.api.ApiServer;
 import io.vireo.engine.api.QueryParameters;
 import io.vireo.engine.common.Fields;
 import io.vireo.engine.api.RouteTable;
+import io.vireo.engine.api.RouteTable.RequestBody;
 import io.vireo.engine.auth.ObjectRef;
 import io.vireo.engine.auth.PermissionService;
 import io.vireo.model.Host;
@@ -30,7 +31,8 @@ public final class HostResource implements Consumer<RouteTable> {
         routes.get("/api/hosts", "List hosts; ?search=name=h* and status=up&max=&page=", ctx -> ctx.json(service.list(
                 permissions.viewable(ApiServer.principal(ctx), ObjectType.HOST), QueryParameters.search(ctx),
                 QueryParameters.paging(ctx))));
-        routes.post("/api/hosts", "Add a host; answers it with a one-time enrollment token for its agent", 201, ctx -> {
+        routes.post("/api/hosts", "Add a host; answers it with a one-time enrollment token for its agent", 201,
+                RequestBody.of(Host.Create.class), ctx -> {
             Host.Create body = ApiServer.body(ctx, Host.Create.class);
             permissions.requireOnParent(ApiServer.principal(ctx), Permission.MANAGE_HOSTS, ObjectType.CLUSTER, body.clusterId());
             ctx.status(201).json(service.create(body));
@@ -43,7 +45,7 @@ public final class HostResource implements Consumer<RouteTable> {
             ctx.status(204);
         });
         routes.post("/hostlink/enroll", "Exchange a host's one-time enrollment token and a CSR for its certificate",
-                200, ctx -> ctx.json(service.enroll(ApiServer.body(ctx, Host.EnrollRequest.class))));
+                200, RequestBody.of(Host.EnrollRequest.class), ctx -> ctx.json(service.enroll(ApiServer.body(ctx, Host.EnrollRequest.class))));
     }
 
     private UUID require(Context ctx, Permission permission) {

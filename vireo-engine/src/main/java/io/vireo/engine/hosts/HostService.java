@@ -45,6 +45,7 @@ public final class HostService {
     private static final Duration TOKEN_LIFETIME = Duration.ofHours(24);
 
     private final Jdbi jdbi;
+    private final DisplayAccess displays;
     private final HostRepository hosts;
     private final DataCenterService dataCenters;
     private final CertificateAuthority authority;
@@ -54,7 +55,9 @@ public final class HostService {
 
     /** @param certificateLifetime how long the certificates signed for agents live (they renew at two thirds) */
     public HostService(Jdbi jdbi, HostRepository hosts, DataCenterService dataCenters, CertificateAuthority authority,
-                       EventLog events, Supplier<String> agentEndpoint, Duration certificateLifetime) {
+                       EventLog events, Supplier<String> agentEndpoint, DisplayAccess displays,
+                       Duration certificateLifetime) {
+        this.displays = requireNonNull(displays, "displays");
         this.certificateLifetime = requireNonNull(certificateLifetime, "certificateLifetime");
         this.jdbi = requireNonNull(jdbi, "jdbi");
         this.hosts = requireNonNull(hosts, "hosts");
@@ -71,6 +74,11 @@ public final class HostService {
         if (address.isBlank() || address.length() > 253 || !address.matches("[A-Za-z0-9.:-]+")) {
             throw InvalidInputException.invalid("address", "The address '" + address + "' is not a host name or IP address");
         }
+        displays.refusal(address).ifPresent(refusal -> {
+            throw InvalidInputException.invalid("address", "The address '" + address + "' is " + refusal
+                    + ": the engine connects to a host's address for consoles and migrations, so it must be the host's own "
+                    + "address on the network (only an all-in-one engine allows local addresses)");
+        });
         UUID clusterId = Fields.id("clusterId", request.clusterId());
         dataCenters.cluster(clusterId);
         UUID id = UUID.randomUUID();
@@ -214,5 +222,10 @@ public final class HostService {
             events.write(h, EventLog.Entry.info("HOST_REMOVED", "Host " + host.name() + " was removed"));
         }, "Host " + host.name() + " still has VMs: some run there, prefer it or are migrating to it; move or change them "
                 + "first");
+    }
+
+    /** What the console may connect to for a VM's display; see {@link DisplayAccess}. */
+    public DisplayAccess displays() {
+        return displays;
     }
 }

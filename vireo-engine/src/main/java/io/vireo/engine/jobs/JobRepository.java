@@ -173,6 +173,32 @@ public final class JobRepository {
                 .bind("id", jobId).bind("status", status.name()).bind("code", errorCode).bind("message", errorMessage).execute();
     }
 
+    /** Removes up to {@code limit} finished jobs (their steps go with them) that ended before the cutoff. */
+    int deleteFinishedBefore(Handle h, OffsetDateTime cutoff, int limit) {
+        return h.createUpdate("DELETE FROM jobs WHERE id IN (SELECT id FROM jobs WHERE status IN ('DONE', 'FAILED') "
+                        + "AND ended_at < :cutoff LIMIT :limit)")
+                .bind("cutoff", cutoff).bind("limit", limit).execute();
+    }
+
+    /** Where the finished jobs beyond the newest {@code keep} begin: the newest of them, by end and id. */
+    record Finished(OffsetDateTime endedAt, UUID id) {
+    }
+
+    Optional<Finished> newestFinishedBeyond(Handle h, long keep) {
+        return h.createQuery("SELECT ended_at, id FROM jobs WHERE status IN ('DONE', 'FAILED') "
+                        + "ORDER BY ended_at DESC, id DESC OFFSET :keep LIMIT 1")
+                .bind("keep", keep)
+                .map((rs, ctx) -> new Finished(rs.getObject("ended_at", OffsetDateTime.class), rs.getObject("id", UUID.class)))
+                .findOne();
+    }
+
+    /** Removes up to {@code limit} finished jobs that ended at or before that one. */
+    int deleteFinishedUpTo(Handle h, Finished newest, int limit) {
+        return h.createUpdate("DELETE FROM jobs WHERE id IN (SELECT id FROM jobs WHERE status IN ('DONE', 'FAILED') "
+                        + "AND (ended_at, id) <= (:endedAt, :id) LIMIT :limit)")
+                .bind("endedAt", newest.endedAt()).bind("id", newest.id()).bind("limit", limit).execute();
+    }
+
     public record ClaimedJob(UUID id, String kind, UUID targetId, ObjectNode params, ObjectNode state) {
     }
 

@@ -3,6 +3,7 @@ package io.vireo.engine.migration;
 import io.javalin.http.Context;
 import io.vireo.engine.api.ApiServer;
 import io.vireo.engine.api.RouteTable;
+import io.vireo.engine.api.RouteTable.RequestBody;
 import io.vireo.engine.auth.ObjectRef;
 import io.vireo.engine.auth.PermissionService;
 import io.vireo.engine.common.ConflictException;
@@ -42,7 +43,7 @@ public final class MigrationResource implements Consumer<RouteTable> {
     @Override
     public void accept(RouteTable routes) {
         routes.post("/api/vms/{id}/migrate", "Live-migrate a running VM; optional body {\"hostId\"}, else the scheduler "
-                + "picks; 202 with the job", 202, ctx -> {
+                + "picks; 202 with the job", 202, RequestBody.optional(Vm.Migrate.class), ctx -> {
             UUID id = require(ctx, Permission.MIGRATE_VM, ObjectType.VM);
             Vm.Migrate body = ApiServer.optionalBody(ctx, Vm.Migrate.class);
             UUID host = body == null || body.hostId() == null ? null : Fields.id("hostId", body.hostId());

@@ -4,6 +4,7 @@ import io.vireo.engine.api.ApiServer;
 import io.vireo.engine.api.QueryParameters;
 import io.vireo.engine.common.Fields;
 import io.vireo.engine.api.RouteTable;
+import io.vireo.engine.api.RouteTable.RequestBody;
 import io.vireo.engine.auth.ObjectRef;
 import io.vireo.engine.auth.PermissionService;
 import io.vireo.model.ObjectType;
@@ -34,7 +35,7 @@ public final class PoolResource implements Consumer<RouteTable> {
                 ctx -> ctx.json(service.list(permissions.viewable(ApiServer.principal(ctx), ObjectType.VM_POOL),
                         QueryParameters.search(ctx), QueryParameters.paging(ctx))));
         routes.post("/api/vmpools", "Add a desktop pool: {name, templateVmId, type AUTOMATIC|MANUAL, size, prestarted, "
-                + "maxDesktopsPerUser}; its desktops are made in the background", 201, ctx -> {
+                + "maxDesktopsPerUser}; its desktops are made in the background", 201, RequestBody.of(VmPool.Create.class), ctx -> {
             VmPool.Create body = ApiServer.body(ctx, VmPool.Create.class);
             // the pool goes to the template's cluster (or the one named): its manager must hold MANAGE_POOLS there
             permissions.requireOnParent(ApiServer.principal(ctx), Permission.MANAGE_POOLS, ObjectType.VM, body.templateVmId());
@@ -50,7 +51,8 @@ public final class PoolResource implements Consumer<RouteTable> {
             }
             ctx.json(service.pool(id));
         });
-        routes.put("/api/vmpools/{id}", "Change a pool's size, prestarted desktops, desktops per user or description", ctx -> {
+        routes.put("/api/vmpools/{id}", "Change a pool's size, prestarted desktops, desktops per user or description",
+                RequestBody.of(VmPool.Update.class), ctx -> {
             VmPool pool = service.update(id(ctx, Permission.MANAGE_POOLS), ApiServer.body(ctx, VmPool.Update.class));
             monitor.wake();
             ctx.json(pool);

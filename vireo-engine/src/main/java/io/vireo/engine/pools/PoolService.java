@@ -121,10 +121,7 @@ public final class PoolService {
     }
 
     private static String description(String value) {
-        if (value != null && value.length() > 1000) {
-            throw InvalidInputException.invalid("description", "The description is longer than 1000 characters");
-        }
-        return value == null ? "" : value;
+        return value == null ? "" : Fields.text("description", value, Fields.DESCRIPTION_LENGTH);
     }
 
     /** A page of the pools the caller may see (or use) that match the search, by name, with their counts. */

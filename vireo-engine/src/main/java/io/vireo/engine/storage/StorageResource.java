@@ -5,6 +5,7 @@ import io.vireo.engine.api.ApiServer;
 import io.vireo.engine.api.QueryParameters;
 import io.vireo.engine.common.Fields;
 import io.vireo.engine.api.RouteTable;
+import io.vireo.engine.api.RouteTable.RequestBody;
 import io.vireo.engine.auth.BuiltInRole;
 import io.vireo.engine.auth.ObjectRef;
 import io.vireo.engine.auth.PermissionService;
@@ -37,7 +38,8 @@ public final class StorageResource implements Consumer<RouteTable> {
         routes.get("/api/storagedomains", "List storage domains; ?search=name=nfs* and type=file&max=&page=",
                 ctx -> ctx.json(service.domains(permissions.viewable(ApiServer.principal(ctx), ObjectType.STORAGE_DOMAIN),
                         QueryParameters.search(ctx), QueryParameters.paging(ctx))));
-        routes.post("/api/storagedomains", "Add a file storage domain (a directory every host sees)", 201, ctx -> {
+        routes.post("/api/storagedomains", "Add a file storage domain (a directory every host sees)", 201,
+                RequestBody.of(StorageDomain.Create.class), ctx -> {
             StorageDomain.Create body = ApiServer.body(ctx, StorageDomain.Create.class);
             permissions.requireOnParent(ApiServer.principal(ctx), Permission.MANAGE_STORAGE, ObjectType.DATA_CENTER,
                     body.dataCenterId());
@@ -55,7 +57,7 @@ public final class StorageResource implements Consumer<RouteTable> {
                 ctx -> ctx.json(service.disks(permissions.viewable(ApiServer.principal(ctx), ObjectType.DISK),
                         QueryParameters.search(ctx), QueryParameters.paging(ctx))));
         routes.post("/api/disks", "Create a disk (its creator becomes its DiskOperator); answers 202 with the disk (LOCKED) "
-                + "and the job that makes its image", 202, ctx -> {
+                + "and the job that makes its image", 202, RequestBody.of(Disk.Create.class), ctx -> {
             Principal principal = ApiServer.principal(ctx);
             Disk.Create body = ApiServer.body(ctx, Disk.Create.class);
             permissions.requireOnParent(principal, Permission.CREATE_DISK, ObjectType.STORAGE_DOMAIN, body.storageDomainId());

@@ -62,7 +62,7 @@ public final class SearchQuery {
                 where.append(clause(token, fields, parameters));
                 expectClause = false;
             } else {
-                throw invalid("expected 'and' or 'or' before '" + token + "'");
+                throw invalid("expected 'and' or 'or' before '" + abbreviate(token) + "'");
             }
         }
         if (expectClause) {
@@ -74,15 +74,19 @@ public final class SearchQuery {
     private static String clause(String token, Map<String, Field> fields, Map<String, Object> parameters) {
         int at = operatorIndex(token);
         if (at <= 0) {
-            throw invalid("'" + token + "' is not a condition like name=value");
+            throw invalid("'" + abbreviate(token) + "' is not a condition like name=value");
         }
         String name = token.substring(0, at).toLowerCase(Locale.ROOT);
         String operator = token.startsWith("!=", at) || token.startsWith(">=", at) || token.startsWith("<=", at)
                 ? token.substring(at, at + 2) : token.substring(at, at + 1);
+        if (operator.equals("!")) {
+            // '!' alone is no operator: it would reach the SQL as one ("memory ! :p0")
+            throw invalid("'" + abbreviate(token) + "' has no operator: use =, !=, <, <=, > or >=");
+        }
         String value = unquote(token.substring(at + operator.length()));
         Field field = fields.get(name);
         if (field == null) {
-            throw invalid("unknown field '" + name + "'; known fields: " + String.join(", ", fields.keySet()));
+            throw invalid("unknown field '" + abbreviate(name) + "'; known fields: " + String.join(", ", fields.keySet()));
         }
         String parameter = "p" + parameters.size();
         return switch (field.type()) {
@@ -96,7 +100,7 @@ public final class SearchQuery {
                 try {
                     parameters.put(parameter, Long.parseLong(value));
                 } catch (NumberFormatException e) {
-                    throw invalid("the field '" + name + "' takes a number, not '" + value + "'");
+                    throw invalid("the field '" + name + "' takes a number, not '" + abbreviate(value) + "'");
                 }
                 yield field.column() + " " + (operator.equals("!=") ? "<>" : operator) + " :" + parameter;
             }
@@ -165,6 +169,10 @@ public final class SearchQuery {
             throw invalid("a condition has no value");
         }
         return value;
+    }
+
+    private static String abbreviate(String value) {
+        return value.length() <= 80 ? value : value.substring(0, 77) + "...";
     }
 
     private static DomainException invalid(String reason) {

@@ -5,6 +5,7 @@ import io.javalin.http.Context;
 import io.vireo.engine.api.ApiServer;
 import io.vireo.engine.api.QueryParameters;
 import io.vireo.engine.api.RouteTable;
+import io.vireo.engine.api.RouteTable.RequestBody;
 import io.vireo.engine.auth.BuiltInRole;
 import io.vireo.engine.auth.ObjectRef;
 import io.vireo.engine.auth.PermissionService;
@@ -49,10 +50,12 @@ public final class VmResource implements Consumer<RouteTable> {
         routes.get("/api/vms", "List VMs; ?search=name=web* and status=up&max=&page=", ctx -> ctx.json(service.list(
                 permissions.viewable(ApiServer.principal(ctx), ObjectType.VM), QueryParameters.search(ctx),
                 QueryParameters.paging(ctx))));
-        routes.post("/api/vms", "Create a VM (Down); its creator becomes its UserVmManager", 201, this::create);
+        routes.post("/api/vms", "Create a VM (Down); its creator becomes its UserVmManager", 201, RequestBody.of(Vm.Create.class),
+                this::create);
         routes.get("/api/vms/{id}", "Show a VM", ctx -> ctx.json(service.vm(id(ctx, Permission.VIEW))));
         routes.delete("/api/vms/{id}", "Remove a Down VM; ?removeDisks=true removes its disks too (202 with jobs)", 200, this::delete);
-        routes.post("/api/vms/{id}/start", "Start a VM; optional body {\"hostId\"}; answers 202 with the job", 202, ctx -> {
+        routes.post("/api/vms/{id}/start", "Start a VM; optional body {\"hostId\"}; answers 202 with the job", 202,
+                RequestBody.optional(Vm.Start.class), ctx -> {
             Vm.Start body = ApiServer.optionalBody(ctx, Vm.Start.class);
             UUID id = id(ctx, Permission.VM_POWER);
             UUID hostId = null;
@@ -64,7 +67,8 @@ public final class VmResource implements Consumer<RouteTable> {
         });
         routes.post("/api/vms/{id}/stop", "Power a VM off; 202 with the job", 202,
                 ctx -> accepted(ctx, service.action(id(ctx, Permission.VM_POWER), StopVmJob.request())));
-        routes.post("/api/vms/{id}/shutdown", "Shut a VM down (ACPI), powering off after {\"timeoutSeconds\"} (default 60)", 202, ctx -> {
+        routes.post("/api/vms/{id}/shutdown", "Shut a VM down (ACPI), powering off after {\"timeoutSeconds\"} (default 60)", 202,
+                RequestBody.optional(Vm.Shutdown.class), ctx -> {
             UUID id = id(ctx, Permission.VM_POWER);
             Vm.Shutdown body = ApiServer.optionalBody(ctx, Vm.Shutdown.class);
             int timeout = body == null || body.timeoutSeconds() == null ? 60
@@ -72,7 +76,7 @@ public final class VmResource implements Consumer<RouteTable> {
             accepted(ctx, service.action(id, ShutdownVmJob.request(timeout)));
         });
         routes.post("/api/vms/{id}/reboot", "Reboot a VM through the guest, or reset it with {\"force\": true}; 202 with the job",
-                202, ctx -> {
+                202, RequestBody.optional(Vm.Reboot.class), ctx -> {
                     UUID id = id(ctx, Permission.VM_POWER);
                     Vm.Reboot body = ApiServer.optionalBody(ctx, Vm.Reboot.class);
                     boolean force = body != null && Boolean.TRUE.equals(body.force());
@@ -82,7 +86,7 @@ public final class VmResource implements Consumer<RouteTable> {
                 ctx -> accepted(ctx, service.action(id(ctx, Permission.VM_POWER), SuspendVmJob.request())));
         routes.post("/api/vms/{id}/resume", "Resume a suspended VM; 202 with the job", 202,
                 ctx -> accepted(ctx, service.action(id(ctx, Permission.VM_POWER), ResumeVmJob.request())));
-        routes.put("/api/vms/{id}", "Change a VM's migration policy overrides or preferred host", ctx -> {
+        routes.put("/api/vms/{id}", "Change a VM's migration policy overrides or preferred host", RequestBody.of(Vm.Update.class), ctx -> {
             UUID id = id(ctx, Permission.EDIT_VM);
             Vm.Update body = ApiServer.body(ctx, Vm.Update.class);
             requireVisibleHost(ctx, body.preferredHostId());

@@ -1,6 +1,8 @@
 package io.vireo.engine.datacenters;
 
 import io.vireo.engine.common.ConflictException;
+import io.vireo.engine.common.Fields;
+import io.vireo.engine.common.InvalidInputException;
 import io.vireo.engine.common.DomainException;
 import io.vireo.engine.common.NotFoundException;
 import io.vireo.engine.common.Paging;
@@ -52,6 +54,20 @@ class DataCenterServiceTest {
                 .isInstanceOfSatisfying(ConflictException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.DUPLICATE_NAME));
         // the refused inserts wrote no event either: they were in the same transaction
         assertThat(events.list(0, 100)).extracting(Event::code).containsExactly("DATA_CENTER_CREATED", "CLUSTER_CREATED");
+    }
+
+    @Test
+    void aDescriptionHasAtMostAThousandCharactersOnCreateAndUpdate() {
+        String tooLong = "d".repeat(Fields.DESCRIPTION_LENGTH + 1);
+        assertThatThrownBy(() -> service.createDataCenter(new DataCenter.Create("dc1", tooLong)))
+                .isInstanceOf(InvalidInputException.class).hasMessage("The description is longer than 1000 characters");
+        UUID dataCenter = id(service.createDataCenter(new DataCenter.Create("dc1", "d".repeat(1000))).id());
+        assertThatThrownBy(() -> service.createCluster(new Cluster.Create("c1", dataCenter.toString(), tooLong, null)))
+                .isInstanceOf(InvalidInputException.class);
+        UUID cluster = id(service.createCluster(new Cluster.Create("c1", dataCenter.toString(), "short", null)).id());
+        assertThatThrownBy(() -> service.updateCluster(cluster, new Cluster.Update(tooLong, null, null, null, null, null, null)))
+                .isInstanceOf(InvalidInputException.class);
+        assertThat(service.cluster(cluster).description()).isEqualTo("short");
     }
 
     @Test

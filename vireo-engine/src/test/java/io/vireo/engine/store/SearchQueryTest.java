@@ -53,5 +53,8 @@ class SearchQueryTest {
         assertThatThrownBy(() -> SearchQuery.parse("memory=lots", FIELDS)).hasMessageContaining("takes a number");
         assertThatThrownBy(() -> SearchQuery.parse("status>up", FIELDS)).hasMessageContaining("only be compared");
         assertThatThrownBy(() -> SearchQuery.parse("name=\"open", FIELDS)).hasMessageContaining("quote");
+        // '!' alone is no operator; it once reached the SQL text as one
+        assertThatThrownBy(() -> SearchQuery.parse("memory!5", FIELDS)).hasMessageContaining("no operator");
+        assertThatThrownBy(() -> SearchQuery.parse("name!web", FIELDS)).hasMessageContaining("no operator");
     }
 }

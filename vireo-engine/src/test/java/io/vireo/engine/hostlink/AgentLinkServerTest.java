@@ -1,0 +1,113 @@
+package io.vireo.engine.hostlink;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.vireo.model.Pem;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The agents' endpoint with a real agent-side client (mutual TLS with a certificate the CA signed):
+ * the messages an agent may send are as large as a host's full VM list gets, and no larger.
+ */
+class AgentLinkServerTest {
+    private static final char[] PASSWORD = "test".toCharArray();
+    private AgentLinkServer server;
+
+    /** What the link hands on, recorded (this test's stand-in for the host monitor). */
+    private final BlockingQueue<String> notifications = new LinkedBlockingQueue<>();
+    private final AgentLinkListener recorder = new AgentLinkListener() {
+        @Override
+        public void connected(AgentSession session) {
+        }
+
+        @Override
+        public void notification(UUID hostId, String method, JsonNode params) {
+            notifications.add(method + ":" + params.path("padding").asText().length());
+        }
+
+        @Override
+        public void disconnected(AgentSession session) {
+        }
+    };
+
+    @AfterEach
+    void stop() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    @Test
+    void aHostsLargeReportArrivesAndAnOversizedMessageClosesTheLink(@TempDir Path directory) throws Exception {
+        CertificateAuthority authority = CertificateAuthority.loadOrCreate(directory);
+        KeyPair keys = CertificateAuthority.newKeyPair();
+        UUID hostId = UUID.randomUUID();
+        X509Certificate certificate = authority.signHost(Pem.write(new JcaPKCS10CertificationRequestBuilder(
+                new X500Name("CN=host"), keys.getPublic()).build(new JcaContentSignerBuilder("SHA256withECDSA")
+                .build(keys.getPrivate()))), hostId.toString(), java.time.Duration.ofDays(1));
+        server = new AgentLinkServer("127.0.0.1", 0, authority.serverKeyStore(List.of("localhost"), List.of("127.0.0.1"),
+                PASSWORD), PASSWORD, authority.trustStore(),
+                (id, serial) -> id.equals(hostId) && serial.equals(certificate.getSerialNumber().toString(16)), recorder);
+        server.start();
+
+        KeyStore identity = KeyStore.getInstance("PKCS12");
+        identity.load(null, null);
+        identity.setKeyEntry("host", keys.getPrivate(), PASSWORD, new Certificate[]{certificate, authority.certificate()});
+        KeyManagerFactory keyManagers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        keyManagers.init(identity, PASSWORD);
+        TrustManagerFactory trustManagers = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        trustManagers.init(authority.trustStore());
+        SSLContext tls = SSLContext.getInstance("TLS");
+        tls.init(keyManagers.getKeyManagers(), trustManagers.getTrustManagers(), null);
+
+        CompletableFuture<Integer> closed = new CompletableFuture<>();
+        WebSocket agent = HttpClient.newBuilder().sslContext(tls).build().newWebSocketBuilder()
+                .buildAsync(URI.create("wss://127.0.0.1:" + server.port() + "/agent"), new WebSocket.Listener() {
+                    @Override
+                    public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+                        closed.complete(statusCode);
+                        return null;
+                    }
+                }).get(10, TimeUnit.SECONDS);
+
+        // a full VM list of a host with thousands of VMs: one message of several MiB
+        int large = 4 << 20;
+        agent.sendText(notification("vm.list", large), true).get(30, TimeUnit.SECONDS);
+        assertThat(notifications.poll(30, TimeUnit.SECONDS)).isEqualTo("vm.list:" + large);
+
+        agent.sendText(notification("vm.list", AgentLinkServer.MAX_MESSAGE_BYTES), true).get(30, TimeUnit.SECONDS);
+        // 1009: message too big
+        assertThat(closed.get(30, TimeUnit.SECONDS)).isEqualTo(1009);
+        assertThat(notifications).isEmpty();
+    }
+
+    private static String notification(String method, int padding) {
+        return "{\"jsonrpc\":\"2.0\",\"method\":\"" + method + "\",\"params\":{\"padding\":\"" + "v".repeat(padding) + "\"}}";
+    }
+}
