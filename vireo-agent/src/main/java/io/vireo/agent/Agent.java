@@ -3,6 +3,8 @@ package io.vireo.agent;
 import io.vireo.agent.commands.DiskEnsureCreatedCommand;
 import io.vireo.agent.commands.DiskEnsureDeletedCommand;
 import io.vireo.agent.commands.HostHelloCommand;
+import io.vireo.agent.commands.HostInstallCertificateCommand;
+import io.vireo.agent.commands.HostRenewCertificateCommand;
 import io.vireo.agent.commands.VmCancelMigrationCommand;
 import io.vireo.agent.commands.VmEnsurePausedCommand;
 import io.vireo.agent.commands.VmEnsureResumedCommand;
@@ -15,6 +17,7 @@ import io.vireo.agent.commands.VmReadConsoleLogCommand;
 import io.vireo.agent.commands.VmRebootCommand;
 import io.vireo.agent.commands.VmRequestShutdownCommand;
 import io.vireo.agent.enrollment.AgentIdentity;
+import io.vireo.agent.enrollment.CertificateRenewal;
 import io.vireo.agent.hypervisor.DiskImages;
 import io.vireo.agent.hypervisor.Hypervisor;
 import io.vireo.agent.hypervisor.HypervisorException;
@@ -47,6 +50,7 @@ public final class Agent implements AutoCloseable {
     private final DiskImages diskImages;
     private final ScheduledExecutorService timer = Executors.newScheduledThreadPool(2,
             Thread.ofPlatform().name("agent-reports").daemon().factory());
+    private final CertificateRenewal renewal;
     private EngineLink link;
     /**
      * Numbers every report of VM state (events, full lists, command answers) in the order this agent
@@ -59,6 +63,7 @@ public final class Agent implements AutoCloseable {
         this.identity = requireNonNull(identity, "identity");
         this.hypervisor = requireNonNull(hypervisor, "hypervisor");
         this.diskImages = requireNonNull(diskImages, "diskImages");
+        this.renewal = new CertificateRenewal(identity, config.stateDirectory(), java.time.Clock.systemUTC());
     }
 
     public void start() {
@@ -78,8 +83,10 @@ public final class Agent implements AutoCloseable {
                 new VmCancelMigrationCommand(hypervisor),
                 new VmMigrationStatusCommand(hypervisor),
                 new DiskEnsureCreatedCommand(diskImages),
-                new DiskEnsureDeletedCommand(diskImages));
-        link = new EngineLink(URI.create(identity.endpoint()), identity.sslContext(),
+                new DiskEnsureDeletedCommand(diskImages),
+                new HostRenewCertificateCommand(renewal, request -> link.notify(AgentEvent.CERTIFICATE_REQUEST, request)),
+                new HostInstallCertificateCommand(renewal));
+        link = new EngineLink(URI.create(identity.endpoint()), () -> renewal.identity().sslContext(),
                 new CommandDispatcher(commands, epochs, observations::incrementAndGet), () -> log.info("Serving the engine as host {}", identity.hostId()));
         hypervisor.onStateChange(observation -> link.notify(AgentEvent.VM_STATE_CHANGED,
                 new VmStateChange(observation, observations.incrementAndGet())));
@@ -93,6 +100,11 @@ public final class Agent implements AutoCloseable {
     private void heartbeat() {
         if (link.isConnected()) {
             link.notify(AgentEvent.HEARTBEAT, NoParams.INSTANCE);
+            try {
+                renewal.requestIfDue().ifPresent(request -> link.notify(AgentEvent.CERTIFICATE_REQUEST, request));
+            } catch (RuntimeException e) {
+                log.warn("Cannot ask for a new certificate: {}", e.getMessage());
+            }
         }
     }
 

@@ -21,17 +21,20 @@ public final class AgentCommands {
     @Command(name = "enroll", mixinStandardHelpOptions = true,
             description = "Enroll this host with an engine using the one-time token from 'vireo host add'")
     public static final class Enroll implements Callable<Integer> {
-        @Option(names = "--engine", required = true, description = "Engine URL, e.g. http://10.0.0.1:8080")
+        @Option(names = "--engine", required = true, description = "Engine URL, e.g. https://10.0.0.1:8080")
         String engine;
         @Option(names = "--token", required = true)
         String token;
+        @Option(names = "--ca-fingerprint", required = true, description = "SHA-256 fingerprint of the engine's CA, as "
+                + "'vireo host add' printed it: the agent refuses an engine whose CA has another")
+        String caFingerprint;
         @Option(names = "--state-dir", description = "Default /var/lib/vireo-agent as root")
         Path stateDirectory;
 
         @Override
         public Integer call() throws Exception {
             Path state = stateDirectory == null ? AgentConfig.defaultStateDirectory() : stateDirectory;
-            AgentIdentity identity = AgentIdentity.enroll(engine, token, state);
+            AgentIdentity identity = AgentIdentity.enroll(engine, token, caFingerprint, state);
             System.out.println("Enrolled as host " + identity.hostId() + "; the agent will dial " + identity.endpoint());
             System.out.println("Start it with: vireo agent run" + (stateDirectory == null ? "" : " --state-dir " + state));
             return 0;

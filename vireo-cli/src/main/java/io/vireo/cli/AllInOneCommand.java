@@ -68,6 +68,7 @@ public final class AllInOneCommand implements Callable<Integer> {
             engine.storage().createDomain(new StorageDomain.Create("local", dataCenter.id(), "file", images.toString()));
         }
         Host.Created host = engine.hosts().create(new Host.Create("local", "127.0.0.1", cluster.id()));
-        AgentIdentity.enroll("http://127.0.0.1:" + engine.apiPort(), host.enrollmentToken(), agentState);
+        AgentIdentity.enroll(config.tls().scheme() + "://127.0.0.1:" + engine.apiPort(), host.enrollmentToken(),
+                host.caFingerprint(), agentState);
     }
 }

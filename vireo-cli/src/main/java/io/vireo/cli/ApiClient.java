@@ -3,6 +3,7 @@ package io.vireo.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vireo.model.Json;
+import io.vireo.model.TlsTrust;
 
 import java.io.IOException;
 import java.net.URI;
@@ -11,7 +12,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.Optional;
 
 import static java.util.Objects.requireNonNull;
 
@@ -19,13 +22,28 @@ import static java.util.Objects.requireNonNull;
 public final class ApiClient {
     static final ObjectMapper MAPPER = Json.lenientMapper();
 
+    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+    static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(60);
+
     private final String baseUrl;
     private final String token;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private final Optional<X509Certificate> ca;
+    private final Duration requestTimeout;
+    private final HttpClient http;
 
-    public ApiClient(String baseUrl, String token) {
+    /** @param ca the engine's CA accepted at login, the only one trusted; empty: this machine's trust store */
+    public ApiClient(String baseUrl, String token, Optional<X509Certificate> ca) {
+        this(baseUrl, token, ca, CONNECT_TIMEOUT, REQUEST_TIMEOUT);
+    }
+
+    ApiClient(String baseUrl, String token, Optional<X509Certificate> ca, Duration connectTimeout, Duration requestTimeout) {
         this.baseUrl = requireNonNull(baseUrl, "baseUrl").replaceAll("/+$", "");
         this.token = token;
+        this.ca = requireNonNull(ca, "ca");
+        this.requestTimeout = requireNonNull(requestTimeout, "requestTimeout");
+        HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(connectTimeout);
+        ca.ifPresent(authority -> builder.sslContext(TlsTrust.trusting(authority)));
+        this.http = builder.build();
     }
 
     /** Thrown for an error answer; the message is the engine's sentence. */
@@ -48,22 +66,23 @@ public final class ApiClient {
         }
     }
 
-    public static String login(String baseUrl, String user, String password) throws IOException, InterruptedException {
+    /** Logs in with a password and answers the access token. */
+    public String login(String user, String password) throws IOException, InterruptedException {
         String form = "grant_type=password&username=" + URLEncoder.encode(user, StandardCharsets.UTF_8)
                 + "&password=" + URLEncoder.encode(password, StandardCharsets.UTF_8);
-        HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl.replaceAll("/+$", "") + "/sso/oauth/token"))
-                .header("Content-Type", "application/x-www-form-urlencoded").timeout(Duration.ofSeconds(30))
+        HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + "/sso/oauth/token"))
+                .header("Content-Type", "application/x-www-form-urlencoded").timeout(requestTimeout)
                 .POST(HttpRequest.BodyPublishers.ofString(form)).build();
-        JsonNode answer = new ApiClient(baseUrl, null).send(request);
-        return answer.get("access_token").asText();
+        return send(request).get("access_token").asText();
     }
 
     /** Revokes a token (RFC 7009): the engine answers 200 whether or not it knew the token. */
-    public static void revoke(String baseUrl, String token) throws IOException, InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl.replaceAll("/+$", "") + "/sso/oauth/revoke"))
-                .header("Content-Type", "application/x-www-form-urlencoded").timeout(Duration.ofSeconds(30))
-                .POST(HttpRequest.BodyPublishers.ofString("token=" + URLEncoder.encode(token, StandardCharsets.UTF_8))).build();
-        new ApiClient(baseUrl, null).send(request);
+    public void revoke(String revokedToken) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + "/sso/oauth/revoke"))
+                .header("Content-Type", "application/x-www-form-urlencoded").timeout(requestTimeout)
+                .POST(HttpRequest.BodyPublishers.ofString("token=" + URLEncoder.encode(revokedToken, StandardCharsets.UTF_8)))
+                .build();
+        send(request);
     }
 
     public JsonNode get(String path) throws IOException, InterruptedException {
@@ -86,7 +105,7 @@ public final class ApiClient {
     }
 
     private HttpRequest.Builder builder(String path) {
-        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(60));
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(requestTimeout);
         if (token != null) {
             builder.header("Authorization", "Bearer " + token);
         }
@@ -95,15 +114,24 @@ public final class ApiClient {
 
     /** A GET whose answer is not JSON (a remote-viewer file, say); errors are still JSON. */
     public String getText(String path) throws IOException, InterruptedException {
-        HttpResponse<String> response = http.send(builder(path).GET().build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = exchange(builder(path).GET().build());
         if (response.statusCode() >= 400) {
             throw error(response, json(response.body()));
         }
         return response.body();
     }
 
+    /** Sends a request; a failure to reach the engine becomes a sentence that says where, why and what to do. */
+    private HttpResponse<String> exchange(HttpRequest request) throws IOException, InterruptedException {
+        try {
+            return http.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw EngineConnection.explain(baseUrl, ca, e);
+        }
+    }
+
     private JsonNode send(HttpRequest request) throws IOException, InterruptedException {
-        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = exchange(request);
         JsonNode json = json(response.body());
         if (response.statusCode() >= 400) {
             throw error(response, json);

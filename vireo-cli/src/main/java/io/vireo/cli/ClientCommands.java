@@ -84,8 +84,9 @@ final class ClientCommands {
                       String scheduling,
                       @Option(names = "--max-downtime-ms") Integer maxDowntime,
                       @Option(names = "--bandwidth-mibps") Integer bandwidth,
-                      @Option(names = "--auto-converge") Boolean autoConverge,
-                      @Option(names = "--post-copy") Boolean postCopy) throws Exception {
+                      @Option(names = "--auto-converge", arity = "1", paramLabel = "true|false") Boolean autoConverge,
+                      @Option(names = "--post-copy", arity = "1", paramLabel = "true|false") Boolean postCopy)
+                throws Exception {
             var body = new java.util.HashMap<String, Object>();
             if (scheduling != null) {
                 body.put("schedulingPolicy", scheduling);
@@ -170,7 +171,8 @@ final class ClientCommands {
             JsonNode created = session.client().post("/api/hosts", new Host.Create(name, address,
                     Names.resolve(session.client(), "clusters", clusterId)));
             System.out.println("host " + created.get("host").get("id").asText() + " added; on that host run:");
-            System.out.println("  vireo agent enroll --engine " + session.url() + " --token " + created.get("enrollmentToken").asText());
+            System.out.println("  vireo agent enroll --engine " + session.url() + " --token "
+                    + created.get("enrollmentToken").asText() + " --ca-fingerprint " + created.get("caFingerprint").asText());
             System.out.println("  vireo agent run");
             return 0;
         }
@@ -197,18 +199,46 @@ final class ClientCommands {
         }
     }
 
-    @Command(name = "events", mixinStandardHelpOptions = true, description = "Show events")
+    @Command(name = "events", mixinStandardHelpOptions = true,
+            description = "Show the newest events (as tail does); --before to page back, --follow to keep printing new ones")
     static final class Events extends Verb {
-        @Option(names = "--from", defaultValue = "0")
-        long from;
-        @Option(names = "--max", defaultValue = "100")
-        int max;
+        private static final List<String> COLUMNS = List.of("index", "time", "severity", "message");
+
+        @Option(names = {"-n", "--last"}, defaultValue = "20", description = "How many events (default ${DEFAULT-VALUE})")
+        int last;
+        @Option(names = "--before", description = "The events before this index (the page before the one shown)")
+        Long before;
+        @Option(names = "--from", description = "The events from this index on, oldest first")
+        Long from;
+        @Option(names = {"-f", "--follow"}, description = "Keep printing events as they happen (Ctrl+C to stop)")
+        boolean follow;
 
         @Override
         public Integer call() throws Exception {
-            Output.table(System.out, client().get("/api/events?from=" + from + "&max=" + max),
-                    List.of("index", "time", "severity", "message"), json);
-            return 0;
+            if (before != null && from != null) {
+                throw new IllegalArgumentException("--before and --from go different ways: give one of them");
+            }
+            ApiClient client = client();
+            String query = from != null ? "from=" + from + "&max=" + last
+                    : "last=" + last + (before == null ? "" : "&before=" + before);
+            JsonNode page = client.get("/api/events?" + query);
+            Output.table(System.out, page, COLUMNS, json);
+            if (!json && from == null && page.size() == last && page.size() > 0) {
+                System.err.println("(older: vireo events --before " + page.get(0).get("index").asLong() + ")");
+            }
+            if (!follow) {
+                return 0;
+            }
+            long next = page.isEmpty() ? (from == null ? 0 : from) : page.get(page.size() - 1).get("index").asLong() + 1;
+            while (true) {
+                System.out.flush();
+                Thread.sleep(1000);
+                JsonNode newer = client.get("/api/events?from=" + next + "&max=1000");
+                for (JsonNode event : newer) {
+                    System.out.println(json ? event.toString() : Output.row(event, COLUMNS));
+                    next = event.get("index").asLong() + 1;
+                }
+            }
         }
     }
 

@@ -11,6 +11,8 @@ import picocli.CommandLine.Option;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -51,6 +53,20 @@ public final class EngineCommand implements Callable<Integer> {
     @Option(names = "--allow-local-host-addresses",
             description = "Let hosts have loopback or link-local addresses (only for an engine whose one host is this machine)")
     boolean localHostAddresses;
+    @Option(names = "--tls-cert", description = "PEM certificate (then any intermediates) to serve the API, portals and "
+            + "consoles with; default: one the engine's own CA signs for this machine's names and addresses")
+    Path tlsCertificate;
+    @Option(names = "--tls-key", description = "PEM private key of --tls-cert")
+    Path tlsKey;
+    @Option(names = "--public-name", description = "Another DNS name or address clients reach the engine at, for the "
+            + "certificate the engine's CA signs (repeatable)")
+    List<String> publicNames = new ArrayList<>();
+    @Option(names = "--insecure-http", description = "Serve the API, portals and consoles over plain HTTP (only behind "
+            + "a TLS proxy: passwords and tokens would cross the network readable)")
+    boolean insecureHttp;
+    @Option(names = "--host-certificate-lifetime", defaultValue = "P365D", description = "How long agents' certificates "
+            + "live, ISO-8601 (default ${DEFAULT-VALUE}); agents renew theirs over their link at two thirds of it")
+    Duration hostCertificateLifetime;
     @Option(names = "--max-tokens-per-user", defaultValue = "50",
             description = "Live bearer tokens a user may hold; a login beyond that revokes its oldest (default ${DEFAULT-VALUE})")
     int maxTokensPerUser;
@@ -94,7 +110,9 @@ public final class EngineCommand implements Callable<Integer> {
                         new Retention(Duration.ofDays(keepJobsDays), keepJobs), Duration.ofHours(keepExpiredHours),
                         EngineConfig.Pruning.defaults().interval()),
                 noMetrics ? EngineConfig.Metrics.off() : new EngineConfig.Metrics(true, Optional.ofNullable(metricsTokenFile)),
-                DisplayAccess.parse(displayPorts, localHostAddresses));
+                DisplayAccess.parse(displayPorts, localHostAddresses),
+                new EngineConfig.Tls(insecureHttp, Optional.ofNullable(tlsCertificate), Optional.ofNullable(tlsKey), publicNames,
+                        hostCertificateLifetime));
     }
 
     @Override
@@ -113,6 +131,8 @@ public final class EngineCommand implements Callable<Integer> {
                 password -> System.out.println("Log in as admin with password " + password
                         + "  (shown this once; it is not stored in clear anywhere)"),
                 () -> System.out.println("Log in as admin (password set at first start)"));
+        System.out.println("The engine's certificate authority (what 'vireo login' and agents check) has SHA-256 fingerprint");
+        System.out.println("  " + engine.caFingerprint());
         System.out.println("  vireo login --url " + engine.apiUrl() + " --user admin");
         System.out.flush();
     }

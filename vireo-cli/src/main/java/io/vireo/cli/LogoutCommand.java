@@ -23,7 +23,7 @@ public final class LogoutCommand implements Callable<Integer> {
         }
         String url = session.get().url();
         try {
-            ApiClient.revoke(url, session.get().token());
+            new ApiClient(url, null, session.get().ca()).revoke(session.get().token());
         } catch (IOException | RuntimeException e) {
             // the session is forgotten all the same: the token is of no use to this machine any more
             Session.forget();

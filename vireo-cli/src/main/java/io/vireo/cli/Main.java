@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
                 EngineCommand.class,
                 AgentCommands.class,
                 AllInOneCommand.class,
+                CaCommands.class,
                 LoginCommand.class,
                 LogoutCommand.class,
                 ClientCommands.DataCenters.class,
@@ -39,7 +40,8 @@ public final class Main {
                 command.getErr().println("error: " + error.getMessage() + " [" + error.code() + "]");
                 return 2;
             }
-            command.getErr().println("error: " + exception.getMessage());
+            // never "error: null": a failure without a message is named by its kind
+            command.getErr().println("error: " + (exception.getMessage() == null ? exception.toString() : exception.getMessage()));
             return 1;
         });
         return commandLine;

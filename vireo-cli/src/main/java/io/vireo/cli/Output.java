@@ -39,6 +39,11 @@ final class Output {
         }
     }
 
+    /** One item as a line of its columns, tab-separated: for output that grows line by line (events --follow). */
+    static String row(JsonNode item, List<String> columns) {
+        return columns.stream().map(column -> text(item, column)).reduce((a, b) -> a + "\t" + b).orElse("");
+    }
+
     static void item(PrintStream out, JsonNode item) {
         out.println(item.toPrettyString());
     }

@@ -58,7 +58,7 @@ class LogoutCommandTest {
     @Test
     void logoutRevokesTheSavedTokenAndForgetsTheSession() throws IOException {
         String url = "http://127.0.0.1:" + fakeEngine.getAddress().getPort();
-        new Session(url, "the-saved/token+1").save();
+        new Session(url, "the-saved/token+1", java.util.Optional.empty()).save();
         assertThat(session).exists();
 
         Run run = logout();
@@ -81,7 +81,7 @@ class LogoutCommandTest {
             closedPort = socket.getLocalPort();
         }
         String url = "http://127.0.0.1:" + closedPort;
-        new Session(url, "a-token").save();
+        new Session(url, "a-token", java.util.Optional.empty()).save();
 
         Run run = logout();
         assertThat(run.exitCode()).isEqualTo(1);

@@ -80,6 +80,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -109,6 +110,7 @@ public final class Engine implements AutoCloseable {
     private StorageService storageService;
     private Optional<String> generatedAdminPassword = Optional.empty();
     private String advertisedAddress;
+    private String caFingerprint;
 
     public Engine(EngineConfig config) {
         this.config = requireNonNull(config, "config");
@@ -135,6 +137,7 @@ public final class Engine implements AutoCloseable {
             PermissionService permissions = new PermissionService(jdbi);
             UserDirectory directory = new UserDirectory(jdbi, hasher, events);
             CertificateAuthority authority = CertificateAuthority.loadOrCreate(config.dataDirectory().resolve("pki"));
+            caFingerprint = authority.fingerprint();
             advertisedAddress = config.advertisedAddress().orElseGet(NetworkAddresses::firstNonLoopback);
 
             JobRepository jobRepository = new JobRepository(jdbi);
@@ -156,7 +159,7 @@ public final class Engine implements AutoCloseable {
             storageService = storage;
             VmRepository vmRepository = new VmRepository(jdbi);
             hostService = new HostService(jdbi, hostRepository, dataCenters, authority, events, this::agentEndpoint,
-                    config.displays());
+                    config.displays(), config.tls().hostCertificateLifetime());
             VmMonitor vmMonitor = new VmMonitor(jdbi, vmRepository, hostService, events, changes);
             VmService vms = new VmService(jdbi, vmRepository, dataCenters, storage, hostService, jobs, new PoolTemplates(jdbi),
                     events);
@@ -171,7 +174,7 @@ public final class Engine implements AutoCloseable {
             VmPlacement placement = new VmPlacement(snapshots, scheduler);
             MigrationService migrations = new MigrationService(jdbi, vms, hostService, dataCenters, placement, gateway, jobs,
                     events, changes);
-            HostMonitor hostMonitor = new HostMonitor(jdbi, hostRepository, gateway, List.of(vmMonitor, migrations), events,
+            HostMonitor hostMonitor = new HostMonitor(jdbi, hostRepository, hostService, gateway, List.of(vmMonitor, migrations), events,
                     leadership, config.hostNonResponsiveAfter());
             closeables.push(hostMonitor);
             HostMaintenance maintenance = new HostMaintenance(jdbi, hostService, vms, jobs, events);
@@ -209,10 +212,12 @@ public final class Engine implements AutoCloseable {
             closeables.push(pruner);
 
             char[] keyPassword = UUID.randomUUID().toString().toCharArray();
-            agentLink = new AgentLinkServer(config.listenAddress(), config.agentPort(),
-                    authority.serverKeyStore(NetworkAddresses.dnsNames(), NetworkAddresses.ipAddresses(advertisedAddress),
-                            keyPassword),
-                    keyPassword, authority.trustStore(), hostService::certificateSerial, hostMonitor);
+            ServerCertificates.Names names = ServerCertificates.names(config, advertisedAddress);
+            KeyStore signedServerKeys = ServerCertificates.signed(authority, names, keyPassword, false);
+            KeyStore agentServerKeys = ServerCertificates.signed(authority, names, keyPassword, true);
+            Optional<ApiServer.Tls> apiTls = apiTls(signedServerKeys, keyPassword);
+            agentLink = new AgentLinkServer(config.listenAddress(), config.agentPort(), agentServerKeys,
+                    keyPassword, authority.trustStore(), hostService::acceptsCertificate, hostMonitor);
             closeables.push(agentLink);
             List<Consumer<RouteTable>> resources = new ArrayList<>(List.of(
                     new AuthResource(auth),
@@ -232,8 +237,20 @@ public final class Engine implements AutoCloseable {
                 resources.add(new MetricsResource(metrics, config.metrics().tokenFile().map(MetricsToken::read)
                         .orElseGet(() -> MetricsToken.readOrCreate(config.dataDirectory().resolve("metrics-token")))));
             }
-            api = new ApiServer(config.listenAddress(), config.apiPort(), auth::principalForToken, metrics, resources, VERSION);
+            api = new ApiServer(config.listenAddress(), config.apiPort(), auth::principalForToken, metrics, resources, VERSION, apiTls);
             closeables.push(api);
+            CertificateExpiryWatch expiry = new CertificateExpiryWatch(events, List.of(
+                    new CertificateExpiryWatch.Watched("certificate authority", authority.certificate(),
+                            "stop the engine, run 'vireo ca rotate --data-dir " + config.dataDirectory() + "' and start it "
+                                    + "again; hosts renew their certificates by themselves, none needs enrolling again"),
+                    new CertificateExpiryWatch.Watched("HTTPS certificate", ServerCertificates.leaf(apiTls
+                                    .map(ApiServer.Tls::keyStore).orElse(signedServerKeys)),
+                            config.tls().certificateFile().isPresent()
+                                    ? "replace " + config.tls().certificateFile().get() + " and restart the engine"
+                                    : "restart the engine, which makes a new one at each start"),
+                    new CertificateExpiryWatch.Watched("agent endpoint certificate", ServerCertificates.leaf(agentServerKeys),
+                            "restart the engine, which makes a new one at each start")), Clock.systemUTC());
+            closeables.push(expiry);
 
             leadership.start();
             relay.start();
@@ -246,8 +263,9 @@ public final class Engine implements AutoCloseable {
             balancerLoop.start();
             poolMonitor.start();
             pruner.start();
-            log.info("Vireo engine {} is up: API http://{}:{}/api, agents dial {}", VERSION, advertisedAddress, api.port(),
-                    agentEndpoint());
+            expiry.start();
+            log.info("Vireo engine {} is up: API {}/api, agents dial {}; its CA's SHA-256 fingerprint is {}", VERSION,
+                    apiUrl(), agentEndpoint(), caFingerprint);
         } catch (IOException e) {
             close();
             throw new UncheckedIOException(e);
@@ -286,8 +304,29 @@ public final class Engine implements AutoCloseable {
                 + "/agent";
     }
 
+    /** HTTPS with the administrator's certificate or one the engine's CA signs; plain HTTP only when asked. */
+    private Optional<ApiServer.Tls> apiTls(KeyStore signedServerKeys, char[] keyPassword) {
+        EngineConfig.Tls tls = config.tls();
+        if (tls.insecureHttp()) {
+            log.warn("The API, the portals and the consoles are served over plain HTTP (--insecure-http): passwords, "
+                    + "tokens and console tickets cross the network readable unless a TLS proxy stands in front");
+            return Optional.empty();
+        }
+        if (tls.certificateFile().isPresent()) {
+            char[] password = UUID.randomUUID().toString().toCharArray();
+            return Optional.of(new ApiServer.Tls(ServerCertificates.fromPemFiles(tls.certificateFile().get(),
+                    tls.keyFile().orElseThrow(), password), password));
+        }
+        return Optional.of(new ApiServer.Tls(signedServerKeys, keyPassword));
+    }
+
     public String apiUrl() {
-        return "http://" + NetworkAddresses.hostPort(advertisedAddress, api.port());
+        return config.tls().scheme() + "://" + NetworkAddresses.hostPort(advertisedAddress, api.port());
+    }
+
+    /** The SHA-256 fingerprint of the engine's CA: what agents and the CLI check before trusting the engine. */
+    public String caFingerprint() {
+        return caFingerprint;
     }
 
     public int apiPort() {

@@ -6,6 +6,7 @@ import io.vireo.engine.hosts.DisplayAccess;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 import static java.util.Objects.requireNonNull;
@@ -23,6 +24,7 @@ import static java.util.Objects.requireNonNull;
  * @param pruning how long the leader keeps what only grows (events, finished jobs, expired tokens and tickets)
  * @param metrics whether /metrics is served, and the file with the bearer token it asks for
  * @param displays the display ports the console connects to, and whether hosts may have local addresses (all-in-one)
+ * @param tls how the API, the portals and the console proxy are served: HTTPS unless asked otherwise
  */
 public record EngineConfig(
         Path dataDirectory,
@@ -40,7 +42,8 @@ public record EngineConfig(
         LoginLimits loginLimits,
         Pruning pruning,
         Metrics metrics,
-        DisplayAccess displays) {
+        DisplayAccess displays,
+        Tls tls) {
     /**
      * What the leader prunes, every {@code interval}, in small batches: events and finished jobs (with
      * their steps) by age and count, access tokens and console tickets once expired for {@code expired}.
@@ -100,6 +103,7 @@ public record EngineConfig(
         requireNonNull(metrics, "metrics");
         requireNonNull(displays, "displays");
         spiceProxy.ifPresent(EngineConfig::checkSpiceProxy);
+        requireNonNull(tls, "tls");
         if (apiPort < 0 || apiPort > 65535 || agentPort < 0 || agentPort > 65535) {
             throw new IllegalArgumentException("ports must be between 0 and 65535");
         }
@@ -128,18 +132,65 @@ public record EngineConfig(
     public static EngineConfig defaults() {
         return new EngineConfig(defaultDataDirectory(), Optional.empty(), Optional.empty(), Optional.empty(), "0.0.0.0",
                 8080, 8443, Optional.empty(), Optional.empty(), Duration.ofSeconds(30), Duration.ofMinutes(1), Optional.empty(),
-                LoginLimits.DEFAULTS, Pruning.defaults(), Metrics.defaults(), DisplayAccess.defaults());
+                LoginLimits.DEFAULTS, Pruning.defaults(), Metrics.defaults(), DisplayAccess.defaults(), Tls.DEFAULT);
     }
 
     public EngineConfig withDataDirectory(Path directory) {
         return new EngineConfig(directory, databaseUrl, databaseUser, databasePassword, listenAddress, apiPort, agentPort,
-                advertisedAddress, adminPassword, hostNonResponsiveAfter, balanceInterval, spiceProxy, loginLimits, pruning, metrics, displays);
+                advertisedAddress, adminPassword, hostNonResponsiveAfter, balanceInterval, spiceProxy, loginLimits, pruning, metrics, displays,
+                tls);
     }
 
     /** The same, for an all-in-one engine: its one host is this machine, on a loopback address. */
     public EngineConfig withLocalHostAddresses() {
         return new EngineConfig(dataDirectory, databaseUrl, databaseUser, databasePassword, listenAddress, apiPort, agentPort,
                 advertisedAddress, adminPassword, hostNonResponsiveAfter, balanceInterval, spiceProxy, loginLimits, pruning, metrics,
-                new DisplayAccess(displays.firstPort(), displays.lastPort(), true));
+                new DisplayAccess(displays.firstPort(), displays.lastPort(), true), tls);
+    }
+
+    /**
+     * The API's transport. By default HTTPS with a server certificate that the engine's CA signs
+     * at each start for every name and address the engine is reached at (this machine's names and
+     * addresses, the advertised address and the public names); or the administrator's own
+     * certificate and key (PEM files); or, only when asked, plain HTTP (behind a TLS proxy).
+     *
+     * @param publicNames more DNS names or IP addresses clients reach the engine at (a load balancer's name, say)
+     * @param hostCertificateLifetime how long the certificates the engine's CA signs for agents live (they renew
+     *     themselves at two thirds of it)
+     */
+    public record Tls(boolean insecureHttp, Optional<Path> certificateFile, Optional<Path> keyFile, List<String> publicNames,
+                      Duration hostCertificateLifetime) {
+        public static final Tls DEFAULT = new Tls(false, Optional.empty(), Optional.empty(), List.of(),
+                Duration.ofDays(365));
+
+        public Tls(boolean insecureHttp, Optional<Path> certificateFile, Optional<Path> keyFile, List<String> publicNames) {
+            this(insecureHttp, certificateFile, keyFile, publicNames, DEFAULT.hostCertificateLifetime());
+        }
+
+        public Tls {
+            requireNonNull(hostCertificateLifetime, "hostCertificateLifetime");
+            if (hostCertificateLifetime.compareTo(Duration.ofSeconds(30)) < 0) {
+                throw new IllegalArgumentException("host certificates must live 30 seconds at least, not "
+                        + hostCertificateLifetime);
+            }
+            requireNonNull(certificateFile, "certificateFile");
+            requireNonNull(keyFile, "keyFile");
+            publicNames = List.copyOf(publicNames);
+            if (certificateFile.isPresent() != keyFile.isPresent()) {
+                throw new IllegalArgumentException("--tls-cert and --tls-key go together: give both or neither");
+            }
+            if (insecureHttp && certificateFile.isPresent()) {
+                throw new IllegalArgumentException("--insecure-http serves plain HTTP: it takes no --tls-cert or --tls-key");
+            }
+            for (String name : publicNames) {
+                if (name.isBlank() || name.length() > 253 || !name.matches("[A-Za-z0-9.:*-]+")) {
+                    throw new IllegalArgumentException("the public name '" + name + "' is not a host name or IP address");
+                }
+            }
+        }
+
+        public String scheme() {
+            return insecureHttp ? "http" : "https";
+        }
     }
 }

@@ -7,6 +7,7 @@ import io.vireo.engine.common.Retention;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -28,6 +29,19 @@ class EngineConfigTest {
     }
 
     @Test
+    void httpsByDefaultAndPlainHttpOnlyWhenAsked() {
+        assertThat(EngineConfig.defaults().tls().insecureHttp()).isFalse();
+        assertThat(EngineConfig.defaults().tls().scheme()).isEqualTo("https");
+        assertThat(new EngineConfig.Tls(true, Optional.empty(), Optional.empty(), List.of()).scheme()).isEqualTo("http");
+        assertThatThrownBy(() -> new EngineConfig.Tls(false, Optional.of(Path.of("server.crt")), Optional.empty(), List.of()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--tls-key");
+        assertThatThrownBy(() -> new EngineConfig.Tls(true, Optional.of(Path.of("a")), Optional.of(Path.of("b")), List.of()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--insecure-http");
+        assertThatThrownBy(() -> new EngineConfig.Tls(false, Optional.empty(), Optional.empty(), List.of("bad name/")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("bad name/");
+    }
+
+    @Test
     void aSpiceProxyIsAnHttpHostAndPort() {
         EngineConfig.checkSpiceProxy("http://proxy.example:3128");
         EngineConfig.checkSpiceProxy("http://10.0.0.1:3128/");
@@ -39,7 +53,8 @@ class EngineConfigTest {
         EngineConfig defaults = EngineConfig.defaults();
         assertThatThrownBy(() -> new EngineConfig(defaults.dataDirectory(), Optional.empty(), Optional.empty(), Optional.empty(),
                 "0.0.0.0", 8080, 8443, Optional.empty(), Optional.empty(), defaults.hostNonResponsiveAfter(),
-                defaults.balanceInterval(), Optional.of("socks5://x:1"), LoginLimits.DEFAULTS, defaults.pruning(), defaults.metrics(), defaults.displays()))
+                defaults.balanceInterval(), Optional.of("socks5://x:1"), LoginLimits.DEFAULTS, defaults.pruning(), defaults.metrics(), defaults.displays(),
+                EngineConfig.Tls.DEFAULT))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 

@@ -5,7 +5,13 @@ import io.vireo.engine.store.TestDatabase;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.vireo.model.CertificateFingerprint;
+import io.vireo.model.Pem;
+import io.vireo.model.TlsTrust;
+
 import java.net.URI;
+import java.nio.file.Files;
+import java.security.cert.X509Certificate;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -15,7 +21,10 @@ import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The engine on an external PostgreSQL given by URL (here a real server started for the test). */
+/**
+ * The engine on an external PostgreSQL given by URL (here a real server started for the test),
+ * serving its API over HTTPS with a certificate its own CA signed.
+ */
 class EngineExternalDatabaseTest {
     @Test
     void startsOnAGivenDatabaseAndServesTheApi(@TempDir Path data) throws Exception {
@@ -24,12 +33,15 @@ class EngineExternalDatabaseTest {
                 Optional.of(database.password()),
                 "127.0.0.1", 0, 0, Optional.of("127.0.0.1"), Optional.of("s3cret-admin"), Duration.ofSeconds(30),
                 Duration.ofMinutes(1), Optional.empty(), LoginLimits.DEFAULTS, EngineConfig.Pruning.defaults(), EngineConfig.Metrics.defaults(),
-                io.vireo.engine.hosts.DisplayAccess.defaults());
+                io.vireo.engine.hosts.DisplayAccess.defaults(), EngineConfig.Tls.DEFAULT);
         try (Engine engine = new Engine(config)) {
             engine.start();
             assertThat(engine.generatedAdminPassword()).isEmpty();
-            HttpClient http = HttpClient.newHttpClient();
-            String base = "http://127.0.0.1:" + engine.apiPort();
+            assertThat(engine.apiUrl()).isEqualTo("https://127.0.0.1:" + engine.apiPort());
+            X509Certificate ca = Pem.readCertificate(Files.readString(data.resolve("pki/ca.crt")));
+            assertThat(engine.caFingerprint()).isEqualTo(CertificateFingerprint.of(ca));
+            HttpClient http = HttpClient.newBuilder().sslContext(TlsTrust.trusting(ca)).build();
+            String base = "https://127.0.0.1:" + engine.apiPort();
             HttpResponse<String> token = http.send(HttpRequest.newBuilder(URI.create(base + "/sso/oauth/token"))
                     .header("Content-Type", "application/x-www-form-urlencoded")
                     .POST(HttpRequest.BodyPublishers.ofString("grant_type=password&username=admin&password=s3cret-admin")).build(),

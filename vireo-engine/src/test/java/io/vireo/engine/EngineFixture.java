@@ -59,7 +59,8 @@ public final class EngineFixture implements AutoCloseable {
         }
         new RoleService(jdbi).ensureBuiltIns();
         hosts = new HostService(jdbi, new HostRepository(jdbi), dataCenters, CertificateAuthority.loadOrCreate(pki), events,
-                () -> "wss://127.0.0.1:1/agent", io.vireo.engine.hosts.DisplayAccess.defaults());
+                () -> "wss://127.0.0.1:1/agent", io.vireo.engine.hosts.DisplayAccess.defaults(),
+                CertificateAuthority.HOST_CERTIFICATE_LIFETIME);
         vms = new VmService(jdbi, new VmRepository(jdbi), dataCenters, storage, hosts, jobs, new PoolTemplates(jdbi), events);
         pools = new PoolService(jdbi, dataCenters, storage, vms, desktops, events, permissions);
     }

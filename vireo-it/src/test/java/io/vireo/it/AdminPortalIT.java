@@ -21,7 +21,7 @@ class AdminPortalIT extends LabTest {
 
     @Test
     void anAdministratorSeesTheLabHostsAndCreatesAVmAndAPoolThroughTheForms() throws Exception {
-        try (Browser browser = Browser.start()) {
+        try (Browser browser = Browser.start(lab.caFile())) {
             browser.open(api.baseUrl() + "/admin/");
             browser.logIn("admin", LabEnvironment.ADMIN_PASSWORD);
             browser.awaitVisible("#tree", Duration.ofSeconds(30));

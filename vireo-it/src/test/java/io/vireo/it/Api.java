@@ -3,6 +3,9 @@ package io.vireo.it;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vireo.model.Json;
+import io.vireo.model.TlsTrust;
+
+import javax.net.ssl.SSLContext;
 
 import java.io.IOException;
 import java.net.URI;
@@ -11,6 +14,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 
 /** A test's view of the public REST API: every call answers its status and JSON body. */
@@ -18,11 +22,30 @@ public final class Api {
     static final ObjectMapper MAPPER = Json.lenientMapper();
 
     private final String baseUrl;
+    private final X509Certificate ca;
     private volatile String token;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private final HttpClient http;
 
-    public Api(String baseUrl) {
+    /** @param ca the engine's CA: the only one this client trusts, as a user who accepted it at login */
+    public Api(String baseUrl, X509Certificate ca) {
         this.baseUrl = baseUrl;
+        this.ca = ca;
+        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).sslContext(sslContext()).build();
+    }
+
+    /** TLS that trusts the engine's CA only. */
+    public SSLContext sslContext() {
+        return TlsTrust.trusting(ca);
+    }
+
+    /** The HTTP client this API uses, for pages that are not JSON (metrics, remote-viewer files). */
+    public HttpClient http() {
+        return http;
+    }
+
+    /** The WebSocket address of a path on the engine (wss:// for https://). */
+    public URI webSocket(String path) {
+        return URI.create(baseUrl.replaceFirst("^http", "ws") + path);
     }
 
     public record Response(int status, JsonNode body) {

@@ -43,7 +43,8 @@ class ApiFuzzIT extends LabTest {
     /** GETs that are not lists, so take no ?max=. */
     private static final List<String> NOT_LISTS = List.of("/api/me");
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
+            .sslContext(api.sslContext()).build();
     /** The object each collection's {id} stands for, by the path's first segment after /api. */
     private final Map<String, String> fixtures = new LinkedHashMap<>();
 

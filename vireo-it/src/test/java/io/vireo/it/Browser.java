@@ -17,11 +17,14 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Debian's Chromium, headless, driven through Debian's chromedriver. Both paths are given
- * explicitly, so Selenium never looks for (or downloads) a browser or a driver of its own.
+ * explicitly, so Selenium never looks for (or downloads) a browser or a driver of its own. It
+ * trusts the engine's CA the way a person would add it: in the NSS database of its own home
+ * directory (certutil, package libnss3-tools), so certificate errors stay errors.
  */
 final class Browser implements AutoCloseable {
     static final File CHROMIUM = new File("/usr/bin/chromium");
     static final File CHROMEDRIVER = new File("/usr/bin/chromedriver");
+    static final File CERTUTIL = new File("/usr/bin/certutil");
 
     /**
      * A page-side look at a canvas: its size, how many of its pixels differ from the top-left one
@@ -66,14 +69,20 @@ final class Browser implements AutoCloseable {
         this.profile = profile;
     }
 
-    static Browser start() throws Exception {
-        if (!CHROMIUM.canExecute() || !CHROMEDRIVER.canExecute()) {
-            throw new IllegalStateException("Debian's chromium and chromium-driver are needed (scripts/debian-packages.txt): "
-                    + CHROMIUM + ", " + CHROMEDRIVER);
+    /** @param caFile the engine's CA certificate (PEM), which this browser trusts */
+    static Browser start(Path caFile) throws Exception {
+        if (!CHROMIUM.canExecute() || !CHROMEDRIVER.canExecute() || !CERTUTIL.canExecute()) {
+            throw new IllegalStateException("Debian's chromium, chromium-driver and libnss3-tools are needed "
+                    + "(scripts/debian-packages.txt): " + CHROMIUM + ", " + CHROMEDRIVER + ", " + CERTUTIL);
         }
         System.setProperty(ChromeDriverService.CHROME_DRIVER_EXE_PROPERTY, CHROMEDRIVER.getPath());
         Path profile = Files.createTempDirectory("vireo-chromium");
+        // Chromium on Linux reads trusted certificates from $HOME/.pki/nssdb
+        Path nssDatabase = Files.createDirectories(profile.resolve("home/.pki/nssdb"));
+        certutil("-N", "-d", "sql:" + nssDatabase, "--empty-password");
+        certutil("-A", "-d", "sql:" + nssDatabase, "-n", "vireo-engine-ca", "-t", "C,,", "-i", caFile.toString());
         ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER)
+                .withEnvironment(Map.of("HOME", profile.resolve("home").toString()))
                 .usingAnyFreePort().build();
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM);
@@ -83,6 +92,16 @@ final class Browser implements AutoCloseable {
         ChromeDriver driver = new ChromeDriver(service, options);
         driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(30));
         return new Browser(service, driver, profile);
+    }
+
+    private static void certutil(String... arguments) throws Exception {
+        java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of(CERTUTIL.getPath()));
+        command.addAll(java.util.List.of(arguments));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS) || process.exitValue() != 0) {
+            throw new IllegalStateException("certutil " + String.join(" ", arguments) + " failed: " + output);
+        }
     }
 
     ChromeDriver driver() {

@@ -22,7 +22,7 @@ import static org.awaitility.Awaitility.await;
 class ConsoleIT extends LabTest {
 
     private URI proxy(Api.Response ticket) {
-        return URI.create(api.baseUrl().replace("http://", "ws://") + ticket.body().get("proxyPath").asText());
+        return api.webSocket(ticket.body().get("proxyPath").asText());
     }
 
     @Test
@@ -37,11 +37,11 @@ class ConsoleIT extends LabTest {
         assertThat(forFirst.status()).as(forFirst.toString()).isEqualTo(200);
         assertThat(forSecond.status()).as(forSecond.toString()).isEqualTo(200);
         // the first VM's password does not open the second VM's display, whose door the second ticket opens
-        try (RfbClient client = RfbClient.connect(proxy(forSecond))) {
+        try (RfbClient client = RfbClient.connect(api, proxy(forSecond))) {
             assertThat(client.handshake(forFirst.body().get("password").asText())).containsExactly(-1, -1);
         }
         // and the first ticket still opens its own VM, with its own password
-        try (RfbClient client = RfbClient.connect(proxy(forFirst))) {
+        try (RfbClient client = RfbClient.connect(api, proxy(forFirst))) {
             assertThat(client.handshake(forFirst.body().get("password").asText())[0]).isGreaterThan(0);
         }
         for (String vm : List.of(first, second)) {
@@ -59,7 +59,7 @@ class ConsoleIT extends LabTest {
         Api.Response ticket = api.post("/api/vms/" + vmId + "/ticket", Map.of("expirySeconds", 60));
         assertThat(ticket.status()).as(ticket.toString()).isEqualTo(200);
         String password = ticket.body().get("password").asText();
-        try (RfbClient client = RfbClient.connect(proxy(ticket))) {
+        try (RfbClient client = RfbClient.connect(api, proxy(ticket))) {
             int[] size = client.handshake(password);
             assertThat(size[0]).isGreaterThan(0);
             assertThat(size[1]).isGreaterThan(0);
@@ -68,7 +68,7 @@ class ConsoleIT extends LabTest {
         assertRefusedAtTheDoor(proxy(ticket));
 
         Api.Response second = api.post("/api/vms/" + vmId + "/ticket", null);
-        try (RfbClient client = RfbClient.connect(proxy(second))) {
+        try (RfbClient client = RfbClient.connect(api, proxy(second))) {
             assertThat(client.handshake("wrong-pw")).containsExactly(-1, -1);
         }
 
@@ -105,7 +105,7 @@ class ConsoleIT extends LabTest {
      * (not a failure to connect, not 401: the token is what it refuses).
      */
     private static void assertRefusedAtTheDoor(URI proxy) {
-        assertThatThrownBy(() -> RfbClient.connect(proxy).close())
+        assertThatThrownBy(() -> RfbClient.connect(api, proxy).close())
                 .isInstanceOf(ExecutionException.class)
                 .cause().isInstanceOfSatisfying(WebSocketHandshakeException.class, refusal ->
                         assertThat(refusal.getResponse().statusCode()).isEqualTo(403));

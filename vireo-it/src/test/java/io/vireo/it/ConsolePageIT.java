@@ -30,7 +30,7 @@ class ConsolePageIT extends LabTest {
 
     @BeforeAll
     static void startChromium() throws Exception {
-        chromium = Browser.start();
+        chromium = Browser.start(lab.caFile());
         browser = chromium.driver();
     }
 
@@ -83,7 +83,7 @@ class ConsolePageIT extends LabTest {
         // a ticket used once already: the engine refuses it at the door, and the page says so
         Api.Response used = api.post("/api/vms/" + vmId + "/ticket", null);
         String usedToken = tokenOf(used);
-        try (RfbClient client = RfbClient.connect(URI.create(api.baseUrl().replace("http://", "ws://")
+        try (RfbClient client = RfbClient.connect(api, URI.create(api.baseUrl().replaceFirst("^http", "ws")
                 + used.body().get("proxyPath").asText()))) {
             assertThat(client.handshake(used.body().get("password").asText())[0]).isPositive();
         }

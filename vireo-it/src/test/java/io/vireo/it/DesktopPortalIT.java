@@ -25,7 +25,7 @@ class DesktopPortalIT extends LabTest {
         String template = pools.createVgaGuest("portal-template");
         String poolId = pools.createPrestartedPool("portal", template, 1);
         String userId = pools.createPoolUser("desk-user", poolId);
-        try (Browser browser = Browser.start()) {
+        try (Browser browser = Browser.start(lab.caFile())) {
             pools.awaitReady(poolId, 1);
             browser.open(api.baseUrl() + "/portal/");
             browser.logIn("desk-user", PortalPools.USER_PASSWORD);

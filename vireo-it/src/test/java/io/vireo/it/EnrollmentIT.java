@@ -1,6 +1,7 @@
 package io.vireo.it;
 
 import io.vireo.agent.enrollment.AgentIdentity;
+import io.vireo.model.CertificateFingerprint;
 import org.junit.jupiter.api.Test;
 
 import javax.net.ssl.SSLContext;
@@ -34,13 +35,14 @@ class EnrollmentIT extends LabTest {
         Api.Response created = api.post("/api/hosts", Map.of("name", "enrolled-once", "address", "10.231.0.98",
                 "clusterId", lab.clusterId()));
         String token = created.body().get("enrollmentToken").asText();
+        String fingerprint = created.body().get("caFingerprint").asText();
         String hostId = created.body().get("host").get("id").asText();
         Path first = Files.createTempDirectory("vireo-enroll");
         Path second = Files.createTempDirectory("vireo-enroll");
 
-        AgentIdentity identity = AgentIdentity.enroll(api.baseUrl(), token, first);
+        AgentIdentity identity = AgentIdentity.enroll(api.baseUrl(), token, fingerprint, first);
         assertThat(identity.hostId()).isEqualTo(hostId);
-        assertThatThrownBy(() -> AgentIdentity.enroll(api.baseUrl(), token, second))
+        assertThatThrownBy(() -> AgentIdentity.enroll(api.baseUrl(), token, fingerprint, second))
                 .isInstanceOf(IOException.class).hasMessageContaining("used already");
 
         URI endpoint = URI.create(identity.endpoint());
@@ -55,6 +57,31 @@ class EnrollmentIT extends LabTest {
         assertThat(refusal(endpoint, identity.sslContext())).as("the certificate of a removed host")
                 .hasValueSatisfying(failure -> assertThat(failure).isInstanceOfSatisfying(WebSocketHandshakeException.class,
                         refused -> assertThat(refused.getResponse().statusCode()).isEqualTo(403)));
+    }
+
+    @Test
+    void anAgentRefusesAnEngineWhoseCaIsNotTheOneGivenWithTheToken() throws Exception {
+        Api.Response created = api.post("/api/hosts", Map.of("name", "wrong-ca", "address", "10.231.0.97",
+                "clusterId", lab.clusterId()));
+        String token = created.body().get("enrollmentToken").asText();
+        String fingerprint = created.body().get("caFingerprint").asText();
+        assertThat(fingerprint).isEqualTo(CertificateFingerprint.of(LabEnvironment.readCertificate(lab.caFile())));
+        String wrong = CertificateFingerprint.normalize("AA".repeat(32));
+        Path state = Files.createTempDirectory("vireo-enroll");
+
+        // as the vireo command runs it, from a lab host: refused, and nothing kept
+        String refused = VireoProcess.runExpectingFailure(List.of("ip", "netns", "exec", lab.lab().host("h1").netns()), List.of("agent", "enroll",
+                "--engine", api.baseUrl().replace("127.0.0.1", lab.lab().rootAddress()), "--token", token,
+                "--ca-fingerprint", wrong, "--state-dir", state.toString()), Duration.ofMinutes(2));
+        assertThat(refused).contains("Refused to enroll", wrong);
+        assertThat(AgentIdentity.isEnrolled(state)).isFalse();
+        try (var files = Files.list(state)) {
+            assertThat(files).as("nothing kept").isEmpty();
+        }
+        // the token never reached the engine: it still enrolls the agent that has the right fingerprint
+        AgentIdentity identity = AgentIdentity.enroll(api.baseUrl(), token, fingerprint, state);
+        assertThat(identity.hostId()).isEqualTo(created.body().get("host").get("id").asText());
+        assertThat(api.delete("/api/hosts/" + identity.hostId()).status()).isEqualTo(204);
     }
 
     /** Opens the agent endpoint; answers why it was refused, or nothing when the agent got in. */

@@ -7,7 +7,10 @@ import io.vireo.testkit.LabHost;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
+import io.vireo.model.Pem;
+
 import java.io.IOException;
+import java.security.cert.X509Certificate;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -67,7 +70,7 @@ public final class LabEnvironment implements BeforeAllCallback, ExtensionContext
         apiPort = freePort();
         agentPort = freePort();
         startEngine();
-        api = new Api("http://127.0.0.1:" + apiPort).login("admin", ADMIN_PASSWORD);
+        api = newApi().login("admin", ADMIN_PASSWORD);
         dataCenterId = api.post("/api/datacenters", Map.of("name", "lab")).body().get("id").asText();
         clusterId = api.post("/api/clusters", Map.of("name", "lab", "dataCenterId", dataCenterId)).body().get("id").asText();
         storageDomainId = api.post("/api/storagedomains", Map.of("name", "lab-shared", "dataCenterId", dataCenterId,
@@ -89,7 +92,7 @@ public final class LabEnvironment implements BeforeAllCallback, ExtensionContext
                 throw new IllegalStateException("the engine exited:\n" + engine.logText());
             }
             try {
-                return new Api("http://127.0.0.1:" + apiPort).get("/api").status() == 401;
+                return Files.exists(caFile()) && newApi().get("/api").status() == 401;
             } catch (IllegalStateException e) {
                 return false;
             }
@@ -106,8 +109,9 @@ public final class LabEnvironment implements BeforeAllCallback, ExtensionContext
         hostIds.put(host.name(), created.get("host").get("id").asText());
         Path state = agentState(host);
         VireoProcess.run(List.of("ip", "netns", "exec", host.netns()), List.of("agent", "enroll", "--engine",
-                "http://" + lab.rootAddress() + ":" + apiPort, "--token", created.get("enrollmentToken").asText(),
-                "--state-dir", state.toString()), Duration.ofSeconds(120));
+                "https://" + lab.rootAddress() + ":" + apiPort, "--token", created.get("enrollmentToken").asText(),
+                "--ca-fingerprint", created.get("caFingerprint").asText(), "--state-dir", state.toString()),
+                Duration.ofSeconds(120));
         startAgent(host);
     }
 
@@ -147,8 +151,22 @@ public final class LabEnvironment implements BeforeAllCallback, ExtensionContext
         return api;
     }
 
+    /** A client of the engine's API over HTTPS, trusting the engine's CA (as a user who accepted it at login). */
     Api newApi() {
-        return new Api("http://127.0.0.1:" + apiPort);
+        try {
+            return new Api("https://127.0.0.1:" + apiPort, readCertificate(caFile()));
+        } catch (IOException e) {
+            throw new IllegalStateException("the engine's CA cannot be read from " + caFile(), e);
+        }
+    }
+
+    /** The engine's CA certificate (PEM), made at its first start. */
+    Path caFile() {
+        return engineData.resolve("pki/ca.crt");
+    }
+
+    static X509Certificate readCertificate(Path file) throws IOException {
+        return Pem.readCertificate(Files.readString(file));
     }
 
     Lab lab() {

@@ -36,7 +36,7 @@ class PortalBenchmark extends LabTest {
         try {
             pools.awaitReady(poolId, runs + 1);
             for (int run = 0; run <= runs; run++) {
-                try (Browser browser = Browser.start()) {
+                try (Browser browser = Browser.start(lab.caFile())) {
                     browser.open(api.baseUrl() + "/portal/");
                     browser.awaitVisible("form#login", Duration.ofSeconds(30));
                     browser.find("#username").sendKeys("bench-user");
@@ -74,7 +74,7 @@ class PortalBenchmark extends LabTest {
     @Test
     void desktopListWithAThousandDesktops() throws Exception {
         List<String> made = createDesktopRecords();
-        try (Browser browser = Browser.start()) {
+        try (Browser browser = Browser.start(lab.caFile())) {
             browser.open(api.baseUrl() + "/portal/");
             browser.script("sessionStorage.setItem('vireo.token', arguments[0]); sessionStorage.setItem('vireo.user', 'admin');",
                     api.token());

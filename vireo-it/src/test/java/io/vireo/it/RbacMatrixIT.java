@@ -312,7 +312,7 @@ class RbacMatrixIT extends LabTest {
     @Test
     void theCliManagesUsersRolesAndPermissions() throws Exception {
         Map<String, String> session = Map.of("VIREO_URL", api.baseUrl(), "VIREO_TOKEN", api.token(),
-                "VIREO_NEW_PASSWORD", PASSWORD);
+                "VIREO_CA_FILE", lab.caFile().toString(), "VIREO_NEW_PASSWORD", PASSWORD);
         assertThat(cli(session, "user", "create", name("cli"), "--display-name", "From the CLI")).contains(name("cli"));
         assertThat(cli(session, "user", "list")).contains(name("cli"), name("vmuser"));
         assertThat(cli(session, "group", "create", name("cli-group"))).contains(name("cli-group"));
@@ -336,7 +336,8 @@ class RbacMatrixIT extends LabTest {
     void theCliLogsInAndOutAndTheTokenItHeldIsRevoked() throws Exception {
         Path sessionFile = Files.createTempDirectory("vireo-rbac-cli").resolve("session.json");
         Map<String, String> saved = Map.of("VIREO_SESSION_FILE", sessionFile.toString(), "VIREO_PASSWORD", PASSWORD);
-        assertThat(cli(saved, "login", "--url", api.baseUrl(), "--user", name("vmuser"))).contains("Logged in");
+        assertThat(cli(saved, "login", "--url", api.baseUrl(), "--user", name("vmuser"), "--ca-file",
+                lab.caFile().toString())).contains("Logged in");
         String token = Json.strictMapper().readTree(sessionFile.toFile()).get("token").asText();
         assertThat(cli(saved, "vm", "list")).contains(name("a")).doesNotContain(name("b"));
         assertThat(lab.newApi().withToken("GET", "/api/me", token).status()).isEqualTo(200);

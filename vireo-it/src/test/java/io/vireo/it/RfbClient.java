@@ -41,10 +41,15 @@ final class RfbClient implements AutoCloseable {
         this.incoming = incoming;
     }
 
-    static RfbClient connect(URI uri) throws Exception {
+    /** Opens the engine's console proxy (wss://) trusting what the API client trusts. */
+    static RfbClient connect(Api api, URI uri) throws Exception {
+        return connect(uri, api.sslContext());
+    }
+
+    static RfbClient connect(URI uri, javax.net.ssl.SSLContext ssl) throws Exception {
         BlockingQueue<byte[]> queue = new LinkedBlockingQueue<>();
         ByteArrayOutputStream partial = new ByteArrayOutputStream();
-        WebSocket socket = HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10))
+        WebSocket socket = HttpClient.newBuilder().sslContext(ssl).build().newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10))
                 .buildAsync(uri, new WebSocket.Listener() {
                     @Override
                     public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {

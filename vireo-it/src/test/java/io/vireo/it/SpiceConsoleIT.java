@@ -4,7 +4,6 @@ import io.vireo.testkit.LabHost;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -25,7 +24,6 @@ import static org.awaitility.Awaitility.await;
  * password, an expired one, and one a newer ticket replaced; remote-viewer under Xvfb opens the file.
  */
 class SpiceConsoleIT extends LabTest {
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     @Test
     void aRemoteViewerFileOpensTheSpiceDisplayOnlyWithItsPasswordAndInTime() throws Exception {
@@ -105,7 +103,8 @@ class SpiceConsoleIT extends LabTest {
 
         // the file as a user gets it from the CLI
         Path file = Files.createTempDirectory("vireo-viewer").resolve("spice-viewer.vv");
-        String printed = VireoProcess.run(List.of("env", "VIREO_URL=" + api.baseUrl(), "VIREO_TOKEN=" + api.token()),
+        String printed = VireoProcess.run(List.of("env", "VIREO_URL=" + api.baseUrl(), "VIREO_TOKEN=" + api.token(),
+                        "VIREO_CA_FILE=" + lab.caFile()),
                 List.of("vm", "console", "spice-viewer", "--viewer-file", file.toString()), Duration.ofMinutes(1));
         assertThat(printed).contains(api.baseUrl() + "/console/?vm=" + vmId, "remote-viewer " + file);
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
@@ -146,7 +145,7 @@ class SpiceConsoleIT extends LabTest {
     }
 
     private static HttpResponse<String> viewerFile(String method, String vmId, String token) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(api.baseUrl() + "/api/vms/" + vmId + "/remoteviewerconnectionfile"))
+        return api.http().send(HttpRequest.newBuilder(URI.create(api.baseUrl() + "/api/vms/" + vmId + "/remoteviewerconnectionfile"))
                 .header("Authorization", "Bearer " + token).method(method, HttpRequest.BodyPublishers.noBody())
                 .timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
     }

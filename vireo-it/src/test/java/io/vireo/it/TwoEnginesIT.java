@@ -41,18 +41,24 @@ class TwoEnginesIT extends LabTest {
                         "--listen", "0.0.0.0", "--api-port", String.valueOf(apiPort), "--agent-port", String.valueOf(freePort()),
                         "--advertise", lab.lab().rootAddress()),
                 lab.lab().baseDir().resolve("logs/engine-2.log"), Map.of());
-        Api anonymous = new Api("http://127.0.0.1:" + apiPort);
+        Path secondCa = secondData.resolve("pki/ca.crt");
+        Api[] anonymous = new Api[1];
         await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200)).until(() -> {
             if (!second.isAlive()) {
                 throw new IllegalStateException("the second engine exited:\n" + second.logText());
             }
             try {
-                return anonymous.get("/api").status() == 401;
-            } catch (IllegalStateException e) {
+                if (anonymous[0] == null) {
+                    // the second engine has a data directory, and so a CA, of its own
+                    anonymous[0] = new Api("https://127.0.0.1:" + apiPort, LabEnvironment.readCertificate(secondCa));
+                }
+                return anonymous[0].get("/api").status() == 401;
+            } catch (IllegalStateException | java.io.IOException e) {
                 return false;
             }
         });
-        follower = new Api("http://127.0.0.1:" + apiPort).login("admin", LabEnvironment.ADMIN_PASSWORD);
+        follower = new Api("https://127.0.0.1:" + apiPort, LabEnvironment.readCertificate(secondCa))
+                .login("admin", LabEnvironment.ADMIN_PASSWORD);
     }
 
     @AfterEach
@@ -92,14 +98,14 @@ class TwoEnginesIT extends LabTest {
         // the ticket's password is set by the agent through the leader; the display is reached from here
         Api.Response ticket = follower.post("/api/vms/" + vmId + "/ticket", null);
         assertThat(ticket.status()).as(ticket.toString()).isEqualTo(200);
-        try (RfbClient client = RfbClient.connect(proxy(ticket))) {
+        try (RfbClient client = RfbClient.connect(follower, proxy(ticket))) {
             int[] size = client.handshake(ticket.body().get("password").asText());
             assertThat(size[0]).isGreaterThan(0);
             assertThat(size[1]).isGreaterThan(0);
         }
         // the display does ask for that password: another one does not open it
         Api.Response another = follower.post("/api/vms/" + vmId + "/ticket", null);
-        try (RfbClient client = RfbClient.connect(proxy(another))) {
+        try (RfbClient client = RfbClient.connect(follower, proxy(another))) {
             assertThat(client.handshake("not-it")).containsExactly(-1, -1);
         }
 
@@ -142,7 +148,7 @@ class TwoEnginesIT extends LabTest {
     }
 
     private URI proxy(Api.Response ticket) {
-        return URI.create(follower.baseUrl().replace("http://", "ws://") + ticket.body().get("proxyPath").asText());
+        return follower.webSocket(ticket.body().get("proxyPath").asText());
     }
 
     private boolean leading(Api engine) {

@@ -43,6 +43,16 @@ final class VireoProcess implements AutoCloseable {
         return new VireoProcess(name, builder.start(), log);
     }
 
+    /** Starts a command of one's own (e.g. bin/vireo through nsenter) in a directory, with its log in a file. */
+    static VireoProcess startCommand(String name, List<String> command, Path directory, Path log, Map<String, String> environment)
+            throws IOException {
+        Files.createDirectories(log.getParent());
+        ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        builder.environment().putAll(environment);
+        return new VireoProcess(name, builder.start(), log);
+    }
+
     /** Runs a vireo command to its end and answers its output; fails the test if it fails. */
     static String run(List<String> prefix, List<String> arguments, Duration timeout) throws IOException, InterruptedException {
         return run(prefix, arguments, timeout, Map.of());
@@ -59,6 +69,23 @@ final class VireoProcess implements AutoCloseable {
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!process.waitFor(timeout.toSeconds(), TimeUnit.SECONDS) || process.exitValue() != 0) {
             throw new IllegalStateException("vireo " + arguments + " failed: " + output);
+        }
+        return output;
+    }
+
+    /** Runs a vireo command that must fail, and answers what it printed. */
+    static String runExpectingFailure(List<String> prefix, List<String> arguments, Duration timeout)
+            throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(prefix);
+        command.addAll(javaCommand(arguments));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!process.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new IllegalStateException("vireo " + arguments + " did not end: " + output);
+        }
+        if (process.exitValue() == 0) {
+            throw new IllegalStateException("vireo " + arguments + " succeeded but should have failed: " + output);
         }
         return output;
     }

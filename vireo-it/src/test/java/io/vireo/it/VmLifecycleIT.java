@@ -65,7 +65,7 @@ class VmLifecycleIT extends LabTest {
     @Test
     void metricsCountHostsAndVmsAndTimeTheApi() throws Exception {
         assertThat(api.get("/api/hosts").status()).isEqualTo(200);
-        var http = java.net.http.HttpClient.newHttpClient();
+        var http = api.http();
         var anonymous = java.net.http.HttpRequest.newBuilder(java.net.URI.create(api.baseUrl() + "/metrics")).build();
         assertThat(http.send(anonymous, java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(401);
         var withAUsersToken = java.net.http.HttpRequest.newBuilder(java.net.URI.create(api.baseUrl() + "/metrics"))

@@ -21,8 +21,11 @@ public record Host(
     public record Create(String name, String address, String clusterId) {
     }
 
-    /** Answer of POST /api/hosts: the host and its one-time enrollment token (shown once). */
-    public record Created(Host host, String enrollmentToken, Instant enrollmentExpiresAt) {
+    /**
+     * Answer of POST /api/hosts: the host and its one-time enrollment token (shown once), with the
+     * SHA-256 fingerprint of the engine's CA, which the agent checks before it trusts the engine.
+     */
+    public record Created(Host host, String enrollmentToken, Instant enrollmentExpiresAt, String caFingerprint) {
     }
 
     /** Body of POST /api/hosts/enroll (the token is the credential; no bearer token needed). */

@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 import static java.util.Objects.requireNonNull;
 
@@ -28,7 +29,7 @@ public final class EngineLink implements AutoCloseable {
     private static final ObjectMapper MAPPER = Json.lenientMapper();
 
     private final URI endpoint;
-    private final HttpClient client;
+    private final Supplier<SSLContext> sslContext;
     private final CommandDispatcher dispatcher;
     private final Runnable onConnected;
     private final Object sendLock = new Object();
@@ -36,10 +37,10 @@ public final class EngineLink implements AutoCloseable {
     private volatile boolean stopped;
     private Thread loop;
 
-    public EngineLink(URI endpoint, SSLContext sslContext, CommandDispatcher dispatcher, Runnable onConnected) {
+    /** @param sslContext the TLS of the agent's current certificate, asked anew for each connection (it renews) */
+    public EngineLink(URI endpoint, Supplier<SSLContext> sslContext, CommandDispatcher dispatcher, Runnable onConnected) {
         this.endpoint = requireNonNull(endpoint, "endpoint");
-        this.client = HttpClient.newBuilder().sslContext(requireNonNull(sslContext, "sslContext"))
-                .connectTimeout(Duration.ofSeconds(5)).build();
+        this.sslContext = requireNonNull(sslContext, "sslContext");
         this.dispatcher = requireNonNull(dispatcher, "dispatcher");
         this.onConnected = requireNonNull(onConnected, "onConnected");
     }
@@ -53,6 +54,8 @@ public final class EngineLink implements AutoCloseable {
         while (!stopped) {
             CompletableFuture<Void> closed = new CompletableFuture<>();
             try {
+                HttpClient client = HttpClient.newBuilder().sslContext(sslContext.get())
+                        .connectTimeout(Duration.ofSeconds(5)).build();
                 WebSocket ws = client.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5))
                         .buildAsync(endpoint, new Listener(closed)).get(15, TimeUnit.SECONDS);
                 socket = ws;

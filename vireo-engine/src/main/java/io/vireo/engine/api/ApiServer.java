@@ -20,9 +20,17 @@ import io.vireo.engine.common.UnavailableException;
 import io.vireo.model.ApiError;
 import io.vireo.model.ErrorCode;
 import io.vireo.model.Json;
+import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.security.KeyStore;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.List;
@@ -33,7 +41,7 @@ import java.util.function.Consumer;
 import static java.util.Objects.requireNonNull;
 
 /**
- * The HTTP server of the engine: /api (bearer token required), /sso/oauth/token, the enrollment
+ * The HTTP server of the engine, over HTTPS unless the administrator asked for plain HTTP: /api (bearer token required), /sso/oauth/token, the enrollment
  * endpoint, what the resources add (/metrics, the console), and the two portals' static pages (/portal, /admin). Every refusal is a JSON error with a code and a sentence.
  * <p>
  * Limits: a request body of at most {@link #MAX_BODY_BYTES} (413 REQUEST_TOO_LARGE beyond, checked on the
@@ -65,10 +73,21 @@ public final class ApiServer implements AutoCloseable {
     private final PrometheusMeterRegistry metrics;
     private final List<Consumer<RouteTable>> resources;
     private final String version;
+    private final Optional<Tls> tls;
     private Javalin app;
 
+    /** The server's certificate and key for HTTPS. */
+    public record Tls(KeyStore keyStore, char[] password) {
+        public Tls {
+            requireNonNull(keyStore, "keyStore");
+            requireNonNull(password, "password");
+        }
+    }
+
+    /** @param tls the certificate to serve HTTPS with; empty for plain HTTP (only when the administrator asked for it) */
     public ApiServer(String host, int port, Authenticator auth, PrometheusMeterRegistry metrics,
-                     List<Consumer<RouteTable>> resources, String version) {
+                     List<Consumer<RouteTable>> resources, String version, Optional<Tls> tls) {
+        this.tls = requireNonNull(tls, "tls");
         this.host = requireNonNull(host, "host");
         this.port = port;
         this.auth = requireNonNull(auth, "auth");
@@ -84,6 +103,20 @@ public final class ApiServer implements AutoCloseable {
             config.jsonMapper(new JacksonJsonMapper(MAPPER));
             config.jetty.host = host;
             config.jetty.port = port;
+            tls.ifPresent(identity -> config.jetty.modifyServer(server -> {
+                SslContextFactory.Server ssl = new SslContextFactory.Server();
+                ssl.setKeyStore(identity.keyStore());
+                ssl.setKeyStorePassword(new String(identity.password()));
+                HttpConfiguration https = new HttpConfiguration();
+                // the SNI check would refuse clients that reach the engine by an address the certificate does not name
+                // (the administrator's choice, e.g. behind a load balancer); clients check the name themselves
+                https.addCustomizer(new SecureRequestCustomizer(false));
+                ServerConnector connector = new ServerConnector(server, new SslConnectionFactory(ssl, "http/1.1"),
+                        new HttpConnectionFactory(https));
+                connector.setHost(host);
+                connector.setPort(port);
+                server.setConnectors(new Connector[]{connector});
+            }));
             config.http.maxRequestSize = MAX_BODY_BYTES;
             config.jetty.modifyServer(server -> server.setErrorHandler(new ServerErrors()));
             config.jetty.modifyWebSocketServletFactory(factory -> {
@@ -132,11 +165,11 @@ public final class ApiServer implements AutoCloseable {
                     ctx.method() + " is not allowed on " + ctx.path(), Map.of())));
         });
         app.start();
-        log.info("API listens on http://{}:{}/api", host, app.port());
+        log.info("API listens on {}://{}:{}/api", tls.isPresent() ? "https" : "http", host, port());
     }
 
     public int port() {
-        return app.port();
+        return ((ServerConnector) app.jettyServer().server().getConnectors()[0]).getLocalPort();
     }
 
     private void authenticate(Context ctx) {

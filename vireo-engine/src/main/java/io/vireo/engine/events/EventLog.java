@@ -88,7 +88,12 @@ public final class EventLog {
 
     /** The newest {@code max} events the audience may see, oldest first: where a live view starts reading. */
     public List<Event> latest(int max, Audience audience) {
-        return jdbi.withHandle(h -> repository.latest(h, max, EventRepository.seenBy(audience)));
+        return latest(max, Long.MAX_VALUE, audience);
+    }
+
+    /** The newest {@code max} events before the index that the audience may see, oldest first: a page further back. */
+    public List<Event> latest(int max, long before, Audience audience) {
+        return jdbi.withHandle(h -> repository.latest(h, max, before, EventRepository.seenBy(audience)));
     }
 
     /**

@@ -28,11 +28,11 @@ final class EventRepository {
                 .map((rs, ctx) -> toEvent(rs)).list();
     }
 
-    /** The newest {@code max} events that match {@code where}, oldest first. */
-    List<Event> latest(Handle h, int max, SqlPredicate where) {
-        return h.createQuery("SELECT * FROM (SELECT * FROM events WHERE (" + where.sql()
+    /** The newest {@code max} events before the index that match {@code where}, oldest first. */
+    List<Event> latest(Handle h, int max, long before, SqlPredicate where) {
+        return h.createQuery("SELECT * FROM (SELECT * FROM events WHERE id < :before AND (" + where.sql()
                         + ") ORDER BY id DESC LIMIT :max) newest ORDER BY id")
-                .bindMap(where.parameters()).bind("max", max)
+                .bindMap(where.parameters()).bind("max", max).bind("before", before)
                 .map((rs, ctx) -> toEvent(rs)).list();
     }
 

@@ -20,17 +20,20 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Function;
+import java.util.function.BiPredicate;
 
 import static java.util.Objects.requireNonNull;
 
 /**
  * The endpoint agents dial: WebSocket over TLS where the agent must present a certificate signed by
- * the engine's CA, whose subject is its host id and whose serial is the one issued at enrollment.
+ * the engine's CA (or the previous one, after a rotation), whose subject is its host id and whose
+ * serial is one the engine issued to that host and still accepts (the latest, or the one before it
+ * until the agent has connected with the latest).
  */
 public final class AgentLinkServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(AgentLinkServer.class);
     private static final String HOST_ATTRIBUTE = "vireo.hostId";
+    private static final String CERTIFICATE_ATTRIBUTE = "vireo.certificate";
     /**
      * The largest message (and frame: an agent sends each message as one) an agent may send: its
      * full VM list is one message, some 150 bytes a VM, so 16 MiB holds a hundred thousand. Jetty's
@@ -43,19 +46,19 @@ public final class AgentLinkServer implements AutoCloseable {
     private final KeyStore keyStore;
     private final char[] keyStorePassword;
     private final KeyStore trustStore;
-    private final Function<UUID, Optional<String>> issuedSerial;
+    private final BiPredicate<UUID, String> acceptedSerial;
     private final AgentLinkListener listener;
     private final Map<String, AgentSession> sessionsByWebSocket = new ConcurrentHashMap<>();
     private Javalin app;
 
     public AgentLinkServer(String bindAddress, int port, KeyStore keyStore, char[] keyStorePassword, KeyStore trustStore,
-                           Function<UUID, Optional<String>> issuedSerial, AgentLinkListener listener) {
+                           BiPredicate<UUID, String> acceptedSerial, AgentLinkListener listener) {
         this.bindAddress = requireNonNull(bindAddress, "bindAddress");
         this.port = port;
         this.keyStore = requireNonNull(keyStore, "keyStore");
         this.keyStorePassword = requireNonNull(keyStorePassword, "keyStorePassword");
         this.trustStore = requireNonNull(trustStore, "trustStore");
-        this.issuedSerial = requireNonNull(issuedSerial, "issuedSerial");
+        this.acceptedSerial = requireNonNull(acceptedSerial, "acceptedSerial");
         this.listener = requireNonNull(listener, "listener");
     }
 
@@ -109,8 +112,8 @@ public final class AgentLinkServer implements AutoCloseable {
         }
         X509Certificate certificate = chain[0];
         Optional<UUID> hostId = hostIdOf(certificate.getSubjectX500Principal());
-        Optional<String> issued = hostId.flatMap(issuedSerial);
-        if (hostId.isEmpty() || issued.isEmpty() || !issued.get().equals(certificate.getSerialNumber().toString(16))) {
+        String serial = certificate.getSerialNumber().toString(16);
+        if (hostId.isEmpty() || !acceptedSerial.test(hostId.get(), serial)) {
             log.warn("Refused an agent with certificate {} (serial {}): not the certificate issued to a known host",
                     certificate.getSubjectX500Principal(), certificate.getSerialNumber().toString(16));
             ctx.status(403).result("this certificate was not issued to a host of this engine, or was replaced");
@@ -118,6 +121,7 @@ public final class AgentLinkServer implements AutoCloseable {
             return;
         }
         ctx.attribute(HOST_ATTRIBUTE, hostId.get().toString());
+        ctx.attribute(CERTIFICATE_ATTRIBUTE, certificate);
     }
 
     static Optional<UUID> hostIdOf(X500Principal principal) {
@@ -140,7 +144,9 @@ public final class AgentLinkServer implements AutoCloseable {
             return;
         }
         ctx.session.setIdleTimeout(Duration.ofSeconds(30));
-        AgentSession session = new AgentSession(UUID.fromString(host), ctx::send, ctx::closeSession);
+        X509Certificate certificate = ctx.attribute(CERTIFICATE_ATTRIBUTE);
+        AgentSession session = new AgentSession(UUID.fromString(host), Optional.ofNullable(certificate), ctx::send,
+                ctx::closeSession);
         sessionsByWebSocket.put(ctx.sessionId(), session);
         Thread.ofVirtual().start(() -> listener.connected(session));
     }

@@ -10,7 +10,9 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.security.cert.X509Certificate;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -35,9 +37,16 @@ public final class AgentSession {
     private final Map<Long, CompletableFuture<JsonNode>> pending = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong();
     private final Instant connectedAt = Instant.now();
+    private final Optional<X509Certificate> certificate;
     private volatile boolean closed;
 
     public AgentSession(UUID hostId, Consumer<String> sender, Runnable closer) {
+        this(hostId, Optional.empty(), sender, closer);
+    }
+
+    /** @param certificate the certificate the agent presented for this connection */
+    public AgentSession(UUID hostId, Optional<X509Certificate> certificate, Consumer<String> sender, Runnable closer) {
+        this.certificate = requireNonNull(certificate, "certificate");
         this.hostId = requireNonNull(hostId, "hostId");
         this.sender = requireNonNull(sender, "sender");
         this.closer = requireNonNull(closer, "closer");
@@ -45,6 +54,11 @@ public final class AgentSession {
 
     public UUID hostId() {
         return hostId;
+    }
+
+    /** The certificate the agent presented for this connection (none in tests that make sessions by hand). */
+    public Optional<X509Certificate> certificate() {
+        return certificate;
     }
 
     public Instant connectedAt() {

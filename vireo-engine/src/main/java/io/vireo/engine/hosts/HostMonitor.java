@@ -14,6 +14,8 @@ import io.vireo.model.Json;
 import io.vireo.model.rpc.AgentEvent;
 import io.vireo.model.rpc.AgentMethod;
 import io.vireo.model.rpc.AgentMethods;
+import io.vireo.model.rpc.CertificateRequest;
+import io.vireo.model.rpc.InstallCertificateParams;
 import io.vireo.model.rpc.HostFacts;
 import io.vireo.model.rpc.HostHelloResult;
 import io.vireo.model.rpc.HostStatsReport;
@@ -24,6 +26,7 @@ import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -40,7 +43,9 @@ import static java.util.Objects.requireNonNull;
  * Host liveness and what agents report. A host is Up while its agent's heartbeats arrive,
  * Connecting after {@link #CONNECTING_AFTER} of silence, and NonResponsive after the grace period;
  * then its VMs are Unknown. An agent that answers but cannot reach libvirt makes its host
- * NonOperational (its VMs Unknown, nothing starts there) until libvirt answers again.
+ * NonOperational (its VMs Unknown, nothing starts there) until libvirt answers again. Agents' certificate requests are signed here and
+ * answered with host.installCertificate; an agent that connects with a certificate of the CA before
+ * a rotation is asked to renew it.
  */
 public final class HostMonitor implements AgentLinkListener, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(HostMonitor.class);
@@ -49,6 +54,7 @@ public final class HostMonitor implements AgentLinkListener, AutoCloseable {
 
     private final Jdbi jdbi;
     private final HostRepository hosts;
+    private final HostService hostService;
     private final AgentGateway gateway;
     private final List<HostObserver> observers;
     private final EventLog events;
@@ -61,10 +67,11 @@ public final class HostMonitor implements AgentLinkListener, AutoCloseable {
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("host-liveness").daemon().factory());
 
-    public HostMonitor(Jdbi jdbi, HostRepository hosts, AgentGateway gateway, List<HostObserver> observers, EventLog events,
-                       LeadershipLease leadership, Duration nonResponsiveAfter) {
+    public HostMonitor(Jdbi jdbi, HostRepository hosts, HostService hostService, AgentGateway gateway,
+                       List<HostObserver> observers, EventLog events, LeadershipLease leadership, Duration nonResponsiveAfter) {
         this.jdbi = requireNonNull(jdbi, "jdbi");
         this.hosts = requireNonNull(hosts, "hosts");
+        this.hostService = requireNonNull(hostService, "hostService");
         this.gateway = requireNonNull(gateway, "gateway");
         this.observers = List.copyOf(observers);
         this.events = requireNonNull(events, "events");
@@ -82,6 +89,11 @@ public final class HostMonitor implements AgentLinkListener, AutoCloseable {
         gateway.register(session);
         lastHeard.put(hostId, Instant.now());
         hello(session);
+        session.certificate().ifPresent(certificate -> {
+            if (hostService.certificateInUse(hostId, certificate)) {
+                askToRenew(hostId, certificate);
+            }
+        });
     }
 
     private void hello(AgentSession session) {
@@ -145,11 +157,40 @@ public final class HostMonitor implements AgentLinkListener, AutoCloseable {
                     hosts.recordStats(hostId, report.host());
                     observers.forEach(observer -> observer.vmsListed(hostId, report.vms(), report.seq()));
                 }
+                case AgentMethods.EVENT_CERTIFICATE_REQUEST -> {
+                    CertificateRequest request = MAPPER.treeToValue(params, AgentEvent.CERTIFICATE_REQUEST.paramsType());
+                    Thread.ofVirtual().name("certificate-" + hostId).start(() -> renew(hostId, request));
+                }
                 default -> log.debug("Host {} sent an unknown notification {}", hostId, method);
             }
         } catch (Exception e) {
             log.warn("Cannot apply {} from host {}: {}", method, hostId, e.getMessage());
         }
+    }
+
+    /** Signs the agent's request and sends it the certificate, over the session it asked on. */
+    private void renew(UUID hostId, CertificateRequest request) {
+        try {
+            X509Certificate presented = gateway.session(hostId).flatMap(AgentSession::certificate)
+                    .orElseThrow(() -> new IllegalStateException("the agent is connected no more"));
+            InstallCertificateParams issued = hostService.renewCertificate(hostId, presented, request.csrPem());
+            gateway.call(hostId, AgentMethod.HOST_INSTALL_CERTIFICATE, issued, Duration.ofSeconds(30));
+        } catch (RuntimeException e) {
+            // the agent asks again a while later, with a new key; the certificate it holds stays accepted
+            log.warn("Cannot renew the certificate of host {}: {}", hostId, e.getMessage());
+        }
+    }
+
+    private void askToRenew(UUID hostId, X509Certificate certificate) {
+        Thread.ofVirtual().name("certificate-" + hostId).start(() -> {
+            try {
+                log.info("Host {} connected with a certificate of the CA before the last rotation ({}); asking it to renew",
+                        hostId, certificate.getIssuerX500Principal().getName());
+                gateway.call(hostId, AgentMethod.HOST_RENEW_CERTIFICATE, NoParams.INSTANCE, Duration.ofSeconds(30));
+            } catch (RuntimeException e) {
+                log.warn("Cannot ask host {} to renew its certificate: {}", hostId, e.getMessage());
+            }
+        });
     }
 
     @Override

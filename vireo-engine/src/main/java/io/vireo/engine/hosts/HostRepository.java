@@ -104,9 +104,24 @@ public final class HostRepository {
                 .bind("dc", dataCenterId).map((rs, ctx) -> toHost(rs)).list());
     }
 
-    public Optional<String> certificateSerial(UUID hostId) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT certificate_serial FROM hosts WHERE id = :id").bind("id", hostId)
-                .mapTo(String.class).findOne().filter(serial -> serial != null));
+    /** Whether the agent may connect with a certificate of this serial: the latest issued, or the one before it. */
+    boolean acceptsCertificate(UUID hostId, String serial) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT count(*) FROM hosts WHERE id = :id AND enrolled_at IS NOT NULL "
+                        + "AND (certificate_serial = :serial OR previous_certificate_serial = :serial)")
+                .bind("id", hostId).bind("serial", serial).mapTo(Integer.class).one() > 0);
+    }
+
+    /** Records a renewed certificate; the one the agent connected with stays accepted until it uses the new one. */
+    void renewCertificate(Handle h, UUID hostId, String serial, String presentedSerial) {
+        h.createUpdate("UPDATE hosts SET certificate_serial = :serial, previous_certificate_serial = :presented WHERE id = :id")
+                .bind("id", hostId).bind("serial", serial).bind("presented", presentedSerial).execute();
+    }
+
+    /** The agent connected with its latest certificate: the one before it is accepted no more. */
+    void forgetPreviousCertificate(UUID hostId, String serial) {
+        jdbi.useHandle(h -> h.createUpdate("UPDATE hosts SET previous_certificate_serial = NULL "
+                        + "WHERE id = :id AND certificate_serial = :serial AND previous_certificate_serial IS NOT NULL")
+                .bind("id", hostId).bind("serial", serial).execute());
     }
 
     /** Sets the status; answers the previous one if it changed. */

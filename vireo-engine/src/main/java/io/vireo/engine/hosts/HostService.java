@@ -19,6 +19,7 @@ import io.vireo.model.ErrorCode;
 import io.vireo.model.Host;
 import io.vireo.model.HostStatus;
 import io.vireo.model.Pem;
+import io.vireo.model.rpc.InstallCertificateParams;
 import org.jdbi.v3.core.Jdbi;
 
 import java.security.cert.X509Certificate;
@@ -50,10 +51,14 @@ public final class HostService {
     private final CertificateAuthority authority;
     private final EventLog events;
     private final Supplier<String> agentEndpoint;
+    private final Duration certificateLifetime;
 
+    /** @param certificateLifetime how long the certificates signed for agents live (they renew at two thirds) */
     public HostService(Jdbi jdbi, HostRepository hosts, DataCenterService dataCenters, CertificateAuthority authority,
-                       EventLog events, Supplier<String> agentEndpoint, DisplayAccess displays) {
+                       EventLog events, Supplier<String> agentEndpoint, DisplayAccess displays,
+                       Duration certificateLifetime) {
         this.displays = requireNonNull(displays, "displays");
+        this.certificateLifetime = requireNonNull(certificateLifetime, "certificateLifetime");
         this.jdbi = requireNonNull(jdbi, "jdbi");
         this.hosts = requireNonNull(hosts, "hosts");
         this.dataCenters = requireNonNull(dataCenters, "dataCenters");
@@ -85,7 +90,7 @@ public final class HostService {
                     + ") was added; it becomes Up when its agent enrolls and connects").host(id));
             return id;
         });
-        return new Host.Created(host(id), token, expires.toInstant());
+        return new Host.Created(host(id), token, expires.toInstant(), authority.fingerprint());
     }
 
     /** Signs the agent's certificate request in exchange for the host's one-time token. */
@@ -103,7 +108,7 @@ public final class HostService {
             }
             X509Certificate certificate;
             try {
-                certificate = authority.signHost(csr, pending.hostId().toString());
+                certificate = authority.signHost(csr, pending.hostId().toString(), certificateLifetime);
             } catch (IllegalArgumentException e) {
                 throw InvalidInputException.invalid("csrPem", "The certificate request cannot be used: " + e.getMessage());
             }
@@ -162,9 +167,42 @@ public final class HostService {
         return hosts.upHostsInDataCenter(dataCenterId);
     }
 
-    /** The serial of the certificate the host's agent must present, once it enrolled. */
-    public Optional<String> certificateSerial(UUID hostId) {
-        return hosts.certificateSerial(hostId);
+    /** Whether a host's agent may connect with a certificate of this serial (hex). */
+    public boolean acceptsCertificate(UUID hostId, String serial) {
+        return hosts.acceptsCertificate(hostId, serial);
+    }
+
+    /**
+     * Signs a new certificate for a connected agent's request; the certificate it connected with
+     * ({@code presented}) stays accepted until it connects with the new one.
+     *
+     * @return what the agent installs: the certificate and the CAs it trusts from now on
+     */
+    public InstallCertificateParams renewCertificate(UUID hostId, X509Certificate presented, String csrPem) {
+        return jdbi.inTransaction(h -> {
+            Host host = lock(h, hostId);
+            X509Certificate certificate;
+            try {
+                certificate = authority.signHost(csrPem, hostId.toString(), certificateLifetime);
+            } catch (IllegalArgumentException e) {
+                throw InvalidInputException.invalid("csrPem", "The certificate request cannot be used: " + e.getMessage());
+            }
+            hosts.renewCertificate(h, hostId, certificate.getSerialNumber().toString(16),
+                    presented.getSerialNumber().toString(16));
+            events.write(h, EventLog.Entry.info("HOST_CERTIFICATE_RENEWED", "The certificate of host " + host.name()
+                    + "'s agent was renewed; the new one is valid until " + certificate.getNotAfter().toInstant()).host(hostId));
+            return new InstallCertificateParams(Pem.write(certificate),
+                    authority.trusted().stream().map(Pem::write).toList());
+        });
+    }
+
+    /**
+     * An agent connected with this certificate: the one before its latest is accepted no more, and
+     * whether it should renew at once (a certificate of the CA before a rotation).
+     */
+    public boolean certificateInUse(UUID hostId, X509Certificate certificate) {
+        hosts.forgetPreviousCertificate(hostId, certificate.getSerialNumber().toString(16));
+        return !authority.issued(certificate);
     }
 
     /** Sets a host's status (e.g. maintenance); answers the previous one if it changed. */

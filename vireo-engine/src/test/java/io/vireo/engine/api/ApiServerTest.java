@@ -61,7 +61,7 @@ class ApiServerTest {
                     Map.of("memory", new SearchQuery.Field("memory_mib", SearchQuery.Type.NUMBER))).where()));
             routes.post("/form", "reads a form", 200, RouteTable.RequestBody.of(JsonNode.class), ctx -> ctx.result(String.valueOf(ctx.formParam("username"))));
             routes.raw().ws("/echo", ws -> ws.onBinaryMessage(ctx -> ctx.send(ctx.data())));
-        }), "test");
+        }), "test", Optional.empty());
         server.start();
     }
 

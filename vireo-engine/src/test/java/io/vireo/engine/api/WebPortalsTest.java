@@ -29,7 +29,8 @@ class WebPortalsTest {
     @BeforeAll
     static void start() {
         // static pages need no login: an authenticator that knows no token is enough here
-        server = new ApiServer("127.0.0.1", 0, token -> java.util.Optional.empty(), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), List.of(), "test");
+        server = new ApiServer("127.0.0.1", 0, token -> java.util.Optional.empty(), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), List.of(), "test",
+                java.util.Optional.empty());
         server.start();
     }
 

@@ -32,7 +32,8 @@ class AuthResourceTest {
     private final AuthService auth = new AuthService(database.jdbi(), hasher, Clock.systemUTC(), new LoginLimits(50, 4));
     private final ApiServer server = new ApiServer("127.0.0.1", 0, auth::principalForToken,
             new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), List.of(new AuthResource(auth),
-            routes -> routes.get("/api/whoami", "The caller's name", ctx -> ctx.result(ApiServer.user(ctx)))), "test");
+            routes -> routes.get("/api/whoami", "The caller's name", ctx -> ctx.result(ApiServer.user(ctx)))), "test",
+            java.util.Optional.empty());
     private final HttpClient http = HttpClient.newHttpClient();
 
     AuthResourceTest() {

@@ -60,7 +60,7 @@ class EventResourceTest {
         writeFourEvents();
         Principal someone = new Principal(UUID.randomUUID(), "someone", Set.of());
         api = new ApiServer("127.0.0.1", 0, token -> Optional.of(someone), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
-                List.of(new EventResource(events, principal -> EventLog.Audience.EVERYONE)), "test");
+                List.of(new EventResource(events, principal -> EventLog.Audience.EVERYONE)), "test", Optional.empty());
         api.start();
 
         JsonNode newest = get("/api/events?last=2").body();
@@ -69,6 +69,10 @@ class EventResourceTest {
         assertThat(get("/api/events?from=" + index + "&max=1").body()).extracting(event -> event.get("code").asText())
                 .containsExactly("OTHER_VM");
         assertThat(get("/api/events").body()).hasSize(4);
+        // a page further back: the newest two before the oldest of the newest two
+        assertThat(get("/api/events?last=2&before=" + index).body()).extracting(event -> event.get("code").asText())
+                .containsExactly("SYSTEM", "SEEN_VM");
+        assertThat(get("/api/events?last=2&before=x").status()).isEqualTo(400);
 
         Response notANumber = get("/api/events?from=abc");
         assertThat(notANumber.status()).isEqualTo(400);

@@ -25,7 +25,7 @@ class CertificateAuthorityTest {
                 keys.getPublic()).build(new JcaContentSignerBuilder("SHA256withECDSA").build(keys.getPrivate())));
         String hostId = UUID.randomUUID().toString();
 
-        X509Certificate certificate = authority.signHost(csr, hostId);
+        X509Certificate certificate = authority.signHost(csr, hostId, java.time.Duration.ofDays(1));
 
         certificate.verify(authority.certificate().getPublicKey());
         assertThat(AgentLinkServer.hostIdOf(certificate.getSubjectX500Principal())).contains(UUID.fromString(hostId));
@@ -42,7 +42,7 @@ class CertificateAuthorityTest {
     @Test
     void refusesGarbageRequests(@TempDir Path directory) {
         CertificateAuthority authority = CertificateAuthority.loadOrCreate(directory);
-        assertThatThrownBy(() -> authority.signHost("not a csr", "x")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> authority.signHost("not a csr", "x", java.time.Duration.ofDays(1))).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
@@ -52,5 +52,65 @@ class CertificateAuthorityTest {
         X509Certificate certificate = (X509Certificate) store.getCertificate("engine");
         assertThat(certificate.getSubjectAlternativeNames().stream().map(name -> (Object) name.get(1)).toList())
                 .contains((Object) "localhost", (Object) "10.231.0.250");
+    }
+
+    @Test
+    void aRotatedCaKeepsAgentsOfThePreviousOneWorking(@TempDir Path directory) throws Exception {
+        CertificateAuthority before = CertificateAuthority.loadOrCreate(directory);
+        X509Certificate oldHost = before.signHost(csr(), UUID.randomUUID().toString(), java.time.Duration.ofDays(1));
+
+        CertificateAuthority after = CertificateAuthority.rotate(directory, java.time.Duration.ofDays(30));
+        assertThat(after.certificate()).isNotEqualTo(before.certificate());
+        assertThat(after.previous()).contains(before.certificate());
+        assertThat(CertificateAuthority.loadOrCreate(directory).certificate()).as("kept on disk").isEqualTo(after.certificate());
+        assertThat(after.trusted()).containsExactly(after.certificate(), before.certificate());
+
+        // the engine still trusts the agents' certificates of the previous CA, and knows they are not of the current one
+        assertThat(after.issued(oldHost)).isFalse();
+        assertThat(after.issued(after.signHost(csr(), "x", java.time.Duration.ofDays(1)))).isTrue();
+        javax.net.ssl.X509TrustManager engineTrust = trustManager(after.trustStore());
+        engineTrust.checkClientTrusted(new X509Certificate[]{oldHost}, "ECDHE_ECDSA");
+
+        // an agent that trusts only the previous CA follows the cross certificate the agent endpoint sends
+        var agentEndpoint = after.serverKeyStore(List.of("localhost"), List.of("127.0.0.1"), "pw".toCharArray(), true);
+        X509Certificate[] chain = java.util.Arrays.stream(agentEndpoint.getCertificateChain("engine"))
+                .map(X509Certificate.class::cast).toArray(X509Certificate[]::new);
+        trustManager(trustStoreOf(before.certificate())).checkServerTrusted(chain, "ECDHE_ECDSA");
+        // and one that renewed (trusting the new CA first) too
+        trustManager(trustStoreOf(after.certificate())).checkServerTrusted(chain, "ECDHE_ECDSA");
+        // the HTTPS endpoint shows the new CA itself, which a client of the previous one refuses (and says so)
+        var https = after.serverKeyStore(List.of("localhost"), List.of("127.0.0.1"), "pw".toCharArray(), false);
+        X509Certificate[] httpsChain = java.util.Arrays.stream(https.getCertificateChain("engine"))
+                .map(X509Certificate.class::cast).toArray(X509Certificate[]::new);
+        assertThat(httpsChain[httpsChain.length - 1]).isEqualTo(after.certificate());
+        assertThatThrownBy(() -> trustManager(trustStoreOf(before.certificate())).checkServerTrusted(httpsChain, "ECDHE_ECDSA"))
+                .isInstanceOf(java.security.cert.CertificateException.class);
+    }
+
+    @Test
+    void shortLivesStartOnlyALittleInThePast(@TempDir Path directory) throws Exception {
+        CertificateAuthority authority = CertificateAuthority.loadOrCreate(directory);
+        X509Certificate minute = authority.signHost(csr(), "x", java.time.Duration.ofMinutes(1));
+        long life = minute.getNotAfter().getTime() - minute.getNotBefore().getTime();
+        assertThat(life).as("a minute and a tenth of it").isBetween(65_000L, 67_000L);
+    }
+
+    private static String csr() throws Exception {
+        KeyPair keys = CertificateAuthority.newKeyPair();
+        return Pem.write(new JcaPKCS10CertificationRequestBuilder(new X500Name("CN=agent"), keys.getPublic())
+                .build(new JcaContentSignerBuilder("SHA256withECDSA").build(keys.getPrivate())));
+    }
+
+    private static java.security.KeyStore trustStoreOf(X509Certificate ca) throws Exception {
+        java.security.KeyStore store = java.security.KeyStore.getInstance("PKCS12");
+        store.load(null, null);
+        store.setCertificateEntry("ca", ca);
+        return store;
+    }
+
+    private static javax.net.ssl.X509TrustManager trustManager(java.security.KeyStore store) throws Exception {
+        javax.net.ssl.TrustManagerFactory factory = javax.net.ssl.TrustManagerFactory.getInstance("PKIX");
+        factory.init(store);
+        return (javax.net.ssl.X509TrustManager) factory.getTrustManagers()[0];
     }
 }

@@ -46,7 +46,7 @@ class MetricsResourceTest {
         Gauge.builder("vireo_hosts", () -> 42).register(registry);
         MetricsToken token = MetricsToken.readOrCreate(directory.resolve("metrics-token"));
         server = new ApiServer("127.0.0.1", 0, bearer -> Optional.empty(), registry,
-                List.of(new MetricsResource(registry, token)), "test");
+                List.of(new MetricsResource(registry, token)), "test", Optional.empty());
         server.start();
 
         HttpResponse<String> anonymous = scrape(null);

@@ -28,5 +28,13 @@ public record AgentEvent<P>(String name, Class<P> paramsType) {
     /** Every second, so the engine can tell a silent host from a quiet one. */
     public static final AgentEvent<NoParams> HEARTBEAT = new AgentEvent<>(AgentMethods.EVENT_HEARTBEAT, NoParams.class);
 
-    public static final List<AgentEvent<?>> ALL = List.of(MIGRATION_PROGRESS, VM_STATE_CHANGED, HOST_STATS, HEARTBEAT);
+    /**
+     * The agent asks for a new certificate over its link, when two thirds of its certificate's life
+     * has passed (or the engine asked it to): a certificate request for a key it just made.
+     */
+    public static final AgentEvent<CertificateRequest> CERTIFICATE_REQUEST =
+            new AgentEvent<>(AgentMethods.EVENT_CERTIFICATE_REQUEST, CertificateRequest.class);
+
+    public static final List<AgentEvent<?>> ALL = List.of(MIGRATION_PROGRESS, VM_STATE_CHANGED, HOST_STATS, HEARTBEAT,
+            CERTIFICATE_REQUEST);
 }

@@ -64,8 +64,23 @@ public record AgentMethod<P, R>(String name, Class<P> paramsType, Class<R> resul
     public static final AgentMethod<VmIdParams, MigrationStatusResult> VM_MIGRATION_STATUS =
             new AgentMethod<>(AgentMethods.VM_MIGRATION_STATUS, VmIdParams.class, MigrationStatusResult.class);
 
+    /**
+     * Asks the agent to renew its certificate now (it answers at once, and sends a
+     * host.certificateRequest): after the engine's CA was rotated, for an agent whose certificate
+     * the previous CA signed.
+     */
+    public static final AgentMethod<NoParams, RenewCertificateResult> HOST_RENEW_CERTIFICATE =
+            new AgentMethod<>(AgentMethods.HOST_RENEW_CERTIFICATE, NoParams.class, RenewCertificateResult.class);
+    /**
+     * The engine's answer to a host.certificateRequest: the agent's new certificate, and the CA
+     * certificates the agent trusts from now on (the current CA first, then the one before it).
+     */
+    public static final AgentMethod<InstallCertificateParams, InstallCertificateResult> HOST_INSTALL_CERTIFICATE =
+            new AgentMethod<>(AgentMethods.HOST_INSTALL_CERTIFICATE, InstallCertificateParams.class,
+                    InstallCertificateResult.class);
+
     public static final List<AgentMethod<?, ?>> ALL = List.of(HOST_HELLO, VM_LIST, VM_ENSURE_RUNNING, VM_ENSURE_STOPPED,
             VM_REQUEST_SHUTDOWN, VM_REBOOT, VM_ENSURE_PAUSED, VM_ENSURE_RESUMED, VM_SET_CONSOLE_PASSWORD,
             VM_READ_CONSOLE_LOG, DISK_ENSURE_CREATED, DISK_ENSURE_DELETED, STORAGE_CHECK_PATH, VM_MIGRATE,
-            VM_CANCEL_MIGRATION, VM_MIGRATION_STATUS);
+            VM_CANCEL_MIGRATION, VM_MIGRATION_STATUS, HOST_RENEW_CERTIFICATE, HOST_INSTALL_CERTIFICATE);
 }

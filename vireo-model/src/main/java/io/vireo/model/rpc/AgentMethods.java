@@ -29,12 +29,15 @@ public final class AgentMethods {
     public static final String VM_MIGRATE = "vm.migrate";
     public static final String VM_CANCEL_MIGRATION = "vm.cancelMigration";
     public static final String VM_MIGRATION_STATUS = "vm.migrationStatus";
+    public static final String HOST_RENEW_CERTIFICATE = "host.renewCertificate";
+    public static final String HOST_INSTALL_CERTIFICATE = "host.installCertificate";
 
     // agent -> engine (notifications, no reply)
     public static final String EVENT_MIGRATION_PROGRESS = "migration.progress";
     public static final String EVENT_VM_STATE_CHANGED = "vm.stateChanged";
     public static final String EVENT_HOST_STATS = "host.stats";
     public static final String EVENT_HEARTBEAT = "host.heartbeat";
+    public static final String EVENT_CERTIFICATE_REQUEST = "host.certificateRequest";
 
     /** JSON-RPC error code an agent answers when a command carries a stale epoch. */
     public static final int ERROR_STALE_EPOCH = -32010;

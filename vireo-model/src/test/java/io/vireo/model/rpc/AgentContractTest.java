@@ -93,6 +93,11 @@ class AgentContractTest {
                 new MigrationStatusResult(true, new MigrationProgress(VM, 40, 80, 128, 100, MigrationPhase.PRECOPY)), """
                 {"active": true, "progress": {"vmId": "%s", "percent": 40, "dataRemainingBytes": 80, "dataTotalBytes": 128,
                                               "currentMaxDowntimeMs": 100, "phase": "precopy"}}""".formatted(VM));
+        method(AgentMethod.HOST_RENEW_CERTIFICATE, NoParams.INSTANCE, "{}", new RenewCertificateResult(true),
+                "{\"requested\": true}");
+        method(AgentMethod.HOST_INSTALL_CERTIFICATE, new InstallCertificateParams("CERT", List.of("CA1", "CA0")),
+                "{\"certificatePem\": \"CERT\", \"caCertificatesPem\": [\"CA1\", \"CA0\"]}",
+                new InstallCertificateResult("1f"), "{\"serial\": \"1f\"}");
 
         assertThat(tested).containsExactlyInAnyOrderElementsOf(AgentMethod.ALL);
     }
@@ -120,8 +125,10 @@ class AgentContractTest {
                           "runningVms": 1},
                  "vms": [%s], "seq": 8}""".formatted(RUNNING_JSON));
         assertWire(AgentEvent.HEARTBEAT.paramsType(), NoParams.INSTANCE, "{}");
+        assertWire(AgentEvent.CERTIFICATE_REQUEST.paramsType(), new CertificateRequest("CSR"), "{\"csrPem\": \"CSR\"}");
         assertThat(AgentEvent.ALL).extracting(AgentEvent::name).containsExactlyInAnyOrder(AgentMethods.EVENT_MIGRATION_PROGRESS,
-                AgentMethods.EVENT_VM_STATE_CHANGED, AgentMethods.EVENT_HOST_STATS, AgentMethods.EVENT_HEARTBEAT);
+                AgentMethods.EVENT_VM_STATE_CHANGED, AgentMethods.EVENT_HOST_STATS, AgentMethods.EVENT_HEARTBEAT,
+                AgentMethods.EVENT_CERTIFICATE_REQUEST);
     }
 
     @Test
