@@ -8,10 +8,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -25,7 +23,7 @@ class CertificateExpiryWatchTest {
         CertificateAuthority shortLived = CertificateAuthority.loadOrCreate(directory.resolve("short"), Duration.ofMinutes(1));
         CertificateAuthority longLived = CertificateAuthority.loadOrCreate(directory.resolve("long"));
         Instant now = Instant.now();
-        MutableClock clock = new MutableClock(now);
+        FakeClock clock = new FakeClock(now);
         CertificateExpiryWatch watch = new CertificateExpiryWatch(events, List.of(
                 new CertificateExpiryWatch.Watched("certificate authority", shortLived.certificate(), "rotate it"),
                 new CertificateExpiryWatch.Watched("HTTPS certificate", longLived.certificate(), "restart")), clock);
@@ -39,7 +37,7 @@ class CertificateExpiryWatchTest {
         });
         assertThat(watch.check()).as("not again the same day").isZero();
 
-        clock.now = now.plus(Duration.ofDays(1)).plusSeconds(1);
+        clock.advance(Duration.ofDays(1).plusSeconds(1));
         assertThat(watch.check()).as("a day later, again, now that it has expired").isEqualTo(1);
         assertThat(events.latest(1, EventLog.Audience.EVERYONE).getFirst().message()).contains("expired on");
     }
@@ -47,35 +45,12 @@ class CertificateExpiryWatchTest {
     @Test
     void warnsThirtyDaysAhead(@TempDir Path directory) {
         CertificateAuthority authority = CertificateAuthority.loadOrCreate(directory, Duration.ofDays(40));
-        MutableClock clock = new MutableClock(Instant.now());
+        FakeClock clock = new FakeClock(Instant.now());
         CertificateExpiryWatch watch = new CertificateExpiryWatch(events, List.of(
                 new CertificateExpiryWatch.Watched("certificate authority", authority.certificate(), "rotate it")), clock);
         assertThat(watch.check()).as("40 days left").isZero();
-        clock.now = clock.now.plus(Duration.ofDays(11));
+        clock.advance(Duration.ofDays(11));
         assertThat(watch.check()).as("29 days left").isEqualTo(1);
         assertThat(events.latest(1, EventLog.Audience.EVERYONE).getFirst().message()).contains("(in 28 days)");
-    }
-
-    private static final class MutableClock extends Clock {
-        private Instant now;
-
-        MutableClock(Instant now) {
-            this.now = now;
-        }
-
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 }

@@ -8,7 +8,16 @@ import java.time.ZoneOffset;
 
 /** A clock that moves only when a test moves it (shared by the tests of every package). */
 public final class FakeClock extends Clock {
-    private volatile Instant now = Instant.parse("2030-01-01T00:00:00Z");
+    private volatile Instant now;
+
+    public FakeClock() {
+        this(Instant.parse("2030-01-01T00:00:00Z"));
+    }
+
+    /** Starting at the given instant (a test of certificates made now starts now). */
+    public FakeClock(Instant start) {
+        this.now = start;
+    }
 
     public void advance(Duration duration) {
         now = now.plus(duration);

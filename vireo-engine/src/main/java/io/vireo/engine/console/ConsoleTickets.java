@@ -7,6 +7,7 @@ import io.vireo.engine.common.UnavailableException;
 import io.vireo.engine.events.EventLog;
 import io.vireo.engine.hostlink.AgentException;
 import io.vireo.engine.hostlink.AgentGateway;
+import io.vireo.engine.hosts.DisplayAccess;
 import io.vireo.engine.hosts.HostService;
 import io.vireo.engine.store.Batches;
 import io.vireo.engine.vms.VmService;
@@ -21,6 +22,8 @@ import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -69,7 +72,7 @@ public final class ConsoleTickets {
                     + " has no port reported by its host yet; try again in a moment");
         }
         UUID host = UUID.fromString(vm.hostId());
-        checkDisplay(vm, hosts.host(host));
+        displayAddress(vm, hosts.host(host));
         String token = Secrets.randomToken();
         boolean spice = vm.graphics().equals("spice");
         // VNC authentication reads 8 characters at most; SPICE takes up to 59 and gets more
@@ -89,18 +92,29 @@ public final class ConsoleTickets {
         return new ConsoleTicket(vm.id(), vm.graphics(), password, expires, spice ? null : "/console/vnc?token=" + token);
     }
 
-    /** Refuses a display that the engine may not connect to: a port outside the range, a host address of a refused kind. */
-    private void checkDisplay(Vm vm, Host host) {
-        if (!hosts.displays().portAllowed(vm.vncPort())) {
-            log.warn("VM {}: its host reported display port {}, outside the display range", vm.name(), vm.vncPort());
+    /**
+     * The address of the VM's display, resolved once (a proxy connects to the very address checked); refused
+     * when the engine may not connect there: a port outside the display range, a host address of a refused kind.
+     */
+    private InetAddress displayAddress(Vm vm, Host host) {
+        DisplayAccess displays = hosts.displays();
+        if (!displays.portAllowed(vm.vncPort())) {
             throw new ConflictException(ErrorCode.CONSOLE_UNAVAILABLE, "The display of VM " + vm.name() + " is on port "
-                    + vm.vncPort() + ", outside the display ports the engine connects to ("
-                    + hosts.displays().firstPort() + "-" + hosts.displays().lastPort() + ")");
+                    + vm.vncPort() + ", outside the display ports the engine connects to (" + displays.firstPort() + "-"
+                    + displays.lastPort() + ")");
         }
-        hosts.displays().refusal(host.address()).ifPresent(refusal -> {
+        InetAddress address;
+        try {
+            address = InetAddress.getByName(host.address());
+        } catch (UnknownHostException e) {
+            throw new ConflictException(ErrorCode.CONSOLE_UNAVAILABLE, "The address " + host.address() + " of host " + host.name()
+                    + ", where VM " + vm.name() + " runs, does not resolve");
+        }
+        displays.refusal(address).ifPresent(refusal -> {
             throw new ConflictException(ErrorCode.CONSOLE_UNAVAILABLE, "The display of VM " + vm.name() + " is on host "
                     + host.name() + ", whose address " + host.address() + " is " + refusal + "; the engine does not connect there");
         });
+        return address;
     }
 
     /** The VNC display to connect to, if the token is good: known, unused, unexpired; it is used up by this call. */
@@ -120,24 +134,11 @@ public final class ConsoleTickets {
                 || !vm.get().graphics().equals("vnc")) {
             return Optional.empty();
         }
-        if (!hosts.displays().portAllowed(vm.get().vncPort())) {
-            log.warn("Refused to connect to the display of VM {}: its host reported port {}, outside the display range",
-                    vm.get().name(), vm.get().vncPort());
-            return Optional.empty();
-        }
-        // resolved once, here: the proxy connects to the very address checked
-        java.net.InetAddress address;
+        InetAddress address;
         try {
-            address = java.net.InetAddress.getByName(host.get().address());
-        } catch (java.net.UnknownHostException e) {
-            log.warn("Cannot resolve the address {} of host {} for the console of VM {}", host.get().address(), host.get().name(),
-                    vm.get().name());
-            return Optional.empty();
-        }
-        Optional<String> refusal = hosts.displays().refusal(address);
-        if (refusal.isPresent()) {
-            log.warn("Refused to connect to the display of VM {}: host {} has the address {}, {}", vm.get().name(),
-                    host.get().name(), address.getHostAddress(), refusal.get());
+            address = displayAddress(vm.get(), host.get());
+        } catch (ConflictException e) {
+            log.warn("Refused to connect to a display: {}", e.getMessage());
             return Optional.empty();
         }
         return Optional.of(new Target(vm.get().name(), address.getHostAddress(), vm.get().vncPort()));
@@ -154,7 +155,7 @@ public final class ConsoleTickets {
         }
         Host host = hosts.find(UUID.fromString(vm.hostId())).orElseThrow(() -> new ConflictException(
                 ErrorCode.CONSOLE_UNAVAILABLE, "The host of VM " + vm.name() + " is gone"));
-        checkDisplay(vm, host);
+        displayAddress(vm, host);
         return new Display(vm.name(), vm.graphics(), host.address(), vm.vncPort());
     }
 

@@ -125,22 +125,23 @@ public final class JobRepository {
      * marks nothing) when another epoch has taken the job over.
      */
     public boolean beginStep(UUID jobId, long epoch, int position) {
-        return bookkeeping(h -> h.createQuery("WITH job AS (UPDATE jobs SET heartbeat_at = now() WHERE id = :job "
+        return bookkeeping(h -> beginStep(h, jobId, epoch, position));
+    }
+
+    /** Marks the step running and the job alive, if the job is still this epoch's; false when a newer epoch took it. */
+    private boolean beginStep(Handle h, UUID jobId, long epoch, int position) {
+        return h.createQuery("WITH job AS (UPDATE jobs SET heartbeat_at = now() WHERE id = :job "
                         + "AND epoch = :epoch RETURNING id) UPDATE job_steps SET status = 'RUNNING', "
                         + "started_at = coalesce(started_at, now()) FROM job WHERE job_steps.job_id = job.id "
                         + "AND position = :position RETURNING position")
-                .bind("job", jobId).bind("epoch", epoch).bind("position", position).mapTo(Integer.class).findOne().isPresent());
+                .bind("job", jobId).bind("epoch", epoch).bind("position", position).mapTo(Integer.class).findOne().isPresent();
     }
 
     /** Ends one step DONE and begins the next in one transaction (one round of bookkeeping between two steps). */
     public boolean nextStep(UUID jobId, long epoch, int done, int position) {
         return bookkeeping(h -> {
             endStep(h, jobId, done, JobStatus.DONE, "");
-            return h.createQuery("WITH job AS (UPDATE jobs SET heartbeat_at = now() WHERE id = :job "
-                            + "AND epoch = :epoch RETURNING id) UPDATE job_steps SET status = 'RUNNING', "
-                            + "started_at = coalesce(started_at, now()) FROM job WHERE job_steps.job_id = job.id "
-                            + "AND position = :position RETURNING position")
-                    .bind("job", jobId).bind("epoch", epoch).bind("position", position).mapTo(Integer.class).findOne().isPresent();
+            return beginStep(h, jobId, epoch, position);
         });
     }
 
