@@ -141,7 +141,7 @@ public final class ConsoleTickets {
             log.warn("Refused to connect to a display: {}", e.getMessage());
             return Optional.empty();
         }
-        return Optional.of(new Target(vm.get().name(), address.getHostAddress(), vm.get().vncPort()));
+        return Optional.of(new Target(vm.get().name(), address.getHostAddress(), vm.get().vncPort(), host.get().address()));
     }
 
     /**
@@ -159,7 +159,11 @@ public final class ConsoleTickets {
         return new Display(vm.name(), vm.graphics(), host.address(), vm.vncPort());
     }
 
-    public record Target(String vmName, String address, int port) {
+    /**
+     * A VNC display the proxy connects to: the address resolved and checked once, and the host's address
+     * as registered, which the host's certificate must name.
+     */
+    public record Target(String vmName, String address, int port, String hostAddress) {
     }
 
     /** A VM's display: protocol "vnc" or "spice", the host address it listens on, and its port. */

@@ -244,6 +244,27 @@ public final class CertificateAuthority {
         }
     }
 
+    /**
+     * A client certificate for the engine itself, with the CA after it: what the engine shows where it is
+     * a TLS client of a host (the console proxy to a VM's VNC display, whose QEMU asks for a certificate of
+     * this CA). Made fresh at each start, like the engine's server certificates.
+     */
+    public KeyStore clientKeyStore(String commonName, char[] password) {
+        try {
+            KeyPair clientKeys = newKeyPair();
+            X509v3CertificateBuilder builder = leaf(new X500Name("CN=" + commonName), clientKeys.getPublic(),
+                    SERVER_CERTIFICATE_LIFETIME)
+                    .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth));
+            X509Certificate clientCertificate = sign(builder, keyPair.getPrivate());
+            KeyStore store = KeyStore.getInstance("PKCS12");
+            store.load(null, null);
+            store.setKeyEntry("engine-client", clientKeys.getPrivate(), password, new Certificate[]{clientCertificate, certificate});
+            return store;
+        } catch (GeneralSecurityException | IOException e) {
+            throw new IllegalStateException("Cannot make the engine's client certificate", e);
+        }
+    }
+
     public KeyStore trustStore() {
         try {
             KeyStore store = KeyStore.getInstance("PKCS12");
