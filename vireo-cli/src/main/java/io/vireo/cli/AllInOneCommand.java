@@ -46,7 +46,7 @@ public final class AllInOneCommand implements Callable<Integer> {
             bootstrap(engine, config, agentState);
         }
         // one host, so no migration: the files are written for consoles over TLS and for hosts added later
-        Agent agent = AgentCommands.start(new AgentConfig(agentState, "qemu:///system", "127.0.0.1",
+        Agent agent = AgentCommands.start(new AgentConfig(agentState, "qemu:///system", Optional.of("127.0.0.1"),
                 Optional.ofNullable(domainType), Duration.ofSeconds(5), Optional.empty(),
                 config.dataDirectory().resolve("libvirt-pki"), Optional.empty()));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

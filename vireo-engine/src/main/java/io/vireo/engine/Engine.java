@@ -233,8 +233,7 @@ public final class Engine implements AutoCloseable {
                             permissions.viewable(principal, ObjectType.VM), permissions.viewable(principal, ObjectType.HOST))),
                     new AffinityGroupResource(affinityGroups, permissions),
                     new PoolResource(pools, poolMonitor, permissions),
-                    new ConsoleResource(consoleTickets, DisplayTls.context(authority.clientKeyStore("vireo-engine", keyPassword),
-                            keyPassword, authority.trustStore()), config.spiceProxy(), permissions)));
+                    new ConsoleResource(consoleTickets, DisplayTls.of(authority), config.spiceProxy(), permissions)));
             if (config.metrics().enabled()) {
                 resources.add(new MetricsResource(metrics, config.metrics().tokenFile().map(MetricsToken::read)
                         .orElseGet(() -> MetricsToken.readOrCreate(config.dataDirectory().resolve("metrics-token")))));

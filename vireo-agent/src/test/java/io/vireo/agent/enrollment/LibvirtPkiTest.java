@@ -32,7 +32,7 @@ class LibvirtPkiTest {
             assertThat(permissions(dir.resolve(certificate))).as(certificate).isEqualTo("rw-r--r--");
         }
         for (String key : List.of("serverkey.pem", "clientkey.pem", "qemu/server-key.pem", "qemu/client-key.pem")) {
-            assertThat(Pem.readPrivateKey(Files.readString(dir.resolve(key)), key)).as(key).isEqualTo(first.keys().getPrivate());
+            assertThat(Files.readString(dir.resolve(key))).as(key).isEqualTo(Pem.privateKey(first.keys().getPrivate()));
             assertThat(permissions(dir.resolve(key))).as(key).isEqualTo("rw-------");
         }
         for (String authorities : List.of("cacert.pem", "qemu/ca-cert.pem")) {
@@ -48,8 +48,7 @@ class LibvirtPkiTest {
         HostCertificates.Issued renewed = ca.issue("10.231.0.1");
         assertThat(pki.write(renewed.keys().getPrivate(), renewed.certificate(), List.of(ca.certificate()))).isTrue();
         assertThat(read(dir.resolve("qemu/client-cert.pem"))).isEqualTo(renewed.certificate());
-        assertThat(Pem.readPrivateKey(Files.readString(dir.resolve("serverkey.pem")), "serverkey.pem"))
-                .isEqualTo(renewed.keys().getPrivate());
+        assertThat(Files.readString(dir.resolve("serverkey.pem"))).isEqualTo(Pem.privateKey(renewed.keys().getPrivate()));
         assertThat(Files.readString(dir.resolve("cacert.pem"))).isEqualTo(Pem.write(ca.certificate()));
         try (var files = Files.walk(dir)) {
             assertThat(files.map(file -> file.getFileName().toString())).as("no file left half-way").noneMatch(name -> name.endsWith(".next"));

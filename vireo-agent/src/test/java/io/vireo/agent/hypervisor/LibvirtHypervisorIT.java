@@ -54,7 +54,7 @@ class LibvirtHypervisorIT {
         workDirectory = Files.createTempDirectory("vireo-agent-it-",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
         hypervisor = new LibvirtHypervisor(new LibvirtHypervisorConfig(
-                LocalLibvirt.URI, workDirectory.resolve("console"), "127.0.0.1", Duration.ofSeconds(90)));
+                LocalLibvirt.URI, workDirectory.resolve("console"), java.util.Optional.of("127.0.0.1"), Duration.ofSeconds(90)));
         hypervisor.onStateChange(changes::add);
     }
 

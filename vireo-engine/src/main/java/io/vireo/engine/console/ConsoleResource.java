@@ -10,7 +10,6 @@ import io.vireo.model.ConsoleTicket;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 
 import java.io.IOException;
@@ -50,11 +49,11 @@ public final class ConsoleResource implements Consumer<RouteTable> {
     private static final java.time.Duration HANDSHAKE_STEP_TIMEOUT = java.time.Duration.ofSeconds(15);
 
     private final ConsoleTickets tickets;
-    private final SSLContext displayTls;
+    private final DisplayTls displayTls;
     private final Map<String, ConsoleConnection> connections = new ConcurrentHashMap<>();
 
-    /** @param displayTls how the proxy speaks TLS to the displays ({@link DisplayTls}) */
-    public ConsoleResource(ConsoleTickets tickets, SSLContext displayTls, Optional<String> spiceProxy,
+    /** @param displayTls how the proxy and the viewers speak TLS to the displays */
+    public ConsoleResource(ConsoleTickets tickets, DisplayTls displayTls, Optional<String> spiceProxy,
                            io.vireo.engine.auth.PermissionService permissions) {
         this.tickets = requireNonNull(tickets, "tickets");
         this.displayTls = requireNonNull(displayTls, "displayTls");
@@ -92,7 +91,7 @@ public final class ConsoleResource implements Consumer<RouteTable> {
     private void remoteViewerFile(Context ctx) {
         UUID vmId = Fields.id("id", ctx.pathParam("id"));
         ConsoleTicket ticket = issue(ctx);
-        RemoteViewerFile file = new RemoteViewerFile(tickets.display(vmId), ticket, spiceProxy);
+        RemoteViewerFile file = new RemoteViewerFile(tickets.display(vmId), ticket, spiceProxy, displayTls.caPem());
         ctx.contentType(RemoteViewerFile.CONTENT_TYPE)
                 .header("Content-Disposition", "attachment; filename=\"" + file.fileName() + "\"")
                 .header("Cache-Control", "no-store")
@@ -164,7 +163,7 @@ public final class ConsoleResource implements Consumer<RouteTable> {
                 Socket socket = new Socket();
                 display = socket;
                 socket.connect(new InetSocketAddress(target.address(), target.port()), CONNECT_TIMEOUT_MILLIS);
-                SSLSocket tls = VncTlsHandshake.open(socket, new VncTlsHandshake.Peer(target.hostAddress(), displayTls,
+                SSLSocket tls = VncTlsHandshake.open(socket, new VncTlsHandshake.Peer(target.hostAddress(), displayTls.context(),
                         HANDSHAKE_STEP_TIMEOUT), this);
                 display = tls;
                 if (ended) {

@@ -7,6 +7,7 @@ import io.vireo.engine.common.UnavailableException;
 import io.vireo.engine.events.EventLog;
 import io.vireo.engine.hostlink.AgentException;
 import io.vireo.engine.hostlink.AgentGateway;
+import io.vireo.engine.hostlink.CertificateAuthority;
 import io.vireo.engine.hosts.DisplayAccess;
 import io.vireo.engine.hosts.HostService;
 import io.vireo.engine.store.Batches;
@@ -67,9 +68,10 @@ public final class ConsoleTickets {
         if (vm.graphics().equals("none")) {
             throw new ConflictException(ErrorCode.CONSOLE_UNAVAILABLE, "VM " + vm.name() + " has no display (graphics none)");
         }
-        if (vm.vncPort() == null) {
+        if (displayPort(vm) == null) {
             throw new ConflictException(ErrorCode.CONSOLE_UNAVAILABLE, "The display of VM " + vm.name()
-                    + " has no port reported by its host yet; try again in a moment");
+                    + " has no " + (vm.graphics().equals("spice") ? "TLS " : "") + "port reported by its host yet; try again "
+                    + "in a moment");
         }
         UUID host = UUID.fromString(vm.hostId());
         displayAddress(vm, hosts.host(host));
@@ -98,9 +100,9 @@ public final class ConsoleTickets {
      */
     private InetAddress displayAddress(Vm vm, Host host) {
         DisplayAccess displays = hosts.displays();
-        if (!displays.portAllowed(vm.vncPort())) {
+        if (!displays.portAllowed(displayPort(vm))) {
             throw new ConflictException(ErrorCode.CONSOLE_UNAVAILABLE, "The display of VM " + vm.name() + " is on port "
-                    + vm.vncPort() + ", outside the display ports the engine connects to (" + displays.firstPort() + "-"
+                    + displayPort(vm) + ", outside the display ports the engine connects to (" + displays.firstPort() + "-"
                     + displays.lastPort() + ")");
         }
         InetAddress address;
@@ -150,13 +152,23 @@ public final class ConsoleTickets {
      */
     public Display display(UUID vmId) {
         Vm vm = vms.vm(vmId);
-        if (vm.hostId() == null || vm.vncPort() == null || vm.graphics().equals("none")) {
+        if (vm.hostId() == null || displayPort(vm) == null || vm.graphics().equals("none")) {
             throw new ConflictException(ErrorCode.CONSOLE_UNAVAILABLE, "VM " + vm.name() + " has no display to connect to now");
         }
         Host host = hosts.find(UUID.fromString(vm.hostId())).orElseThrow(() -> new ConflictException(
                 ErrorCode.CONSOLE_UNAVAILABLE, "The host of VM " + vm.name() + " is gone"));
         displayAddress(vm, host);
-        return new Display(vm.name(), vm.graphics(), host.address(), vm.vncPort());
+        boolean spice = vm.graphics().equals("spice");
+        return new Display(vm.name(), vm.graphics(), host.address(), displayPort(vm),
+                spice ? Optional.of(CertificateAuthority.hostSubject(host.id())) : Optional.empty());
+    }
+
+    /**
+     * The one port a console connects to: VNC's (TLS is negotiated on it), SPICE's TLS port (its displays
+     * take TLS only); null while the host has reported none.
+     */
+    private static Integer displayPort(Vm vm) {
+        return vm.graphics().equals("spice") ? vm.displayTlsPort() : vm.vncPort();
     }
 
     /**
@@ -166,7 +178,13 @@ public final class ConsoleTickets {
     public record Target(String vmName, String address, int port, String hostAddress) {
     }
 
-    /** A VM's display: protocol "vnc" or "spice", the host address it listens on, and its port. */
-    public record Display(String vmName, String protocol, String address, int port) {
+    /**
+     * A VM's display: protocol "vnc" or "spice", the host address it listens on, and its port; for a TLS port
+     * (SPICE), the subject of the host's certificate, which a viewer checks.
+     */
+    public record Display(String vmName, String protocol, String address, int port, Optional<String> tlsHostSubject) {
+        public Display {
+            java.util.Objects.requireNonNull(tlsHostSubject, "tlsHostSubject");
+        }
     }
 }

@@ -194,6 +194,14 @@ public final class CertificateAuthority {
     }
 
     /**
+     * The subject of the certificate this CA signs for a host: its id and nothing else, as a SPICE client's
+     * {@code host-subject} writes it ("CN=..."), which checks it instead of the host's name.
+     */
+    public static String hostSubject(String hostId) {
+        return "CN=" + hostId;
+    }
+
+    /**
      * Signs a host's certificate request; the subject is the host id, whatever the request asked.
      * The one certificate serves the agent's link to the engine (clientAuth) and the host's libvirtd
      * and QEMU, which use it both as a TLS server for migrations and consoles (serverAuth, named for
@@ -211,7 +219,7 @@ public final class CertificateAuthority {
             }
             X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(certificate, serial(),
                     Date.from(Instant.now().minus(backdating(lifetime))), Date.from(Instant.now().plus(lifetime)),
-                    new X500Name("CN=" + hostId), publicKey)
+                    new X500Name(hostSubject(hostId)), publicKey)
                     .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
                     .addExtension(Extension.keyUsage, true,
                             new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment | KeyUsage.keyAgreement))

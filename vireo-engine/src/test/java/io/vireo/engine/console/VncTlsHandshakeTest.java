@@ -188,18 +188,8 @@ class VncTlsHandshakeTest {
         KeyStore store = ca.serverKeyStore(List.of(), List.of(address), KEY_PASSWORD);
         Files.writeString(directory.resolve("ca-cert.pem"), ca.certificatePem());
         Files.writeString(directory.resolve("server-cert.pem"), Pem.write(store.getCertificate("engine")));
-        Files.writeString(directory.resolve("server-key.pem"), gnutlsKey((PrivateKey) store.getKey("engine", KEY_PASSWORD), store.getCertificate("engine").getPublicKey()));
+        Files.writeString(directory.resolve("server-key.pem"), Pem.privateKey((PrivateKey) store.getKey("engine", KEY_PASSWORD)));
         return directory;
-    }
-
-    /** PKCS#8 with the EC public key inside, which GnuTLS requires (the JDK leaves it out). */
-    static String gnutlsKey(PrivateKey key, java.security.PublicKey publicKey) throws IOException {
-        org.bouncycastle.asn1.pkcs.PrivateKeyInfo info = org.bouncycastle.asn1.pkcs.PrivateKeyInfo.getInstance(key.getEncoded());
-        org.bouncycastle.asn1.sec.ECPrivateKey inner = org.bouncycastle.asn1.sec.ECPrivateKey.getInstance(info.parsePrivateKey());
-        org.bouncycastle.asn1.x509.SubjectPublicKeyInfo spki = org.bouncycastle.asn1.x509.SubjectPublicKeyInfo.getInstance(publicKey.getEncoded());
-        org.bouncycastle.asn1.pkcs.PrivateKeyInfo full = new org.bouncycastle.asn1.pkcs.PrivateKeyInfo(info.getPrivateKeyAlgorithm(),
-                new org.bouncycastle.asn1.sec.ECPrivateKey(256, inner.getKey(), spki.getPublicKeyData(), null));
-        return Pem.write(new org.bouncycastle.util.io.pem.PemObject("PRIVATE KEY", full.getEncoded()));
     }
 
     /** noVNC's part: RFB 3.8, security type 2, the DES answer to the challenge; answers the type it chose. */

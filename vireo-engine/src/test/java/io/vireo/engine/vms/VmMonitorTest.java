@@ -32,7 +32,7 @@ class VmMonitorTest {
     }
 
     private VmObservation report(GuestState state, int vncPort) {
-        return new VmObservation(UUID.fromString(vm.id()), vm.name(), state, vncPort, 1_000, 131_072, 1);
+        return new VmObservation(UUID.fromString(vm.id()), vm.name(), state, vncPort, -1, 1_000, 131_072, 1);
     }
 
     private List<String> eventCodes() {
