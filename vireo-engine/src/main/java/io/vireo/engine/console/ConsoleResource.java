@@ -45,6 +45,7 @@ public final class ConsoleResource implements Consumer<RouteTable> {
 
     private final Optional<String> spiceProxy;
     private final io.vireo.engine.auth.PermissionService permissions;
+    private final ConsoleAccessWatch access;
     private static final int CONNECT_TIMEOUT_MILLIS = 5000;
     private static final java.time.Duration HANDSHAKE_STEP_TIMEOUT = java.time.Duration.ofSeconds(15);
 
@@ -54,9 +55,10 @@ public final class ConsoleResource implements Consumer<RouteTable> {
 
     /** @param displayTls how the proxy and the viewers speak TLS to the displays */
     public ConsoleResource(ConsoleTickets tickets, DisplayTls displayTls, Optional<String> spiceProxy,
-                           io.vireo.engine.auth.PermissionService permissions) {
+                           io.vireo.engine.auth.PermissionService permissions, ConsoleAccessWatch access) {
         this.tickets = requireNonNull(tickets, "tickets");
         this.displayTls = requireNonNull(displayTls, "displayTls");
+        this.access = requireNonNull(access, "access");
         this.spiceProxy = requireNonNull(spiceProxy, "spiceProxy");
         this.permissions = requireNonNull(permissions, "permissions");
     }
@@ -85,7 +87,7 @@ public final class ConsoleResource implements Consumer<RouteTable> {
         UUID vmId = Fields.id("id", ctx.pathParam("id"));
         permissions.require(ApiServer.principal(ctx), io.vireo.model.Permission.VM_CONSOLE,
                 io.vireo.engine.auth.ObjectRef.vm(vmId));
-        return tickets.issue(vmId, ApiServer.optionalBody(ctx, ConsoleTicket.Request.class), ApiServer.user(ctx));
+        return tickets.issue(vmId, ApiServer.optionalBody(ctx, ConsoleTicket.Request.class), ApiServer.principal(ctx));
     }
 
     private void remoteViewerFile(Context ctx) {
@@ -117,6 +119,11 @@ public final class ConsoleResource implements Consumer<RouteTable> {
         ctx.session.setIdleTimeout(java.time.Duration.ofHours(8));
         ConsoleConnection connection = new ConsoleConnection(ctx);
         connections.put(ctx.sessionId(), connection);
+        access.opened(ctx.sessionId(), target, () -> {
+            // the close code first: the relay's own end would otherwise close the session as a normal end
+            ctx.closeSession(4003, "access to this console was revoked");
+            closeDisplay(ctx.sessionId());
+        });
         Thread.ofVirtual().name("console-" + target.vmName()).start(() -> connection.run(target));
     }
 
@@ -130,6 +137,7 @@ public final class ConsoleResource implements Consumer<RouteTable> {
     }
 
     private void closeDisplay(String session) {
+        access.closed(session);
         ConsoleConnection connection = connections.remove(session);
         if (connection != null) {
             connection.end();
