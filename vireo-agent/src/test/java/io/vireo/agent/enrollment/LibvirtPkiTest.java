@@ -1,13 +1,18 @@
 package io.vireo.agent.enrollment;
 
 import io.vireo.model.Pem;
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
+import java.security.interfaces.ECPrivateKey;
 import java.util.List;
 import java.util.Optional;
 
@@ -32,7 +37,9 @@ class LibvirtPkiTest {
             assertThat(permissions(dir.resolve(certificate))).as(certificate).isEqualTo("rw-r--r--");
         }
         for (String key : List.of("serverkey.pem", "clientkey.pem", "qemu/server-key.pem", "qemu/client-key.pem")) {
-            assertThat(Pem.readPrivateKey(Files.readString(dir.resolve(key)), key)).as(key).isEqualTo(first.keys().getPrivate());
+            assertThat(scalar(Files.readString(dir.resolve(key)))).as(key).isEqualTo(scalar(first.keys().getPrivate()));
+            assertThat(publicPoint(Files.readString(dir.resolve(key)))).as(key + " holds its public point, which GnuTLS requires")
+                    .isEqualTo(SubjectPublicKeyInfo.getInstance(first.certificate().getPublicKey().getEncoded()).getPublicKeyData().getOctets());
             assertThat(permissions(dir.resolve(key))).as(key).isEqualTo("rw-------");
         }
         for (String authorities : List.of("cacert.pem", "qemu/ca-cert.pem")) {
@@ -48,8 +55,7 @@ class LibvirtPkiTest {
         HostCertificates.Issued renewed = ca.issue("10.231.0.1");
         assertThat(pki.write(renewed.keys().getPrivate(), renewed.certificate(), List.of(ca.certificate()))).isTrue();
         assertThat(read(dir.resolve("qemu/client-cert.pem"))).isEqualTo(renewed.certificate());
-        assertThat(Pem.readPrivateKey(Files.readString(dir.resolve("serverkey.pem")), "serverkey.pem"))
-                .isEqualTo(renewed.keys().getPrivate());
+        assertThat(scalar(Files.readString(dir.resolve("serverkey.pem")))).isEqualTo(scalar(renewed.keys().getPrivate()));
         assertThat(Files.readString(dir.resolve("cacert.pem"))).isEqualTo(Pem.write(ca.certificate()));
         try (var files = Files.walk(dir)) {
             assertThat(files.map(file -> file.getFileName().toString())).as("no file left half-way").noneMatch(name -> name.endsWith(".next"));
@@ -62,6 +68,30 @@ class LibvirtPkiTest {
         assertThat(LibvirtPki.adminUri("qemu:///system?socket=/var/lib/vireo-lab/hosts/h1/run/libvirt/libvirt-sock"))
                 .isEqualTo("libvirtd:///system?socket=/var/lib/vireo-lab/hosts/h1/run/libvirt/libvirt-admin-sock");
         assertThat(LibvirtPki.adminUri("qemu:///session")).isEqualTo("libvirtd:///session");
+    }
+
+    @Test
+    void aTlsDestinationGetsThisHostsCertificateAndNothingElseChanges() {
+        LibvirtPki pki = new LibvirtPki(Path.of("/etc/pki/vireo-libvirt"), Optional.empty());
+        assertThat(pki.clientUri("qemu+tls://10.231.0.2/system")).isEqualTo("qemu+tls://10.231.0.2/system?pkipath=/etc/pki/vireo-libvirt");
+        assertThat(pki.clientUri("qemu+tls://[fd00::2]/system?no_verify=0"))
+                .isEqualTo("qemu+tls://[fd00::2]/system?no_verify=0&pkipath=/etc/pki/vireo-libvirt");
+        assertThat(pki.clientUri("qemu+tls://h2/system?pkipath=/elsewhere")).isEqualTo("qemu+tls://h2/system?pkipath=/elsewhere");
+        assertThat(pki.clientUri("qemu+ssh://h2/system")).isEqualTo("qemu+ssh://h2/system");
+    }
+
+    static BigInteger scalar(String pem) throws Exception {
+        return scalar(Pem.readPrivateKey(pem, "key"));
+    }
+
+    static BigInteger scalar(PrivateKey key) {
+        return ((ECPrivateKey) key).getS();
+    }
+
+    private static byte[] publicPoint(String pem) throws Exception {
+        PrivateKeyInfo info = PrivateKeyInfo.getInstance(Pem.readPrivateKey(pem, "key").getEncoded());
+        var inner = org.bouncycastle.asn1.sec.ECPrivateKey.getInstance(info.parsePrivateKey());
+        return inner.getPublicKey() == null ? null : inner.getPublicKey().getOctets();
     }
 
     private static X509Certificate read(Path file) throws Exception {
