@@ -1,9 +1,6 @@
 package io.vireo.agent.enrollment;
 
 import io.vireo.model.Pem;
-import org.bouncycastle.asn1.ASN1Encodable;
-import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
-import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -110,7 +107,7 @@ public final class LibvirtPki {
 
     public synchronized boolean write(PrivateKey key, X509Certificate certificate, List<X509Certificate> authorities)
             throws IOException {
-        String keyPem = gnutlsPrivateKey(key, certificate);
+        String keyPem = Pem.privateKey(key); // with the EC public point, which GnuTLS requires
         String certificatePem = Pem.write(certificate);
         StringBuilder caPem = new StringBuilder();
         authorities.forEach(authority -> caPem.append(Pem.write(authority)));
@@ -185,29 +182,6 @@ public final class LibvirtPki {
                 .map(parameter -> URLDecoder.decode(parameter.substring("socket=".length()), StandardCharsets.UTF_8))
                 .findFirst();
         return "libvirtd:///" + mode + socket.map(path -> "?socket=" + Path.of(path).resolveSibling("libvirt-admin-sock")).orElse("");
-    }
-
-    /**
-     * The key as PKCS#8 PEM that GnuTLS reads: GnuTLS 3.7 (libvirt, QEMU) refuses an EC key without
-     * its public point ("ASN1 parser: Element was not found"), which Java leaves out; the point is
-     * taken from the certificate. Another type of key is written as Java encodes it.
-     */
-    static String gnutlsPrivateKey(PrivateKey key, X509Certificate certificate) {
-        if (!(key instanceof java.security.interfaces.ECPrivateKey ec)) {
-            return Pem.privateKey(key);
-        }
-        try {
-            PrivateKeyInfo info = PrivateKeyInfo.getInstance(key.getEncoded());
-            org.bouncycastle.asn1.ASN1BitString point = SubjectPublicKeyInfo.getInstance(certificate.getPublicKey().getEncoded()).getPublicKeyData();
-            ASN1Encodable curve = info.getPrivateKeyAlgorithm().getParameters();
-            org.bouncycastle.asn1.sec.ECPrivateKey full = new org.bouncycastle.asn1.sec.ECPrivateKey(
-                    ec.getParams().getOrder().bitLength(), ec.getS(), point, curve);
-            byte[] der = new PrivateKeyInfo(info.getPrivateKeyAlgorithm(), full).getEncoded();
-            String base64 = java.util.Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der);
-            return "-----BEGIN PRIVATE KEY-----\n" + base64 + "\n-----END PRIVATE KEY-----\n";
-        } catch (IOException e) {
-            throw new IllegalStateException("Cannot encode the host's key for libvirt", e);
-        }
     }
 
     private Optional<UserPrincipal> qemuPrincipal() throws IOException {
