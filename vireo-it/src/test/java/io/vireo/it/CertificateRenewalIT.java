@@ -89,8 +89,10 @@ class CertificateRenewalIT extends LabTest {
         await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200))
                 .until(() -> certificate(pki().resolve("servercert.pem")).equals(certificate(state.resolve("agent.crt"))));
         assertThat(certificate(pki().resolve("qemu/client-cert.pem"))).isEqualTo(certificate(pki().resolve("clientcert.pem")));
-        assertThat(Pem.readPrivateKey(Files.readString(pki().resolve("qemu/server-key.pem")), "server-key.pem"))
-                .isEqualTo(Pem.readPrivateKey(Files.readString(state.resolve("agent.key")), "agent.key"));
+        assertThat(((java.security.interfaces.ECPrivateKey) Pem.readPrivateKey(Files.readString(pki().resolve("qemu/server-key.pem")),
+                "server-key.pem")).getS())
+                .isEqualTo(((java.security.interfaces.ECPrivateKey) Pem.readPrivateKey(Files.readString(state.resolve("agent.key")),
+                        "agent.key")).getS());
         assertThat(admin.get("/api/events?last=100").body()).anyMatch(event ->
                 event.get("code").asText().equals("HOST_CERTIFICATE_RENEWED") && hostId.equals(event.path("hostId").asText()));
 

@@ -126,6 +126,11 @@ public final class LabEnvironment implements BeforeAllCallback, ExtensionContext
                 lab.baseDir().resolve("logs/agent-" + host.name() + ".log"), Map.of()));
     }
 
+    /** What the agent of this lab host has logged so far. */
+    String agentLog(String hostName) {
+        return agents.get(hostName).logText();
+    }
+
     void killAgent(LabHost host) throws InterruptedException {
         agents.get(host.name()).kill();
     }

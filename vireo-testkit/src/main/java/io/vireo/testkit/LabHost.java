@@ -21,14 +21,18 @@ import static java.util.Objects.requireNonNull;
 /**
  * One simulated hypervisor host: a network namespace with eth0 on the lab switch, and inside it,
  * in a private mount and UTS namespace, its own virtlogd and libvirtd with private /run,
- * /var/lib/libvirt, /var/cache/libvirt, /var/log/libvirt and /etc/libvirt (all under {@link #dir()}).
+ * /var/lib/libvirt, /var/cache/libvirt, /var/log/libvirt, /etc/libvirt and /etc/pki (all under
+ * {@link #dir()}).
  */
 public final class LabHost
 {
     private static final Logger log = LoggerFactory.getLogger(LabHost.class);
 
-    /** Subdirectories of dir() that the host sees as /run, /var/lib/libvirt, /var/cache/libvirt, /var/log/libvirt, /etc/libvirt. */
-    private static final List<String> PRIVATE_DIRS = List.of("run", "lib", "cache", "log", "etc");
+    /**
+     * Subdirectories of dir() that the host sees as /run, /var/lib/libvirt, /var/cache/libvirt,
+     * /var/log/libvirt, /etc/libvirt and /etc/pki.
+     */
+    private static final List<String> PRIVATE_DIRS = List.of("run", "lib", "cache", "log", "etc", "etc-pki");
 
     /**
      * Runs as the first process of the host's mount namespace and stays, as sleep, to hold it:
@@ -43,6 +47,8 @@ public final class LabHost
             mount --bind "$dir/cache" /var/cache/libvirt
             mount --bind "$dir/log" /var/log/libvirt
             mount --bind "$dir/etc" /etc/libvirt
+            mkdir -p /etc/pki
+            mount --bind "$dir/etc-pki" /etc/pki
             virtlogd -d
             libvirtd -d --listen
             echo "daemons of $2 started"
@@ -253,6 +259,17 @@ public final class LabHost
         }
         // qemu.conf names pki/qemu, which must exist for libvirtd to start; the agent fills it
         Files.createDirectories(pkiDir().resolve("qemu"));
+        // libvirtd.conf names the files in pki/ explicitly, but virt-admin server-update-tls (libvirt 9)
+        // reloads libvirt's default paths whatever it says: those link to the same files, as
+        // docs/libvirt-tls.md tells an operator to do
+        Path etcPki = dir.resolve("etc-pki");
+        for (String[] link : new String[][] {{"CA/cacert.pem", "cacert.pem"}, {"libvirt/servercert.pem", "servercert.pem"},
+                {"libvirt/private/serverkey.pem", "serverkey.pem"}}) {
+            Path at = etcPki.resolve(link[0]);
+            Files.createDirectories(at.getParent());
+            Files.deleteIfExists(at);
+            Files.createSymbolicLink(at, pkiDir().resolve(link[1]));
+        }
         LibvirtHostConfig.write(dir.resolve("etc"), name, address, pkiDir());
     }
 

@@ -84,6 +84,22 @@ public final class LibvirtPki {
         return "pkipath=" + directory;
     }
 
+    /**
+     * A destination URI from the engine, with this host's certificate added for a TLS transport:
+     * {@code qemu+tls://h2/system} becomes {@code qemu+tls://h2/system?pkipath=DIR}, which both the
+     * agent's own connections and libvirtd (the client in a peer-to-peer migration) read. Another
+     * transport, or a URI that names a pkipath already, is left as it is.
+     */
+    public String clientUri(String uri) {
+        int query = uri.indexOf('?');
+        String scheme = uri.contains(":") ? uri.substring(0, uri.indexOf(':')) : "";
+        if (!scheme.endsWith("+tls") || (query >= 0 && Arrays.stream(uri.substring(query + 1).split("&"))
+                .anyMatch(parameter -> parameter.startsWith("pkipath=")))) {
+            return uri;
+        }
+        return uri + (query >= 0 ? "&" : "?") + pkipathParameter();
+    }
+
     /** Writes the files of this identity; answers whether any changed (then a running libvirtd wants {@link #reload}). */
     public boolean write(AgentIdentity identity) throws IOException {
         return write(identity.keyPair().getPrivate(), identity.certificate(), identity.caCertificates());
@@ -91,7 +107,7 @@ public final class LibvirtPki {
 
     public synchronized boolean write(PrivateKey key, X509Certificate certificate, List<X509Certificate> authorities)
             throws IOException {
-        String keyPem = Pem.privateKey(key);
+        String keyPem = Pem.privateKey(key); // with the EC public point, which GnuTLS requires
         String certificatePem = Pem.write(certificate);
         StringBuilder caPem = new StringBuilder();
         authorities.forEach(authority -> caPem.append(Pem.write(authority)));

@@ -4,10 +4,13 @@ import io.vireo.model.Pem;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
+import java.security.interfaces.ECPrivateKey;
 import java.util.List;
 import java.util.Optional;
 
@@ -61,6 +64,24 @@ class LibvirtPkiTest {
         assertThat(LibvirtPki.adminUri("qemu:///system?socket=/var/lib/vireo-lab/hosts/h1/run/libvirt/libvirt-sock"))
                 .isEqualTo("libvirtd:///system?socket=/var/lib/vireo-lab/hosts/h1/run/libvirt/libvirt-admin-sock");
         assertThat(LibvirtPki.adminUri("qemu:///session")).isEqualTo("libvirtd:///session");
+    }
+
+    @Test
+    void aTlsDestinationGetsThisHostsCertificateAndNothingElseChanges() {
+        LibvirtPki pki = new LibvirtPki(Path.of("/etc/pki/vireo-libvirt"), Optional.empty());
+        assertThat(pki.clientUri("qemu+tls://10.231.0.2/system")).isEqualTo("qemu+tls://10.231.0.2/system?pkipath=/etc/pki/vireo-libvirt");
+        assertThat(pki.clientUri("qemu+tls://[fd00::2]/system?no_verify=0"))
+                .isEqualTo("qemu+tls://[fd00::2]/system?no_verify=0&pkipath=/etc/pki/vireo-libvirt");
+        assertThat(pki.clientUri("qemu+tls://h2/system?pkipath=/elsewhere")).isEqualTo("qemu+tls://h2/system?pkipath=/elsewhere");
+        assertThat(pki.clientUri("qemu+ssh://h2/system")).isEqualTo("qemu+ssh://h2/system");
+    }
+
+    static BigInteger scalar(String pem) throws Exception {
+        return scalar(Pem.readPrivateKey(pem, "key"));
+    }
+
+    static BigInteger scalar(PrivateKey key) {
+        return ((ECPrivateKey) key).getS();
     }
 
     private static X509Certificate read(Path file) throws Exception {

@@ -254,8 +254,12 @@ public final class MigrationService implements HostObserver {
         return vm.migrationPolicy() == null ? base : vm.migrationPolicy().applyTo(base);
     }
 
-    /** Where a source libvirtd reaches the destination's; plain TCP inside a closed lab or management network. */
+    /**
+     * Where a source libvirtd reaches the destination's: over TLS, at the address the destination's
+     * certificate names (docs/libvirt-tls.md). The source's agent adds where its own certificate is.
+     */
     static String destinationUri(Host destination) {
-        return "qemu+tcp://" + destination.address() + "/system";
+        String address = destination.address();
+        return "qemu+tls://" + (address.contains(":") ? "[" + address + "]" : address) + "/system";
     }
 }
