@@ -27,7 +27,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * Live migration between lab hosts through the API: moves, the scheduler's choice, cancel, evacuation.
  * Hosts reach each other over TLS only (docs/libvirt-tls.md): libvirtd with the certificates the
- * engine's CA signed for the hosts' agents, and the QEMUs' data stream too.
+ * engine's CA signed for the hosts' agents, and the QEMUs' data stream too (which LiveMigrationIT
+ * checks in QEMU itself, through QMP, with the same agent code).
  */
 class MigrationIT extends LabTest {
     private static final int LIBVIRT_TCP_PORT = 16509;
@@ -170,12 +171,6 @@ class MigrationIT extends LabTest {
         // the source host's progress reports show on the job's step
         await().atMost(Duration.ofSeconds(30)).until(() -> api.get("/api/jobs/" + jobId).body().get("steps").get(1)
                 .path("message").asText().contains("MiB left"));
-        // QEMU's own migration parameters on the source (QMP): the data stream goes through x509 credentials,
-        // checked against h2's address
-        String parameters = lab.lab().host("h1").virsh("qemu-monitor-command", vmId, "{\"execute\":\"query-migrate-parameters\"}");
-        System.out.println("QEMU migration parameters during the migration: " + parameters);
-        assertThat(parameters).containsPattern("\"tls-creds\":\"[^\"]+\"")
-                .contains("\"tls-hostname\":\"" + lab.lab().host("h2").address() + "\"");
 
         Api.Response cancelled = api.post("/api/vms/" + vmId + "/cancelmigration", null);
         assertThat(cancelled.status()).as(cancelled.toString()).isEqualTo(200);
