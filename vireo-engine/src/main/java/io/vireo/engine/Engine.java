@@ -61,6 +61,7 @@ import io.vireo.engine.vms.DesktopService;
 import io.vireo.model.HostStatus;
 import io.vireo.engine.scheduling.Scheduler;
 import io.vireo.engine.scheduling.SchedulingPolicy;
+import io.vireo.engine.storage.BootFileScanner;
 import io.vireo.engine.storage.DiskJobs;
 import io.vireo.engine.storage.StorageResource;
 import io.vireo.engine.storage.StorageService;
@@ -224,7 +225,7 @@ public final class Engine implements AutoCloseable {
                     new AccessResource(directory, roles, new GrantService(jdbi, permissions, roles, directory, events), permissions),
                     new DataCenterResource(dataCenters, permissions),
                     new HostResource(hostService, permissions),
-                    new StorageResource(storage, jobs, permissions),
+                    new StorageResource(storage, jobs, permissions, new BootFileScanner(storage, hostService, gateway), dataCenters),
                     new VmResource(vms, jobs, gateway, permissions),
                     new MigrationResource(migrations, maintenance, vms, jobs, permissions),
                     new JobResource(jobRepository, permissions),
