@@ -109,6 +109,7 @@ public final class Engine implements AutoCloseable {
     private HostService hostService;
     private DataCenterService dataCenterService;
     private StorageService storageService;
+    private BootFileScanner bootFileScanner;
     private Optional<String> generatedAdminPassword = Optional.empty();
     private String advertisedAddress;
     private String caFingerprint;
@@ -220,12 +221,13 @@ public final class Engine implements AutoCloseable {
             agentLink = new AgentLinkServer(config.listenAddress(), config.agentPort(), agentServerKeys,
                     keyPassword, authority.trustStore(), hostService::acceptsCertificate, hostMonitor);
             closeables.push(agentLink);
+            bootFileScanner = new BootFileScanner(storage, hostService, gateway);
             List<Consumer<RouteTable>> resources = new ArrayList<>(List.of(
                     new AuthResource(auth),
                     new AccessResource(directory, roles, new GrantService(jdbi, permissions, roles, directory, events), permissions),
                     new DataCenterResource(dataCenters, permissions),
                     new HostResource(hostService, permissions),
-                    new StorageResource(storage, jobs, permissions, new BootFileScanner(storage, hostService, gateway), dataCenters),
+                    new StorageResource(storage, jobs, permissions, bootFileScanner, dataCenters),
                     new VmResource(vms, jobs, gateway, permissions),
                     new MigrationResource(migrations, maintenance, vms, jobs, permissions),
                     new JobResource(jobRepository, permissions),
@@ -344,6 +346,11 @@ public final class Engine implements AutoCloseable {
 
     public HostService hosts() {
         return hostService;
+    }
+
+    /** Scans a storage domain's boot-files directory through one of its hosts (the all-in-one does at start). */
+    public BootFileScanner bootFiles() {
+        return bootFileScanner;
     }
 
     /** The admin password if this start created the admin user with a generated one. */

@@ -308,7 +308,7 @@ class ApiFuzzIT extends LabTest {
         vm.put("clusterId", cluster);
         vm.put("vcpus", 1);
         vm.put("memoryMib", 128);
-        vm.put("kernel", lab.guest().kernel().toString());
+        vm.put("kernelFileId", lab.kernelFileId());
         String vmId = created("/api/vms", vm);
         fixtures.put("vms", vmId);
         fixtures.put("vmpools", created("/api/vmpools", Map.of("name", "fuzz-pool-" + suffix, "templateVmId", vmId,

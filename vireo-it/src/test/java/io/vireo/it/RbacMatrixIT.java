@@ -402,8 +402,8 @@ class RbacMatrixIT extends LabTest {
         body.put("clusterId", cluster);
         body.put("vcpus", 1);
         body.put("memoryMib", 128);
-        body.put("kernel", lab.guest().kernel().toString());
-        body.put("initrd", lab.guest().initrd().toString());
+        body.put("kernelFileId", lab.kernelFileId());
+        body.put("initrdFileId", lab.initrdFileId());
         body.put("cmdline", lab.guest().kernelCmdline());
         return body;
     }
