@@ -7,6 +7,7 @@ import io.vireo.engine.affinity.AffinityGroupResource;
 import io.vireo.engine.affinity.AffinityGroupService;
 import io.vireo.engine.api.ApiServer;
 import io.vireo.engine.api.RouteTable;
+import io.vireo.engine.console.ConsoleAccessWatch;
 import io.vireo.engine.console.ConsoleResource;
 import io.vireo.engine.console.ConsoleTickets;
 import io.vireo.engine.auth.AccessResource;
@@ -205,6 +206,8 @@ public final class Engine implements AutoCloseable {
             closeables.push(gauges);
 
             ConsoleTickets consoleTickets = new ConsoleTickets(jdbi, vms, hostService, gateway, events);
+            ConsoleAccessWatch consoleAccess = new ConsoleAccessWatch(permissions, consoleTickets, events, Clock.systemUTC());
+            closeables.push(consoleAccess);
             EngineConfig.Pruning pruning = config.pruning();
             Pruner pruner = new Pruner(leadership::isLeader, Clock.systemUTC(), pruning.interval(), List.of(
                     new Pruner.Task("events", now -> events.prune(now, pruning.events())),
@@ -235,7 +238,7 @@ public final class Engine implements AutoCloseable {
                             permissions.viewable(principal, ObjectType.VM), permissions.viewable(principal, ObjectType.HOST))),
                     new AffinityGroupResource(affinityGroups, permissions),
                     new PoolResource(pools, poolMonitor, permissions),
-                    new ConsoleResource(consoleTickets, config.spiceProxy(), permissions)));
+                    new ConsoleResource(consoleTickets, config.spiceProxy(), permissions, consoleAccess)));
             if (config.metrics().enabled()) {
                 resources.add(new MetricsResource(metrics, config.metrics().tokenFile().map(MetricsToken::read)
                         .orElseGet(() -> MetricsToken.readOrCreate(config.dataDirectory().resolve("metrics-token")))));
@@ -266,6 +269,7 @@ public final class Engine implements AutoCloseable {
             balancerLoop.start();
             poolMonitor.start();
             pruner.start();
+            consoleAccess.start(database);
             expiry.start();
             log.info("Vireo engine {} is up: API {}/api, agents dial {}; its CA's SHA-256 fingerprint is {}", VERSION,
                     apiUrl(), agentEndpoint(), caFingerprint);

@@ -2,6 +2,7 @@ package io.vireo.engine;
 
 import io.vireo.engine.auth.PermissionService;
 import io.vireo.engine.auth.RoleService;
+import io.vireo.engine.common.Principal;
 import io.vireo.engine.datacenters.DataCenterService;
 import io.vireo.engine.events.EventLog;
 import io.vireo.engine.hostlink.CertificateAuthority;
@@ -124,6 +125,14 @@ public final class EngineFixture implements AutoCloseable {
     /** Ends every open job as DONE (as if the runner had run them). */
     public void finishJobs() {
         jdbi.useHandle(h -> h.createUpdate("UPDATE jobs SET status = 'DONE' WHERE status IN ('PENDING', 'RUNNING')").execute());
+    }
+
+    /** A user (with a password hash nothing matches) as a principal in no group. */
+    public Principal user(String name) {
+        UUID id = UUID.randomUUID();
+        jdbi.useHandle(h -> h.createUpdate("INSERT INTO users (id, name, password_hash) VALUES (:id, :name, 'none')")
+                .bind("id", id).bind("name", name).execute());
+        return new Principal(id, name, java.util.Set.of());
     }
 
     public int count(String table) {

@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -20,6 +21,7 @@ import static org.awaitility.Awaitility.await;
  * ticket's password. The VMs made here are removed by {@link LabTest}'s sweep after each test.
  */
 class ConsoleIT extends LabTest {
+    private static final String USER_PASSWORD = "console-user-password-1";
 
     private URI proxy(Api.Response ticket) {
         return api.webSocket(ticket.body().get("proxyPath").asText());
@@ -98,6 +100,50 @@ class ConsoleIT extends LabTest {
         // and the proxy refuses the token, never used, once its time is over
         await().atMost(Duration.ofSeconds(30)).until(() -> Instant.now().isAfter(expiresAt));
         assertRefusedAtTheDoor(proxy(shortLived));
+    }
+
+    @Test
+    void aConsoleEndsWhenItsUserLosesAccessOrIsDisabled() throws Exception {
+        String vmId = scenario.createGuest("revoked-screen", List.of());
+        scenario.action(vmId, "start", null);
+        String name = "console-user-" + UUID.randomUUID().toString().substring(0, 8);
+        String userId = api.post("/api/users", Map.of("name", name, "password", USER_PASSWORD)).body().get("id").asText();
+        String grant = grantConsole(userId, vmId);
+        Api user = lab.newApi().login(name, USER_PASSWORD);
+
+        Api.Response ticket = user.post("/api/vms/" + vmId + "/ticket", null);
+        assertThat(ticket.status()).as(ticket.toString()).isEqualTo(200);
+        try (RfbClient client = RfbClient.connect(user, proxy(ticket))) {
+            assertThat(client.handshake(ticket.body().get("password").asText())[0]).isPositive();
+            Api.Response unused = user.post("/api/vms/" + vmId + "/ticket", null);
+            assertThat(unused.status()).isEqualTo(200);
+            // a change that takes nothing from this user leaves its console alone
+            String otherUser = api.post("/api/users", Map.of("name", name + "-other", "password", USER_PASSWORD)).body()
+                    .get("id").asText();
+            assertThat(api.delete("/api/permissions/" + grantConsole(otherUser, vmId)).status()).isEqualTo(204);
+            assertThat(client.endsWithin(Duration.ofSeconds(3))).as("console closed though the user kept access").isFalse();
+
+            assertThat(api.delete("/api/permissions/" + grant).status()).isEqualTo(204);
+            assertThat(client.endsWithin(Duration.ofSeconds(20))).as("console still open after the revoke").isTrue();
+            // a ticket given out before the revoke opens nothing any more
+            assertRefusedAtTheDoor(proxy(unused));
+        }
+
+        grantConsole(userId, vmId);
+        Api.Response again = user.post("/api/vms/" + vmId + "/ticket", null);
+        assertThat(again.status()).as(again.toString()).isEqualTo(200);
+        try (RfbClient client = RfbClient.connect(user, proxy(again))) {
+            assertThat(client.handshake(again.body().get("password").asText())[0]).isPositive();
+            assertThat(api.put("/api/users/" + userId, Map.of("enabled", false)).status()).isEqualTo(200);
+            assertThat(client.endsWithin(Duration.ofSeconds(20))).as("console still open after the user was disabled").isTrue();
+        }
+    }
+
+    private static String grantConsole(String userId, String vmId) {
+        Api.Response granted = api.post("/api/permissions", Map.of("principalType", "USER", "principalId", userId,
+                "role", "UserRole", "objectType", "VM", "objectId", vmId));
+        assertThat(granted.status()).as(granted.toString()).isEqualTo(201);
+        return granted.body().get("id").asText();
     }
 
     /**

@@ -14,6 +14,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -36,7 +37,10 @@ final class RfbClient implements AutoCloseable {
     private final BlockingQueue<byte[]> incoming;
     private byte[] pending = new byte[0];
 
-    private RfbClient(Transport transport, BlockingQueue<byte[]> incoming) {
+    private final CompletableFuture<Void> ended;
+
+    private RfbClient(Transport transport, BlockingQueue<byte[]> incoming, CompletableFuture<Void> ended) {
+        this.ended = ended;
         this.transport = transport;
         this.incoming = incoming;
     }
@@ -48,6 +52,7 @@ final class RfbClient implements AutoCloseable {
 
     static RfbClient connect(URI uri, javax.net.ssl.SSLContext ssl) throws Exception {
         BlockingQueue<byte[]> queue = new LinkedBlockingQueue<>();
+        CompletableFuture<Void> ended = new CompletableFuture<>();
         ByteArrayOutputStream partial = new ByteArrayOutputStream();
         WebSocket socket = HttpClient.newBuilder().sslContext(ssl).build().newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10))
                 .buildAsync(uri, new WebSocket.Listener() {
@@ -63,6 +68,17 @@ final class RfbClient implements AutoCloseable {
                         webSocket.request(1);
                         return null;
                     }
+
+                    @Override
+                    public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+                        ended.complete(null);
+                        return null;
+                    }
+
+                    @Override
+                    public void onError(WebSocket webSocket, Throwable error) {
+                        ended.complete(null);
+                    }
                 }).get(15, TimeUnit.SECONDS);
         return new RfbClient(new Transport() {
             @Override
@@ -74,7 +90,7 @@ final class RfbClient implements AutoCloseable {
             public void close() {
                 socket.abort();
             }
-        }, queue);
+        }, queue, ended);
     }
 
     /** Straight to a VM's VNC display, without the engine. */
@@ -82,6 +98,7 @@ final class RfbClient implements AutoCloseable {
         Socket socket = new Socket();
         socket.connect(new InetSocketAddress(address, port), 10_000);
         BlockingQueue<byte[]> queue = new LinkedBlockingQueue<>();
+        CompletableFuture<Void> ended = new CompletableFuture<>();
         Thread.ofVirtual().name("rfb-reader").start(() -> {
             byte[] buffer = new byte[64 * 1024];
             try (InputStream in = socket.getInputStream()) {
@@ -92,6 +109,7 @@ final class RfbClient implements AutoCloseable {
             } catch (IOException e) {
                 // closed: the reader of the queue finds no more data
             }
+            ended.complete(null);
         });
         return new RfbClient(new Transport() {
             @Override
@@ -108,7 +126,7 @@ final class RfbClient implements AutoCloseable {
                     // closing anyway
                 }
             }
-        }, queue);
+        }, queue, ended);
     }
 
     private byte[] next() throws InterruptedException {
@@ -165,6 +183,21 @@ final class RfbClient implements AutoCloseable {
         write(new byte[]{1});
         byte[] init = read(4);
         return new int[]{((init[0] & 0xff) << 8) | (init[1] & 0xff), ((init[2] & 0xff) << 8) | (init[3] & 0xff)};
+    }
+
+    /** Whether the other side ends the connection within the timeout (the proxy or the server closes it). */
+    boolean endsWithin(Duration timeout) {
+        try {
+            ended.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return true;
+        } catch (java.util.concurrent.TimeoutException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (java.util.concurrent.ExecutionException e) {
+            return true;
+        }
     }
 
     /** VNC authentication: DES over the challenge, keyed by the password with each byte's bits reversed. */

@@ -30,7 +30,7 @@ public final class VmSetConsolePasswordCommand implements AgentCommand<ConsolePa
         if (params.validTo() == null) {
             throw new IllegalArgumentException("the parameter validTo is missing");
         }
-        hypervisor.setConsolePassword(Params.vmId(params.vmId()), password, params.validTo());
+        hypervisor.setConsolePassword(Params.vmId(params.vmId()), password, params.validTo(), params.disconnect());
         return new ConsolePasswordResult(params.validTo());
     }
 }

@@ -209,14 +209,24 @@ public final class DomainXml {
         return password.toString();
     }).iterator();
 
-    /** The live graphics devices of a domain with a new password and its validity, for updateDeviceFlags. */
-    public static java.util.List<String> graphicsWithPassword(String domainXml, String password, String validTo) {
+    /**
+     * The live graphics devices of a domain with a new password and its validity, for updateDeviceFlags;
+     * with disconnect, SPICE drops its connected clients (connected='disconnect'; QEMU implements only
+     * 'keep' for VNC, so a VNC element is left to keep them, and libvirt would refuse anything else).
+     */
+    public static java.util.List<String> graphicsWithPassword(String domainXml, String password, String validTo,
+                                                              boolean disconnect) {
         java.util.List<String> devices = new java.util.ArrayList<>();
         NodeList graphics = parse(domainXml).getElementsByTagName("graphics");
         for (int i = 0; i < graphics.getLength(); i++) {
             Element element = (Element) graphics.item(i);
             element.setAttribute("passwd", password);
             element.setAttribute("passwdValidTo", validTo);
+            if (disconnect && element.getAttribute("type").equals("spice")) {
+                element.setAttribute("connected", "disconnect");
+            } else {
+                element.removeAttribute("connected");
+            }
             devices.add(serialize(element));
         }
         return devices;

@@ -45,8 +45,11 @@ public interface Hypervisor extends AutoCloseable {
     /** Resets the VM like a reset button: no guest cooperation. */
     void reset(UUID vmId);
 
-    /** Sets the VNC/SPICE password of a running VM, valid until the given time (a console ticket). */
-    void setConsolePassword(UUID vmId, String password, java.time.Instant validTo);
+    /**
+     * Sets the VNC/SPICE password of a running VM, valid until the given time (a console ticket); with
+     * disconnect, the clients connected now are dropped too (SPICE only: QEMU keeps VNC clients).
+     */
+    void setConsolePassword(UUID vmId, String password, java.time.Instant validTo, boolean disconnect);
 
     VmObservation ensurePaused(UUID vmId);
 

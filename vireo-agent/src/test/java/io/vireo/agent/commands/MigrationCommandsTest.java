@@ -182,7 +182,7 @@ class MigrationCommandsTest {
         }
 
         @Override
-        public void setConsolePassword(UUID vmId, String password, java.time.Instant validTo) {
+        public void setConsolePassword(UUID vmId, String password, java.time.Instant validTo, boolean disconnect) {
             throw new UnsupportedOperationException();
         }
 

@@ -224,6 +224,19 @@ class DomainXmlTest {
     }
 
     @Test
+    void aPasswordForALostConsoleDropsSpiceClientsAndLeavesVncAsQemuCan() {
+        String xml = "<domain><devices><graphics type='spice' port='5901' passwd='old' connected='keep'/>"
+                + "<graphics type='vnc' port='5902' passwd='old'/></devices></domain>";
+
+        List<String> dropping = DomainXml.graphicsWithPassword(xml, "new", "2031-01-01T00:00:00", true);
+        List<String> keeping = DomainXml.graphicsWithPassword(xml, "new", "2031-01-01T00:00:00", false);
+
+        assertThat(dropping.get(0)).contains("connected=\"disconnect\"").contains("passwd=\"new\"");
+        assertThat(dropping.get(1)).doesNotContain("connected").contains("passwd=\"new\"");
+        assertThat(keeping).allSatisfy(device -> assertThat(device).doesNotContain("connected"));
+    }
+
+    @Test
     void refusesADoctype() {
         String xml = "<!DOCTYPE domain [<!ENTITY x SYSTEM 'file:///etc/passwd'>]><domain><name>&x;</name></domain>";
 

@@ -30,9 +30,16 @@ import static java.util.Objects.requireNonNull;
  * not leaked); one it sees but may not act on answers 403.
  */
 public final class PermissionService {
+    /**
+     * The PostgreSQL channel notified in the transaction of whatever can take access away: a grant revoked, a
+     * role losing a permission, a user leaving a group, disabled or deleted (triggers of migration V16).
+     */
+    public static final String ACCESS_CHANGED_CHANNEL = "access_changed";
+
     private final Jdbi jdbi;
     private final PermissionRepository grants = new PermissionRepository();
     private final RoleRepository roles = new RoleRepository();
+    private final UserRepository users = new UserRepository();
 
     public PermissionService(Jdbi jdbi) {
         this.jdbi = requireNonNull(jdbi, "jdbi");
@@ -40,6 +47,15 @@ public final class PermissionService {
 
     public boolean allowed(Principal principal, Permission permission, ObjectRef object) {
         return jdbi.withHandle(h -> grants.allowed(h, principal, permission, object));
+    }
+
+    /**
+     * Whether the user holds the permission on the object now: it exists, is enabled, and holds it through
+     * its own grants or the groups it is in at this moment (not when some earlier request began).
+     */
+    public boolean allowedNow(UUID userId, Permission permission, ObjectRef object) {
+        return jdbi.withHandle(h -> users.enabledPrincipal(h, userId)
+                .map(principal -> grants.allowed(h, principal, permission, object)).orElse(false));
     }
 
     /**

@@ -5,7 +5,6 @@ import org.jdbi.v3.core.Handle;
 
 import java.time.OffsetDateTime;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 
 /** SQL of bearer tokens, stored by their hash so that a copy of the database opens no session. */
@@ -41,12 +40,10 @@ final class TokenRepository {
 
     /** The enabled user an unexpired token belongs to, with the groups it is in now. */
     Optional<Principal> principal(Handle h, String tokenHash) {
-        return h.createQuery("SELECT u.id, u.name, ARRAY(SELECT gm.group_id FROM group_members gm "
-                        + "WHERE gm.user_id = u.id) AS group_ids FROM access_tokens t JOIN users u ON u.id = t.user_id "
-                        + "WHERE t.token_hash = :hash AND t.expires_at > now() AND u.enabled")
+        return h.createQuery("SELECT " + UserRepository.PRINCIPAL_COLUMNS + " FROM access_tokens t JOIN users u "
+                        + "ON u.id = t.user_id WHERE t.token_hash = :hash AND t.expires_at > now() AND u.enabled")
                 .bind("hash", tokenHash)
-                .map((rs, ctx) -> new Principal(rs.getObject("id", UUID.class), rs.getString("name"),
-                        Set.of((UUID[]) rs.getArray("group_ids").getArray())))
+                .map((rs, ctx) -> UserRepository.principal(rs))
                 .findOne();
     }
 }

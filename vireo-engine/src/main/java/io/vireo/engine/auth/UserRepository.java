@@ -1,6 +1,7 @@
 package io.vireo.engine.auth;
 
 import io.vireo.engine.common.Paging;
+import io.vireo.engine.common.Principal;
 import io.vireo.engine.store.Pages;
 import io.vireo.engine.store.Rows;
 import io.vireo.engine.store.SearchQuery;
@@ -13,6 +14,7 @@ import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /** SQL of users: who they are and their password hash (failed logins: {@link LoginFailureRepository}). */
@@ -28,6 +30,21 @@ final class UserRepository {
 
     /** The changes of an update; a null field keeps its value. */
     record Changes(String displayName, String email, String passwordHash, Boolean enabled) {
+    }
+
+    /** The columns of a principal for a query over users u: id, name and the groups the user is in now. */
+    static final String PRINCIPAL_COLUMNS = "u.id, u.name, ARRAY(SELECT gm.group_id FROM group_members gm "
+            + "WHERE gm.user_id = u.id) AS group_ids";
+
+    static Principal principal(ResultSet rs) throws SQLException {
+        return new Principal(rs.getObject("id", UUID.class), rs.getString("name"),
+                Set.of((UUID[]) rs.getArray("group_ids").getArray()));
+    }
+
+    /** The user as a principal now, with its current groups, if it exists and is enabled. */
+    Optional<Principal> enabledPrincipal(Handle h, UUID id) {
+        return h.createQuery("SELECT " + PRINCIPAL_COLUMNS + " FROM users u WHERE u.id = :id AND u.enabled")
+                .bind("id", id).map((rs, ctx) -> principal(rs)).findOne();
     }
 
     void insert(Handle h, UUID id, String name, String passwordHash, String displayName, String email) {

@@ -38,11 +38,13 @@ public final class ConsoleResource implements Consumer<RouteTable> {
     private final ConsoleTickets tickets;
     private final Optional<String> spiceProxy;
     private final io.vireo.engine.auth.PermissionService permissions;
+    private final ConsoleAccessWatch access;
     private final Map<String, Socket> displays = new ConcurrentHashMap<>();
 
     public ConsoleResource(ConsoleTickets tickets, Optional<String> spiceProxy,
-                           io.vireo.engine.auth.PermissionService permissions) {
+                           io.vireo.engine.auth.PermissionService permissions, ConsoleAccessWatch access) {
         this.tickets = requireNonNull(tickets, "tickets");
+        this.access = requireNonNull(access, "access");
         this.spiceProxy = requireNonNull(spiceProxy, "spiceProxy");
         this.permissions = requireNonNull(permissions, "permissions");
     }
@@ -71,7 +73,7 @@ public final class ConsoleResource implements Consumer<RouteTable> {
         UUID vmId = Fields.id("id", ctx.pathParam("id"));
         permissions.require(ApiServer.principal(ctx), io.vireo.model.Permission.VM_CONSOLE,
                 io.vireo.engine.auth.ObjectRef.vm(vmId));
-        return tickets.issue(vmId, ApiServer.optionalBody(ctx, ConsoleTicket.Request.class), ApiServer.user(ctx));
+        return tickets.issue(vmId, ApiServer.optionalBody(ctx, ConsoleTicket.Request.class), ApiServer.principal(ctx));
     }
 
     private void remoteViewerFile(Context ctx) {
@@ -105,6 +107,10 @@ public final class ConsoleResource implements Consumer<RouteTable> {
             Socket display = new Socket();
             display.connect(new InetSocketAddress(target.address(), target.port()), 5000);
             displays.put(ctx.sessionId(), display);
+            access.opened(ctx.sessionId(), target, () -> {
+                closeDisplay(ctx.sessionId());
+                ctx.closeSession(4003, "access to this console was revoked");
+            });
             Thread.ofVirtual().name("console-" + target.vmName()).start(() -> relay(ctx, display));
             log.info("Console of VM {} opened ({}:{})", target.vmName(), target.address(), target.port());
         } catch (IOException e) {
@@ -146,6 +152,7 @@ public final class ConsoleResource implements Consumer<RouteTable> {
     }
 
     private void closeDisplay(String session) {
+        access.closed(session);
         Socket display = displays.remove(session);
         if (display != null) {
             try {

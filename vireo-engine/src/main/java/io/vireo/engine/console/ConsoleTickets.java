@@ -3,6 +3,7 @@ package io.vireo.engine.console;
 import io.vireo.engine.auth.Secrets;
 import io.vireo.engine.common.ConflictException;
 import io.vireo.engine.common.Fields;
+import io.vireo.engine.common.Principal;
 import io.vireo.engine.common.UnavailableException;
 import io.vireo.engine.events.EventLog;
 import io.vireo.engine.hostlink.AgentException;
@@ -26,8 +27,11 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Predicate;
 
 import static java.util.Objects.requireNonNull;
 
@@ -57,7 +61,7 @@ public final class ConsoleTickets {
         return Batches.deleteAll(jdbi, (h, limit) -> repository.deleteExpiredBefore(h, cutoff, limit));
     }
 
-    public ConsoleTicket issue(UUID vmId, ConsoleTicket.Request request, String user) {
+    public ConsoleTicket issue(UUID vmId, ConsoleTicket.Request request, Principal user) {
         int expiry = request == null || request.expirySeconds() == null ? DEFAULT_EXPIRY_SECONDS
                 : Fields.range("expirySeconds", request.expirySeconds(), 1, 3600);
         Vm vm = vms.vm(vmId);
@@ -85,8 +89,8 @@ public final class ConsoleTickets {
             throw new UnavailableException(e.code(), "Cannot open the console of VM " + vm.name() + ": " + e.getMessage());
         }
         jdbi.useTransaction(h -> {
-            repository.insert(h, Secrets.sha256(token), vmId, host, expires, user);
-            events.write(h, EventLog.Entry.info("CONSOLE_TICKET_ISSUED", "User " + user + " got a console ticket for VM "
+            repository.insert(h, Secrets.sha256(token), vmId, host, expires, user.id(), user.name());
+            events.write(h, EventLog.Entry.info("CONSOLE_TICKET_ISSUED", "User " + user.name() + " got a console ticket for VM "
                     + vm.name() + ", valid " + expiry + " s").vm(vmId));
         });
         return new ConsoleTicket(vm.id(), vm.graphics(), password, expires, spice ? null : "/console/vnc?token=" + token);
@@ -123,10 +127,40 @@ public final class ConsoleTickets {
             return Optional.empty();
         }
         return jdbi.inTransaction(h -> repository.redeem(h, Secrets.sha256(token)))
-                .flatMap(ticket -> target(ticket.vmId(), ticket.hostId()));
+                .flatMap(ticket -> target(ticket.vmId(), ticket.hostId(), ticket.userId()));
     }
 
-    private Optional<Target> target(UUID vmId, UUID hostId) {
+    /**
+     * Takes console access away from the users who lost it: each user who got a ticket for a VM since
+     * {@code since} and may no longer open its console ({@code allowed} says no) loses those tickets, so an
+     * unused one opens nothing, and the VM's display gets a new password that expired already and drops the
+     * SPICE clients connected now (QEMU keeps VNC clients; the engine's proxy closes those itself). Several
+     * engine instances may call this at once: the one whose delete removed the tickets calls the host.
+     * Answers the users and VMs handled.
+     */
+    List<ConsoleTicketRepository.Holder> revokeLost(Instant since, Predicate<ConsoleTicketRepository.Holder> allowed) {
+        List<ConsoleTicketRepository.Holder> lost = jdbi.withHandle(h -> repository.holdersSince(h, since)).stream()
+                .filter(holder -> !allowed.test(holder)).toList();
+        List<ConsoleTicketRepository.Holder> handled = new ArrayList<>();
+        for (ConsoleTicketRepository.Holder holder : lost) {
+            if (jdbi.inTransaction(h -> repository.deleteOf(h, holder)) == 0) {
+                continue;
+            }
+            handled.add(holder);
+            vms.find(holder.vmId()).filter(vm -> vm.hostId() != null && !vm.graphics().equals("none")).ifPresent(vm -> {
+                try {
+                    gateway.call(UUID.fromString(vm.hostId()), AgentMethod.VM_SET_CONSOLE_PASSWORD, new ConsolePasswordParams(
+                            holder.vmId(), Secrets.randomPassword(20), Instant.EPOCH.plusSeconds(1), true), Duration.ofSeconds(30));
+                } catch (AgentException e) {
+                    log.warn("Cannot lock the display of VM {} after user {} lost access to it: {}", vm.name(), holder.userId(),
+                            e.getMessage());
+                }
+            });
+        }
+        return handled;
+    }
+
+    private Optional<Target> target(UUID vmId, UUID hostId, UUID userId) {
         Optional<Vm> vm = vms.find(vmId);
         Optional<Host> host = hosts.find(hostId);
         // the WebSocket proxy speaks to VNC displays only; a SPICE ticket's token opens nothing here
@@ -141,7 +175,7 @@ public final class ConsoleTickets {
             log.warn("Refused to connect to a display: {}", e.getMessage());
             return Optional.empty();
         }
-        return Optional.of(new Target(vm.get().name(), address.getHostAddress(), vm.get().vncPort()));
+        return Optional.of(new Target(vmId, vm.get().name(), userId, address.getHostAddress(), vm.get().vncPort()));
     }
 
     /**
@@ -159,7 +193,12 @@ public final class ConsoleTickets {
         return new Display(vm.name(), vm.graphics(), host.address(), vm.vncPort());
     }
 
-    public record Target(String vmName, String address, int port) {
+    /** A display a redeemed ticket opens: the VM, the user the ticket was issued to, where to connect. */
+    public record Target(UUID vmId, String vmName, UUID userId, String address, int port) {
+        public Target {
+            requireNonNull(vmId, "vmId");
+            requireNonNull(userId, "userId");
+        }
     }
 
     /** A VM's display: protocol "vnc" or "spice", the host address it listens on, and its port. */

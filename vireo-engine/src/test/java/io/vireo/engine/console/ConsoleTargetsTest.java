@@ -43,7 +43,7 @@ class ConsoleTargetsTest {
     @Test
     void aPortOutsideTheDisplayRangeIsNoConsole() {
         runsWithDisplayOn(5432);
-        assertThatThrownBy(() -> tickets.issue(UUID.fromString(vm.id()), new ConsoleTicket.Request(60), "admin"))
+        assertThatThrownBy(() -> tickets.issue(UUID.fromString(vm.id()), new ConsoleTicket.Request(60), fixture.user("admin")))
                 .isInstanceOf(ConflictException.class).hasMessageContaining("port 5432").hasMessageContaining("5900-65535");
         assertThatThrownBy(() -> tickets.display(UUID.fromString(vm.id()))).isInstanceOf(ConflictException.class);
     }
@@ -58,7 +58,7 @@ class ConsoleTargetsTest {
                 .isInstanceOf(ConflictException.class).hasMessageContaining("loopback");
         // and the redeeming side refuses it too, whatever ticket comes in
         fixture.jdbi.useHandle(h -> new ConsoleTicketRepository().insert(h, io.vireo.engine.auth.Secrets.sha256("t1"),
-                UUID.fromString(vm.id()), UUID.fromString(host.id()), java.time.Instant.now().plusSeconds(60), "admin"));
+                UUID.fromString(vm.id()), UUID.fromString(host.id()), java.time.Instant.now().plusSeconds(60), fixture.user("admin").id(), "admin"));
         assertThat(tickets.redeem("t1")).isEmpty();
     }
 

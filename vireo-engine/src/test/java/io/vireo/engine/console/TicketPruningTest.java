@@ -33,10 +33,11 @@ class TicketPruningTest {
         Vm vm = fixture.vm(cluster, "v1");
         Instant now = Instant.now();
         ConsoleTicketRepository repository = new ConsoleTicketRepository();
+        UUID admin = fixture.user("admin").id();
         fixture.jdbi.useHandle(h -> {
             for (var ticket : java.util.Map.of("two-days", now.minus(Duration.ofDays(2)), "an-hour", now.minus(Duration.ofHours(1)),
                     "valid", now.plusSeconds(120)).entrySet()) {
-                repository.insert(h, ticket.getKey(), UUID.fromString(vm.id()), UUID.fromString(host.id()), ticket.getValue(), "admin");
+                repository.insert(h, ticket.getKey(), UUID.fromString(vm.id()), UUID.fromString(host.id()), ticket.getValue(), admin, "admin");
             }
         });
         assertThat(fixture.count("console_tickets")).isEqualTo(3);

@@ -70,7 +70,7 @@ class AgentContractTest {
         method(AgentMethod.VM_ENSURE_PAUSED, new VmIdParams(VM), vmId(), RUNNING, RUNNING_JSON);
         method(AgentMethod.VM_ENSURE_RESUMED, new VmIdParams(VM), vmId(), RUNNING, RUNNING_JSON);
         method(AgentMethod.VM_SET_CONSOLE_PASSWORD, new ConsolePasswordParams(VM, "s3cret", VALID_TO),
-                "{\"vmId\": \"%s\", \"password\": \"s3cret\", \"validTo\": \"2031-05-04T10:15:30.123456789Z\"}".formatted(VM),
+                "{\"vmId\": \"%s\", \"password\": \"s3cret\", \"validTo\": \"2031-05-04T10:15:30.123456789Z\", \"disconnect\": false}".formatted(VM),
                 new ConsolePasswordResult(VALID_TO), "{\"validTo\": \"2031-05-04T10:15:30.123456789Z\"}");
         method(AgentMethod.VM_READ_CONSOLE_LOG, new ConsoleLogParams(VM, 120), "{\"vmId\": \"%s\", \"offset\": 120}".formatted(VM),
                 new ConsoleLogResult("GUEST-BOOTED\n", 133), "{\"text\": \"GUEST-BOOTED\\n\", \"nextOffset\": 133}");
@@ -176,6 +176,14 @@ class AgentContractTest {
     void aConsoleValidityIsWrittenAsInstantToStringWroteIt() throws Exception {
         assertThat(MAPPER.<JsonNode>valueToTree(new ConsolePasswordParams(VM, "pw", VALID_TO)).get("validTo").asText())
                 .isEqualTo(VALID_TO.toString());
+    }
+
+    @Test
+    void aPasswordFromAnOlderEngineKeepsTheConnectedClients() throws Exception {
+        assertWire(ConsolePasswordParams.class, new ConsolePasswordParams(VM, "s3cret", VALID_TO, true),
+                "{\"vmId\": \"%s\", \"password\": \"s3cret\", \"validTo\": \"2031-05-04T10:15:30.123456789Z\", \"disconnect\": true}".formatted(VM));
+        assertThat(MAPPER.readValue("{\"vmId\": \"%s\", \"password\": \"pw\", \"validTo\": \"%s\"}".formatted(VM, VALID_TO),
+                ConsolePasswordParams.class).disconnect()).isFalse();
     }
 
     @Test
