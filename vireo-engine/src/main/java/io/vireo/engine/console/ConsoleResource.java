@@ -85,13 +85,20 @@ public final class ConsoleResource implements Consumer<RouteTable> {
     /** Both ways to a console (ticket, .vv file) pass here: VM_CONSOLE on the VM, then a new ticket. */
     private ConsoleTicket issue(Context ctx) {
         UUID vmId = Fields.id("id", ctx.pathParam("id"));
+        requireConsole(ctx, vmId);
+        return tickets.issue(vmId, ApiServer.optionalBody(ctx, ConsoleTicket.Request.class), ApiServer.principal(ctx));
+    }
+
+    private void requireConsole(Context ctx, UUID vmId) {
         permissions.require(ApiServer.principal(ctx), io.vireo.model.Permission.VM_CONSOLE,
                 io.vireo.engine.auth.ObjectRef.vm(vmId));
-        return tickets.issue(vmId, ApiServer.optionalBody(ctx, ConsoleTicket.Request.class), ApiServer.principal(ctx));
     }
 
     private void remoteViewerFile(Context ctx) {
         UUID vmId = Fields.id("id", ctx.pathParam("id"));
+        requireConsole(ctx, vmId);
+        // before the ticket: a refused file sets no password
+        tickets.refuseVncViewerFile(vmId);
         ConsoleTicket ticket = issue(ctx);
         RemoteViewerFile file = new RemoteViewerFile(tickets.display(vmId), ticket, spiceProxy, displayTls.caPem());
         ctx.contentType(RemoteViewerFile.CONTENT_TYPE)

@@ -182,6 +182,19 @@ public final class ConsoleTickets {
     }
 
     /**
+     * remote-viewer files are for SPICE displays: a VNC display takes TLS only with a client certificate of the
+     * engine's CA, which only the engine's own proxy (the browser console) has.
+     */
+    public void refuseVncViewerFile(UUID vmId) {
+        Vm vm = vms.vm(vmId);
+        if (vm.graphics().equals("vnc")) {
+            throw new ConflictException(ErrorCode.CONSOLE_UNAVAILABLE, "The VNC display of VM " + vm.name() + " takes TLS "
+                    + "with the engine's own certificate only, which remote-viewer does not have: open its console in the "
+                    + "browser (/console/?vm=" + vm.id() + ")");
+        }
+    }
+
+    /**
      * Where the display of a running VM listens now: its host's address and the port the agent
      * reported; refused like a ticket is when the VM has none.
      */
