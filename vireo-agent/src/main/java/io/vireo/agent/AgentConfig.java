@@ -11,7 +11,8 @@ import static java.util.Objects.requireNonNull;
  *
  * @param stateDirectory its key, certificates, enrollment and highest seen epoch
  * @param libvirtUri e.g. qemu:///system, or qemu:///system?socket=... for a lab host
- * @param vncListenAddress where guests' VNC servers listen
+ * @param vncListenAddress where guests' VNC and SPICE servers listen (the host's management address); empty
+ *     for qemu.conf's vnc_listen and spice_listen
  * @param domainType "kvm" or "qemu" to force, empty to detect from the host
  * @param libvirtPkiDirectory where the host's certificate is written for libvirtd and QEMU
  *                            ({@link io.vireo.agent.enrollment.LibvirtPki}; the product's is /etc/pki/vireo-libvirt)
@@ -20,7 +21,7 @@ import static java.util.Objects.requireNonNull;
 public record AgentConfig(
         Path stateDirectory,
         String libvirtUri,
-        String vncListenAddress,
+        Optional<String> vncListenAddress,
         Optional<String> domainType,
         Duration statsInterval,
         Optional<Path> consoleDirectory,

@@ -74,7 +74,8 @@ public final class AgentCommands {
         Path stateDirectory;
         @Option(names = "--libvirt-uri", defaultValue = "qemu:///system")
         String libvirtUri;
-        @Option(names = "--vnc-listen", defaultValue = "127.0.0.1", description = "Where guests' VNC servers listen (default ${DEFAULT-VALUE})")
+        @Option(names = "--vnc-listen", description = "The host's management address, where guests' VNC and SPICE "
+                + "servers listen (default: qemu.conf's vnc_listen and spice_listen); never 0.0.0.0 or ::")
         String vncListen;
         @Option(names = "--domain-type", description = "kvm or qemu; default: detected from the host")
         String domainType;
@@ -87,7 +88,7 @@ public final class AgentCommands {
 
         AgentConfig config() {
             Path state = stateDirectory == null ? AgentConfig.defaultStateDirectory() : stateDirectory;
-            return new AgentConfig(state, libvirtUri, vncListen, Optional.ofNullable(domainType), Duration.ofSeconds(statsSeconds),
+            return new AgentConfig(state, libvirtUri, Optional.ofNullable(vncListen), Optional.ofNullable(domainType), Duration.ofSeconds(statsSeconds),
                     Optional.ofNullable(consoleDirectory), pki.directory(state), Optional.ofNullable(pki.qemuUser));
         }
 

@@ -157,7 +157,7 @@ public final class LabEnvironment implements BeforeAllCallback, ExtensionContext
         agents.put(host.name(), VireoProcess.start("agent-" + host.name(), List.of("ip", "netns", "exec", host.netns()),
                 List.of("agent", "run", "--state-dir", agentState(host).toString(), "--libvirt-uri", host.libvirtUri(),
                         "--libvirt-pki-dir", host.pkiDir().toString(),
-                        "--vnc-listen", "0.0.0.0", "--stats-seconds", "2", "--console-dir", lab.consoleDir().toString()),
+                        "--stats-seconds", "2", "--console-dir", lab.consoleDir().toString()),
                 lab.baseDir().resolve("logs/agent-" + host.name() + ".log"), Map.of()));
     }
 

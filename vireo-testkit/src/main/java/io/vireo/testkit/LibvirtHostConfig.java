@@ -55,6 +55,9 @@ final class LibvirtHostConfig
                     """.formatted(address, hostUuid(hostName), pkiDir));
             // cgroup_controllers: two libvirtds would otherwise fight over the same cgroup paths.
             // remember_owner: its xattrs on shared files confuse the other hosts.
+            // vnc_listen, spice_listen: the host's own address; agents name none, so that a migrated
+            // VM's display listens on its new host's address. Displays take TLS only (vnc_tls, spice_tls)
+            // with the host's certificate, and VNC asks the engine's proxy for one of the same CA.
             append(etcDir.resolve("qemu.conf"), """
                     cgroup_controllers = [ ]
                     remember_owner = 0
@@ -64,6 +67,11 @@ final class LibvirtHostConfig
                     migration_host = "%1$s"
                     default_tls_x509_cert_dir = "%2$s/qemu"
                     default_tls_x509_verify = 1
+                    vnc_tls = 1
+                    vnc_tls_x509_cert_dir = "%2$s/qemu"
+                    vnc_tls_x509_verify = 1
+                    spice_tls = 1
+                    spice_tls_x509_cert_dir = "%2$s/qemu"
                     """.formatted(address, pkiDir));
         }
         catch (IOException e) {

@@ -107,7 +107,7 @@ class LiveMigrationIT {
 
     private static LibvirtHypervisor hypervisor(String uri) {
         // One console directory for both hosts, as shared storage would give: the log follows the VM.
-        return new LibvirtHypervisor(new LibvirtHypervisorConfig(uri, lab.consoleDir(), "0.0.0.0", Duration.ofSeconds(30)));
+        return new LibvirtHypervisor(new LibvirtHypervisorConfig(uri, lab.consoleDir(), java.util.Optional.empty(), Duration.ofSeconds(30)));
     }
 
     @Test
