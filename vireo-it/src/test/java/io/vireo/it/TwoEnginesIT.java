@@ -34,6 +34,17 @@ class TwoEnginesIT extends LabTest {
     void startASecondEngine() throws Exception {
         secondData = lab.lab().baseDir().resolve("engine-2");
         new ProcessBuilder("rm", "-rf", secondData.toString()).inheritIO().start().waitFor(60, TimeUnit.SECONDS);
+        // instances of one installation share its CA: hosts' libvirt and QEMU trust that CA only (the display
+        // proxy's client certificate and the hosts' certificates come from it)
+        Path pki = java.nio.file.Files.createDirectories(secondData.resolve("pki"));
+        for (String file : List.of("ca.key", "ca.crt", "ca-previous.crt", "ca-cross.crt")) {
+            Path source = lab.caFile().resolveSibling(file);
+            if (java.nio.file.Files.exists(source)) {
+                java.nio.file.Files.copy(source, pki.resolve(file));
+            }
+        }
+        java.nio.file.Files.setPosixFilePermissions(pki.resolve("ca.key"),
+                java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
         int apiPort = freePort();
         second = VireoProcess.start("engine-2", List.of(), List.of("engine", "--data-dir", secondData.toString(),
                         "--database-url", lab.engineDatabaseUrl(), "--database-user", "vireo",
@@ -49,7 +60,7 @@ class TwoEnginesIT extends LabTest {
             }
             try {
                 if (anonymous[0] == null) {
-                    // the second engine has a data directory, and so a CA, of its own
+                    // the second engine has a data directory of its own, with the installation's CA
                     anonymous[0] = new Api("https://127.0.0.1:" + apiPort, LabEnvironment.readCertificate(secondCa));
                 }
                 return anonymous[0].get("/api").status() == 401;
