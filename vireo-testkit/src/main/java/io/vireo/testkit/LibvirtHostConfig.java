@@ -33,6 +33,10 @@ final class LibvirtHostConfig
                     Files.copy(entry, etcDir.resolve(entry.getFileName()));
                 }
             }
+            Path qemuConf = etcDir.resolve("qemu.conf");
+            if (Files.exists(qemuConf)) {
+                Files.writeString(qemuConf, withoutMachineDisplays(Files.readString(qemuConf, UTF_8)), UTF_8);
+            }
             if (Files.isDirectory(source.resolve("nwfilter"))) {
                 Commands.check("cp", "-a", source.resolve("nwfilter").toString(), etcDir.toString());
             }
@@ -77,6 +81,16 @@ final class LibvirtHostConfig
         catch (IOException e) {
             throw new UncheckedIOException("cannot write the libvirt configuration of " + hostName, e);
         }
+    }
+
+    /**
+     * The machine's qemu.conf without the display block scripts/configure-qemu-displays.sh writes (an
+     * all-in-one on this machine): it names the machine's address and certificates, and libvirt takes the
+     * first of two settings of one name, so left in the copy it would win over the lab host's own.
+     */
+    static String withoutMachineDisplays(String qemuConf)
+    {
+        return qemuConf.replaceAll("(?ms)^# BEGIN Vireo displays.*?^# END Vireo displays[^\n]*\n?", "");
     }
 
     /** Stable across lab runs, so that a host keeps its identity when the lab is rebuilt. */
