@@ -36,12 +36,15 @@ fi
 sed -i '/^# BEGIN Vireo displays/,/^# END Vireo displays/d' "$conf"
 printf '%s\n' "$block" >> "$conf"
 echo "Displays in $conf: on $listen, TLS only with $pki/qemu"
-if [ "$conf" = /etc/libvirt/qemu.conf ] && pgrep -x libvirtd >/dev/null; then
+# restart this machine's own libvirtd (the one of /run/libvirtd.pid), if it runs: other libvirtds (in
+# containers or network namespaces) have configurations of their own
+if [ "$conf" = /etc/libvirt/qemu.conf ]; then
     if command -v systemctl >/dev/null && systemctl is-active --quiet libvirtd 2>/dev/null; then
         systemctl restart libvirtd
-    else
-        kill "$(cat /run/libvirtd.pid)"
-        for _ in $(seq 1 50); do pgrep -x libvirtd >/dev/null || break; sleep 0.2; done
+    elif [ -f /run/libvirtd.pid ] && kill -0 "$(cat /run/libvirtd.pid)" 2>/dev/null; then
+        pid=$(cat /run/libvirtd.pid)
+        kill "$pid"
+        for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
         libvirtd -d
     fi
 fi
