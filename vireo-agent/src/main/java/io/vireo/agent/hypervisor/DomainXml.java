@@ -203,14 +203,16 @@ public final class DomainXml {
         return diskId.toString().substring(0, 20);
     }
 
-    private static final java.util.Iterator<String> LOCKED_PASSWORDS = java.util.stream.Stream.generate(() -> {
-        java.security.SecureRandom random = new java.security.SecureRandom();
+    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
+
+    /** A random password for a display that nobody may open yet (it is set already expired). */
+    private static String lockedPassword() {
         StringBuilder password = new StringBuilder();
         for (int i = 0; i < 8; i++) {
-            password.append((char) ('a' + random.nextInt(26)));
+            password.append((char) ('a' + RANDOM.nextInt(26)));
         }
         return password.toString();
-    }).iterator();
+    }
 
     /**
      * The live graphics devices of a domain with a new password and its validity, for updateDeviceFlags;
@@ -245,7 +247,7 @@ public final class DomainXml {
         element.setAttribute("autoport", "yes");
         // Locked from the start: a random password that expired long ago. Only a console ticket
         // (vm.setConsolePassword) opens it, and QEMU must start with password auth for that to work.
-        element.setAttribute("passwd", LOCKED_PASSWORDS.next());
+        element.setAttribute("passwd", lockedPassword());
         element.setAttribute("passwdValidTo", "1970-01-01T00:00:01");
         if (graphics == Graphics.SPICE) {
             // every channel over TLS (qemu.conf spice_tls = 1): libvirt then gives the display a tlsPort and no plain port
