@@ -28,7 +28,7 @@ final class DomainObservations {
             return new VmObservation(id, name, GuestState.PAUSED, -1, -1, 0, 0, 0);
         }
         String xml = domain.getXMLDesc(0);
-        return new VmObservation(id, name, state(info.state), DomainXml.displayPort(xml), DomainXml.displayTlsPort(xml),
+        return new VmObservation(id, name, state(info.state), LiveDisplays.displayPort(xml), LiveDisplays.displayTlsPort(xml),
                 info.cpuTime, info.memory, info.nrVirtCpu);
     }
 

@@ -190,7 +190,7 @@ public final class LibvirtHypervisor implements Hypervisor {
         boolean found = connection.call("setting the console password of VM " + vmId, c -> LibvirtDomains.onActive(c, vmId,
                 domain -> {
                     // 1 = VIR_DOMAIN_XML_SECURE, so the graphics element is complete; 1 = VIR_DOMAIN_AFFECT_LIVE
-                    for (String device : DomainXml.graphicsWithPassword(domain.getXMLDesc(1), password, until, disconnect)) {
+                    for (String device : LiveDisplays.graphicsWithPassword(domain.getXMLDesc(1), password, until, disconnect)) {
                         domain.updateDeviceFlags(device, 1);
                     }
                 }));

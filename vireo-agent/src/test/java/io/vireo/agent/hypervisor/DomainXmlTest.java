@@ -219,9 +219,9 @@ class DomainXmlTest {
                   </devices>
                 </domain>""";
 
-        assertThat(DomainXml.displayTlsPort(running)).isEqualTo(5904);
-        assertThat(DomainXml.displayPort(running)).as("no plain port").isEqualTo(-1);
-        assertThat(DomainXml.displayTlsPort("<domain><devices><graphics type='vnc' port='5900'/></devices></domain>")).isEqualTo(-1);
+        assertThat(LiveDisplays.displayTlsPort(running)).isEqualTo(5904);
+        assertThat(LiveDisplays.displayPort(running)).as("no plain port").isEqualTo(-1);
+        assertThat(LiveDisplays.displayTlsPort("<domain><devices><graphics type='vnc' port='5900'/></devices></domain>")).isEqualTo(-1);
     }
 
     @Test
@@ -237,7 +237,7 @@ class DomainXmlTest {
                   </devices>
                 </domain>""";
 
-        assertThat(DomainXml.displayPort(running)).isEqualTo(5902);
+        assertThat(LiveDisplays.displayPort(running)).isEqualTo(5902);
         assertThat(DomainXml.vireoVmId(running)).isEmpty();
     }
 
@@ -252,14 +252,14 @@ class DomainXmlTest {
                   </devices>
                 </domain>""";
 
-        assertThat(DomainXml.displayPort(running)).isEqualTo(5903);
+        assertThat(LiveDisplays.displayPort(running)).isEqualTo(5903);
     }
 
     @Test
     void noDisplayPortWithoutGraphicsOrBeforeOneIsAllocated() {
-        assertThat(DomainXml.displayPort("<domain><devices/></domain>")).isEqualTo(-1);
-        assertThat(DomainXml.displayPort("<domain><devices><graphics type='vnc' port='-1' autoport='yes'/></devices></domain>")).isEqualTo(-1);
-        assertThat(DomainXml.displayPort("<domain><devices><graphics type='spice' autoport='yes'/></devices></domain>")).isEqualTo(-1);
+        assertThat(LiveDisplays.displayPort("<domain><devices/></domain>")).isEqualTo(-1);
+        assertThat(LiveDisplays.displayPort("<domain><devices><graphics type='vnc' port='-1' autoport='yes'/></devices></domain>")).isEqualTo(-1);
+        assertThat(LiveDisplays.displayPort("<domain><devices><graphics type='spice' autoport='yes'/></devices></domain>")).isEqualTo(-1);
     }
 
     @Test
@@ -275,8 +275,8 @@ class DomainXmlTest {
         String xml = "<domain><devices><graphics type='spice' port='5901' passwd='old' connected='keep'/>"
                 + "<graphics type='vnc' port='5902' passwd='old'/></devices></domain>";
 
-        List<String> dropping = DomainXml.graphicsWithPassword(xml, "new", "2031-01-01T00:00:00", true);
-        List<String> keeping = DomainXml.graphicsWithPassword(xml, "new", "2031-01-01T00:00:00", false);
+        List<String> dropping = LiveDisplays.graphicsWithPassword(xml, "new", "2031-01-01T00:00:00", true);
+        List<String> keeping = LiveDisplays.graphicsWithPassword(xml, "new", "2031-01-01T00:00:00", false);
 
         assertThat(dropping.get(0)).contains("connected=\"disconnect\"").contains("passwd=\"new\"");
         assertThat(dropping.get(1)).doesNotContain("connected").contains("passwd=\"new\"");
@@ -287,7 +287,7 @@ class DomainXmlTest {
     void refusesADoctype() {
         String xml = "<!DOCTYPE domain [<!ENTITY x SYSTEM 'file:///etc/passwd'>]><domain><name>&x;</name></domain>";
 
-        assertThatThrownBy(() -> DomainXml.displayPort(xml)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> LiveDisplays.displayPort(xml)).isInstanceOf(IllegalArgumentException.class);
     }
 
     private static String text(Document document, String xpath) {
