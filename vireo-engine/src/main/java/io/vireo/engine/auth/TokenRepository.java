@@ -12,7 +12,7 @@ import java.util.UUID;
 final class TokenRepository {
     void insert(Handle h, String tokenHash, UUID userId, OffsetDateTime created, OffsetDateTime expires, Optional<UUID> scope) {
         h.createUpdate("INSERT INTO access_tokens (token_hash, user_id, created_at, expires_at, scope_id) "
-                        + "VALUES (:hash, :user, :created, :expires, :scope)")
+                        + "VALUES (:hash, :user, :created, :expires, CAST(:scope AS uuid))")
                 .bind("hash", tokenHash).bind("user", userId).bind("created", created).bind("expires", expires)
                 .bind("scope", scope.orElse(null)).execute();
     }
