@@ -30,6 +30,7 @@ public enum ErrorCode {
     ROLE_NOT_FOUND,
     PERMISSION_NOT_FOUND,
     POOL_NOT_FOUND,
+    BOOT_FILE_NOT_FOUND,
     DUPLICATE_NAME,
     VM_NOT_DOWN,
     VM_NOT_UP,
