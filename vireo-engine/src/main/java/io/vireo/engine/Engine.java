@@ -30,6 +30,8 @@ import io.vireo.engine.hostlink.AgentCallRepository;
 import io.vireo.engine.hostlink.AgentGateway;
 import io.vireo.engine.hostlink.AgentLinkServer;
 import io.vireo.engine.hostlink.CertificateAuthority;
+import io.vireo.engine.identity.IdentityResource;
+import io.vireo.engine.identity.IdentityService;
 import io.vireo.engine.hosts.HostMonitor;
 import io.vireo.engine.hosts.HostRepository;
 import io.vireo.engine.hosts.HostResource;
@@ -239,7 +241,9 @@ public final class Engine implements AutoCloseable {
                             permissions.viewable(principal, ObjectType.VM), permissions.viewable(principal, ObjectType.HOST))),
                     new AffinityGroupResource(affinityGroups, permissions),
                     new PoolResource(pools, poolMonitor, permissions),
-                    new ConsoleResource(consoleTickets, DisplayTls.of(authority), config.spiceProxy(), permissions, consoleAccess)));
+                    new ConsoleResource(consoleTickets, DisplayTls.of(authority), config.spiceProxy(), permissions, consoleAccess),
+                    // the features that serve OpenStack APIs (Neutron, Cinder) go in the list: their catalog entries
+                    new IdentityResource(new IdentityService(auth, directory, permissions, List.of(), this::publicUrl))));
             if (config.metrics().enabled()) {
                 resources.add(new MetricsResource(metrics, config.metrics().tokenFile().map(MetricsToken::read)
                         .orElseGet(() -> MetricsToken.readOrCreate(config.dataDirectory().resolve("metrics-token")))));
@@ -330,6 +334,16 @@ public final class Engine implements AutoCloseable {
 
     public String apiUrl() {
         return config.tls().scheme() + "://" + NetworkAddresses.hostPort(advertisedAddress, api.port());
+    }
+
+    /**
+     * The URL clients reach the API at, for links the engine hands out (OpenStack's version documents and
+     * catalog): the first --public-name if there is one, else the advertised address, with the API's port.
+     */
+    public String publicUrl() {
+        List<String> publicNames = config.tls().publicNames();
+        return config.tls().scheme() + "://" + NetworkAddresses.hostPort(publicNames.isEmpty() ? advertisedAddress
+                : publicNames.getFirst(), api.port());
     }
 
     /** The SHA-256 fingerprint of the engine's CA: what agents and the CLI check before trusting the engine. */

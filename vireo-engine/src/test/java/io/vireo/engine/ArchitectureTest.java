@@ -14,6 +14,7 @@ import com.tngtech.archunit.lang.SimpleConditionEvent;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
 import java.util.Set;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
@@ -93,6 +94,20 @@ class ArchitectureTest {
                         (JavaClass target) -> !target.getPackageName().startsWith(ROOT)
                                 || target.getPackageName().startsWith(ROOT + ".scheduling")
                                 || target.getPackageName().startsWith(ROOT + ".common")))
+                .check(engine);
+    }
+
+    /**
+     * OpenStack's identity API sits right below auth: features that serve other OpenStack APIs use it (their
+     * tokens' projects) and reach its catalog only through {@code identity.OpenStackService}, which Engine hands in.
+     */
+    @Test
+    void theIdentityApiUsesOnlyAuthAndTheEdge() {
+        classes().that().resideInAPackage(ROOT + ".identity..")
+                .should().onlyDependOnClassesThat(DescribedPredicate.describe("outside the engine, or in identity, auth, api "
+                        + "or common", (JavaClass target) -> !target.getPackageName().startsWith(ROOT)
+                        || List.of("identity", "auth", "api", "common").stream()
+                        .anyMatch(allowed -> target.getPackageName().startsWith(ROOT + "." + allowed))))
                 .check(engine);
     }
 

@@ -38,6 +38,9 @@ class EngineTlsTest {
             X509Certificate ca = Pem.readCertificate(Files.readString(data.resolve("pki/ca.crt")));
             HttpClient https = HttpClient.newBuilder().sslContext(TlsTrust.trusting(ca)).connectTimeout(TIMEOUT).build();
             assertThat(status(https, "https://127.0.0.1:" + port + "/api")).isEqualTo(401);
+            // OpenStack clients follow the identity API's self link: the first public name
+            assertThat(body(https, "https://127.0.0.1:" + port + "/identity/v3"))
+                    .contains("\"href\":\"https://vireo.example.org:" + port + "/identity/v3/\"");
 
             List<X509Certificate> chain = TlsTrust.presentedChain("127.0.0.1", port, TIMEOUT);
             assertThat(chain.getLast()).isEqualTo(ca);
@@ -59,6 +62,9 @@ class EngineTlsTest {
             assertThat(engine.apiUrl()).startsWith("http://");
             HttpClient plain = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
             assertThat(status(plain, "http://127.0.0.1:" + engine.apiPort() + "/api")).isEqualTo(401);
+            // no public name: the advertised address
+            assertThat(body(plain, "http://127.0.0.1:" + engine.apiPort() + "/identity/v3"))
+                    .contains("\"href\":\"http://127.0.0.1:" + engine.apiPort() + "/identity/v3/\"");
         }
     }
 
@@ -106,6 +112,11 @@ class EngineTlsTest {
                 tls));
         engine.start();
         return engine;
+    }
+
+    private static String body(HttpClient client, String url) throws IOException, InterruptedException {
+        return client.send(HttpRequest.newBuilder(URI.create(url)).timeout(TIMEOUT).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
     }
 
     private static int status(HttpClient client, String url) throws IOException, InterruptedException {

@@ -75,6 +75,7 @@ public final class ApiServer implements AutoCloseable {
     private final String version;
     private final Optional<Tls> tls;
     private Javalin app;
+    private RouteTable routeTable;
 
     /** The server's certificate and key for HTTPS. */
     public record Tls(KeyStore keyStore, char[] password) {
@@ -131,7 +132,8 @@ public final class ApiServer implements AutoCloseable {
             config.routes.before("/api/*", this::authenticate);
             config.routes.before("/api", this::authenticate);
             config.routes.after(this::recordLatency);
-            RouteTable table = new RouteTable(config.routes);
+            RouteTable table = new RouteTable(config.routes, this::authenticate);
+            routeTable = table;
             resources.forEach(resource -> resource.accept(table));
             config.routes.get("/api/openapi.json", ctx -> ctx.json(table.openApi(MAPPER, version)));
             config.routes.exception(DomainException.class, (e, ctx) -> {
@@ -157,11 +159,11 @@ public final class ApiServer implements AutoCloseable {
             });
             config.routes.error(404, ctx -> {
                 if (ctx.result() == null || ctx.result().isEmpty() || !ctx.result().startsWith("{")) {
-                    ctx.json(new ApiError(ErrorCode.NOT_FOUND.name(), "No such resource: " + ctx.method() + " " + ctx.path(),
-                            Map.of()));
+                    error(ctx, 404, new ApiError(ErrorCode.NOT_FOUND.name(), "No such resource: " + ctx.method() + " "
+                            + ctx.path(), Map.of()));
                 }
             });
-            config.routes.error(405, ctx -> ctx.json(new ApiError(ErrorCode.MALFORMED_REQUEST.name(),
+            config.routes.error(405, ctx -> error(ctx, 405, new ApiError(ErrorCode.MALFORMED_REQUEST.name(),
                     ctx.method() + " is not allowed on " + ctx.path(), Map.of())));
         });
         app.start();
@@ -172,20 +174,32 @@ public final class ApiServer implements AutoCloseable {
         return ((ServerConnector) app.jettyServer().server().getConnectors()[0]).getLocalPort();
     }
 
+    /**
+     * Resolves the request's bearer token: {@code Authorization: Bearer <token>}, or else {@code X-Auth-Token: <token>}
+     * (how OpenStack clients send the same tokens).
+     */
     private void authenticate(Context ctx) {
-        String header = ctx.header("Authorization");
-        Optional<Principal> user = Optional.empty();
-        if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            user = auth.principalForToken(header.substring(7).trim());
-        }
+        Optional<String> token = token(ctx);
+        Optional<Principal> user = token.flatMap(auth::principalForToken);
         if (user.isEmpty()) {
             ctx.header("WWW-Authenticate", "Bearer");
-            throw new UnauthenticatedException(ErrorCode.UNAUTHORIZED, header == null
-                    ? "This endpoint needs a bearer token: get one from POST /sso/oauth/token"
+            throw new UnauthenticatedException(ErrorCode.UNAUTHORIZED, token.isEmpty()
+                    ? "This endpoint needs a bearer token (Authorization: Bearer, or X-Auth-Token): get one from "
+                    + "POST /sso/oauth/token"
                     : "The bearer token is not valid or has expired; log in again");
         }
         ctx.attribute(USER_ATTRIBUTE, user.get().name());
         ctx.attribute(PRINCIPAL_ATTRIBUTE, user.get());
+    }
+
+    /** The bearer token the request carries, if any: the Authorization header's first, else X-Auth-Token's. */
+    public static Optional<String> token(Context ctx) {
+        String header = ctx.header("Authorization");
+        if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) && !header.substring(7).isBlank()) {
+            return Optional.of(header.substring(7).trim());
+        }
+        String openStack = ctx.header("X-Auth-Token");
+        return openStack == null || openStack.isBlank() ? Optional.empty() : Optional.of(openStack.trim());
     }
 
     /** Who a bearer token belongs to, if anyone. */
@@ -216,7 +230,7 @@ public final class ApiServer implements AutoCloseable {
     public static Principal principal(Context ctx) {
         Principal principal = ctx.attribute(PRINCIPAL_ATTRIBUTE);
         if (principal == null) {
-            throw new IllegalStateException("no principal: " + ctx.path() + " is not under /api");
+            throw new IllegalStateException("no principal: " + ctx.path() + " is neither under /api nor an authenticated route");
         }
         return principal;
     }
@@ -232,8 +246,10 @@ public final class ApiServer implements AutoCloseable {
         }
     }
 
-    private static void error(Context ctx, int status, ApiError error) {
-        ctx.status(status).json(error);
+    /** Answers an error: Vireo's shape, or the one registered for the path's prefix (another protocol's clients). */
+    private void error(Context ctx, int status, ApiError error) {
+        Optional<ErrorShape> shape = routeTable == null ? Optional.empty() : routeTable.errorShapeFor(ctx.path());
+        ctx.status(status).json(shape.isPresent() ? shape.get().body(status, error) : error);
     }
 
     /** Reads a JSON object into a record, or fails with a 400 that says what is wrong. */

@@ -12,6 +12,7 @@ import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;
 import java.lang.reflect.Type;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -31,10 +32,53 @@ public final class RouteTable {
     private static final Pattern NOTHING = Pattern.compile("\\s*(\\{\\s*}\\s*)?");
 
     private final RoutesConfig routes;
-    private final List<Route> table = new ArrayList<>();
+    private final List<Route> table;
+    private final Map<String, ErrorShape> errorShapes;
+    private final Handler authenticator;
+    private final boolean tokenRequired;
 
-    public RouteTable(RoutesConfig routes) {
+    /**
+     * @param authenticator resolves the request's bearer token (or refuses it) for the routes added through
+     *     {@link #authenticated()} outside /api, which the server's own filter already covers
+     */
+    public RouteTable(RoutesConfig routes, Handler authenticator) {
+        this(routes, new ArrayList<>(), new LinkedHashMap<>(), authenticator, false);
+    }
+
+    private RouteTable(RoutesConfig routes, List<Route> table, Map<String, ErrorShape> errorShapes, Handler authenticator,
+                       boolean tokenRequired) {
         this.routes = requireNonNull(routes, "routes");
+        this.table = table;
+        this.errorShapes = errorShapes;
+        this.authenticator = requireNonNull(authenticator, "authenticator");
+        this.tokenRequired = tokenRequired;
+    }
+
+    /**
+     * The same table, for routes that need a bearer token (given as {@code Authorization: Bearer} or
+     * {@code X-Auth-Token}) although they are not under /api: the token is checked before the handler runs,
+     * as for /api, and {@link ApiServer#principal} answers its user.
+     */
+    public RouteTable authenticated() {
+        return new RouteTable(routes, table, errorShapes, authenticator, true);
+    }
+
+    /**
+     * The shape of every error answered under {@code pathPrefix} (the prefix itself and what is below it),
+     * for routes that serve another protocol's clients.
+     */
+    public void errorShape(String pathPrefix, ErrorShape shape) {
+        if (!pathPrefix.startsWith("/") || pathPrefix.endsWith("/") || pathPrefix.startsWith("/api")) {
+            throw new IllegalArgumentException("an error shape needs a path prefix like /identity outside /api, not " + pathPrefix);
+        }
+        errorShapes.put(pathPrefix, requireNonNull(shape, "shape"));
+    }
+
+    /** The error shape of the path, if a resource registered one for it. */
+    Optional<ErrorShape> errorShapeFor(String path) {
+        return errorShapes.entrySet().stream()
+                .filter(entry -> path.equals(entry.getKey()) || path.startsWith(entry.getKey() + "/"))
+                .map(Map.Entry::getValue).findFirst();
     }
 
     public record Route(String method, String path, String summary, int successStatus, boolean authenticated,
@@ -56,6 +100,11 @@ public final class RouteTable {
         add("get", path, summary, 200, Optional.empty(), handler);
     }
 
+    /** A GET that answers another status than 200 when it succeeds (300 for a list of API versions). */
+    public void get(String path, String summary, int successStatus, Handler handler) {
+        add("get", path, summary, successStatus, Optional.empty(), handler);
+    }
+
     /** A POST that reads no body. */
     public void post(String path, String summary, int successStatus, Handler handler) {
         add("post", path, summary, successStatus, Optional.empty(), handler);
@@ -75,8 +124,13 @@ public final class RouteTable {
 
     private void add(String method, String path, String summary, int successStatus, Optional<RequestBody> body,
                      Handler handler) {
-        table.add(new Route(method, path, summary, successStatus, path.startsWith("/api"), body));
-        Handler guarded = body.isPresent() ? handler : refusingBodies(method, path, handler);
+        boolean underApi = path.startsWith("/api");
+        table.add(new Route(method, path, summary, successStatus, underApi || tokenRequired, body));
+        Handler checked = body.isPresent() ? handler : refusingBodies(method, path, handler);
+        Handler guarded = tokenRequired && !underApi ? ctx -> {
+            authenticator.handle(ctx);
+            checked.handle(ctx);
+        } : checked;
         switch (method) {
             case "get" -> routes.get(path, guarded);
             case "post" -> routes.post(path, guarded);

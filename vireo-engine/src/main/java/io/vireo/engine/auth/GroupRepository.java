@@ -39,6 +39,12 @@ final class GroupRepository {
         return Pages.list(h, SELECT, where, "g.name", paging, (rs, ctx) -> toGroup(rs));
     }
 
+    /** The groups the user is in, by name. */
+    List<Group> ofMember(Handle h, UUID userId) {
+        return h.createQuery(SELECT + " WHERE g.id IN (SELECT group_id FROM group_members WHERE user_id = :user) ORDER BY g.name")
+                .bind("user", userId).map((rs, ctx) -> toGroup(rs)).list();
+    }
+
     /** Removes the group; its memberships and permissions go with the row (ON DELETE CASCADE). */
     void delete(Handle h, UUID id) {
         h.createUpdate("DELETE FROM user_groups WHERE id = :id").bind("id", id).execute();

@@ -12,6 +12,7 @@ import io.vireo.model.Permission;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -90,6 +91,11 @@ public final class PermissionService {
             return;
         }
         require(principal, permission, ObjectRef.of(type, parsed));
+    }
+
+    /** Whether the principal holds every permission on the system (what the SuperUser role gives). */
+    public boolean holdsEverything(Principal principal) {
+        return jdbi.withHandle(h -> grants.heldOn(h, principal, ObjectRef.SYSTEM)).containsAll(EnumSet.allOf(Permission.class));
     }
 
     public boolean allowedOnSystem(Principal principal, Permission permission) {

@@ -1,6 +1,7 @@
 package io.vireo.engine.auth;
 
 import io.vireo.engine.common.Principal;
+import io.vireo.engine.store.Rows;
 import org.jdbi.v3.core.Handle;
 
 import java.time.OffsetDateTime;
@@ -9,9 +10,11 @@ import java.util.UUID;
 
 /** SQL of bearer tokens, stored by their hash so that a copy of the database opens no session. */
 final class TokenRepository {
-    void insert(Handle h, String tokenHash, UUID userId, OffsetDateTime created, OffsetDateTime expires) {
-        h.createUpdate("INSERT INTO access_tokens (token_hash, user_id, created_at, expires_at) VALUES (:hash, :user, :created, :expires)")
-                .bind("hash", tokenHash).bind("user", userId).bind("created", created).bind("expires", expires).execute();
+    void insert(Handle h, String tokenHash, UUID userId, OffsetDateTime created, OffsetDateTime expires, Optional<UUID> scope) {
+        h.createUpdate("INSERT INTO access_tokens (token_hash, user_id, created_at, expires_at, scope_id) "
+                        + "VALUES (:hash, :user, :created, :expires, CAST(:scope AS uuid))")
+                .bind("hash", tokenHash).bind("user", userId).bind("created", created).bind("expires", expires)
+                .bind("scope", scope.orElse(null)).execute();
     }
 
     /** Revokes the user's tokens beyond its newest {@code keep}; answers how many went. */
@@ -44,6 +47,18 @@ final class TokenRepository {
                         + "ON u.id = t.user_id WHERE t.token_hash = :hash AND t.expires_at > now() AND u.enabled")
                 .bind("hash", tokenHash)
                 .map((rs, ctx) -> UserRepository.principal(rs))
+                .findOne();
+    }
+
+    /** Like {@link #principal}, with when the token was made, when it expires and what it was scoped to. */
+    Optional<AuthService.AccessToken> token(Handle h, String tokenHash) {
+        return h.createQuery("SELECT " + UserRepository.PRINCIPAL_COLUMNS + ", t.created_at, t.expires_at, t.scope_id "
+                        + "FROM access_tokens t JOIN users u ON u.id = t.user_id "
+                        + "WHERE t.token_hash = :hash AND t.expires_at > now() AND u.enabled")
+                .bind("hash", tokenHash)
+                .map((rs, ctx) -> new AuthService.AccessToken(AuthService.publicId(tokenHash), UserRepository.principal(rs),
+                        Optional.ofNullable(rs.getObject("scope_id", UUID.class)), Rows.instant(rs, "created_at"),
+                        Rows.instant(rs, "expires_at")))
                 .findOne();
     }
 }

@@ -138,6 +138,11 @@ public final class UserDirectory {
                 .orElseThrow(() -> NotFoundException.of(ErrorCode.GROUP_NOT_FOUND, "group", id));
     }
 
+    /** The groups the user is in, by name, with their members. */
+    public List<Group> groupsOf(UUID userId) {
+        return jdbi.withHandle(h -> groups.ofMember(h, userId));
+    }
+
     public void deleteGroup(UUID id, Principal caller) {
         Group group = group(id);
         guard.group(caller, group, "remove");

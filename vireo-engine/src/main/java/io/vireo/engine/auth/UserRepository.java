@@ -77,6 +77,18 @@ final class UserRepository {
                 .findOne();
     }
 
+    Optional<Credentials> credentials(Handle h, UUID id) {
+        return h.createQuery("SELECT id, password_hash, enabled FROM users WHERE id = :id")
+                .bind("id", id)
+                .map((rs, ctx) -> new Credentials(rs.getObject("id", UUID.class), rs.getString("password_hash"),
+                        rs.getBoolean("enabled")))
+                .findOne();
+    }
+
+    Optional<String> name(Handle h, UUID id) {
+        return h.createQuery("SELECT name FROM users WHERE id = :id").bind("id", id).mapTo(String.class).findOne();
+    }
+
     void update(Handle h, UUID id, Changes changes) {
         h.createUpdate("UPDATE users SET display_name = COALESCE(:display, display_name), email = COALESCE(:email, email), "
                         + "password_hash = COALESCE(:hash, password_hash), enabled = COALESCE(CAST(:enabled AS boolean), enabled) "

@@ -38,9 +38,9 @@ class TokenPruningTest {
         TokenRepository repository = new TokenRepository();
         jdbi.useHandle(h -> {
             repository.insert(h, Secrets.sha256("expired-two-days-ago"), admin, now.minus(Duration.ofDays(3)).atOffset(ZoneOffset.UTC),
-                    now.minus(Duration.ofDays(2)).atOffset(ZoneOffset.UTC));
+                    now.minus(Duration.ofDays(2)).atOffset(ZoneOffset.UTC), java.util.Optional.empty());
             repository.insert(h, Secrets.sha256("expired-an-hour-ago"), admin, now.minus(Duration.ofHours(9)).atOffset(ZoneOffset.UTC),
-                    now.minus(Duration.ofHours(1)).atOffset(ZoneOffset.UTC));
+                    now.minus(Duration.ofHours(1)).atOffset(ZoneOffset.UTC), java.util.Optional.empty());
         });
         assertThat(tokens()).isEqualTo(3);
 
