@@ -86,8 +86,8 @@ class NetworkIT extends LabTest {
             long start = System.nanoTime();
             scenario.action(a, "start", Map.of("hostId", lab.hostId("h1")));
             scenario.action(b, "start", Map.of("hostId", lab.hostId("h2")));
-            assertThat(lab.lab().host("h1").virsh("dumpxml", a)).contains("<source bridge=\"" + bridge + "\"")
-                    .contains("<mac address=\"" + macA + "\"").contains("<model type=\"virtio\"");
+            assertThat(lab.lab().host("h1").virsh("dumpxml", a)).contains("<source bridge='" + bridge + "'")
+                    .contains("<mac address='" + macA + "'").contains("<model type='virtio'");
             await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(250))
                     .until(() -> scenario.consoleLog(a).contains("GUEST-NET eth0 " + ADDRESS_A + "/24 dhcp"));
             System.out.printf("guest A holds its DHCP address %d ms after its start was asked%n", (System.nanoTime() - start) / 1_000_000);
