@@ -7,9 +7,14 @@ const $ = id => document.getElementById(id);
 const options = (list, selected) => list.map(item => '<option value="' + api.escape(item.id) + '"'
     + (item.id === selected ? ' selected' : '') + '>' + api.escape(item.name) + '</option>').join('');
 
-export function openCreateVm(inventory, afterChange) {
+export async function openCreateVm(inventory, afterChange) {
     $('vm-cluster').innerHTML = options(inventory.clusters);
     $('vm-disks').innerHTML = options(inventory.disks.filter(d => !d.vmId && d.status === 'OK'));
+    // kernels and initrds are boot files of a storage domain (chosen by id), never paths typed in
+    const bootFiles = (await api.get('/api/bootfiles?max=10000')).filter(f => !f.missing).map(f => ({
+        id: f.id, name: f.name + ' (' + (inventory.storage.find(s => s.id === f.storageDomainId)?.name ?? 'storage') + ')'}));
+    $('vm-kernel').innerHTML = '<option value="">None: boot the first disk</option>' + options(bootFiles);
+    $('vm-initrd').innerHTML = '<option value="">None</option>' + options(bootFiles);
     run($('vm-dialog'), async form => {
         const body = {
             name: form.name.value.trim(),
@@ -19,7 +24,7 @@ export function openCreateVm(inventory, afterChange) {
             diskIds: [...form.diskIds.selectedOptions].map(o => o.value),
             graphics: form.graphics.value,
         };
-        for (const field of ['kernel', 'initrd', 'cmdline']) {
+        for (const field of ['kernelFileId', 'initrdFileId', 'cmdline']) {
             if (form[field].value.trim()) {
                 body[field] = form[field].value.trim();
             }

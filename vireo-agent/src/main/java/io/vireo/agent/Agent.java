@@ -91,6 +91,7 @@ public final class Agent implements AutoCloseable {
                 new VmMigrationStatusCommand(hypervisor),
                 new DiskEnsureCreatedCommand(diskImages),
                 new DiskEnsureDeletedCommand(diskImages),
+                new io.vireo.agent.commands.StorageListBootFilesCommand(),
                 new HostRenewCertificateCommand(renewal, request -> link.notify(AgentEvent.CERTIFICATE_REQUEST, request)),
                 new HostInstallCertificateCommand(renewal),
                 new NetworkEnsureBridgedCommand(bridges),

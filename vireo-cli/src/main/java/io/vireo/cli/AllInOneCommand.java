@@ -7,10 +7,12 @@ import io.vireo.engine.Engine;
 import io.vireo.engine.common.Paging;
 import io.vireo.engine.store.Visibility;
 import io.vireo.engine.EngineConfig;
+import io.vireo.model.BootFile;
 import io.vireo.model.Cluster;
 import io.vireo.model.DataCenter;
 import io.vireo.model.Host;
 import io.vireo.model.StorageDomain;
+import io.vireo.model.rpc.BootFileLocation;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -19,13 +21,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
 /**
  * An engine and a host agent in one process on this machine: on first start it creates the
  * Default data center and cluster, a file storage domain under the data directory, adds this
- * machine as host "local" and enrolls the agent with it.
+ * machine as host "local" and enrolls the agent with it. At every start it makes sure the local
+ * domain's boot-files directory exists and, once the host is Up, scans it, so that a kernel or
+ * initrd copied there is a boot file a VM can boot.
  */
 @Command(name = "all-in-one", mixinStandardHelpOptions = true,
         description = "Run an engine and a host agent for this machine in one process")
@@ -52,8 +57,39 @@ public final class AllInOneCommand implements Callable<Integer> {
             engine.close();
         }));
         EngineCommand.printWelcome(engine);
+        Path bootFiles = config.dataDirectory().resolve("images").resolve(BootFileLocation.DIRECTORY);
+        Files.createDirectories(bootFiles);
+        Thread.ofVirtual().name("all-in-one-boot-files").start(() -> scanBootFiles(engine, bootFiles));
         new CountDownLatch(1).await();
         return 0;
+    }
+
+    /** Scans the local domain's boot files once its host is Up (within two minutes); says what it found, or why not. */
+    private static void scanBootFiles(Engine engine, Path directory) {
+        try {
+            Optional<StorageDomain> local = engine.storage().domains(Visibility.ALL, Optional.of("name=local"), new Paging(1, 1))
+                    .stream().findFirst();
+            if (local.isEmpty()) {
+                return;
+            }
+            UUID dataCenter = UUID.fromString(local.get().dataCenterId());
+            long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+            while (engine.hosts().upHostsInDataCenter(dataCenter).isEmpty()) {
+                if (System.nanoTime() > deadline) {
+                    System.out.println("Boot files not scanned: host local is not Up; later: vireo storage scan-boot-files local");
+                    return;
+                }
+                Thread.sleep(500);
+            }
+            BootFile.ScanResult result = engine.bootFiles().scan(UUID.fromString(local.get().id()));
+            System.out.println("Boot files (kernels, initrds a VM may boot) in " + directory + ": " + result.files().size()
+                    + "; after copying more there: vireo storage scan-boot-files local");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            System.out.println("Boot files not scanned: " + e.getMessage() + "; later: vireo storage scan-boot-files local");
+        }
+        System.out.flush();
     }
 
     private static void bootstrap(Engine engine, EngineConfig config, Path agentState) throws Exception {

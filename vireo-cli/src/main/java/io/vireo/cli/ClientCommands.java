@@ -133,6 +133,37 @@ final class ClientCommands {
         int list(@Option(names = "--json") boolean json) throws Exception {
             return new ListVerb("/api/storagedomains", List.of("id", "name", "type", "path")).print(json);
         }
+
+        @Command(name = "scan-boot-files", description = "Learn the files of the domain's boot-files directory "
+                + "(PATH/boot-files/: kernels and initrds an administrator copied there), through a host of its data center")
+        int scanBootFiles(@Parameters(paramLabel = "DOMAIN") String domain, @Option(names = "--json") boolean json) throws Exception {
+            ApiClient client = Session.load().client();
+            JsonNode result = client.post("/api/storagedomains/" + Names.resolve(client, "storagedomains", domain)
+                    + "/bootfiles/scan", null);
+            if (json) {
+                Output.item(System.out, result);
+                return 0;
+            }
+            System.out.printf("%d new, %d removed, %d missing but still used by a VM, %d entries skipped%n",
+                    result.get("added").asInt(), result.get("removed").asInt(), result.get("markedMissing").asInt(),
+                    result.get("skipped").asInt());
+            Output.table(System.out, result.get("files"), List.of("id", "name", "sizeBytes", "missing"), false);
+            return 0;
+        }
+    }
+
+    @Command(name = "bootfile", mixinStandardHelpOptions = true, description = "Boot files: kernels and initrds a VM may boot "
+            + "(vireo vm create --kernel NAME --initrd NAME)")
+    static final class BootFiles {
+        @Command(name = "list", description = "List the boot files of the data centers where you may create VMs")
+        int list(@Option(names = "--storage", description = "Only those of this storage domain") String domain,
+                 @Option(names = "--json") boolean json) throws Exception {
+            String path = "/api/bootfiles";
+            if (domain != null) {
+                path += "?search=" + ApiClient.encode("storage=" + Names.resolve(Session.load().client(), "storagedomains", domain));
+            }
+            return new ListVerb(path, List.of("id", "name", "sizeBytes", "storageDomainId", "missing")).print(json);
+        }
     }
 
     @Command(name = "disk", mixinStandardHelpOptions = true, description = "Disks")

@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
                 ClientCommands.DataCenters.class,
                 ClientCommands.Clusters.class,
                 ClientCommands.StorageDomains.class,
+                ClientCommands.BootFiles.class,
                 ClientCommands.Disks.class,
                 ClientCommands.Hosts.class,
                 VmCommands.class,

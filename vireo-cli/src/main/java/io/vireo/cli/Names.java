@@ -27,6 +27,10 @@ final class Names {
                 matches.add(item.get("id").asText());
             }
         }
+        if (matches.size() > 1) {
+            throw new IllegalArgumentException(matches.size() + " " + collection(collection) + " are named '" + nameOrId
+                    + "'; give the id instead (" + String.join(", ", matches) + ")");
+        }
         if (matches.size() != 1) {
             throw new IllegalArgumentException("No " + singular(collection) + " is named '" + nameOrId + "'");
         }
@@ -44,12 +48,17 @@ final class Names {
         return ids;
     }
 
+    private static String collection(String collection) {
+        return singular(collection) + "s";
+    }
+
     private static String singular(String collection) {
         return switch (collection) {
             case "vms" -> "VM";
             case "datacenters" -> "data center";
             case "storagedomains" -> "storage domain";
             case "vmpools" -> "pool";
+            case "bootfiles" -> "boot file";
             default -> collection.substring(0, collection.length() - 1);
         };
     }

@@ -20,13 +20,15 @@ public final class VmCommands {
                @Option(names = "--vcpus", defaultValue = "1") int vcpus,
                @Option(names = "--memory-mib", defaultValue = "512") int memoryMib,
                @Option(names = "--disk", description = "Disk id; repeat for more; the first boots") List<String> disks,
-               @Option(names = "--kernel") String kernel,
-               @Option(names = "--initrd") String initrd,
+               @Option(names = "--kernel", description = "Boot file (name or id, see vireo bootfile list) to boot directly")
+               String kernel,
+               @Option(names = "--initrd", description = "Boot file (name or id) of its initrd") String initrd,
                @Option(names = "--cmdline") String cmdline,
                @Option(names = "--graphics", defaultValue = "vnc") String graphics) throws Exception {
         ApiClient client = Session.load().client();
         JsonNode vm = client.post("/api/vms", new Vm.Create(name, Names.resolve(client, "clusters", clusterId), vcpus, memoryMib,
-                Names.resolveAll(client, "disks", disks), kernel, initrd, cmdline, graphics, null, null));
+                Names.resolveAll(client, "disks", disks), Names.resolve(client, "bootfiles", kernel),
+                Names.resolve(client, "bootfiles", initrd), cmdline, graphics, null, null));
         System.out.println("vm " + vm.get("id").asText() + " created (Down)");
         return 0;
     }

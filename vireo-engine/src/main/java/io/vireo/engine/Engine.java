@@ -62,6 +62,7 @@ import io.vireo.engine.vms.DesktopService;
 import io.vireo.model.HostStatus;
 import io.vireo.engine.scheduling.Scheduler;
 import io.vireo.engine.scheduling.SchedulingPolicy;
+import io.vireo.engine.storage.BootFileScanner;
 import io.vireo.engine.storage.DiskJobs;
 import io.vireo.engine.storage.StorageResource;
 import io.vireo.engine.storage.StorageService;
@@ -115,6 +116,7 @@ public final class Engine implements AutoCloseable {
     private HostService hostService;
     private DataCenterService dataCenterService;
     private StorageService storageService;
+    private BootFileScanner bootFileScanner;
     private Optional<String> generatedAdminPassword = Optional.empty();
     private String advertisedAddress;
     private String caFingerprint;
@@ -232,12 +234,13 @@ public final class Engine implements AutoCloseable {
             agentLink = new AgentLinkServer(config.listenAddress(), config.agentPort(), agentServerKeys,
                     keyPassword, authority.trustStore(), hostService::acceptsCertificate, hostMonitor);
             closeables.push(agentLink);
+            bootFileScanner = new BootFileScanner(storage, hostService, gateway);
             List<Consumer<RouteTable>> resources = new ArrayList<>(List.of(
                     new AuthResource(auth),
                     new AccessResource(directory, roles, new GrantService(jdbi, permissions, roles, directory, events), permissions),
                     new DataCenterResource(dataCenters, permissions),
                     new HostResource(hostService, permissions),
-                    new StorageResource(storage, jobs, permissions),
+                    new StorageResource(storage, jobs, permissions, bootFileScanner, dataCenters),
                     new VmResource(vms, new VmNics(jdbi, vms, dataCenters, networks), jobs, gateway, permissions),
                     new NetworkResource(networks, permissions),
                     new MigrationResource(migrations, maintenance, vms, jobs, permissions),
@@ -359,6 +362,11 @@ public final class Engine implements AutoCloseable {
 
     public HostService hosts() {
         return hostService;
+    }
+
+    /** Scans a storage domain's boot-files directory through one of its hosts (the all-in-one does at start). */
+    public BootFileScanner bootFiles() {
+        return bootFileScanner;
     }
 
     /** The admin password if this start created the admin user with a generated one. */

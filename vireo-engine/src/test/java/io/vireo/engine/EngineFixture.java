@@ -19,7 +19,9 @@ import io.vireo.engine.store.TestDatabase;
 import io.vireo.engine.vms.DesktopService;
 import io.vireo.engine.vms.VmRepository;
 import io.vireo.engine.vms.VmService;
+import io.vireo.model.BootFile;
 import io.vireo.model.Cluster;
+import io.vireo.model.rpc.BootFilesResult;
 import io.vireo.model.DataCenter;
 import io.vireo.model.Disk;
 import io.vireo.model.Host;
@@ -99,8 +101,29 @@ public final class EngineFixture implements AutoCloseable {
 
     public Vm vm(Cluster cluster, String name, Disk... disks) {
         List<String> diskIds = java.util.Arrays.stream(disks).map(Disk::id).toList();
-        return vms.create(new Vm.Create(name, cluster.id(), 1, 128, diskIds, diskIds.isEmpty() ? "/boot/vmlinuz" : null,
+        return vms.create(new Vm.Create(name, cluster.id(), 1, 128, diskIds, diskIds.isEmpty() ? kernel(cluster).id() : null,
                 null, null, null, null, null));
+    }
+
+    private final java.util.Map<String, StorageDomain> bootDomains = new java.util.HashMap<>();
+
+    /** The storage domain of the cluster's data center that holds the fixture's boot files (made on first use). */
+    public StorageDomain bootDomain(Cluster cluster) {
+        return bootDomains.computeIfAbsent(cluster.dataCenterId(),
+                dc -> storageDomain(cluster, "boot-" + dc.substring(0, 8)));
+    }
+
+    /** Boot files of the cluster's data center, as if a host's scan had found them in the boot domain's directory. */
+    public List<BootFile> bootFiles(Cluster cluster, String... names) {
+        StorageDomain domain = bootDomain(cluster);
+        List<BootFilesResult.Entry> entries = java.util.Arrays.stream(names).map(name -> new BootFilesResult.Entry(name, 1000)).toList();
+        return storage.syncBootFiles(UUID.fromString(domain.id()), UUID.randomUUID(), "test-host", new BootFilesResult(entries, 0))
+                .files();
+    }
+
+    /** A kernel boot file in the cluster's data center (the only boot file of the fixture's boot domain). */
+    public BootFile kernel(Cluster cluster) {
+        return bootFiles(cluster, "vmlinuz").getFirst();
     }
 
     /** Ends every open job as DONE (as if the runner had run them). */

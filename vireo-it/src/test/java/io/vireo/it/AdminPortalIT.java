@@ -134,8 +134,11 @@ class AdminPortalIT extends LabTest {
         new Select(browser.find("#vm-cluster")).selectByValue(lab.clusterId());
         browser.find("#vm-memory").clear();
         browser.find("#vm-memory").sendKeys("128");
-        browser.find("#vm-kernel").sendKeys(lab.guest().kernel().toString());
-        browser.find("#vm-initrd").sendKeys(lab.guest().initrd().toString());
+        // kernels are boot files of a storage domain, picked from a list (the dialog fills it when it opens)
+        await().atMost(Duration.ofSeconds(10)).ignoreExceptionsInstanceOf(WebDriverException.class)
+                .until(() -> browser.find("#vm-kernel").findElements(By.tagName("option")).size() > 1);
+        new Select(browser.find("#vm-kernel")).selectByValue(lab.kernelFileId());
+        new Select(browser.find("#vm-initrd")).selectByValue(lab.initrdFileId());
         browser.find("#vm-cmdline").sendKeys(lab.guest().kernelCmdline());
         assertThat(browser.find("#vm-start").isSelected()).isTrue();
         browser.find("#vm-submit").click();

@@ -39,7 +39,7 @@ class ApiFuzzIT extends LabTest {
     /** The lists whose rows are counted before and after. */
     private static final List<String> LISTS = List.of("/api/datacenters", "/api/clusters", "/api/hosts", "/api/storagedomains",
             "/api/disks", "/api/vms", "/api/vmpools", "/api/affinitygroups", "/api/jobs", "/api/users", "/api/groups",
-            "/api/roles", "/api/permissions");
+            "/api/roles", "/api/permissions", "/api/bootfiles");
     /** GETs that are not lists, so take no ?max=. */
     private static final List<String> NOT_LISTS = List.of("/api/me");
 
@@ -305,15 +305,16 @@ class ApiFuzzIT extends LabTest {
         fixtures.put("jobs", api.get("/api/jobs?max=1").body().get(0).get("id").asText());
         Map<String, Object> vm = new LinkedHashMap<>();
         vm.put("name", "fuzz-vm-" + suffix);
-        vm.put("clusterId", cluster);
+        // in the lab's cluster: it boots the lab's boot file, which only a VM of the lab's data center may
+        vm.put("clusterId", lab.clusterId());
         vm.put("vcpus", 1);
         vm.put("memoryMib", 128);
-        vm.put("kernel", lab.guest().kernel().toString());
+        vm.put("kernelFileId", lab.kernelFileId());
         String vmId = created("/api/vms", vm);
         fixtures.put("vms", vmId);
         fixtures.put("vmpools", created("/api/vmpools", Map.of("name", "fuzz-pool-" + suffix, "templateVmId", vmId,
                 "type", "MANUAL", "size", 0)));
-        fixtures.put("affinitygroups", created("/api/affinitygroups", Map.of("name", "fuzz-ag-" + suffix, "clusterId", cluster,
+        fixtures.put("affinitygroups", created("/api/affinitygroups", Map.of("name", "fuzz-ag-" + suffix, "clusterId", lab.clusterId(),
                 "kind", "VM_TO_VM", "positive", true, "enforcing", false, "vmIds", List.of(vmId), "hostIds", List.of())));
         String user = created("/api/users", Map.of("name", "fuzz-user-" + suffix, "password", "fuzz-user-password-1"));
         fixtures.put("users", user);

@@ -20,7 +20,7 @@ class ApiValidationIT extends LabTest {
         body.put("clusterId", lab.clusterId());
         body.put("vcpus", 1);
         body.put("memoryMib", 128);
-        body.put("kernel", lab.guest().kernel().toString());
+        body.put("kernelFileId", lab.kernelFileId());
         return body;
     }
 
@@ -62,13 +62,13 @@ class ApiValidationIT extends LabTest {
         refused(api.post("/api/vms", with(vm("x7"), "memoryMib", Integer.MAX_VALUE)), 400, "INVALID_FIELD", "memoryMib");
         refused(api.post("/api/vms", with(vm("x8"), "vcpus", 0)), 400, "INVALID_FIELD", "vcpus");
         refused(api.post("/api/vms", with(vm("bad name!"), "name", "bad name!")), 400, "INVALID_FIELD", "not valid");
-        refused(api.post("/api/vms", with(vm("x9"), "kernel", "relative/vmlinuz")), 400, "INVALID_FIELD", "absolute path");
+        refused(api.post("/api/vms", with(vm("x9"), "kernelFileId", "relative/vmlinuz")), 400, "INVALID_FIELD", "never by a host path");
         refused(api.post("/api/vms", with(vm("x10"), "graphics", "rdp")), 400, "INVALID_FIELD", "graphics");
         refused(api.post("/api/vms", with(vm("x11"), "clusterId", "nope")), 400, "INVALID_FIELD", "not a valid id");
         refused(api.post("/api/vms", with(vm("x12"), "clusterId", UUID.randomUUID().toString())), 404, "CLUSTER_NOT_FOUND", "No cluster");
         refused(api.post("/api/vms", with(vm("x13"), "diskIds", List.of(UUID.randomUUID().toString()))), 404, "DISK_NOT_FOUND", "No disk");
         Map<String, Object> nothingToBoot = vm("x14");
-        nothingToBoot.remove("kernel");
+        nothingToBoot.remove("kernelFileId");
         refused(api.post("/api/vms", nothingToBoot), 400, "INVALID_FIELD", "disk or a kernel");
         refused(api.post("/api/disks", Map.of("name", "d1", "storageDomainId", lab.storageDomainId(), "sizeBytes", -1)),
                 400, "INVALID_FIELD", "sizeBytes must be between");

@@ -44,6 +44,8 @@ public final class LabEnvironment implements BeforeAllCallback, ExtensionContext
     private String dataCenterId;
     private String clusterId;
     private String storageDomainId;
+    private String kernelFileId;
+    private String initrdFileId;
 
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
@@ -80,6 +82,39 @@ public final class LabEnvironment implements BeforeAllCallback, ExtensionContext
         }
         await().atMost(Duration.ofSeconds(120)).until(() -> hostIds.values().stream()
                 .allMatch(id -> api.get("/api/hosts/" + id).body().path("status").asText().equals("UP")));
+        installBootFiles();
+    }
+
+    /**
+     * The guest's kernel and initrd go where an administrator puts boot files, the storage domain's
+     * boot-files directory, and a scan makes them known: every guest of the run boots them by id.
+     */
+    private void installBootFiles() throws IOException {
+        guest.installBootFiles(lab.storageDir());
+        Api.Response scan = api.post("/api/storagedomains/" + storageDomainId + "/bootfiles/scan", null);
+        if (scan.status() != 200) {
+            throw new IllegalStateException("the boot files scan failed: " + scan);
+        }
+        for (JsonNode file : scan.body().get("files")) {
+            switch (file.get("name").asText()) {
+                case GuestImage.KERNEL_FILE -> kernelFileId = file.get("id").asText();
+                case GuestImage.INITRD_FILE -> initrdFileId = file.get("id").asText();
+                default -> { }
+            }
+        }
+        if (kernelFileId == null || initrdFileId == null) {
+            throw new IllegalStateException("the scan did not find the guest's boot files: " + scan);
+        }
+    }
+
+    /** The boot file id of the guest's kernel in the lab's storage domain. */
+    String kernelFileId() {
+        return kernelFileId;
+    }
+
+    /** The boot file id of the guest's initrd in the lab's storage domain. */
+    String initrdFileId() {
+        return initrdFileId;
     }
 
     void startEngine() throws IOException {

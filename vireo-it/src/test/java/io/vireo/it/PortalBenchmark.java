@@ -112,8 +112,8 @@ class PortalBenchmark extends LabTest {
                 String name = String.format("bench-desk-%04d", i);
                 calls.add(pool.submit(() -> {
                     Api.Response response = api.post("/api/vms", Map.of("name", name, "clusterId", lab.clusterId(),
-                            "vcpus", 1, "memoryMib", 128, "kernel", lab.guest().kernel().toString(),
-                            "initrd", lab.guest().initrd().toString(), "cmdline", lab.guest().kernelCmdline()));
+                            "vcpus", 1, "memoryMib", 128, "kernelFileId", lab.kernelFileId(),
+                            "initrdFileId", lab.initrdFileId(), "cmdline", lab.guest().kernelCmdline()));
                     assertThat(response.status()).as(response.toString()).isEqualTo(201);
                     ids.add(response.body().get("id").asText());
                 }));

@@ -30,8 +30,8 @@ final class PortalPools {
     /** A Down lab guest whose console is the VGA screen (the serial log still gets /init's lines). */
     String createVgaGuest(String name) {
         Api.Response response = api.post("/api/vms", Map.of("name", name, "clusterId", lab.clusterId(), "vcpus", 1,
-                "memoryMib", 128, "diskIds", List.of(), "kernel", lab.guest().kernel().toString(),
-                "initrd", lab.guest().initrd().toString(), "cmdline", VGA_CONSOLE_CMDLINE, "graphics", "vnc"));
+                "memoryMib", 128, "diskIds", List.of(), "kernelFileId", lab.kernelFileId(),
+                "initrdFileId", lab.initrdFileId(), "cmdline", VGA_CONSOLE_CMDLINE, "graphics", "vnc"));
         assertThat(response.status()).as(response.toString()).isEqualTo(201);
         return response.body().get("id").asText();
     }

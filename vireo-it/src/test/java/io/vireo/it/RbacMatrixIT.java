@@ -33,6 +33,8 @@ class RbacMatrixIT extends LabTest {
     private static String vmA;
     private static String vmB;
     private static String vmC;
+    /** A boot file of the other data center, for VM C. */
+    private static String otherKernel;
     private static final List<String> createdVms = new ArrayList<>();
 
     private static Api root;          // SuperUser on SYSTEM through a group
@@ -51,6 +53,7 @@ class RbacMatrixIT extends LabTest {
                 .get("id").asText();
         vmA = createVm(api, "a", lab.clusterId());
         vmB = createVm(api, "b", lab.clusterId());
+        otherKernel = bootFileWithoutAHost(otherDataCenter);
         vmC = createVm(api, "c", otherCluster);
 
         String admins = created(api.post("/api/groups", Map.of("name", name("admins")))).get("id").asText();
@@ -402,10 +405,36 @@ class RbacMatrixIT extends LabTest {
         body.put("clusterId", cluster);
         body.put("vcpus", 1);
         body.put("memoryMib", 128);
-        body.put("kernel", lab.guest().kernel().toString());
-        body.put("initrd", lab.guest().initrd().toString());
+        if (cluster.equals(lab.clusterId())) {
+            body.put("kernelFileId", lab.kernelFileId());
+            body.put("initrdFileId", lab.initrdFileId());
+        } else {
+            body.put("kernelFileId", otherKernel);
+        }
         body.put("cmdline", lab.guest().kernelCmdline());
         return body;
+    }
+
+    /**
+     * A boot file of a data center without hosts: a VM boots only boot files of its own data center,
+     * and without a host nothing can scan one, so the row is written as a scan would write it (the
+     * one shortcut here; VM C never starts).
+     */
+    private static String bootFileWithoutAHost(String dataCenter) {
+        String domain = created(api.post("/api/storagedomains", Map.of("name", name("sd"), "dataCenterId", dataCenter,
+                "path", "/var/lib/vireo-rbac-" + name("sd")))).get("id").asText();
+        UUID id = UUID.randomUUID();
+        try (java.sql.Connection db = java.sql.DriverManager.getConnection(lab.engineDatabaseUrl(), "vireo",
+                java.nio.file.Files.readString(lab.engineDatabasePasswordFile()).strip());
+             java.sql.PreparedStatement insert = db.prepareStatement("INSERT INTO boot_files (id, storage_domain_id, name, size_bytes, "
+                     + "seen_at) VALUES (?, ?, 'vmlinuz', 1, now())")) {
+            insert.setObject(1, id);
+            insert.setObject(2, UUID.fromString(domain));
+            insert.executeUpdate();
+        } catch (java.io.IOException | java.sql.SQLException e) {
+            throw new IllegalStateException("cannot write the boot file row", e);
+        }
+        return id.toString();
     }
 
     private static String createVm(Api as, String part, String cluster) {

@@ -28,7 +28,7 @@ final class Scenario {
         return response.body().get("disk").get("id").asText();
     }
 
-    /** A tiny guest booting the lab kernel, with the given disks attached. */
+    /** A tiny guest booting the lab kernel (boot files of the lab's storage domain), with the given disks attached. */
     String createGuest(String name, List<String> diskIds) {
         return createGuest(name, diskIds, "");
     }
@@ -47,8 +47,8 @@ final class Scenario {
         body.put("vcpus", 1);
         body.put("memoryMib", 128);
         body.put("diskIds", diskIds);
-        body.put("kernel", lab.guest().kernel().toString());
-        body.put("initrd", lab.guest().initrd().toString());
+        body.put("kernelFileId", lab.kernelFileId());
+        body.put("initrdFileId", lab.initrdFileId());
         body.put("cmdline", (lab.guest().kernelCmdline() + " " + extraCmdline).strip());
         Api.Response response = api.post("/api/vms", body);
         assertThat(response.status()).as(response.toString()).isEqualTo(201);

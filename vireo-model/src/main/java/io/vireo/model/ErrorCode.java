@@ -32,6 +32,7 @@ public enum ErrorCode {
     POOL_NOT_FOUND,
     NETWORK_NOT_FOUND,
     NIC_NOT_FOUND,
+    BOOT_FILE_NOT_FOUND,
     DUPLICATE_NAME,
     VM_NOT_DOWN,
     VM_NOT_UP,

@@ -9,8 +9,8 @@ public record Vm(
         String clusterId,
         int vcpus,
         int memoryMib,
-        String kernel,
-        String initrd,
+        String kernelFileId,
+        String initrdFileId,
         String cmdline,
         String graphics,
         String desiredState,
@@ -27,9 +27,13 @@ public record Vm(
         Instant createdAt,
         String poolId,
         String assignedUserId) {
-    /** Body of POST /api/vms. Disks are attached in the order given; the first one boots. */
+    /**
+     * Body of POST /api/vms. Disks are attached in the order given; the first one boots, unless the VM
+     * boots a kernel directly: {@code kernelFileId} and {@code initrdFileId} are ids of boot files
+     * ({@link BootFile}) of a storage domain of the VM's data center, never host paths.
+     */
     public record Create(String name, String clusterId, Integer vcpus, Integer memoryMib, List<String> diskIds,
-                         String kernel, String initrd, String cmdline, String graphics,
+                         String kernelFileId, String initrdFileId, String cmdline, String graphics,
                          MigrationPolicyOverride migrationPolicy, String preferredHostId) {
     }
 

@@ -106,6 +106,25 @@ public final class GuestImage
         return initrd;
     }
 
+    /** The names the kernel and initrd get in a storage domain's boot-files directory. */
+    public static final String KERNEL_FILE = "lab-vmlinuz";
+    public static final String INITRD_FILE = "lab-initrd.cpio";
+
+    /**
+     * Copies the kernel and initrd into {@code <domainDir>/boot-files/} as {@link #KERNEL_FILE} and
+     * {@link #INITRD_FILE} (readable by QEMU), where an agent boots kernels from; answers that directory.
+     */
+    public Path installBootFiles(Path domainDir) throws IOException
+    {
+        Path dir = Files.createDirectories(domainDir.resolve("boot-files"));
+        for (var file : java.util.Map.of(KERNEL_FILE, kernel, INITRD_FILE, initrd).entrySet()) {
+            Path target = dir.resolve(file.getKey());
+            Files.copy(file.getValue(), target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Files.setPosixFilePermissions(target, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        }
+        return dir;
+    }
+
     public String kernelVersion()
     {
         return kernelVersion;

@@ -2,7 +2,6 @@ package io.vireo.agent.hypervisor;
 
 import io.vireo.model.rpc.DiskAttachment;
 import io.vireo.model.rpc.Graphics;
-import io.vireo.model.rpc.KernelBoot;
 import io.vireo.model.rpc.VmNicSpec;
 import io.vireo.model.rpc.VmSpec;
 import org.w3c.dom.Document;
@@ -79,9 +78,24 @@ public final class DomainXml {
         }
     }
 
-    /** Renders a transient domain; throws IllegalArgumentException for a spec libvirt could not take. */
-    public static String render(VmSpec spec, HostSettings host) {
-        validate(spec, host);
+    /**
+     * Direct kernel boot as the domain gets it: the real paths of the kernel and initrd (null for
+     * none) that {@link BootFiles#resolve} checked, and the command line.
+     */
+    public record BootPaths(String kernel, String initrd, String cmdline) {
+        public BootPaths {
+            requireNonNull(kernel, "kernel");
+            cmdline = cmdline == null ? "" : cmdline;
+        }
+    }
+
+    /**
+     * Renders a transient domain; throws IllegalArgumentException for a spec libvirt could not take.
+     * {@code boot}: the resolved boot files when the spec boots a kernel, else null.
+     */
+    public static String render(VmSpec spec, BootPaths boot, HostSettings host) {
+        check((spec.kernelBoot() == null) == (boot == null), "the boot paths do not match the spec's kernel boot");
+        validate(spec, boot, host);
         Document document = newDocumentBuilder().newDocument();
         Element domain = document.createElement("domain");
         document.appendChild(domain);
@@ -94,7 +108,7 @@ public final class DomainXml {
         metadata.appendChild(vireo);
         child(domain, "memory", Integer.toString(spec.memoryMib())).setAttribute("unit", "MiB");
         child(domain, "vcpu", Integer.toString(spec.vcpus()));
-        appendOs(domain, spec.kernelBoot());
+        appendOs(domain, boot);
         Element features = child(domain, "features");
         // ACPI is what makes requestShutdown (the power button) reach the guest.
         child(features, "acpi");
@@ -110,7 +124,7 @@ public final class DomainXml {
         return serialize(document);
     }
 
-    private static void appendOs(Element domain, KernelBoot kernelBoot) {
+    private static void appendOs(Element domain, BootPaths kernelBoot) {
         Element os = child(domain, "os");
         Element type = child(os, "type", "hvm");
         type.setAttribute("arch", "x86_64");
@@ -267,7 +281,7 @@ public final class DomainXml {
         source.setAttribute("append", "on");
     }
 
-    private static void validate(VmSpec spec, HostSettings host) {
+    private static void validate(VmSpec spec, BootPaths boot, HostSettings host) {
         check(DOMAIN_TYPES.contains(host.domainType()), "domain type must be kvm or qemu, not " + host.domainType());
         check(!spec.name().isBlank() && !spec.name().contains("/"), "VM name must be non-blank without '/': " + spec.name());
         check(spec.vcpus() > 0, "vcpus must be positive");
@@ -293,8 +307,7 @@ public final class DomainXml {
             check(nic.mtu() >= 68 && nic.mtu() <= 65535, "NIC MTU must be between 68 and 65535, not " + nic.mtu());
         }
         check(spec.nics().stream().map(VmNicSpec::mac).distinct().count() == spec.nics().size(), "two NICs share a MAC");
-        if (spec.kernelBoot() != null) {
-            KernelBoot boot = spec.kernelBoot();
+        if (boot != null) {
             check(Path.of(boot.kernel()).isAbsolute(), "kernel path must be absolute: " + boot.kernel());
             check(boot.initrd() == null || Path.of(boot.initrd()).isAbsolute(), "initrd path must be absolute: " + boot.initrd());
             xmlSafe("kernel path", boot.kernel());

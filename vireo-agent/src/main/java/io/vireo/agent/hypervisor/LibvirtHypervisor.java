@@ -124,7 +124,7 @@ public final class LibvirtHypervisor implements Hypervisor {
                 return new EnsureRunningResult(running.get(), true);
             }
             requireFilesExist(spec);
-            String xml = domainXml(spec);
+            String xml = domainXml(spec, bootPaths(spec.kernelBoot()));
             long started = System.nanoTime();
             EnsureRunningResult result = connection.call("starting VM " + spec.id() + " (" + spec.name() + ")",
                     c -> LibvirtDomains.create(c, spec.id(), xml));
@@ -133,13 +133,22 @@ public final class LibvirtHypervisor implements Hypervisor {
         }
     }
 
-    private String domainXml(VmSpec spec) {
+    /** The checked real paths of the VM's boot files (null without kernel boot): see {@link BootFiles#resolve}. */
+    private static DomainXml.BootPaths bootPaths(KernelBoot boot) {
+        if (boot == null) {
+            return null;
+        }
+        return new DomainXml.BootPaths(BootFiles.resolve("kernel", boot.kernel()).toString(),
+                boot.initrd() == null ? null : BootFiles.resolve("initrd", boot.initrd()).toString(), boot.cmdline());
+    }
+
+    private String domainXml(VmSpec spec, DomainXml.BootPaths boot) {
         String type = connection.call("reading the host's capabilities", this::domainType);
         DomainXml.HostSettings settings = new DomainXml.HostSettings(
                 type, consoleLogs.pathFor(spec.id()), config.vncListenAddress(), DiskCacheModes::cacheModeFor);
         String xml;
         try {
-            xml = DomainXml.render(spec, settings);
+            xml = DomainXml.render(spec, boot, settings);
         }
         catch (IllegalArgumentException e) {
             throw new HypervisorException("VM " + spec.id() + " cannot start: " + e.getMessage(), e);
@@ -300,13 +309,6 @@ public final class LibvirtHypervisor implements Hypervisor {
     private void requireFilesExist(VmSpec spec) {
         for (DiskAttachment disk : spec.disks()) {
             requireFile("disk image of disk " + disk.diskId(), disk.path());
-        }
-        KernelBoot boot = spec.kernelBoot();
-        if (boot != null) {
-            requireFile("kernel", boot.kernel());
-            if (boot.initrd() != null) {
-                requireFile("initrd", boot.initrd());
-            }
         }
     }
 

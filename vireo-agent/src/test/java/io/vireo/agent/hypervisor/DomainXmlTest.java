@@ -1,5 +1,6 @@
 package io.vireo.agent.hypervisor;
 
+import io.vireo.model.rpc.BootFileLocation;
 import io.vireo.model.rpc.DiskAttachment;
 import io.vireo.model.rpc.Graphics;
 import io.vireo.model.rpc.KernelBoot;
@@ -26,11 +27,25 @@ class DomainXmlTest {
     private static final DomainXml.HostSettings HOST =
             new DomainXml.HostSettings("qemu", Path.of("/var/log/vireo/console/" + ID + ".log"), "10.231.0.1");
 
+    private static final String BOOT_FILES = "/srv/sd1/boot-files/";
+
+    private static BootFileLocation boot(String name) {
+        return new BootFileLocation("/srv/sd1", name);
+    }
+
+    /** Renders with the boot files where the agent would have resolved them (BootFilesTest checks the resolving). */
+    private static String render(VmSpec spec, DomainXml.HostSettings host) {
+        KernelBoot boot = spec.kernelBoot();
+        DomainXml.BootPaths paths = boot == null ? null : new DomainXml.BootPaths(BOOT_FILES + boot.kernel().name(),
+                boot.initrd() == null ? null : BOOT_FILES + boot.initrd().name(), boot.cmdline());
+        return DomainXml.render(spec, paths, host);
+    }
+
     @Test
     void kernelBootDomain() {
-        VmSpec spec = new VmSpec(ID, "web1", 2, 256, List.of(), new KernelBoot("/boot/vmlinuz", "/boot/initrd.img", "console=ttyS0 quiet"), Graphics.VNC);
+        VmSpec spec = new VmSpec(ID, "web1", 2, 256, List.of(), new KernelBoot(boot("vmlinuz"), boot("initrd.img"), "console=ttyS0 quiet"), Graphics.VNC);
 
-        Document xml = DomainXml.parse(DomainXml.render(spec, HOST));
+        Document xml = DomainXml.parse(render(spec, HOST));
 
         assertThat(text(xml, "/domain/@type")).isEqualTo("qemu");
         assertThat(text(xml, "/domain/name")).isEqualTo("web1");
@@ -39,8 +54,8 @@ class DomainXmlTest {
         assertThat(text(xml, "/domain/memory/@unit")).isEqualTo("MiB");
         assertThat(text(xml, "/domain/vcpu")).isEqualTo("2");
         assertThat(text(xml, "/domain/os/type")).isEqualTo("hvm");
-        assertThat(text(xml, "/domain/os/kernel")).isEqualTo("/boot/vmlinuz");
-        assertThat(text(xml, "/domain/os/initrd")).isEqualTo("/boot/initrd.img");
+        assertThat(text(xml, "/domain/os/kernel")).isEqualTo(BOOT_FILES + "vmlinuz");
+        assertThat(text(xml, "/domain/os/initrd")).isEqualTo(BOOT_FILES + "initrd.img");
         assertThat(text(xml, "/domain/os/cmdline")).isEqualTo("console=ttyS0 quiet");
         assertThat(text(xml, "/domain/on_poweroff")).isEqualTo("destroy");
         assertThat(text(xml, "/domain/on_reboot")).isEqualTo("restart");
@@ -61,7 +76,7 @@ class DomainXmlTest {
     void marksTheDomainAsVireos() {
         VmSpec spec = new VmSpec(ID, "web1", 1, 128, List.of(), null, Graphics.NONE);
 
-        String xml = DomainXml.render(spec, HOST);
+        String xml = render(spec, HOST);
 
         assertThat(xml).contains("xmlns:vireo=\"" + DomainXml.VIREO_NAMESPACE + "\"");
         assertThat(DomainXml.vireoVmId(xml)).contains(ID.toString());
@@ -73,7 +88,7 @@ class DomainXmlTest {
                 new DiskAttachment(DATA, "/images/data.raw", "raw", "vdb", 0),
                 new DiskAttachment(SYSTEM, "/images/system.qcow2", "qcow2", "vda", 1)), null, Graphics.SPICE);
 
-        Document xml = DomainXml.parse(DomainXml.render(spec, HOST));
+        Document xml = DomainXml.parse(render(spec, HOST));
 
         assertThat(xml.getElementsByTagName("kernel").getLength()).isZero();
         assertThat(text(xml, "/domain/devices/disk[target/@dev='vda']/boot/@order")).isEqualTo("1");
@@ -97,7 +112,7 @@ class DomainXmlTest {
                 new DiskAttachment(SYSTEM, "/images/system.qcow2", "qcow2", "vda", 0),
                 new DiskAttachment(DATA, "/images/data.qcow2", "qcow2", "vdb", 0)), null, Graphics.NONE);
 
-        Document xml = DomainXml.parse(DomainXml.render(spec, HOST));
+        Document xml = DomainXml.parse(render(spec, HOST));
 
         assertThat(text(xml, "/domain/devices/disk[target/@dev='vda']/boot/@order")).isEqualTo("1");
         assertThat(nodes(xml, "/domain/devices/disk[target/@dev='vdb']/boot").getLength()).isZero();
@@ -107,11 +122,11 @@ class DomainXmlTest {
     @Test
     void kernelBootIgnoresDiskBootOrder() {
         VmSpec spec = new VmSpec(ID, "k1", 1, 128, List.of(new DiskAttachment(SYSTEM, "/images/system.qcow2", "qcow2", "vda", 1)),
-                new KernelBoot("/boot/vmlinuz", null, null), Graphics.NONE);
+                new KernelBoot(boot("vmlinuz"), null, null), Graphics.NONE);
 
-        Document xml = DomainXml.parse(DomainXml.render(spec, HOST));
+        Document xml = DomainXml.parse(render(spec, HOST));
 
-        assertThat(text(xml, "/domain/os/kernel")).isEqualTo("/boot/vmlinuz");
+        assertThat(text(xml, "/domain/os/kernel")).isEqualTo(BOOT_FILES + "vmlinuz");
         assertThat(xml.getElementsByTagName("initrd").getLength()).isZero();
         assertThat(xml.getElementsByTagName("cmdline").getLength()).isZero();
         assertThat(xml.getElementsByTagName("boot").getLength()).isZero();
@@ -122,7 +137,7 @@ class DomainXmlTest {
         DomainXml.HostSettings buffered = new DomainXml.HostSettings("kvm", HOST.consoleLog(), "127.0.0.1", disk -> "writeback");
         VmSpec spec = new VmSpec(ID, "db1", 1, 512, List.of(new DiskAttachment(SYSTEM, "/images/system.qcow2", "qcow2", "vda", 1)), null, Graphics.VNC);
 
-        Document xml = DomainXml.parse(DomainXml.render(spec, buffered));
+        Document xml = DomainXml.parse(render(spec, buffered));
 
         assertThat(text(xml, "/domain/devices/disk/driver/@cache")).isEqualTo("writeback");
         assertThat(text(xml, "/domain/devices/disk/driver/@io")).isEmpty();
@@ -134,13 +149,13 @@ class DomainXmlTest {
     void escapesHostileStrings() {
         String name = "evil\"><devices><disk type='block'>&amp;<name>";
         String cmdline = "a</cmdline></os><devices><disk type='block'><source dev='/dev/sda'/></disk></devices><os><cmdline>";
-        VmSpec spec = new VmSpec(ID, name, 1, 128, List.of(), new KernelBoot("/boot/vm<linuz>", null, cmdline), Graphics.NONE);
+        VmSpec spec = new VmSpec(ID, name, 1, 128, List.of(), new KernelBoot(boot("vm<linuz>"), null, cmdline), Graphics.NONE);
 
-        String rendered = DomainXml.render(spec, HOST);
+        String rendered = render(spec, HOST);
         Document xml = DomainXml.parse(rendered);
 
         assertThat(text(xml, "/domain/name")).isEqualTo(name);
-        assertThat(text(xml, "/domain/os/kernel")).isEqualTo("/boot/vm<linuz>");
+        assertThat(text(xml, "/domain/os/kernel")).isEqualTo(BOOT_FILES + "vm<linuz>");
         assertThat(text(xml, "/domain/os/cmdline")).isEqualTo(cmdline);
         assertThat(xml.getElementsByTagName("disk").getLength()).isZero();
         assertThat(rendered).doesNotContain("<disk");
@@ -148,17 +163,17 @@ class DomainXmlTest {
 
     @Test
     void refusesWhatLibvirtCouldNotTake() {
-        assertThatThrownBy(() -> DomainXml.render(new VmSpec(ID, "a/b", 1, 128, List.of(), null, Graphics.NONE), HOST))
+        assertThatThrownBy(() -> render(new VmSpec(ID, "a/b", 1, 128, List.of(), null, Graphics.NONE), HOST))
                 .hasMessageContaining("name");
-        assertThatThrownBy(() -> DomainXml.render(new VmSpec(ID, "bell\u0007", 1, 128, List.of(), null, Graphics.NONE), HOST))
+        assertThatThrownBy(() -> render(new VmSpec(ID, "bell\u0007", 1, 128, List.of(), null, Graphics.NONE), HOST))
                 .hasMessageContaining("control character");
-        assertThatThrownBy(() -> DomainXml.render(new VmSpec(ID, "x", 1, 128,
+        assertThatThrownBy(() -> render(new VmSpec(ID, "x", 1, 128,
                 List.of(new DiskAttachment(SYSTEM, "/images/d.vmdk", "vmdk", "vda", 1)), null, Graphics.NONE), HOST))
                 .hasMessageContaining("format");
-        assertThatThrownBy(() -> DomainXml.render(new VmSpec(ID, "x", 1, 128,
+        assertThatThrownBy(() -> render(new VmSpec(ID, "x", 1, 128,
                 List.of(new DiskAttachment(SYSTEM, "images/d.raw", "raw", "vda", 1)), null, Graphics.NONE), HOST))
                 .hasMessageContaining("absolute");
-        assertThatThrownBy(() -> DomainXml.render(new VmSpec(ID, "x", 1, 128, List.of(), null, Graphics.NONE),
+        assertThatThrownBy(() -> render(new VmSpec(ID, "x", 1, 128, List.of(), null, Graphics.NONE),
                 new DomainXml.HostSettings("xen", HOST.consoleLog(), "0.0.0.0")))
                 .hasMessageContaining("domain type");
     }
@@ -249,11 +264,11 @@ class DomainXmlTest {
 
     @Test
     void nicsAreTapsOnTheirNetworksBridges() {
-        VmSpec spec = new VmSpec(ID, "web1", 1, 128, List.of(), new KernelBoot("/boot/vmlinuz", null, ""), Graphics.NONE,
+        VmSpec spec = new VmSpec(ID, "web1", 1, 128, List.of(), new KernelBoot(boot("vmlinuz"), null, ""), Graphics.NONE,
                 List.of(new VmNicSpec("56:6f:00:00:00:01", "vn0123456789", "virtio", 1500, true),
                         new VmNicSpec("56:6f:00:00:00:02", "vnabcdef0123", "virtio", 9000, false)));
 
-        Document xml = DomainXml.parse(DomainXml.render(spec, HOST));
+        Document xml = DomainXml.parse(render(spec, HOST));
 
         assertThat(xml.getElementsByTagName("interface").getLength()).isEqualTo(2);
         assertThat(text(xml, "/domain/devices/interface[1]/@type")).isEqualTo("bridge");
@@ -269,22 +284,22 @@ class DomainXmlTest {
 
     @Test
     void refusesNicsLibvirtCouldNotTake() {
-        assertThatThrownBy(() -> render(new VmNicSpec("57:6f:00:00:00:01", "vn1", "virtio", 1500, true)))
+        assertThatThrownBy(() -> renderNic(new VmNicSpec("57:6f:00:00:00:01", "vn1", "virtio", 1500, true)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("unicast");
-        assertThatThrownBy(() -> render(new VmNicSpec("56:6F:00:00:00:01", "vn1", "virtio", 1500, true)))
+        assertThatThrownBy(() -> renderNic(new VmNicSpec("56:6F:00:00:00:01", "vn1", "virtio", 1500, true)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("MAC");
-        assertThatThrownBy(() -> render(new VmNicSpec("56:6f:00:00:00:01", "a-bridge-name-too-long", "virtio", 1500, true)))
+        assertThatThrownBy(() -> renderNic(new VmNicSpec("56:6f:00:00:00:01", "a-bridge-name-too-long", "virtio", 1500, true)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("15 characters");
-        assertThatThrownBy(() -> render(new VmNicSpec("56:6f:00:00:00:01", "vn1", "e1000", 1500, true)))
+        assertThatThrownBy(() -> renderNic(new VmNicSpec("56:6f:00:00:00:01", "vn1", "e1000", 1500, true)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("virtio");
-        assertThatThrownBy(() -> render(new VmNicSpec("56:6f:00:00:00:01", "vn1", "virtio", 67, true)))
+        assertThatThrownBy(() -> renderNic(new VmNicSpec("56:6f:00:00:00:01", "vn1", "virtio", 67, true)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("MTU");
         VmNicSpec nic = new VmNicSpec("56:6f:00:00:00:01", "vn1", "virtio", 1500, true);
-        assertThatThrownBy(() -> DomainXml.render(new VmSpec(ID, "x", 1, 128, List.of(), null, Graphics.NONE, List.of(nic, nic)), HOST))
+        assertThatThrownBy(() -> render(new VmSpec(ID, "x", 1, 128, List.of(), null, Graphics.NONE, List.of(nic, nic)), HOST))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("share a MAC");
     }
 
-    private static String render(VmNicSpec nic) {
-        return DomainXml.render(new VmSpec(ID, "x", 1, 128, List.of(), null, Graphics.NONE, List.of(nic)), HOST);
+    private static String renderNic(VmNicSpec nic) {
+        return render(new VmSpec(ID, "x", 1, 128, List.of(), null, Graphics.NONE, List.of(nic)), HOST);
     }
 }

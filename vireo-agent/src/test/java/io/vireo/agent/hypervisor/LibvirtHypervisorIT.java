@@ -7,6 +7,7 @@ import io.vireo.model.rpc.Graphics;
 import io.vireo.model.rpc.GuestState;
 import io.vireo.model.rpc.HostFacts;
 import io.vireo.model.rpc.HostStats;
+import io.vireo.model.rpc.BootFileLocation;
 import io.vireo.model.rpc.KernelBoot;
 import io.vireo.model.rpc.VmObservation;
 import io.vireo.model.rpc.VmSpec;
@@ -53,6 +54,10 @@ class LibvirtHypervisorIT {
         // QEMU runs as libvirt-qemu and must reach the disk images in here.
         workDirectory = Files.createTempDirectory("vireo-agent-it-",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+        // the agent boots kernels only from a storage domain's boot-files directory: the work directory plays one
+        Path bootFiles = Files.createDirectories(workDirectory.resolve(BootFileLocation.DIRECTORY));
+        kernel = Files.copy(kernel, bootFiles.resolve("vmlinuz"));
+        initramfs = Files.copy(initramfs, bootFiles.resolve("initramfs.cpio"));
         hypervisor = new LibvirtHypervisor(new LibvirtHypervisorConfig(
                 LocalLibvirt.URI, workDirectory.resolve("console"), "127.0.0.1", Duration.ofSeconds(90)));
         hypervisor.onStateChange(changes::add);
@@ -191,7 +196,8 @@ class LibvirtHypervisorIT {
 
     private static VmSpec kernelGuest(String purpose) {
         return new VmSpec(UUID.randomUUID(), PREFIX + purpose + "-" + shortId(), 1, 128, List.of(),
-                new KernelBoot(kernel.toString(), initramfs.toString(), "console=ttyS0 panic=-1 quiet"), Graphics.VNC);
+                new KernelBoot(new BootFileLocation(workDirectory.toString(), kernel.getFileName().toString()),
+                        new BootFileLocation(workDirectory.toString(), initramfs.getFileName().toString()), "console=ttyS0 panic=-1 quiet"), Graphics.VNC);
     }
 
     private static String shortId() {

@@ -2,6 +2,7 @@ package io.vireo.agent.hypervisor;
 
 import io.vireo.model.rpc.Graphics;
 import io.vireo.model.rpc.GuestState;
+import io.vireo.model.rpc.BootFileLocation;
 import io.vireo.model.rpc.KernelBoot;
 import io.vireo.model.rpc.MigrationOutcome;
 import io.vireo.model.rpc.MigrationPhase;
@@ -185,8 +186,16 @@ class LiveMigrationIT {
     }
 
     private static VmSpec startTickingGuest(String name) {
+        String domain = lab.storageDir().toString();
+        try {
+            // both hosts see the lab's shared storage at the same path: it plays the storage domain
+            guest.installBootFiles(lab.storageDir());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
         VmSpec spec = new VmSpec(UUID.randomUUID(), name, 1, 128, List.of(),
-                new KernelBoot(guest.kernel().toString(), guest.initrd().toString(), guest.kernelCmdline()), Graphics.NONE);
+                new KernelBoot(new BootFileLocation(domain, GuestImage.KERNEL_FILE), new BootFileLocation(domain, GuestImage.INITRD_FILE),
+                        guest.kernelCmdline()), Graphics.NONE);
         h1.ensureRunning(spec);
         await().atMost(BOOT_TIMEOUT).pollInterval(Duration.ofMillis(500)).until(() -> lastTick(spec) >= 2);
         return spec;

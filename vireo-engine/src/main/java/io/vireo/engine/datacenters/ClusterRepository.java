@@ -48,6 +48,15 @@ final class ClusterRepository {
         return Pages.list(h, "SELECT * FROM clusters", where, "name", paging, (rs, ctx) -> toCluster(rs));
     }
 
+    /** The data centers of the clusters {@code clusters} keeps (no query is run here: a sub-select for another list). */
+    static Visibility dataCentersOf(Visibility clusters) {
+        if (clusters.all()) {
+            return Visibility.ALL;
+        }
+        SqlPredicate kept = clusters.on("clusters.id");
+        return Visibility.granted("SELECT clusters.data_center_id FROM clusters WHERE " + kept.sql(), kept.parameters());
+    }
+
     /** Writes every setting of the cluster as given (its name and data center never change). */
     void updateSettings(Handle h, Cluster cluster) {
         MigrationPolicy policy = cluster.migrationPolicy();

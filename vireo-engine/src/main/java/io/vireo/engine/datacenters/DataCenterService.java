@@ -103,6 +103,11 @@ public final class DataCenterService {
         return jdbi.withHandle(h -> clusters.list(h, visible, search, paging));
     }
 
+    /** The data centers holding a cluster that {@code clusters} keeps, for a list of what belongs to data centers. */
+    public Visibility dataCentersOfClusters(Visibility clusters) {
+        return ClusterRepository.dataCentersOf(clusters);
+    }
+
     public Cluster cluster(UUID id) {
         return findCluster(id).orElseThrow(() -> NotFoundException.of(ErrorCode.CLUSTER_NOT_FOUND, "cluster", id));
     }

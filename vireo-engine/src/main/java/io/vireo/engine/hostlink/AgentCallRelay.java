@@ -39,7 +39,7 @@ import static java.util.Objects.requireNonNull;
 public final class AgentCallRelay implements AgentCaller, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(AgentCallRelay.class);
     /** The agent calls API requests make on their own thread: reads and console access, no desired state. */
-    public static final Set<String> FORWARDED = Set.of(AgentMethods.VM_READ_CONSOLE_LOG,
+    public static final Set<String> FORWARDED = Set.of(AgentMethods.VM_READ_CONSOLE_LOG, AgentMethods.STORAGE_LIST_BOOT_FILES,
             AgentMethods.VM_SET_CONSOLE_PASSWORD, AgentMethods.VM_CANCEL_MIGRATION);
     /**
      * Time the leader gets beyond the call's own timeout: it may wait for the agent's session (an

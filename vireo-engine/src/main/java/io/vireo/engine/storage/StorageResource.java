@@ -10,6 +10,8 @@ import io.vireo.engine.auth.BuiltInRole;
 import io.vireo.engine.auth.ObjectRef;
 import io.vireo.engine.auth.PermissionService;
 import io.vireo.engine.common.Principal;
+import io.vireo.engine.datacenters.DataCenterService;
+import io.vireo.engine.store.Visibility;
 import io.vireo.engine.jobs.JobService;
 import io.vireo.model.Disk;
 import io.vireo.model.ObjectType;
@@ -26,11 +28,16 @@ public final class StorageResource implements Consumer<RouteTable> {
     private final StorageService service;
     private final JobService jobs;
     private final PermissionService permissions;
+    private final BootFileScanner scanner;
+    private final DataCenterService dataCenters;
 
-    public StorageResource(StorageService service, JobService jobs, PermissionService permissions) {
+    public StorageResource(StorageService service, JobService jobs, PermissionService permissions, BootFileScanner scanner,
+                           DataCenterService dataCenters) {
         this.service = requireNonNull(service, "service");
         this.jobs = requireNonNull(jobs, "jobs");
         this.permissions = requireNonNull(permissions, "permissions");
+        this.scanner = requireNonNull(scanner, "scanner");
+        this.dataCenters = requireNonNull(dataCenters, "dataCenters");
     }
 
     @Override
@@ -52,6 +59,19 @@ public final class StorageResource implements Consumer<RouteTable> {
             service.deleteDomain(id);
             permissions.revokeAll(ObjectType.STORAGE_DOMAIN, id, null);
             ctx.status(204);
+        });
+        routes.post("/api/storagedomains/{id}/bootfiles/scan", "Scan the domain's boot-files directory (PATH/boot-files/, "
+                + "which an administrator fills on a host) through an Up host of its data center, and make the boot files "
+                + "match it: new files added, vanished ones removed (kept as missing while a VM boots them)", 200, ctx -> {
+            UUID id = require(ctx, Permission.MANAGE_STORAGE, ObjectType.STORAGE_DOMAIN);
+            ctx.json(scanner.scan(id));
+        });
+        routes.get("/api/bootfiles", "List the boot files (kernels, initrds) of the data centers where you may create VMs; "
+                + "?search=name=vmlinuz* and storage=DOMAIN_ID&max=&page=", ctx -> {
+            // whoever may create a VM in a cluster may boot the boot files of that cluster's data center
+            Visibility clusters = permissions.visibility(ApiServer.principal(ctx), Permission.CREATE_VM, ObjectType.CLUSTER);
+            ctx.json(service.bootFiles(dataCenters.dataCentersOfClusters(clusters), QueryParameters.search(ctx),
+                    QueryParameters.paging(ctx)));
         });
         routes.get("/api/disks", "List disks; ?search=name=web* and status=ok&max=&page=",
                 ctx -> ctx.json(service.disks(permissions.viewable(ApiServer.principal(ctx), ObjectType.DISK),

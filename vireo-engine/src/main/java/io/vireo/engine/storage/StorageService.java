@@ -12,7 +12,12 @@ import io.vireo.engine.store.SearchQuery;
 import io.vireo.engine.store.UniqueNames;
 import io.vireo.engine.store.Visibility;
 import io.vireo.engine.jobs.JobTarget;
+import io.vireo.engine.store.ReferencedRows;
+import io.vireo.engine.store.SqlPredicate;
+import io.vireo.model.BootFile;
 import io.vireo.model.Disk;
+import io.vireo.model.rpc.BootFileLocation;
+import io.vireo.model.rpc.BootFilesResult;
 import io.vireo.model.DiskStatus;
 import io.vireo.model.ErrorCode;
 import io.vireo.model.StorageDomain;
@@ -43,9 +48,15 @@ public final class StorageService {
             "size", new SearchQuery.Field("size_bytes", SearchQuery.Type.NUMBER),
             "storage", new SearchQuery.Field("storage_domain_id::text", SearchQuery.Type.TEXT),
             "vm", new SearchQuery.Field("vm_id::text", SearchQuery.Type.TEXT));
+    public static final Map<String, SearchQuery.Field> BOOT_FILE_SEARCH_FIELDS = Map.of(
+            "name", new SearchQuery.Field("boot_files.name", SearchQuery.Type.TEXT),
+            "storage", new SearchQuery.Field("boot_files.storage_domain_id::text", SearchQuery.Type.TEXT),
+            "datacenter", new SearchQuery.Field("storage_domains.data_center_id::text", SearchQuery.Type.TEXT),
+            "size", new SearchQuery.Field("boot_files.size_bytes", SearchQuery.Type.NUMBER));
 
     private final Jdbi jdbi;
     private final StorageRepository storage;
+    private final BootFileRepository bootFiles = new BootFileRepository();
     private final DataCenterService dataCenters;
     private final JobService jobs;
     private final EventLog events;
@@ -97,10 +108,109 @@ public final class StorageService {
                 throw new ConflictException(ErrorCode.ENTITY_IN_USE, "Storage domain " + domain.name() + " holds " + disks
                         + " disk(s); remove them first");
             }
+            if (!ReferencedRows.removeUnlessReferenced(h, handle -> bootFiles.deleteOfDomain(handle, id))) {
+                throw new ConflictException(ErrorCode.ENTITY_IN_USE, "A VM boots a boot file of storage domain " + domain.name()
+                        + "; remove that VM first");
+            }
             storage.deleteDomain(h, id);
             events.write(h, EventLog.Entry.info("STORAGE_DOMAIN_REMOVED", "Storage domain " + domain.name() + " was removed"));
         });
     }
+
+    // --- boot files
+
+    /** A page of the boot files of the storage domains in the data centers {@code dataCenters} keeps, by name. */
+    public List<BootFile> bootFiles(Visibility dataCenters, Optional<String> search, Paging paging) {
+        SqlPredicate where = SearchQuery.parse(search.orElse(null), BOOT_FILE_SEARCH_FIELDS).predicate();
+        return jdbi.withHandle(h -> bootFiles.list(h, dataCenters, where, paging));
+    }
+
+    /**
+     * The boot file a new VM of the data center will boot as its {@code field} (kernelFileId,
+     * initrdFileId), checked and locked in the caller's transaction: an id of a boot file of a
+     * storage domain of that data center, which the last scan found. Anything else (a host path
+     * above all) is a 400 naming the field.
+     */
+    public BootFile lockBootFileForVm(Handle h, String field, String id, String dataCenterId) {
+        if (id != null && id.contains("/")) {
+            throw InvalidInputException.invalid(field, "A VM boots a boot file by its id (GET /api/bootfiles lists them), "
+                    + "never by a host path");
+        }
+        UUID fileId = Fields.id(field, id);
+        BootFile file = bootFiles.lock(h, fileId).orElseThrow(() -> InvalidInputException.invalid(field,
+                "There is no boot file with id " + fileId + " (GET /api/bootfiles lists them)"));
+        StorageDomain domain = domain(UUID.fromString(file.storageDomainId()));
+        if (!domain.dataCenterId().equals(dataCenterId)) {
+            throw InvalidInputException.invalid(field, "Boot file " + file.name() + " is in storage domain " + domain.name()
+                    + " of another data center than the VM's cluster");
+        }
+        if (file.missing()) {
+            throw InvalidInputException.invalid(field, "Boot file " + file.name() + " was not found in storage domain "
+                    + domain.name() + " at its last scan");
+        }
+        return file;
+    }
+
+    /** Where an agent finds a boot file: its storage domain's path and its name (the agent resolves and checks it). */
+    public BootFileLocation bootFileLocation(Handle h, UUID id) {
+        BootFile file = bootFiles.find(h, id).orElseThrow(() -> NotFoundException.of(ErrorCode.BOOT_FILE_NOT_FOUND, "boot file", id));
+        return new BootFileLocation(domain(UUID.fromString(file.storageDomainId())).path(), file.name());
+    }
+
+    /**
+     * Makes the domain's boot-file rows what a host found in its boot-files directory, in one
+     * transaction: new files are added, files found again updated, vanished ones removed, or kept and
+     * marked missing while a VM refers to them (a foreign key decides, so a VM made meanwhile counts).
+     */
+    public BootFile.ScanResult syncBootFiles(UUID domainId, UUID hostId, String hostName, BootFilesResult listing) {
+        StorageDomain domain = domain(domainId);
+        java.time.Instant now = java.time.Instant.now();
+        return jdbi.inTransaction(h -> {
+            if (!bootFiles.lockDomain(h, domainId)) {
+                throw NotFoundException.of(ErrorCode.STORAGE_DOMAIN_NOT_FOUND, "storage domain", domainId);
+            }
+            Map<String, BootFile> known = new java.util.HashMap<>();
+            bootFiles.ofDomain(h, domainId).forEach(file -> known.put(file.name(), file));
+            int added = 0;
+            int removed = 0;
+            int markedMissing = 0;
+            int skipped = listing.skipped();
+            java.util.Set<String> found = new java.util.HashSet<>();
+            for (BootFilesResult.Entry entry : listing.files()) {
+                // the agent filters already; an engine trusts no name it did not check itself
+                if (!BootFileLocation.isValidName(entry.name()) || entry.sizeBytes() < 0 || !found.add(entry.name())) {
+                    skipped++;
+                    continue;
+                }
+                BootFile existing = known.get(entry.name());
+                if (existing == null) {
+                    bootFiles.insert(h, UUID.randomUUID(), domainId, entry.name(), entry.sizeBytes(), now);
+                    added++;
+                } else {
+                    bootFiles.seen(h, UUID.fromString(existing.id()), entry.sizeBytes(), now);
+                }
+            }
+            for (BootFile file : known.values()) {
+                if (found.contains(file.name())) {
+                    continue;
+                }
+                UUID fileId = UUID.fromString(file.id());
+                if (ReferencedRows.removeUnlessReferenced(h, handle -> bootFiles.delete(handle, fileId))) {
+                    removed++;
+                } else if (!file.missing()) {
+                    bootFiles.markMissing(h, fileId);
+                    markedMissing++;
+                }
+            }
+            events.write(h, EventLog.Entry.info("BOOT_FILES_SCANNED", "Host " + hostName + " scanned the boot files of storage domain "
+                    + domain.name() + ": " + found.size() + " found, " + added + " new, " + removed + " removed, " + markedMissing
+                    + " missing but still used by a VM" + (skipped == 0 ? "" : ", " + skipped + " entries skipped (not regular "
+                    + "files, or names other than letters, digits, . _ - + without a leading dot)")).host(hostId));
+            return new BootFile.ScanResult(domainId.toString(), hostId.toString(), added, removed, markedMissing, skipped,
+                    bootFiles.ofDomain(h, domainId));
+        });
+    }
+
 
     /** Records the disk as LOCKED and a job that makes its image on a host; answers the job id. */
     public CreatedDisk createDisk(Disk.Create request) {

@@ -27,4 +27,24 @@ public final class ReferencedRows {
             throw e;
         }
     }
+
+    /**
+     * Inside the caller's transaction: runs {@code remove} and answers true, or answers false when a
+     * foreign key says the row is still referenced (that attempt is undone, the transaction goes on).
+     */
+    public static boolean removeUnlessReferenced(Handle h, Consumer<Handle> remove) {
+        String savepoint = "remove_unless_referenced";
+        h.savepoint(savepoint);
+        try {
+            remove.accept(h);
+            h.releaseSavepoint(savepoint);
+            return true;
+        } catch (RuntimeException e) {
+            if (Rows.isForeignKeyViolation(e)) {
+                h.rollbackToSavepoint(savepoint);
+                return false;
+            }
+            throw e;
+        }
+    }
 }

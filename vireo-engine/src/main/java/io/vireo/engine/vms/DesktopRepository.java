@@ -127,9 +127,9 @@ final class DesktopRepository {
 
     /** A new Down desktop with the template's hardware. */
     void insertFromTemplate(Handle h, UUID vmId, String name, UUID templateId, UUID poolId, int index) {
-        h.createUpdate("INSERT INTO vms (id, name, cluster_id, vcpus, memory_mib, kernel, initrd, cmdline, graphics, "
-                        + "desired_state, status, pool_id, pool_index) SELECT :id, :name, cluster_id, vcpus, memory_mib, kernel, "
-                        + "initrd, cmdline, graphics, 'DOWN', 'DOWN', :pool, :index FROM vms WHERE id = :template")
+        h.createUpdate("INSERT INTO vms (id, name, cluster_id, vcpus, memory_mib, kernel_file_id, initrd_file_id, cmdline, "
+                        + "graphics, desired_state, status, pool_id, pool_index) SELECT :id, :name, cluster_id, vcpus, memory_mib, "
+                        + "kernel_file_id, initrd_file_id, cmdline, graphics, 'DOWN', 'DOWN', :pool, :index FROM vms WHERE id = :template")
                 .bind("id", vmId).bind("name", name).bind("pool", poolId).bind("index", index).bind("template", templateId)
                 .execute();
     }

@@ -56,15 +56,15 @@ public final class VmRepository {
                 (rs, ctx) -> toVm(rs, List.of((String[]) rs.getArray("disk_ids").getArray()))));
     }
 
-    void insert(Handle h, UUID id, String name, UUID clusterId, int vcpus, int memoryMib, String kernel, String initrd,
+    void insert(Handle h, UUID id, String name, UUID clusterId, int vcpus, int memoryMib, UUID kernelFileId, UUID initrdFileId,
                 String cmdline, String graphics, String migrationPolicyJson, UUID preferredHostId) {
-        h.createUpdate("INSERT INTO vms (id, name, cluster_id, vcpus, memory_mib, kernel, initrd, cmdline, graphics, "
+        h.createUpdate("INSERT INTO vms (id, name, cluster_id, vcpus, memory_mib, kernel_file_id, initrd_file_id, cmdline, graphics, "
                         + "desired_state, status, migration_policy, preferred_host_id) VALUES (:id, :name, :cluster, :vcpus, "
-                        + ":memory, :kernel, :initrd, :cmdline, :graphics, 'DOWN', 'DOWN', CAST(:policy AS jsonb), "
+                        + ":memory, CAST(:kernel AS uuid), CAST(:initrd AS uuid), :cmdline, :graphics, 'DOWN', 'DOWN', CAST(:policy AS jsonb), "
                         + "CAST(:preferred AS uuid))")
                 .bind("policy", migrationPolicyJson).bind("preferred", preferredHostId)
                 .bind("id", id).bind("name", name).bind("cluster", clusterId).bind("vcpus", vcpus).bind("memory", memoryMib)
-                .bind("kernel", kernel).bind("initrd", initrd).bind("cmdline", cmdline).bind("graphics", graphics)
+                .bind("kernel", kernelFileId).bind("initrd", initrdFileId).bind("cmdline", cmdline).bind("graphics", graphics)
                 .execute();
     }
 
@@ -160,7 +160,7 @@ public final class VmRepository {
 
     static Vm toVm(ResultSet rs, List<String> diskIds) throws SQLException {
         return new Vm(rs.getObject("id").toString(), rs.getString("name"), rs.getObject("cluster_id").toString(),
-                rs.getInt("vcpus"), rs.getInt("memory_mib"), rs.getString("kernel"), rs.getString("initrd"),
+                rs.getInt("vcpus"), rs.getInt("memory_mib"), Rows.id(rs, "kernel_file_id"), Rows.id(rs, "initrd_file_id"),
                 rs.getString("cmdline"), rs.getString("graphics"), rs.getString("desired_state"),
                 VmStatus.valueOf(rs.getString("status")), Rows.id(rs, "host_id"), Rows.id(rs, "migrating_to_host_id"),
                 Rows.integer(rs, "vnc_port"), diskIds, rs.getLong("cpu_time_nanos"),

@@ -82,10 +82,9 @@ public final class VmService {
         int vcpus = Fields.range("vcpus", request.vcpus(), 1, MAX_VCPUS);
         int memory = Fields.range("memoryMib", request.memoryMib(), MIN_MEMORY_MIB, MAX_MEMORY_MIB);
         String graphics = request.graphics() == null ? "vnc" : Fields.oneOf("graphics", request.graphics(), "vnc", "spice", "none");
-        String kernel = request.kernel() == null ? null : Fields.absolutePath("kernel", request.kernel());
-        String initrd = request.initrd() == null ? null : Fields.absolutePath("initrd", request.initrd());
-        if (kernel == null && (initrd != null || request.cmdline() != null)) {
-            throw InvalidInputException.invalid("kernel", "An initrd or a kernel command line needs a kernel");
+        boolean kernelBoot = request.kernelFileId() != null;
+        if (!kernelBoot && (request.initrdFileId() != null || request.cmdline() != null)) {
+            throw InvalidInputException.invalid("kernelFileId", "An initrd or a kernel command line needs a kernel");
         }
         if (request.cmdline() != null && request.cmdline().length() > 4096) {
             throw InvalidInputException.invalid("cmdline", "The kernel command line is longer than 4096 characters");
@@ -93,7 +92,7 @@ public final class VmService {
         List<UUID> diskIds = diskIds(request.diskIds());
         ClusterPolicies.checkMigrationPolicy("migrationPolicy", request.migrationPolicy());
         UUID preferredHost = request.preferredHostId() == null ? null : Fields.id("preferredHostId", request.preferredHostId());
-        if (kernel == null && diskIds.isEmpty()) {
+        if (!kernelBoot && diskIds.isEmpty()) {
             throw InvalidInputException.invalid("diskIds", "A VM needs a disk or a kernel to boot from");
         }
         Cluster cluster = dataCenters.cluster(clusterId);
@@ -106,6 +105,11 @@ public final class VmService {
             for (UUID diskId : diskIds) {
                 disks.add(storage.lockForAttach(h, diskId, cluster.dataCenterId(), cluster.name()));
             }
+            // boot files by id only, of the VM's data center; locked so that a scan cannot remove them meanwhile
+            UUID kernel = kernelBoot ? UUID.fromString(storage.lockBootFileForVm(h, "kernelFileId", request.kernelFileId(),
+                    cluster.dataCenterId()).id()) : null;
+            UUID initrd = request.initrdFileId() == null ? null : UUID.fromString(storage.lockBootFileForVm(h, "initrdFileId",
+                    request.initrdFileId(), cluster.dataCenterId()).id());
             vms.insert(h, id, name, clusterId, vcpus, memory, kernel, initrd, request.cmdline(), graphics,
                     json(request.migrationPolicy()), preferredHost);
             for (int i = 0; i < disks.size(); i++) {

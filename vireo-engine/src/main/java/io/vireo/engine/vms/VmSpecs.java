@@ -30,13 +30,16 @@ public final class VmSpecs {
 
     public VmSpec specOf(Vm vm) {
         List<Disk> disks = jdbi.withHandle(h -> storage.disksOfVm(h, UUID.fromString(vm.id())));
+        // the agent gets each boot file as its domain's path and its name, and resolves and checks it itself
+        KernelBoot boot = vm.kernelFileId() == null ? null : jdbi.withHandle(h -> new KernelBoot(
+                storage.bootFileLocation(h, UUID.fromString(vm.kernelFileId())),
+                vm.initrdFileId() == null ? null : storage.bootFileLocation(h, UUID.fromString(vm.initrdFileId())), vm.cmdline()));
         List<DiskAttachment> attachments = new ArrayList<>();
         for (int i = 0; i < disks.size(); i++) {
             Disk disk = disks.get(i);
             attachments.add(new DiskAttachment(UUID.fromString(disk.id()), disk.path(), disk.format(), "vd" + (char) ('a' + i),
-                    vm.kernel() == null ? i + 1 : 0));
+                    boot == null ? i + 1 : 0));
         }
-        KernelBoot boot = vm.kernel() == null ? null : new KernelBoot(vm.kernel(), vm.initrd(), vm.cmdline());
         return new VmSpec(UUID.fromString(vm.id()), vm.name(), vm.vcpus(), vm.memoryMib(), attachments, boot, Graphics.of(vm.graphics()),
                 networks.nicSpecs(UUID.fromString(vm.id())));
     }

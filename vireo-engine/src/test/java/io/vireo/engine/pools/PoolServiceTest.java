@@ -142,4 +142,20 @@ class PoolServiceTest {
                 .hasMessageContaining("office-3");
         assertThat(engine.pools.pool(UUID.fromString(pool.id())).status()).isEqualTo(io.vireo.model.VmPoolStatus.ACTIVE);
     }
+
+    @Test
+    void desktopsBootTheBootFilesOfTheirTemplate() {
+        var files = engine.bootFiles(cluster, "initrd.img", "vmlinuz");
+        Vm kernelTemplate = engine.vms.create(new Vm.Create("ktpl", cluster.id(), 1, 128, List.of(), files.get(1).id(),
+                files.get(0).id(), "console=ttyS0", null, null, null));
+        VmPool pool = engine.pools.create(new VmPool.Create("kpool", null, null, kernelTemplate.id(), "MANUAL", 1, 0, 1));
+        UUID vmId = UUID.randomUUID();
+        engine.jdbi.useTransaction(h -> engine.desktops.create(h, vmId, "kpool-1", kernelTemplate, UUID.fromString(pool.id()), 1,
+                "kpool"));
+
+        Vm desktop = engine.vms.vm(vmId);
+        assertThat(desktop.kernelFileId()).isEqualTo(files.get(1).id());
+        assertThat(desktop.initrdFileId()).isEqualTo(files.get(0).id());
+        assertThat(desktop.cmdline()).isEqualTo("console=ttyS0");
+    }
 }

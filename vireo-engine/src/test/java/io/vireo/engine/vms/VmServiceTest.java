@@ -4,7 +4,9 @@ import io.vireo.engine.EngineFixture;
 import io.vireo.engine.common.Paging;
 import io.vireo.engine.common.DomainException;
 import io.vireo.engine.store.Visibility;
+import io.vireo.model.BootFile;
 import io.vireo.model.Cluster;
+import io.vireo.model.rpc.BootFileLocation;
 import io.vireo.model.Disk;
 import io.vireo.model.ErrorCode;
 import io.vireo.model.Host;
@@ -148,7 +150,7 @@ class VmServiceTest {
     void aHostThatAVmPrefersIsNotRemovedUntilTheVmIsGone() {
         Host host = engine.upHost(cluster, "h1");
         UUID hostId = UUID.fromString(host.id());
-        Vm vm = engine.vms.create(new Vm.Create("web1", cluster.id(), 1, 128, List.of(), "/boot/vmlinuz", null, null, null,
+        Vm vm = engine.vms.create(new Vm.Create("web1", cluster.id(), 1, 128, List.of(), engine.kernel(cluster).id(), null, null, null,
                 null, host.id()));
         engine.jdbi.useHandle(h -> h.createUpdate("UPDATE hosts SET status = 'NON_RESPONSIVE' WHERE id = :id")
                 .bind("id", hostId).execute());
@@ -159,5 +161,41 @@ class VmServiceTest {
         engine.vms.delete(UUID.fromString(vm.id()), false);
         engine.hosts.delete(hostId);
         assertThat(engine.hosts.find(hostId)).isEmpty();
+    }
+
+    @Test
+    void aVmBootsBootFilesOfItsDataCenterByIdAndNeverAHostPath() {
+        List<BootFile> files = engine.bootFiles(cluster, "vmlinuz", "initrd.img");
+        String kernel = files.stream().filter(f -> f.name().equals("vmlinuz")).findFirst().orElseThrow().id();
+        String initrd = files.stream().filter(f -> f.name().equals("initrd.img")).findFirst().orElseThrow().id();
+        String elsewhere = engine.bootFiles(engine.cluster("c2"), "vmlinuz").getFirst().id();
+
+        refused("/var/lib/vireo/pki/ca.key", null, null, "kernelFileId", "never by a host path");
+        refused(kernel, "/etc/shadow", null, "initrdFileId", "never by a host path");
+        refused("vmlinuz", null, null, "kernelFileId", "not a valid id");
+        refused(UUID.randomUUID().toString(), null, null, "kernelFileId", "no boot file with id");
+        refused(elsewhere, null, null, "kernelFileId", "another data center");
+        refused(kernel, elsewhere, null, "initrdFileId", "another data center");
+        refused(null, initrd, null, "kernelFileId", "needs a kernel");
+        refused(null, null, "console=ttyS0", "kernelFileId", "needs a kernel");
+        assertThat(engine.count("vms")).isZero();
+
+        Vm vm = engine.vms.create(new Vm.Create("k1", cluster.id(), 1, 128, List.of(), kernel, initrd, "console=ttyS0", null, null, null));
+        assertThat(vm.kernelFileId()).isEqualTo(kernel);
+        assertThat(vm.initrdFileId()).isEqualTo(initrd);
+        // what the agent gets: the domain's path and the file's name, never a path of anyone's choosing
+        var spec = new VmSpecs(engine.jdbi, engine.storage, engine.networks).specOf(vm);
+        String domainPath = engine.bootDomain(cluster).path();
+        assertThat(spec.kernelBoot().kernel()).isEqualTo(new BootFileLocation(domainPath, "vmlinuz"));
+        assertThat(spec.kernelBoot().initrd()).isEqualTo(new BootFileLocation(domainPath, "initrd.img"));
+        assertThat(spec.kernelBoot().cmdline()).isEqualTo("console=ttyS0");
+    }
+
+    private void refused(String kernel, String initrd, String cmdline, String field, String message) {
+        assertThatThrownBy(() -> engine.vms.create(new Vm.Create("k1", cluster.id(), 1, 128, List.of(), kernel, initrd, cmdline, null,
+                null, null))).as(kernel + " " + initrd).isInstanceOfSatisfying(DomainException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.INVALID_FIELD);
+                    assertThat(e.details()).containsEntry("field", field);
+                }).hasMessageContaining(message);
     }
 }

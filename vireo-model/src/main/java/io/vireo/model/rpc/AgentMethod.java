@@ -52,6 +52,9 @@ public record AgentMethod<P, R>(String name, Class<P> paramsType, Class<R> resul
     /** Named in the contract, but no agent serves it yet: an agent answers "no method" (-32601). */
     public static final AgentMethod<PathParams, PathCheckResult> STORAGE_CHECK_PATH =
             new AgentMethod<>(AgentMethods.STORAGE_CHECK_PATH, PathParams.class, PathCheckResult.class);
+    /** The boot files of the storage domain at the path (PathParams: the domain's path), for the engine's scan. */
+    public static final AgentMethod<PathParams, BootFilesResult> STORAGE_LIST_BOOT_FILES =
+            new AgentMethod<>(AgentMethods.STORAGE_LIST_BOOT_FILES, PathParams.class, BootFilesResult.class);
     /**
      * Runs on the source host until the migration ends (live, peer to peer); progress comes as
      * migration.progress events meanwhile. A repeat after the first call finished answers completed.
@@ -94,6 +97,6 @@ public record AgentMethod<P, R>(String name, Class<P> paramsType, Class<R> resul
     public static final List<AgentMethod<?, ?>> ALL = List.of(HOST_HELLO, VM_LIST, VM_ENSURE_RUNNING, VM_ENSURE_STOPPED,
             VM_REQUEST_SHUTDOWN, VM_REBOOT, VM_ENSURE_PAUSED, VM_ENSURE_RESUMED, VM_SET_CONSOLE_PASSWORD,
             VM_READ_CONSOLE_LOG, DISK_ENSURE_CREATED, DISK_ENSURE_DELETED, STORAGE_CHECK_PATH, VM_MIGRATE,
-            VM_CANCEL_MIGRATION, VM_MIGRATION_STATUS, HOST_RENEW_CERTIFICATE, HOST_INSTALL_CERTIFICATE,
+            VM_CANCEL_MIGRATION, VM_MIGRATION_STATUS, HOST_RENEW_CERTIFICATE, HOST_INSTALL_CERTIFICATE, STORAGE_LIST_BOOT_FILES,
             NETWORK_ENSURE_BRIDGED, NETWORK_ENSURE_REMOVED);
 }

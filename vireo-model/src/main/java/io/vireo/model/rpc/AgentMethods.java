@@ -26,6 +26,7 @@ public final class AgentMethods {
     public static final String DISK_ENSURE_CREATED = "disk.ensureCreated";
     public static final String DISK_ENSURE_DELETED = "disk.ensureDeleted";
     public static final String STORAGE_CHECK_PATH = "storage.checkPath";
+    public static final String STORAGE_LIST_BOOT_FILES = "storage.listBootFiles";
     public static final String VM_MIGRATE = "vm.migrate";
     public static final String VM_CANCEL_MIGRATION = "vm.cancelMigration";
     public static final String VM_MIGRATION_STATUS = "vm.migrationStatus";

@@ -55,11 +55,12 @@ class AgentContractTest {
         method(AgentMethod.VM_LIST, NoParams.INSTANCE, "{}", new VmListResult(List.of(RUNNING)), "[" + RUNNING_JSON + "]");
 
         VmSpec spec = new VmSpec(VM, "web1", 2, 512, List.of(new DiskAttachment(DISK, "/srv/d1.qcow2", "qcow2", "vda", 1)),
-                new KernelBoot("/boot/vmlinuz", "/boot/initrd", "console=ttyS0"), Graphics.SPICE);
+                new KernelBoot(new BootFileLocation("/srv/sd1", "vmlinuz"), new BootFileLocation("/srv/sd1", "initrd.img"), "console=ttyS0"), Graphics.SPICE);
         method(AgentMethod.VM_ENSURE_RUNNING, new EnsureRunningParams(spec), """
                 {"spec": {"id": "%s", "name": "web1", "vcpus": 2, "memoryMib": 512,
                           "disks": [{"diskId": "%s", "path": "/srv/d1.qcow2", "format": "qcow2", "target": "vda", "bootOrder": 1}],
-                          "kernelBoot": {"kernel": "/boot/vmlinuz", "initrd": "/boot/initrd", "cmdline": "console=ttyS0"},
+                          "kernelBoot": {"kernel": {"domainPath": "/srv/sd1", "name": "vmlinuz"},
+                                         "initrd": {"domainPath": "/srv/sd1", "name": "initrd.img"}, "cmdline": "console=ttyS0"},
                           "graphics": "spice"}}""".formatted(VM, DISK),
                 new EnsureRunningResult(RUNNING, true), "{\"observation\": " + RUNNING_JSON + ", \"alreadyRunning\": true}");
         method(AgentMethod.VM_ENSURE_STOPPED, new VmIdParams(VM), vmId(), new EnsureStoppedResult(true), "{\"wasRunning\": true}");
@@ -79,6 +80,9 @@ class AgentContractTest {
                 "{\"path\": \"/srv/d1.qcow2\", \"actualSizeBytes\": 196608, \"created\": true}");
         method(AgentMethod.DISK_ENSURE_DELETED, new PathParams("/srv/d1.qcow2"), "{\"path\": \"/srv/d1.qcow2\"}",
                 new DiskDeleteResult(true), "{\"deleted\": true}");
+        method(AgentMethod.STORAGE_LIST_BOOT_FILES, new PathParams("/srv/sd1"), "{\"path\": \"/srv/sd1\"}",
+                new BootFilesResult(List.of(new BootFilesResult.Entry("vmlinuz", 7_000_000)), 2),
+                "{\"files\": [{\"name\": \"vmlinuz\", \"sizeBytes\": 7000000}], \"skipped\": 2}");
         method(AgentMethod.STORAGE_CHECK_PATH, new PathParams("/srv"), "{\"path\": \"/srv\"}",
                 new PathCheckResult(true, false), "{\"exists\": true, \"writable\": false}");
         method(AgentMethod.VM_MIGRATE, new MigrateParams(VM, "qemu+tls://h2/system", MigrationPolicy.defaults()), """
