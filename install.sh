@@ -5,6 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 scripts/install-dependencies.sh
+scripts/configure-qemu-displays.sh
 scripts/start-libvirt.sh
 mvn -B -q -DskipTests install
 exec bin/vireo all-in-one "$@"

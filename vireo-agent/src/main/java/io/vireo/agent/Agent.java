@@ -58,6 +58,7 @@ public final class Agent implements AutoCloseable {
             Thread.ofPlatform().name("agent-reports").daemon().factory());
     private final CertificateRenewal renewal;
     private final Bridges bridges = new Bridges(new IpLinks());
+    private final io.vireo.agent.enrollment.LibvirtPki libvirtPki;
     private EngineLink link;
     /**
      * Numbers every report of VM state (events, full lists, command answers) in the order this agent
@@ -70,10 +71,24 @@ public final class Agent implements AutoCloseable {
         this.identity = requireNonNull(identity, "identity");
         this.hypervisor = requireNonNull(hypervisor, "hypervisor");
         this.diskImages = requireNonNull(diskImages, "diskImages");
-        this.renewal = new CertificateRenewal(identity, config.stateDirectory(), java.time.Clock.systemUTC());
+        this.libvirtPki = config.libvirtPki();
+        this.renewal = new CertificateRenewal(identity, config.stateDirectory(), java.time.Clock.systemUTC(), this::handToLibvirt);
+    }
+
+    /** libvirtd and QEMU present and check the host's certificate too: their copy follows each renewal. */
+    private void handToLibvirt(AgentIdentity current) {
+        try {
+            if (libvirtPki.write(current)) {
+                libvirtPki.reload(config.libvirtUri());
+            }
+        } catch (java.io.IOException e) {
+            log.warn("Cannot write the host's certificate for libvirt in {}: {}; migrations to and from this host "
+                    + "fail until it is written", libvirtPki.directory(), e.getMessage());
+        }
     }
 
     public void start() {
+        handToLibvirt(renewal.identity());
         EpochGuard epochs = new EpochGuard(config.stateDirectory().resolve("epoch"));
         List<AgentCommand<?, ?>> commands = List.of(
                 new HostHelloCommand(hypervisor, observations::incrementAndGet, this::hostNics),
@@ -86,7 +101,8 @@ public final class Agent implements AutoCloseable {
                 new VmEnsureResumedCommand(hypervisor),
                 new VmReadConsoleLogCommand(hypervisor),
                 new io.vireo.agent.commands.VmSetConsolePasswordCommand(hypervisor),
-                new VmMigrateCommand(hypervisor, progress -> link.notify(AgentEvent.MIGRATION_PROGRESS, progress)),
+                new VmMigrateCommand(hypervisor, progress -> link.notify(AgentEvent.MIGRATION_PROGRESS, progress),
+                        libvirtPki::clientUri),
                 new VmCancelMigrationCommand(hypervisor),
                 new VmMigrationStatusCommand(hypervisor),
                 new DiskEnsureCreatedCommand(diskImages),

@@ -11,16 +11,22 @@ import static java.util.Objects.requireNonNull;
  *
  * @param stateDirectory its key, certificates, enrollment and highest seen epoch
  * @param libvirtUri e.g. qemu:///system, or qemu:///system?socket=... for a lab host
- * @param vncListenAddress where guests' VNC servers listen
+ * @param vncListenAddress where guests' VNC and SPICE servers listen (the host's management address); empty
+ *     for qemu.conf's vnc_listen and spice_listen
  * @param domainType "kvm" or "qemu" to force, empty to detect from the host
+ * @param libvirtPkiDirectory where the host's certificate is written for libvirtd and QEMU
+ *                            ({@link io.vireo.agent.enrollment.LibvirtPki}; the product's is /etc/pki/vireo-libvirt)
+ * @param qemuUser the user QEMU runs as (who must read QEMU's copy of the key); empty to detect
  */
 public record AgentConfig(
         Path stateDirectory,
         String libvirtUri,
-        String vncListenAddress,
+        Optional<String> vncListenAddress,
         Optional<String> domainType,
         Duration statsInterval,
-        Optional<Path> consoleDirectory) {
+        Optional<Path> consoleDirectory,
+        Path libvirtPkiDirectory,
+        Optional<String> qemuUser) {
     public AgentConfig {
         requireNonNull(stateDirectory, "stateDirectory");
         requireNonNull(libvirtUri, "libvirtUri");
@@ -28,11 +34,17 @@ public record AgentConfig(
         requireNonNull(domainType, "domainType");
         requireNonNull(statsInterval, "statsInterval");
         requireNonNull(consoleDirectory, "consoleDirectory");
+        requireNonNull(libvirtPkiDirectory, "libvirtPkiDirectory");
+        requireNonNull(qemuUser, "qemuUser");
     }
 
     public static Path defaultStateDirectory() {
         return "root".equals(System.getProperty("user.name")) ? Path.of("/var/lib/vireo-agent")
                 : Path.of(System.getProperty("user.home"), ".vireo-agent");
+    }
+
+    public io.vireo.agent.enrollment.LibvirtPki libvirtPki() {
+        return new io.vireo.agent.enrollment.LibvirtPki(libvirtPkiDirectory, qemuUser);
     }
 
     /**

@@ -3,10 +3,12 @@ package io.vireo.cli;
 import io.vireo.agent.Agent;
 import io.vireo.agent.AgentConfig;
 import io.vireo.agent.enrollment.AgentIdentity;
+import io.vireo.agent.enrollment.LibvirtPki;
 import io.vireo.agent.hypervisor.DiskImages;
 import io.vireo.agent.hypervisor.LibvirtHypervisor;
 import io.vireo.agent.hypervisor.LibvirtHypervisorConfig;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -30,14 +32,39 @@ public final class AgentCommands {
         String caFingerprint;
         @Option(names = "--state-dir", description = "Default /var/lib/vireo-agent as root")
         Path stateDirectory;
+        @Mixin
+        LibvirtPkiOptions pki = new LibvirtPkiOptions();
 
         @Override
         public Integer call() throws Exception {
             Path state = stateDirectory == null ? AgentConfig.defaultStateDirectory() : stateDirectory;
             AgentIdentity identity = AgentIdentity.enroll(engine, token, caFingerprint, state);
+            LibvirtPki libvirtPki = pki.pki(state);
+            libvirtPki.write(identity);
             System.out.println("Enrolled as host " + identity.hostId() + "; the agent will dial " + identity.endpoint());
-            System.out.println("Start it with: vireo agent run" + (stateDirectory == null ? "" : " --state-dir " + state));
+            System.out.println("The host's certificate for libvirtd and QEMU is in " + libvirtPki.directory()
+                    + " (docs/libvirt-tls.md: configure libvirtd for TLS with it)");
+            System.out.println("Start it with: vireo agent run" + (stateDirectory == null ? "" : " --state-dir " + state)
+                    + (pki.directory == null ? "" : " --libvirt-pki-dir " + libvirtPki.directory()));
             return 0;
+        }
+    }
+
+    /** Where the agent writes the host's certificate for libvirtd and QEMU (enroll and run must agree). */
+    public static final class LibvirtPkiOptions {
+        @Option(names = "--libvirt-pki-dir", description = "Where the host's certificate, key and the engine's CA are "
+                + "written for libvirtd and QEMU (default " + "/etc/pki/vireo-libvirt as root)")
+        Path directory;
+        @Option(names = "--qemu-user", description = "The user QEMU runs as, who must read QEMU's copy of the key "
+                + "(default: libvirt-qemu or qemu, whichever exists)")
+        String qemuUser;
+
+        LibvirtPki pki(Path stateDirectory) {
+            return new LibvirtPki(directory(stateDirectory), Optional.ofNullable(qemuUser));
+        }
+
+        Path directory(Path stateDirectory) {
+            return directory == null ? LibvirtPki.defaultDirectory(stateDirectory) : directory;
         }
     }
 
@@ -47,7 +74,8 @@ public final class AgentCommands {
         Path stateDirectory;
         @Option(names = "--libvirt-uri", defaultValue = "qemu:///system")
         String libvirtUri;
-        @Option(names = "--vnc-listen", defaultValue = "127.0.0.1", description = "Where guests' VNC servers listen (default ${DEFAULT-VALUE})")
+        @Option(names = "--vnc-listen", description = "The host's management address, where guests' VNC and SPICE "
+                + "servers listen (default: qemu.conf's vnc_listen and spice_listen); never 0.0.0.0 or ::")
         String vncListen;
         @Option(names = "--domain-type", description = "kvm or qemu; default: detected from the host")
         String domainType;
@@ -55,10 +83,13 @@ public final class AgentCommands {
         int statsSeconds;
         @Option(names = "--console-dir", description = "Guests' serial console logs (default: <state-dir>/console)")
         Path consoleDirectory;
+        @Mixin
+        LibvirtPkiOptions pki = new LibvirtPkiOptions();
 
         AgentConfig config() {
-            return new AgentConfig(stateDirectory == null ? AgentConfig.defaultStateDirectory() : stateDirectory, libvirtUri,
-                    vncListen, Optional.ofNullable(domainType), Duration.ofSeconds(statsSeconds), Optional.ofNullable(consoleDirectory));
+            Path state = stateDirectory == null ? AgentConfig.defaultStateDirectory() : stateDirectory;
+            return new AgentConfig(state, libvirtUri, Optional.ofNullable(vncListen), Optional.ofNullable(domainType), Duration.ofSeconds(statsSeconds),
+                    Optional.ofNullable(consoleDirectory), pki.directory(state), Optional.ofNullable(pki.qemuUser));
         }
 
         @Override

@@ -39,6 +39,8 @@ public final class AllInOneCommand implements Callable<Integer> {
     EngineCommand engineOptions = new EngineCommand();
     @Option(names = "--domain-type", description = "kvm or qemu; default: detected")
     String domainType;
+    @Mixin
+    AgentCommands.LibvirtPkiOptions pki = new AgentCommands.LibvirtPkiOptions();
 
     @Override
     public Integer call() throws Exception {
@@ -50,8 +52,11 @@ public final class AllInOneCommand implements Callable<Integer> {
         if (!AgentIdentity.isEnrolled(agentState)) {
             bootstrap(engine, config, agentState);
         }
-        Agent agent = AgentCommands.start(new AgentConfig(agentState, "qemu:///system", "127.0.0.1",
-                Optional.ofNullable(domainType), Duration.ofSeconds(5), Optional.empty()));
+        // one host, so no migration; its displays take TLS with these files (scripts/configure-qemu-displays.sh
+        // names them in qemu.conf: /etc/pki/vireo-libvirt as root, where QEMU's user can read them)
+        Agent agent = AgentCommands.start(new AgentConfig(agentState, "qemu:///system", Optional.of("127.0.0.1"),
+                Optional.ofNullable(domainType), Duration.ofSeconds(5), Optional.empty(),
+                pki.directory(agentState), Optional.ofNullable(pki.qemuUser)));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             agent.close();
             engine.close();

@@ -10,6 +10,7 @@ import io.vireo.engine.api.RouteTable;
 import io.vireo.engine.console.ConsoleAccessWatch;
 import io.vireo.engine.console.ConsoleResource;
 import io.vireo.engine.console.ConsoleTickets;
+import io.vireo.engine.console.DisplayTls;
 import io.vireo.engine.auth.AccessResource;
 import io.vireo.engine.auth.AuthResource;
 import io.vireo.engine.auth.GrantService;
@@ -249,7 +250,7 @@ public final class Engine implements AutoCloseable {
                             permissions.viewable(principal, ObjectType.VM), permissions.viewable(principal, ObjectType.HOST))),
                     new AffinityGroupResource(affinityGroups, permissions),
                     new PoolResource(pools, poolMonitor, permissions),
-                    new ConsoleResource(consoleTickets, config.spiceProxy(), permissions, consoleAccess)));
+                    new ConsoleResource(consoleTickets, DisplayTls.of(authority), config.spiceProxy(), permissions, consoleAccess)));
             if (config.metrics().enabled()) {
                 resources.add(new MetricsResource(metrics, config.metrics().tokenFile().map(MetricsToken::read)
                         .orElseGet(() -> MetricsToken.readOrCreate(config.dataDirectory().resolve("metrics-token")))));

@@ -70,9 +70,11 @@ class CertificateRenewalIT extends LabTest {
         Path state = directory.resolve("agent");
         VireoProcess.run(List.of("ip", "netns", "exec", host.netns()), List.of("agent", "enroll", "--engine",
                 "https://" + lab.lab().rootAddress() + ":" + apiPort, "--token", created.get("enrollmentToken").asText(),
-                "--ca-fingerprint", created.get("caFingerprint").asText(), "--state-dir", state.toString()),
+                "--ca-fingerprint", created.get("caFingerprint").asText(), "--state-dir", state.toString(),
+                "--libvirt-pki-dir", pki().toString()),
                 Duration.ofMinutes(2));
         X509Certificate first = certificate(state.resolve("agent.crt"));
+        assertThat(certificate(pki().resolve("servercert.pem"))).as("enrolling wrote libvirt's copy").isEqualTo(first);
         assertThat(Duration.between(first.getNotBefore().toInstant(), first.getNotAfter().toInstant()))
                 .as("a certificate that lives a minute (and a tenth of it before)").isLessThan(Duration.ofSeconds(70));
         agent = startAgent(host, state, "agent-renewal-1");
@@ -83,6 +85,14 @@ class CertificateRenewalIT extends LabTest {
                 .until(() -> !certificate(state.resolve("agent.crt")).getSerialNumber().equals(first.getSerialNumber()));
         X509Certificate renewed = certificate(state.resolve("agent.crt"));
         assertThat(renewed.getNotAfter()).isAfter(first.getNotAfter());
+        // libvirtd's and QEMU's copies follow the renewal, key included
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200))
+                .until(() -> certificate(pki().resolve("servercert.pem")).equals(certificate(state.resolve("agent.crt"))));
+        assertThat(certificate(pki().resolve("qemu/client-cert.pem"))).isEqualTo(certificate(pki().resolve("clientcert.pem")));
+        assertThat(((java.security.interfaces.ECPrivateKey) Pem.readPrivateKey(Files.readString(pki().resolve("qemu/server-key.pem")),
+                "server-key.pem")).getS())
+                .isEqualTo(((java.security.interfaces.ECPrivateKey) Pem.readPrivateKey(Files.readString(state.resolve("agent.key")),
+                        "agent.key")).getS());
         assertThat(admin.get("/api/events?last=100").body()).anyMatch(event ->
                 event.get("code").asText().equals("HOST_CERTIFICATE_RENEWED") && hostId.equals(event.path("hostId").asText()));
 
@@ -111,6 +121,8 @@ class CertificateRenewalIT extends LabTest {
                 .until(() -> certificate(state.resolve("agent.crt")).getIssuerX500Principal()
                         .equals(newCa.getSubjectX500Principal()));
         assertThat(AgentTrust.of(state)).as("the new CA first, the old one while it lasts").containsExactly(newCa, oldCa);
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200))
+                .until(() -> Files.readString(pki().resolve("cacert.pem")).equals(Files.readString(state.resolve("ca.crt"))));
         awaitUp(afterRotation, hostId);
         assertThat(agent.logText()).doesNotContain("not enrolled");
     }
@@ -139,8 +151,14 @@ class CertificateRenewalIT extends LabTest {
     private VireoProcess startAgent(LabHost host, Path state, String name) throws IOException {
         return VireoProcess.start(name, List.of("ip", "netns", "exec", host.netns()), List.of("agent", "run",
                         "--state-dir", state.toString(), "--libvirt-uri", host.libvirtUri(), "--stats-seconds", "2",
+                        "--libvirt-pki-dir", pki().toString(),
                         "--console-dir", lab.lab().consoleDir().toString()),
                 directory.resolve(name + ".log"), Map.of());
+    }
+
+    /** Where this test's agent writes the host's certificate for libvirt (not the lab host's own, which its agent keeps). */
+    private Path pki() {
+        return directory.resolve("libvirt-pki");
     }
 
     private static void awaitUp(Api api, String hostId) {

@@ -18,7 +18,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Console tickets: a VNC session through the engine's WebSocket proxy, once, in time, with the
- * ticket's password. The VMs made here are removed by {@link LabTest}'s sweep after each test.
+ * ticket's password. The display itself takes TLS only, with client certificates of the engine's CA
+ * (the proxy does TLS towards it; the browser speaks plain RFB to the proxy over wss). The VMs made here are removed by {@link LabTest}'s sweep after each test.
  */
 class ConsoleIT extends LabTest {
     private static final String USER_PASSWORD = "console-user-password-1";
@@ -157,9 +158,55 @@ class ConsoleIT extends LabTest {
                         assertThat(refusal.getResponse().statusCode()).isEqualTo(403));
     }
 
+    /** Straight to the display over TLS, with the certificate of the display's own host (one of the engine's CA). */
     private static int[] handshakeWithTheDisplay(String address, int port, String password) throws Exception {
+        return RfbClient.handshakeOverTls(address, port, password, hostTls(address, true));
+    }
+
+    @Test
+    void theDisplayTakesOnlyTlsWithACertificateOfTheEnginesCa() throws Exception {
+        String vmId = scenario.createGuest("guarded-screen", List.of());
+        scenario.action(vmId, "start", null);
+        String address = api.get("/api/hosts/" + scenario.hostOf(vmId)).body().get("address").asText();
+        int port = scenario.vm(vmId).get("vncPort").asInt();
+        String password = api.post("/api/vms/" + vmId + "/ticket", null).body().get("password").asText();
+
+        // plain RFB: QEMU offers VeNCrypt only, so a client that wants VNC authentication in the clear gets none
         try (RfbClient client = RfbClient.connectDirectly(address, port)) {
-            return client.handshake(password);
+            assertThatThrownBy(() -> client.handshake(password)).hasMessageContaining("does not ask for a password");
         }
+        // TLS without a client certificate: QEMU (vnc_tls_x509_verify) ends the handshake
+        assertThatThrownBy(() -> RfbClient.handshakeOverTls(address, port, password, hostTls(address, false)))
+                .isInstanceOfAny(javax.net.ssl.SSLException.class, java.io.IOException.class);
+        // with one, the password opens it
+        assertThat(handshakeWithTheDisplay(address, port, password)[0]).isPositive();
+    }
+
+    /** TLS as a host of this engine speaks it: its certificate and key as the agent wrote them, the engine's CA. */
+    private static javax.net.ssl.SSLContext hostTls(String address, boolean withCertificate) throws Exception {
+        io.vireo.testkit.LabHost host = lab.lab().hosts().stream().filter(h -> h.address().equals(address)).findFirst().orElseThrow();
+        java.security.cert.X509Certificate ca = LabEnvironment.readCertificate(lab.caFile());
+        java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
+        trust.load(null, null);
+        trust.setCertificateEntry("ca", ca);
+        javax.net.ssl.TrustManagerFactory trustManagers = javax.net.ssl.TrustManagerFactory.getInstance(
+                javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+        trustManagers.init(trust);
+        javax.net.ssl.KeyManager[] keyManagers = null;
+        if (withCertificate) {
+            char[] password = "host".toCharArray();
+            java.security.KeyStore keys = java.security.KeyStore.getInstance("PKCS12");
+            keys.load(null, null);
+            keys.setKeyEntry("host", io.vireo.model.Pem.readPrivateKey(java.nio.file.Files.readString(
+                    host.pkiDir().resolve("clientkey.pem")), "clientkey.pem"), password, new java.security.cert.Certificate[]{
+                    io.vireo.model.Pem.readCertificate(java.nio.file.Files.readString(host.pkiDir().resolve("clientcert.pem"))), ca});
+            javax.net.ssl.KeyManagerFactory factory = javax.net.ssl.KeyManagerFactory.getInstance(
+                    javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+            factory.init(keys, password);
+            keyManagers = factory.getKeyManagers();
+        }
+        javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+        context.init(keyManagers, trustManagers.getTrustManagers(), null);
+        return context;
     }
 }

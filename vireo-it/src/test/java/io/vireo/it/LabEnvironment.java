@@ -145,16 +145,25 @@ public final class LabEnvironment implements BeforeAllCallback, ExtensionContext
         Path state = agentState(host);
         VireoProcess.run(List.of("ip", "netns", "exec", host.netns()), List.of("agent", "enroll", "--engine",
                 "https://" + lab.rootAddress() + ":" + apiPort, "--token", created.get("enrollmentToken").asText(),
-                "--ca-fingerprint", created.get("caFingerprint").asText(), "--state-dir", state.toString()),
+                "--ca-fingerprint", created.get("caFingerprint").asText(), "--state-dir", state.toString(),
+                "--libvirt-pki-dir", host.pkiDir().toString()),
                 Duration.ofSeconds(120));
+        // enrolling wrote the host's certificate for libvirtd: hosts reach each other over TLS from now on
+        host.listenTls();
         startAgent(host);
     }
 
     void startAgent(LabHost host) throws IOException {
         agents.put(host.name(), VireoProcess.start("agent-" + host.name(), List.of("ip", "netns", "exec", host.netns()),
                 List.of("agent", "run", "--state-dir", agentState(host).toString(), "--libvirt-uri", host.libvirtUri(),
-                        "--vnc-listen", "0.0.0.0", "--stats-seconds", "2", "--console-dir", lab.consoleDir().toString()),
+                        "--libvirt-pki-dir", host.pkiDir().toString(),
+                        "--stats-seconds", "2", "--console-dir", lab.consoleDir().toString()),
                 lab.baseDir().resolve("logs/agent-" + host.name() + ".log"), Map.of()));
+    }
+
+    /** What the agent of this lab host has logged so far. */
+    String agentLog(String hostName) {
+        return agents.get(hostName).logText();
     }
 
     void killAgent(LabHost host) throws InterruptedException {

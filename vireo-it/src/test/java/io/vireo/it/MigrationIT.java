@@ -1,17 +1,54 @@
 package io.vireo.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.vireo.agent.enrollment.LibvirtPki;
+import io.vireo.engine.hostlink.CertificateAuthority;
+import io.vireo.model.Pem;
+import io.vireo.testkit.LabHost;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
 import org.junit.jupiter.api.Test;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** Live migration between lab hosts through the API: moves, the scheduler's choice, cancel, evacuation. */
+/**
+ * Live migration between lab hosts through the API: moves, the scheduler's choice, cancel, evacuation.
+ * Hosts reach each other over TLS only (docs/libvirt-tls.md): libvirtd with the certificates the
+ * engine's CA signed for the hosts' agents, and the QEMUs' data stream too (which LiveMigrationIT
+ * checks in QEMU itself, through QMP, with the same agent code).
+ */
 class MigrationIT extends LabTest {
+    private static final int LIBVIRT_TCP_PORT = 16509;
+    private static final int LIBVIRT_TLS_PORT = 16514;
+
+    /** What virsh says when it tries qemu+tcp to the host's address (it must fail). */
+    private static String plainTcpConnect(LabHost host) {
+        try {
+            Process virsh = new ProcessBuilder("virsh", "-c", "qemu+tcp://" + host.address() + "/system", "hostname")
+                    .redirectErrorStream(true).start();
+            String output = new String(virsh.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(virsh.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            return virsh.exitValue() == 0 ? "connected: " + output : output;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
 
     private String otherHost(String hostId) {
         return hostId.equals(lab.hostId("h1")) ? lab.hostId("h2") : lab.hostId("h1");
@@ -29,6 +66,12 @@ class MigrationIT extends LabTest {
 
     @Test
     void aGuestMigratesBackAndForthAndKeepsRunning() {
+        for (LabHost host : lab.lab().hosts()) {
+            assertThat(host.accepts(LIBVIRT_TCP_PORT)).as("no plain TCP listener on " + host.name()).isFalse();
+            assertThat(host.accepts(LIBVIRT_TLS_PORT)).as("libvirtd of " + host.name() + " listens with TLS").isTrue();
+            assertThat(plainTcpConnect(host)).as("a qemu+tcp connection to " + host.name() + " is refused")
+                    .contains("Connection refused");
+        }
         String vmId = scenario.createGuest("traveller", List.of(scenario.createDisk("traveller-disk", 16)));
         scenario.action(vmId, "start", Map.of("hostId", lab.hostId("h1")));
         scenario.awaitBooted(vmId);
@@ -47,9 +90,58 @@ class MigrationIT extends LabTest {
             JsonNode event = lastEvent("VM_MIGRATED", vmId);
             assertThat(event.get("message").asText()).containsPattern("in \\d+ ms, downtime \\d+ ms");
             System.out.println("migration to " + target + ": " + event.get("message").asText());
+            // the source's agent dialed the destination over TLS with its own certificate, which the engine does not know of
+            String source = target.equals("h2") ? "h1" : "h2";
+            assertThat(lab.agentLog(source)).containsPattern("migration of VM " + vmId + " to qemu\\+tls://"
+                    + lab.lab().host(target).address().replace(".", "\\.") + "/system\\?pkipath=" + lab.lab().host(source).pkiDir()
+                    + ": .*COMPLETED");
         }
         scenario.action(vmId, "stop", null);
         assertThat(api.delete("/api/vms/" + vmId + "?removeDisks=true").status()).isEqualTo(202);
+    }
+
+    @Test
+    void aDestinationWhoseCertificateIsNotFromTheEnginesCaIsRefused() throws Exception {
+        String vmId = scenario.createGuest("suspicious", List.of());
+        scenario.action(vmId, "start", Map.of("hostId", lab.hostId("h1")));
+        LabHost h2 = lab.lab().host("h2");
+        LibvirtPki pki = new LibvirtPki(h2.pkiDir(), Optional.empty());
+        PrivateKey key = Pem.readPrivateKey(Files.readString(h2.pkiDir().resolve("serverkey.pem")), "serverkey.pem");
+        X509Certificate certificate = Pem.readCertificate(Files.readString(h2.pkiDir().resolve("servercert.pem")));
+        X509Certificate engineCa = Pem.readCertificate(Files.readString(h2.pkiDir().resolve("cacert.pem")));
+        Path strangerDir = Files.createTempDirectory("stranger-ca");
+        try {
+            // h2 presents a certificate of another CA, for its right address, and libvirtd takes it without a restart
+            CertificateAuthority stranger = CertificateAuthority.loadOrCreate(strangerDir);
+            KeyPair keys = KeyPairGenerator.getInstance("EC").generateKeyPair();
+            String csr = Pem.write(new JcaPKCS10CertificationRequestBuilder(new X500Name("CN=h2"), keys.getPublic())
+                    .build(new JcaContentSignerBuilder("SHA256withECDSA").build(keys.getPrivate())));
+            pki.write(keys.getPrivate(), stranger.signHost(csr, lab.hostId("h2"), h2.address(), Duration.ofDays(1)),
+                    List.of(stranger.certificate()));
+            assertThat(pki.reload(h2.libvirtUri())).as("libvirtd of h2 reloads its TLS files").isEmpty();
+
+            Api.Response accepted = api.post("/api/vms/" + vmId + "/migrate", Map.of("hostId", lab.hostId("h2")));
+            assertThat(accepted.status()).isEqualTo(202);
+            String jobId = accepted.body().get("id").asText();
+            await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> List.of("DONE", "FAILED").contains(api.get("/api/jobs/" + jobId).body().path("status").asText()));
+            JsonNode job = api.get("/api/jobs/" + jobId).body();
+            System.out.println("migration to a host of another CA: " + job.path("errorMessage").asText());
+            assertThat(job.get("status").asText()).isEqualTo("FAILED");
+            assertThat(job.get("errorMessage").asText()).containsIgnoringCase("certificate");
+            scenario.awaitStatus(vmId, "UP", Duration.ofSeconds(10));
+            assertThat(scenario.hostOf(vmId)).isEqualTo(lab.hostId("h1"));
+            assertThat(scenario.runningDomainsEverywhere()).containsOnlyOnce(vmId);
+        } finally {
+            pki.write(key, certificate, List.of(engineCa));
+            assertThat(pki.reload(h2.libvirtUri())).isEmpty();
+            new ProcessBuilder("rm", "-rf", strangerDir.toString()).start().waitFor();
+        }
+        // with its own certificate back, h2 takes the VM
+        scenario.action(vmId, "migrate", Map.of("hostId", lab.hostId("h2")));
+        assertThat(scenario.hostOf(vmId)).isEqualTo(lab.hostId("h2"));
+        scenario.action(vmId, "stop", null);
+        assertThat(api.delete("/api/vms/" + vmId).status()).isEqualTo(200);
     }
 
     @Test

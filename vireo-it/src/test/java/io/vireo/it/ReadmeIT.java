@@ -72,7 +72,9 @@ class ReadmeIT extends LabTest {
 
         // install.sh ends with bin/vireo all-in-one; here its data stays in the lab's directory
         List<String> start = new ArrayList<>(host.inHost().command());
-        start.addAll(List.of(repository.resolve("bin/vireo").toString(), "all-in-one", "--data-dir", data.toString()));
+        // and the host's certificate files too: the lab host's QEMU keeps the lab's own (its qemu.conf names them)
+        start.addAll(List.of(repository.resolve("bin/vireo").toString(), "all-in-one", "--data-dir", data.toString(),
+                "--libvirt-pki-dir", home.resolve("libvirt-pki").toString()));
         allInOne = VireoProcess.startCommand("all-in-one", start, repository, home.resolve("all-in-one.log"), environment);
         await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500)).until(() -> {
             if (!allInOne.isAlive()) {

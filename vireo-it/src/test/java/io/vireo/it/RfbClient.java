@@ -23,7 +23,8 @@ import java.util.concurrent.TimeUnit;
  * Just enough of an RFB (VNC) client to prove a console works end to end: version, VNC password
  * authentication (DES of the challenge), and the server's first message with the framebuffer size,
  * the way noVNC starts. It speaks through the engine's WebSocket proxy, or straight to a VM's
- * display on its host (to try a password without a new ticket, which would replace it).
+ * display on its host (to try a password without a new ticket, which would replace it), which
+ * takes TLS only ({@link #handshakeOverTls}).
  */
 final class RfbClient implements AutoCloseable {
     /** Where the bytes go: the WebSocket or the display's TCP socket. */
@@ -197,6 +198,60 @@ final class RfbClient implements AutoCloseable {
             return false;
         } catch (java.util.concurrent.ExecutionException e) {
             return true;
+        }
+    }
+
+    /**
+     * Straight to a VM's display, which takes TLS only (vnc_tls): RFB 3.8, VeNCrypt 0.2 with subtype X509Vnc,
+     * TLS with {@code tls} (a client certificate of the engine's CA, which QEMU requires, and the engine's CA
+     * as the only trust, checked against the host's address), then VNC authentication inside. Answers the
+     * framebuffer's width and height, or -1,-1 if the password is refused.
+     */
+    static int[] handshakeOverTls(String address, int port, String password, javax.net.ssl.SSLContext tls) throws Exception {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(address, port), 10_000);
+            socket.setSoTimeout(20_000);
+            java.io.DataInputStream in = new java.io.DataInputStream(socket.getInputStream());
+            java.io.OutputStream out = socket.getOutputStream();
+            in.readFully(new byte[12]);
+            out.write("RFB 003.008\n".getBytes(StandardCharsets.US_ASCII));
+            byte[] types = new byte[in.readUnsignedByte()];
+            in.readFully(types);
+            if (!java.util.Arrays.equals(types, new byte[]{19})) {
+                throw new IllegalStateException("the display offers security types " + java.util.Arrays.toString(types)
+                        + ", not VeNCrypt (19) alone");
+            }
+            out.write(19);
+            in.readFully(new byte[2]);
+            out.write(new byte[]{0, 2});
+            if (in.readUnsignedByte() != 0) {
+                throw new IllegalStateException("VeNCrypt 0.2 refused");
+            }
+            int[] subtypes = new int[in.readUnsignedByte()];
+            for (int i = 0; i < subtypes.length; i++) {
+                subtypes[i] = in.readInt();
+            }
+            if (!java.util.Arrays.equals(subtypes, new int[]{261})) {
+                throw new IllegalStateException("VeNCrypt subtypes " + java.util.Arrays.toString(subtypes) + ", not X509Vnc alone");
+            }
+            out.write(ByteBuffer.allocate(4).putInt(261).array());
+            if (in.readUnsignedByte() != 1) {
+                throw new IllegalStateException("X509Vnc refused");
+            }
+            javax.net.ssl.SSLSocket secure = (javax.net.ssl.SSLSocket) tls.getSocketFactory().createSocket(socket, address, port, false);
+            javax.net.ssl.SSLParameters parameters = secure.getSSLParameters();
+            parameters.setEndpointIdentificationAlgorithm("HTTPS");
+            secure.setSSLParameters(parameters);
+            secure.startHandshake();
+            java.io.DataInputStream tlsIn = new java.io.DataInputStream(secure.getInputStream());
+            byte[] challenge = new byte[16];
+            tlsIn.readFully(challenge);
+            secure.getOutputStream().write(des(password, challenge));
+            if (tlsIn.readInt() != 0) {
+                return new int[]{-1, -1};
+            }
+            secure.getOutputStream().write(1);
+            return new int[]{tlsIn.readUnsignedShort(), tlsIn.readUnsignedShort()};
         }
     }
 

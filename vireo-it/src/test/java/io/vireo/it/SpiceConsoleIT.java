@@ -3,6 +3,7 @@ package io.vireo.it;
 import io.vireo.testkit.LabHost;
 import org.junit.jupiter.api.Test;
 
+import javax.net.ssl.SSLContext;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -22,6 +23,8 @@ import static org.awaitility.Awaitility.await;
  * SPICE consoles: a VM with SPICE graphics starts on a lab host; a remote-viewer file names its
  * display and carries a one-time password that the VM's SPICE server takes, while it refuses a wrong
  * password, an expired one, and one a newer ticket replaced; remote-viewer under Xvfb opens the file.
+ * The display takes TLS only, with the host's certificate from the engine's CA: the file names its TLS
+ * port and no plain one, and carries the CA and the subject of the host's certificate.
  */
 class SpiceConsoleIT extends LabTest {
 
@@ -30,9 +33,11 @@ class SpiceConsoleIT extends LabTest {
         String vmId = scenario.createGuest("spice-desk", List.of(), "", "spice");
         assertThat(viewerFile("GET", vmId, api.token()).statusCode()).as("a VM that is down has no console").isEqualTo(409);
         scenario.action(vmId, "start", null);
-        await().atMost(Duration.ofMinutes(1)).until(() -> scenario.vm(vmId).path("vncPort").asInt(0) > 0);
+        await().atMost(Duration.ofMinutes(1)).until(() -> scenario.vm(vmId).path("displayTlsPort").asInt(0) > 0);
         String hostAddress = api.get("/api/hosts/" + scenario.hostOf(vmId)).body().get("address").asText();
-        int port = scenario.vm(vmId).get("vncPort").asInt();
+        int port = scenario.vm(vmId).get("displayTlsPort").asInt();
+        assertThat(scenario.vm(vmId).get("vncPort").isNull()).as("no plain SPICE port").isTrue();
+        SSLContext tls = api.sslContext();
 
         HttpResponse<String> response = viewerFile("GET", vmId, api.token());
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
@@ -41,16 +46,23 @@ class SpiceConsoleIT extends LabTest {
         assertThat(response.headers().firstValue("Content-Disposition")).contains("attachment; filename=\"spice-desk.vv\"");
         Map<String, String> file = parse(response.body());
         assertThat(file).containsEntry("type", "spice").containsEntry("host", hostAddress)
-                .containsEntry("port", Integer.toString(port)).containsEntry("delete-this-file", "1")
+                .containsEntry("tls-port", Integer.toString(port)).doesNotContainKey("port")
+                .containsEntry("host-subject", "CN=" + scenario.hostOf(vmId)).containsEntry("secure-channels", "all")
+                .containsEntry("delete-this-file", "1")
                 .containsEntry("release-cursor", "shift+f12").containsEntry("toggle-fullscreen", "shift+f11")
                 .containsEntry("secure-attention", "ctrl+alt+end").doesNotContainKey("proxy");
         assertThat(file.get("title")).contains("spice-desk");
         String password = file.get("password");
         assertThat(password).hasSizeGreaterThanOrEqualTo(16);
+        // the CA as one line with \n for each line break (GKeyFile's escape), the engine's CA among it
+        assertThat(file.get("ca")).doesNotContain("\r").startsWith("-----BEGIN CERTIFICATE-----\\n");
+        assertThat(file.get("ca").replace("\\n", "\n")).contains(Files.readString(lab.caFile()).strip());
+        // what remote-viewer checks: the server's certificate chains to that CA and has that subject
+        assertThat(SpiceLinkClient.serverSubject(hostAddress, port, tls)).isEqualTo(file.get("host-subject"));
 
-        assertThat(SpiceLinkClient.link(hostAddress, port, password)).isEqualTo(SpiceLinkClient.OK);
-        assertThat(SpiceLinkClient.link(hostAddress, port, password + "x")).isEqualTo(SpiceLinkClient.PERMISSION_DENIED);
-        assertThat(SpiceLinkClient.link(hostAddress, port, "")).isEqualTo(SpiceLinkClient.PERMISSION_DENIED);
+        assertThat(SpiceLinkClient.link(hostAddress, port, password, tls)).isEqualTo(SpiceLinkClient.OK);
+        assertThat(SpiceLinkClient.link(hostAddress, port, password + "x", tls)).isEqualTo(SpiceLinkClient.PERMISSION_DENIED);
+        assertThat(SpiceLinkClient.link(hostAddress, port, "", tls)).isEqualTo(SpiceLinkClient.PERMISSION_DENIED);
 
         // a newer ticket (here through POST .../ticket) replaces the password of the older one
         Api.Response ticket = api.post("/api/vms/" + vmId + "/ticket", Map.of("expirySeconds", 8));
@@ -59,18 +71,18 @@ class SpiceConsoleIT extends LabTest {
         assertThat(ticket.body().get("proxyPath").isNull()).as("no WebSocket proxy for SPICE").isTrue();
         String shortLived = ticket.body().get("password").asText();
         Instant expiresAt = Instant.parse(ticket.body().get("expiresAt").asText());
-        assertThat(SpiceLinkClient.link(hostAddress, port, password)).isEqualTo(SpiceLinkClient.PERMISSION_DENIED);
-        assertThat(SpiceLinkClient.link(hostAddress, port, shortLived)).isEqualTo(SpiceLinkClient.OK);
+        assertThat(SpiceLinkClient.link(hostAddress, port, password, tls)).isEqualTo(SpiceLinkClient.PERMISSION_DENIED);
+        assertThat(SpiceLinkClient.link(hostAddress, port, shortLived, tls)).isEqualTo(SpiceLinkClient.OK);
 
         // the password stops working when the ticket expires, and not before
         await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(500))
-                .until(() -> SpiceLinkClient.link(hostAddress, port, shortLived) == SpiceLinkClient.PERMISSION_DENIED);
+                .until(() -> SpiceLinkClient.link(hostAddress, port, shortLived, tls) == SpiceLinkClient.PERMISSION_DENIED);
         // libvirt keeps the validity to the second: refused no earlier than a second before the ticket's end
         assertThat(Instant.now()).isAfter(expiresAt.minusSeconds(1));
 
         HttpResponse<String> posted = viewerFile("POST", vmId, api.token());
         assertThat(posted.statusCode()).isEqualTo(200);
-        assertThat(SpiceLinkClient.link(hostAddress, port, parse(posted.body()).get("password"))).isEqualTo(SpiceLinkClient.OK);
+        assertThat(SpiceLinkClient.link(hostAddress, port, parse(posted.body()).get("password"), tls)).isEqualTo(SpiceLinkClient.OK);
 
         assertThat(viewerFile("GET", vmId, "not-a-token").statusCode()).isEqualTo(401);
         scenario.action(vmId, "stop", null);
@@ -99,7 +111,7 @@ class SpiceConsoleIT extends LabTest {
         assertThat(RemoteViewer.installed()).as("virt-viewer and xvfb (scripts/debian-packages.txt)").isTrue();
         String vmId = scenario.createGuest("spice-viewer", List.of(), "", "spice");
         scenario.action(vmId, "start", null);
-        await().atMost(Duration.ofMinutes(1)).until(() -> scenario.vm(vmId).path("vncPort").asInt(0) > 0);
+        await().atMost(Duration.ofMinutes(1)).until(() -> scenario.vm(vmId).path("displayTlsPort").asInt(0) > 0);
 
         // the file as a user gets it from the CLI
         Path file = Files.createTempDirectory("vireo-viewer").resolve("spice-viewer.vv");

@@ -3,6 +3,9 @@ package io.vireo.it;
 import javax.crypto.Cipher;
 import javax.crypto.spec.OAEPParameterSpec;
 import javax.crypto.spec.PSource;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,6 +17,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyFactory;
 import java.security.PublicKey;
+import java.security.cert.X509Certificate;
 import java.security.spec.MGF1ParameterSpec;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.Arrays;
@@ -21,7 +25,8 @@ import java.util.Arrays;
 /**
  * Just enough of the SPICE link protocol to prove that a SPICE server takes or refuses a password:
  * the link message for the main channel, the server's reply with its RSA key, the password sealed
- * with RSA-OAEP, and the server's link result. All numbers are little-endian.
+ * with RSA-OAEP, and the server's link result. All numbers are little-endian. The server takes TLS
+ * only (spice_tls, defaultMode='secure'): the link starts after the TLS handshake on its TLS port.
  */
 final class SpiceLinkClient {
     static final int OK = 0;
@@ -40,11 +45,12 @@ final class SpiceLinkClient {
     private SpiceLinkClient() {
     }
 
-    /** Links to the main channel with the password; answers the server's link result (0 OK, 7 permission denied). */
-    static int link(String host, int port, String password) throws Exception {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress(host, port), 10_000);
-            socket.setSoTimeout(30_000);
+    /**
+     * Links to the main channel with the password over TLS, trusting {@code tls}'s CAs and checking that the
+     * server's certificate names {@code host}; answers the server's link result (0 OK, 7 permission denied).
+     */
+    static int link(String host, int port, String password, SSLContext tls) throws Exception {
+        try (Socket socket = open(host, port, tls)) {
             OutputStream out = socket.getOutputStream();
             DataInputStream in = new DataInputStream(socket.getInputStream());
 
@@ -83,6 +89,30 @@ final class SpiceLinkClient {
             out.write(seal(key, password));
             out.flush();
             return read(in, 4).getInt();
+        }
+    }
+
+    /** The subject of the certificate the SPICE server at host:port shows, after checking it as {@link #link} does. */
+    static String serverSubject(String host, int port, SSLContext tls) throws Exception {
+        try (SSLSocket socket = open(host, port, tls)) {
+            return ((X509Certificate) socket.getSession().getPeerCertificates()[0]).getSubjectX500Principal().getName();
+        }
+    }
+
+    private static SSLSocket open(String host, int port, SSLContext tls) throws IOException {
+        Socket plain = new Socket();
+        try {
+            plain.connect(new InetSocketAddress(host, port), 10_000);
+            plain.setSoTimeout(30_000);
+            SSLSocket socket = (SSLSocket) tls.getSocketFactory().createSocket(plain, host, port, true);
+            SSLParameters parameters = socket.getSSLParameters();
+            parameters.setEndpointIdentificationAlgorithm("HTTPS");
+            socket.setSSLParameters(parameters);
+            socket.startHandshake();
+            return socket;
+        } catch (IOException e) {
+            plain.close();
+            throw e;
         }
     }
 

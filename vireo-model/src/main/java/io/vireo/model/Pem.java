@@ -1,6 +1,9 @@
 package io.vireo.model;
 
+import org.bouncycastle.asn1.DERBitString;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.jcajce.provider.asymmetric.util.EC5Util;
+import org.bouncycastle.jce.spec.ECParameterSpec;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.openssl.PEMParser;
@@ -9,6 +12,7 @@ import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 import org.bouncycastle.util.io.pem.PemGenerationException;
+import org.bouncycastle.util.io.pem.PemObject;
 
 import java.io.IOException;
 import java.io.StringReader;
@@ -19,6 +23,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
+import java.security.interfaces.ECPrivateKey;
 import java.security.cert.X509Certificate;
 
 /**
@@ -40,12 +45,26 @@ public final class Pem {
         return out.toString();
     }
 
-    /** PKCS#8, which keeps every key type readable back (SEC1 EC keys may lack their public half). */
+    /**
+     * PKCS#8, which keeps every key type readable back. An EC key carries its public point inside
+     * (the JDK leaves it out): GnuTLS, which libvirtd and QEMU read their keys with, refuses an EC key
+     * without it ("ASN1 parser: Element was not found").
+     */
     public static String privateKey(PrivateKey key) {
         try {
+            if (key instanceof ECPrivateKey ec) {
+                PrivateKeyInfo info = PrivateKeyInfo.getInstance(key.getEncoded());
+                ECParameterSpec curve = EC5Util.convertSpec(ec.getParams());
+                byte[] point = curve.getG().multiply(ec.getS()).normalize().getEncoded(false);
+                PrivateKeyInfo withPublic = new PrivateKeyInfo(info.getPrivateKeyAlgorithm(), new org.bouncycastle.asn1.sec.ECPrivateKey(
+                        ec.getParams().getOrder().bitLength(), ec.getS(), new DERBitString(point), null));
+                return write(new PemObject("PRIVATE KEY", withPublic.getEncoded()));
+            }
             return write(new JcaPKCS8Generator(key, null).generate());
         } catch (PemGenerationException e) {
             throw new IllegalStateException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

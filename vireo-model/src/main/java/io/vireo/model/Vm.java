@@ -18,6 +18,7 @@ public record Vm(
         String hostId,
         String migratingToHostId,
         Integer vncPort,
+        Integer displayTlsPort,
         List<String> diskIds,
         long cpuTimeNanos,
         MigrationPolicyOverride migrationPolicy,

@@ -59,7 +59,24 @@ class PemTest {
         String pem = Files.readString(file);
         assertThat(pem).startsWith("-----BEGIN PRIVATE KEY-----");
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
-        assertThat(Pem.readPrivateKey(pem, "agent.key")).isEqualTo(keys.getPrivate());
+        assertThat(((java.security.interfaces.ECPrivateKey) Pem.readPrivateKey(pem, "agent.key")).getS())
+                .isEqualTo(((java.security.interfaces.ECPrivateKey) keys.getPrivate()).getS());
+    }
+
+    @Test
+    void anEcKeyCarriesItsPublicPointAsGnuTlsRequires() throws Exception {
+        KeyPair keys = keyPair();
+        String pem = Pem.privateKey(keys.getPrivate());
+
+        var info = org.bouncycastle.asn1.pkcs.PrivateKeyInfo.getInstance(
+                new org.bouncycastle.util.io.pem.PemReader(new java.io.StringReader(pem)).readPemObject().getContent());
+        var inner = org.bouncycastle.asn1.sec.ECPrivateKey.getInstance(info.parsePrivateKey());
+        byte[] expected = org.bouncycastle.asn1.x509.SubjectPublicKeyInfo.getInstance(keys.getPublic().getEncoded())
+                .getPublicKeyData().getBytes();
+        assertThat(inner.getPublicKey()).as("the public point inside the key").isNotNull();
+        assertThat(inner.getPublicKey().getBytes()).isEqualTo(expected);
+        assertThat(((java.security.interfaces.ECPrivateKey) Pem.readPrivateKey(pem, "test")).getS())
+                .isEqualTo(((java.security.interfaces.ECPrivateKey) keys.getPrivate()).getS());
     }
 
     @Test

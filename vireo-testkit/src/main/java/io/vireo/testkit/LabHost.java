@@ -21,14 +21,18 @@ import static java.util.Objects.requireNonNull;
 /**
  * One simulated hypervisor host: a network namespace with eth0 on the lab switch, and inside it,
  * in a private mount and UTS namespace, its own virtlogd and libvirtd with private /run,
- * /var/lib/libvirt, /var/cache/libvirt, /var/log/libvirt and /etc/libvirt (all under {@link #dir()}).
+ * /var/lib/libvirt, /var/cache/libvirt, /var/log/libvirt, /etc/libvirt and /etc/pki (all under
+ * {@link #dir()}).
  */
 public final class LabHost
 {
     private static final Logger log = LoggerFactory.getLogger(LabHost.class);
 
-    /** Subdirectories of dir() that the host sees as /run, /var/lib/libvirt, /var/cache/libvirt, /var/log/libvirt, /etc/libvirt. */
-    private static final List<String> PRIVATE_DIRS = List.of("run", "lib", "cache", "log", "etc");
+    /**
+     * Subdirectories of dir() that the host sees as /run, /var/lib/libvirt, /var/cache/libvirt,
+     * /var/log/libvirt, /etc/libvirt and /etc/pki.
+     */
+    private static final List<String> PRIVATE_DIRS = List.of("run", "lib", "cache", "log", "etc", "etc-pki");
 
     /**
      * Runs as the first process of the host's mount namespace and stays, as sleep, to hold it:
@@ -43,6 +47,8 @@ public final class LabHost
             mount --bind "$dir/cache" /var/cache/libvirt
             mount --bind "$dir/log" /var/log/libvirt
             mount --bind "$dir/etc" /etc/libvirt
+            mkdir -p /etc/pki
+            mount --bind "$dir/etc-pki" /etc/pki
             virtlogd -d
             libvirtd -d --listen
             echo "daemons of $2 started"
@@ -99,10 +105,74 @@ public final class LabHost
         return "qemu:///system?socket=" + dir.resolve("run/libvirt/libvirt-sock");
     }
 
-    /** Access over the lab network, from the root namespace's leg or from another host. */
-    public String tcpUri()
+    /**
+     * Where this host's agent writes the host's certificate for libvirtd and QEMU (its
+     * {@code --libvirt-pki-dir}), which this host's libvirtd.conf and qemu.conf name: cacert.pem,
+     * servercert.pem, serverkey.pem, clientcert.pem, clientkey.pem and qemu/ (docs/libvirt-tls.md).
+     */
+    public Path pkiDir()
     {
-        return "qemu+tcp://" + address + "/system";
+        return dir.resolve("pki");
+    }
+
+    /**
+     * Access over the lab network, with TLS once {@link #listenTls()} has turned it on: the client
+     * presents the certificate in {@code clientPkiDir} (cacert.pem, clientcert.pem, clientkey.pem).
+     */
+    public String tlsUri(Path clientPkiDir)
+    {
+        return "qemu+tls://" + address + "/system?pkipath=" + clientPkiDir;
+    }
+
+    /** Whether anything accepts a TCP connection on this host's address at this port, from the root namespace's leg. */
+    public boolean accepts(int port)
+    {
+        try (java.net.Socket socket = new java.net.Socket()) {
+            socket.connect(new java.net.InetSocketAddress(address, port), 3000);
+            return true;
+        }
+        catch (IOException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Turns libvirtd's TLS listener (port 16514) on, once the files in {@link #pkiDir()} are there:
+     * restarts libvirtd (running guests stay and are re-attached).
+     */
+    public void listenTls()
+    {
+        Path conf = dir.resolve("etc/libvirtd.conf");
+        try {
+            String text = Files.readString(conf, UTF_8);
+            if (!text.contains("\nlisten_tls = 0\n")) {
+                throw new IllegalStateException("libvirtd.conf of " + name + " does not say listen_tls = 0: " + conf);
+            }
+            Files.writeString(conf, text.replace("\nlisten_tls = 0\n", "\nlisten_tls = 1\n"), UTF_8);
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        stopLibvirtd();
+        restartLibvirtd();
+    }
+
+    /** SIGTERMs libvirtd and waits until it has gone; its guests keep running. */
+    public void stopLibvirtd()
+    {
+        Optional<Long> pid = libvirtdPid().filter(LabCleanup::isRunning);
+        if (pid.isEmpty()) {
+            return;
+        }
+        Commands.check("kill", "-TERM", String.valueOf(pid.get()));
+        long deadline = System.nanoTime() + STOP_TIMEOUT.toNanos();
+        while (LabCleanup.isRunning(pid.get())) {
+            if (System.nanoTime() > deadline) {
+                LabCleanup.killProcesses(List.of(pid.get()));
+                break;
+            }
+            sleep(Duration.ofMillis(50));
+        }
     }
 
     /** A process builder that runs the command in the host's network namespace. */
@@ -187,7 +257,20 @@ public final class LabHost
         for (String privateDir : PRIVATE_DIRS) {
             Files.createDirectories(dir.resolve(privateDir));
         }
-        LibvirtHostConfig.write(dir.resolve("etc"), name, address);
+        // qemu.conf names pki/qemu, which must exist for libvirtd to start; the agent fills it
+        Files.createDirectories(pkiDir().resolve("qemu"));
+        // libvirtd.conf names the files in pki/ explicitly, but virt-admin server-update-tls (libvirt 9)
+        // reloads libvirt's default paths whatever it says: those link to the same files, as
+        // docs/libvirt-tls.md tells an operator to do
+        Path etcPki = dir.resolve("etc-pki");
+        for (String[] link : new String[][] {{"CA/cacert.pem", "cacert.pem"}, {"libvirt/servercert.pem", "servercert.pem"},
+                {"libvirt/private/serverkey.pem", "serverkey.pem"}}) {
+            Path at = etcPki.resolve(link[0]);
+            Files.createDirectories(at.getParent());
+            Files.deleteIfExists(at);
+            Files.createSymbolicLink(at, pkiDir().resolve(link[1]));
+        }
+        LibvirtHostConfig.write(dir.resolve("etc"), name, address, pkiDir());
     }
 
     Path capabilitiesCache()

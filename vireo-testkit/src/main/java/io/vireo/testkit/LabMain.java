@@ -51,7 +51,7 @@ public final class LabMain
         System.out.printf("shared storage: %s, consoles: %s%n", lab.storageDir(), lab.consoleDir());
         System.out.printf("guest: kernel %s initrd %s cmdline '%s'%n", guest.kernel(), guest.initrd(), guest.kernelCmdline());
         for (LabHost host : lab.hosts()) {
-            System.out.printf("%-4s %-12s netns %-9s %s  (%s)%n", host.name(), host.address(), host.netns(), host.libvirtUri(), host.tcpUri());
+            System.out.printf("%-4s %-12s netns %-9s %s  (%s)%n", host.name(), host.address(), host.netns(), host.libvirtUri(), "pki " + host.pkiDir());
         }
         System.out.println("example: virsh -c '" + lab.hosts().getFirst().libvirtUri() + "' list --all");
         System.out.println("running until killed (Ctrl-C stops the lab; after kill -9 run 'down')");

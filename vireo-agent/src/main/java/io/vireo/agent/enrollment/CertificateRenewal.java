@@ -22,6 +22,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 
 import static java.util.Objects.requireNonNull;
 
@@ -39,13 +40,20 @@ public final class CertificateRenewal {
     private final Path stateDirectory;
     private final Clock clock;
     private final AtomicReference<AgentIdentity> identity;
+    private final Consumer<AgentIdentity> installed;
     private KeyPair pending;
     private Instant requestedAt;
 
     public CertificateRenewal(AgentIdentity identity, Path stateDirectory, Clock clock) {
+        this(identity, stateDirectory, clock, renewed -> { });
+    }
+
+    /** @param installed told of each new identity once it is kept (the agent writes libvirt's copy of it) */
+    public CertificateRenewal(AgentIdentity identity, Path stateDirectory, Clock clock, Consumer<AgentIdentity> installed) {
         this.identity = new AtomicReference<>(requireNonNull(identity, "identity"));
         this.stateDirectory = requireNonNull(stateDirectory, "stateDirectory");
         this.clock = requireNonNull(clock, "clock");
+        this.installed = requireNonNull(installed, "installed");
     }
 
     /** The identity to present on the next connection. */
@@ -121,11 +129,17 @@ public final class CertificateRenewal {
             throw new IllegalArgumentException("none of the CAs sent signed the certificate");
         }
         write(stateDirectory, pending.getPrivate(), params.certificatePem(), params.caCertificatesPem());
-        identity.set(current.with(pending, certificate, authorities));
+        AgentIdentity renewed = current.with(pending, certificate, authorities);
+        identity.set(renewed);
         pending = null;
         String serial = certificate.getSerialNumber().toString(16);
         log.info("Installed a new certificate, serial {}, valid until {}; it is presented from the next connection on",
                 serial, certificate.getNotAfter().toInstant());
+        try {
+            installed.accept(renewed);
+        } catch (RuntimeException e) {
+            log.warn("The new certificate is kept, but could not be handed on: {}", e.getMessage(), e);
+        }
         return new InstallCertificateResult(serial);
     }
 

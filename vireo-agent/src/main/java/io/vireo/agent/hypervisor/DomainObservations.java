@@ -25,19 +25,20 @@ final class DomainObservations {
         }
         catch (ArrayIndexOutOfBoundsException e) {
             // libvirt-java 0.5.2 knows no state past CRASHED; the only newer one is PMSUSPENDED.
-            return new VmObservation(id, name, GuestState.PAUSED, -1, 0, 0, 0);
+            return new VmObservation(id, name, GuestState.PAUSED, -1, -1, 0, 0, 0);
         }
-        int vncPort = DomainXml.displayPort(domain.getXMLDesc(0));
-        return new VmObservation(id, name, state(info.state), vncPort, info.cpuTime, info.memory, info.nrVirtCpu);
+        String xml = domain.getXMLDesc(0);
+        return new VmObservation(id, name, state(info.state), DomainXml.displayPort(xml), DomainXml.displayTlsPort(xml),
+                info.cpuTime, info.memory, info.nrVirtCpu);
     }
 
     static VmObservation gone(UUID id, String name) {
-        return new VmObservation(id, name, GuestState.SHUTOFF, -1, 0, 0, 0);
+        return new VmObservation(id, name, GuestState.SHUTOFF, -1, -1, 0, 0, 0);
     }
 
     /** Gone from this host because it now runs on another. */
     static VmObservation migrated(UUID id, String name) {
-        return new VmObservation(id, name, GuestState.MIGRATED, -1, 0, 0, 0);
+        return new VmObservation(id, name, GuestState.MIGRATED, -1, -1, 0, 0, 0);
     }
 
     static GuestState state(DomainState state) {

@@ -58,13 +58,16 @@ public final class DomainXml {
      *
      * @param domainType "kvm" or "qemu" (TCG)
      * @param consoleLog the file the guest's serial console is appended to
-     * @param vncListenAddress the address VNC and SPICE servers listen on
+     * @param vncListenAddress the address VNC and SPICE servers listen on: the host's management address;
+     *     empty for qemu.conf's vnc_listen and spice_listen, which libvirt also leaves out of a migrating
+     *     domain's XML, so that each host's own applies (an explicit address would follow the VM to a host
+     *     that does not have it). Never an unspecified address (0.0.0.0, ::): a display is not for every network.
      * @param diskCacheMode the libvirt cache mode for a disk: "none" needs O_DIRECT from the filesystem
      */
     public record HostSettings(
             String domainType,
             Path consoleLog,
-            String vncListenAddress,
+            Optional<String> vncListenAddress,
             Function<DiskAttachment, String> diskCacheMode) {
         public HostSettings {
             requireNonNull(domainType, "domainType");
@@ -73,7 +76,7 @@ public final class DomainXml {
             requireNonNull(diskCacheMode, "diskCacheMode");
         }
 
-        public HostSettings(String domainType, Path consoleLog, String vncListenAddress) {
+        public HostSettings(String domainType, Path consoleLog, Optional<String> vncListenAddress) {
             this(domainType, consoleLog, vncListenAddress, disk -> "none");
         }
     }
@@ -253,7 +256,7 @@ public final class DomainXml {
         return devices;
     }
 
-    private static void appendGraphics(Element devices, Graphics graphics, String listenAddress) {
+    private static void appendGraphics(Element devices, Graphics graphics, Optional<String> listenAddress) {
         if (graphics == Graphics.NONE) {
             child(child(devices, "video"), "model").setAttribute("type", "none");
             return;
@@ -265,9 +268,13 @@ public final class DomainXml {
         // (vm.setConsolePassword) opens it, and QEMU must start with password auth for that to work.
         element.setAttribute("passwd", LOCKED_PASSWORDS.next());
         element.setAttribute("passwdValidTo", "1970-01-01T00:00:01");
+        if (graphics == Graphics.SPICE) {
+            // every channel over TLS (qemu.conf spice_tls = 1): libvirt then gives the display a tlsPort and no plain port
+            element.setAttribute("defaultMode", "secure");
+        }
         Element listen = child(element, "listen");
         listen.setAttribute("type", "address");
-        listen.setAttribute("address", listenAddress);
+        listenAddress.ifPresent(address -> listen.setAttribute("address", address));
         // An absolute pointer keeps the remote cursor where the viewer's is.
         Element tablet = child(devices, "input");
         tablet.setAttribute("type", "tablet");
@@ -288,7 +295,11 @@ public final class DomainXml {
         check(spec.memoryMib() > 0, "memory must be positive");
         check(host.consoleLog().isAbsolute(), "console log path must be absolute");
         xmlSafe("name", spec.name());
-        xmlSafe("VNC listen address", host.vncListenAddress());
+        host.vncListenAddress().ifPresent(address -> {
+            xmlSafe("VNC listen address", address);
+            check(!unspecifiedAddress(address), "the display's listen address must be the host's management address, not "
+                    + address + " (every address)");
+        });
         xmlSafe("console log path", host.consoleLog().toString());
         for (DiskAttachment disk : spec.disks()) {
             check(DISK_FORMATS.contains(disk.format()), "disk format must be qcow2 or raw, not " + disk.format());
@@ -337,9 +348,42 @@ public final class DomainXml {
         return spice;
     }
 
-    private static int port(Element graphics) {
+    /** The TLS port of a running domain's SPICE display; -1 when it has none (VNC's TLS is on its one port). */
+    public static int displayTlsPort(String domainXml) {
+        NodeList graphics = parse(domainXml).getElementsByTagName("graphics");
+        for (int i = 0; i < graphics.getLength(); i++) {
+            Element element = (Element) graphics.item(i);
+            if (element.getAttribute("type").equals("spice")) {
+                return port(element, "tlsPort");
+            }
+        }
+        return -1;
+    }
+
+    /** 0.0.0.0, ::, and their other spellings: a server there listens on every address of the host. */
+    public static boolean unspecifiedAddress(String address) {
+        String literal = address.strip();
+        if (literal.startsWith("[") && literal.endsWith("]")) {
+            literal = literal.substring(1, literal.length() - 1);
+        }
+        if (!literal.matches("[0-9.]+") && !literal.contains(":")) {
+            return false; // a host name: libvirt resolves it to an address of the host
+        }
         try {
-            int port = Integer.parseInt(graphics.getAttribute("port"));
+            // a numeric address is parsed, never looked up
+            return java.net.InetAddress.getByName(literal).isAnyLocalAddress();
+        } catch (java.net.UnknownHostException e) {
+            return false;
+        }
+    }
+
+    private static int port(Element graphics) {
+        return port(graphics, "port");
+    }
+
+    private static int port(Element graphics, String attribute) {
+        try {
+            int port = Integer.parseInt(graphics.getAttribute(attribute));
             return port > 0 ? port : -1;
         }
         catch (NumberFormatException e) {

@@ -30,6 +30,12 @@ final class LibvirtMigrationDriver implements MigrationDriver, AutoCloseable {
     static final long VIR_MIGRATE_AUTO_CONVERGE = 1 << 13;
     /** Allows a switch to post-copy later on; the migration still starts as pre-copy. */
     static final long VIR_MIGRATE_POSTCOPY = 1 << 15;
+    /**
+     * The guest's memory and state go between the QEMUs over TLS, with the certificates in qemu.conf's
+     * default_tls_x509_cert_dir (the host's own, from the engine's CA: docs/libvirt-tls.md); without
+     * it only libvirtd's control connection would be encrypted, not the data stream.
+     */
+    static final long VIR_MIGRATE_TLS = 1 << 16;
 
     private final LibvirtConnection connection;
     /** Calls to other hosts' libvirtds, under the same timeout as local calls: a cut host makes connects hang. */
@@ -41,7 +47,7 @@ final class LibvirtMigrationDriver implements MigrationDriver, AutoCloseable {
     }
 
     static long flags(MigrationPolicy policy) {
-        long flags = VIR_MIGRATE_LIVE | VIR_MIGRATE_PEER2PEER | VIR_MIGRATE_UNSAFE;
+        long flags = VIR_MIGRATE_LIVE | VIR_MIGRATE_PEER2PEER | VIR_MIGRATE_UNSAFE | VIR_MIGRATE_TLS;
         if (policy.autoConverge()) {
             flags |= VIR_MIGRATE_AUTO_CONVERGE;
         }

@@ -153,7 +153,7 @@ final class VmStateMonitor implements OutgoingMigrations.Departures, AutoCloseab
                     log.debug("cannot look at VM {} after an event: {}", vmId, e.getMessage());
                     return;
                 }
-                observation = new VmObservation(vmId, name, impliedState, -1, 0, 0, 0);
+                observation = new VmObservation(vmId, name, impliedState, -1, -1, 0, 0, 0);
             }
             if (isSwitchOver(observation)) {
                 return;

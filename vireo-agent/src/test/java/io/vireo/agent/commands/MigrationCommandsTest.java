@@ -43,7 +43,8 @@ class MigrationCommandsTest {
     Path state;
 
     private JsonNode call(String method, String paramsJson) throws Exception {
-        List<AgentCommand<?, ?>> commands = List.of(new VmMigrateCommand(hypervisor, pushed::add),
+        List<AgentCommand<?, ?>> commands = List.of(new VmMigrateCommand(hypervisor, pushed::add,
+                new io.vireo.agent.enrollment.LibvirtPki(Path.of("/etc/pki/vireo-libvirt"), Optional.empty())::clientUri),
                 new VmCancelMigrationCommand(hypervisor), new VmMigrationStatusCommand(hypervisor));
         ObjectNode request = MAPPER.createObjectNode().put("jsonrpc", "2.0").put("id", 1).put("method", method);
         ObjectNode params = (ObjectNode) MAPPER.readTree(paramsJson);
@@ -61,14 +62,15 @@ class MigrationCommandsTest {
         assertThat(response.get("result").get("outcome").asText()).isEqualTo("completed");
         assertThat(response.get("result").get("downtimeMs").asLong()).isEqualTo(42);
         assertThat(hypervisor.policy).isEqualTo(new MigrationPolicy(80, 100, true, true, List.of(150, 300), 5));
-        assertThat(hypervisor.destinationUri).isEqualTo("qemu+tls://host2/system");
+        assertThat(hypervisor.destinationUri).as("this host's certificate added, which the engine does not know of")
+                .isEqualTo("qemu+tls://host2/system?pkipath=/etc/pki/vireo-libvirt");
         assertThat(pushed).extracting(MigrationProgress::phase).containsExactly(MigrationPhase.PRECOPY);
     }
 
     @Test
     void withoutAPolicyTheDefaultsApply() throws Exception {
         call(AgentMethods.VM_MIGRATE, """
-                {"vmId": "%s", "destinationUri": "qemu+tcp://10.231.0.2/system"}""".formatted(VM));
+                {"vmId": "%s", "destinationUri": "qemu+tls://10.231.0.2/system"}""".formatted(VM));
 
         assertThat(hypervisor.policy).isEqualTo(MigrationPolicy.defaults());
     }

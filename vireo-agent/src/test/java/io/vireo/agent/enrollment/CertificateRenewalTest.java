@@ -94,6 +94,28 @@ class CertificateRenewalTest {
     }
 
     @Test
+    void aRenewedCertificateIsHandedToLibvirt(@TempDir Path state) throws Exception {
+        AgentIdentity identity = enrolled(state, Duration.ofDays(1));
+        LibvirtPki pki = new LibvirtPki(state.resolve("libvirt-pki"), java.util.Optional.empty());
+        pki.write(identity);
+        CertificateRenewal renewal = new CertificateRenewal(identity, state, clock, renewed -> {
+            try {
+                pki.write(renewed);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        X509Certificate renewed = ca.sign("CN=" + HOST, keyOf(renewal.requestNow().orElseThrow()), Duration.ofDays(2));
+
+        renewal.install(params(renewed, ca));
+
+        assertThat(Pem.readCertificate(Files.readString(pki.directory().resolve("servercert.pem")))).isEqualTo(renewed);
+        assertThat(Pem.readCertificate(Files.readString(pki.qemuDirectory().resolve("client-cert.pem")))).isEqualTo(renewed);
+        assertThat(LibvirtPkiTest.scalar(Files.readString(pki.directory().resolve("clientkey.pem"))))
+                .isEqualTo(LibvirtPkiTest.scalar(AgentIdentity.load(state).keyPair().getPrivate()));
+    }
+
+    @Test
     void aCrashBetweenKeyAndCertificateIsFinishedAtTheNextStart(@TempDir Path state) throws Exception {
         enrolled(state, Duration.ofDays(1));
         KeyPair keys = AgentIdentity.newKeyPair();

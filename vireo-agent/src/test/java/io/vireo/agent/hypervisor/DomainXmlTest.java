@@ -16,6 +16,7 @@ import javax.xml.xpath.XPathExpressionException;
 import javax.xml.xpath.XPathFactory;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -25,7 +26,7 @@ class DomainXmlTest {
     private static final UUID DATA = UUID.fromString("7c9e6679-7425-40de-944b-e07fc1f90ae7");
     private static final UUID ID = UUID.fromString("6f1c2a8e-3b7d-4e59-9a10-2c4b5d6e7f80");
     private static final DomainXml.HostSettings HOST =
-            new DomainXml.HostSettings("qemu", Path.of("/var/log/vireo/console/" + ID + ".log"), "10.231.0.1");
+            new DomainXml.HostSettings("qemu", Path.of("/var/log/vireo/console/" + ID + ".log"), Optional.of("10.231.0.1"));
 
     private static final String BOOT_FILES = "/srv/sd1/boot-files/";
 
@@ -134,7 +135,7 @@ class DomainXmlTest {
 
     @Test
     void usesTheCacheModeTheHostChose() {
-        DomainXml.HostSettings buffered = new DomainXml.HostSettings("kvm", HOST.consoleLog(), "127.0.0.1", disk -> "writeback");
+        DomainXml.HostSettings buffered = new DomainXml.HostSettings("kvm", HOST.consoleLog(), Optional.of("127.0.0.1"), disk -> "writeback");
         VmSpec spec = new VmSpec(ID, "db1", 1, 512, List.of(new DiskAttachment(SYSTEM, "/images/system.qcow2", "qcow2", "vda", 1)), null, Graphics.VNC);
 
         Document xml = DomainXml.parse(render(spec, buffered));
@@ -174,8 +175,54 @@ class DomainXmlTest {
                 List.of(new DiskAttachment(SYSTEM, "images/d.raw", "raw", "vda", 1)), null, Graphics.NONE), HOST))
                 .hasMessageContaining("absolute");
         assertThatThrownBy(() -> render(new VmSpec(ID, "x", 1, 128, List.of(), null, Graphics.NONE),
-                new DomainXml.HostSettings("xen", HOST.consoleLog(), "0.0.0.0")))
+                new DomainXml.HostSettings("xen", HOST.consoleLog(), Optional.of("10.231.0.1"))))
                 .hasMessageContaining("domain type");
+    }
+
+    @Test
+    void neverListensOnEveryAddress() {
+        VmSpec spec = new VmSpec(ID, "web1", 1, 128, List.of(), null, Graphics.VNC);
+        for (String everywhere : List.of("0.0.0.0", "::", "[::]", "0:0:0:0:0:0:0:0", " 0.0.0.0 ", "0")) {
+            assertThatThrownBy(() -> render(spec, new DomainXml.HostSettings("qemu", HOST.consoleLog(),
+                    Optional.of(everywhere)))).as(everywhere).hasMessageContaining("management address");
+        }
+        assertThat(DomainXml.unspecifiedAddress("10.231.0.1")).isFalse();
+        assertThat(DomainXml.unspecifiedAddress("host1.example")).isFalse();
+    }
+
+    @Test
+    void withoutAnAddressTheDisplayListensWhereQemuConfSays() {
+        // libvirt fills in qemu.conf's vnc_listen and leaves it out of a migrating domain's XML
+        Document xml = DomainXml.parse(render(new VmSpec(ID, "web1", 1, 128, List.of(), null, Graphics.VNC),
+                new DomainXml.HostSettings("qemu", HOST.consoleLog(), Optional.empty())));
+
+        assertThat(text(xml, "/domain/devices/graphics/listen/@type")).isEqualTo("address");
+        assertThat(xml.getElementsByTagName("listen").item(0).getAttributes().getNamedItem("address")).isNull();
+    }
+
+    @Test
+    void aSpiceDisplayTakesTlsOnly() {
+        Document xml = DomainXml.parse(render(new VmSpec(ID, "desk", 1, 128, List.of(), null, Graphics.SPICE), HOST));
+
+        assertThat(text(xml, "/domain/devices/graphics/@type")).isEqualTo("spice");
+        assertThat(text(xml, "/domain/devices/graphics/@defaultMode")).isEqualTo("secure");
+        assertThat(text(xml, "/domain/devices/graphics/listen/@address")).isEqualTo("10.231.0.1");
+    }
+
+    @Test
+    void readsTheTlsPortOfASpiceDisplay() {
+        String running = """
+                <domain type='qemu' id='5'>
+                  <devices>
+                    <graphics type='spice' tlsPort='5904' autoport='yes' defaultMode='secure' listen='10.231.0.1'>
+                      <listen type='address' address='10.231.0.1'/>
+                    </graphics>
+                  </devices>
+                </domain>""";
+
+        assertThat(DomainXml.displayTlsPort(running)).isEqualTo(5904);
+        assertThat(DomainXml.displayPort(running)).as("no plain port").isEqualTo(-1);
+        assertThat(DomainXml.displayTlsPort("<domain><devices><graphics type='vnc' port='5900'/></devices></domain>")).isEqualTo(-1);
     }
 
     @Test

@@ -59,7 +59,7 @@ class LibvirtHypervisorIT {
         kernel = Files.copy(kernel, bootFiles.resolve("vmlinuz"));
         initramfs = Files.copy(initramfs, bootFiles.resolve("initramfs.cpio"));
         hypervisor = new LibvirtHypervisor(new LibvirtHypervisorConfig(
-                LocalLibvirt.URI, workDirectory.resolve("console"), "127.0.0.1", Duration.ofSeconds(90)));
+                LocalLibvirt.URI, workDirectory.resolve("console"), java.util.Optional.of("127.0.0.1"), Duration.ofSeconds(90)));
         hypervisor.onStateChange(changes::add);
     }
 

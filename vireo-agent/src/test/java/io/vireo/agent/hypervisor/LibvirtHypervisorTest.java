@@ -18,7 +18,7 @@ class LibvirtHypervisorTest {
     void startsWithoutLibvirtAndSaysSoWhenAsked() {
         String unreachable = "qemu:///system?socket=" + directory.resolve("no-such-socket");
         try (LibvirtHypervisor hypervisor = new LibvirtHypervisor(
-                new LibvirtHypervisorConfig(unreachable, directory.resolve("console"), "127.0.0.1", Duration.ofSeconds(10)))) {
+                new LibvirtHypervisorConfig(unreachable, directory.resolve("console"), java.util.Optional.of("127.0.0.1"), Duration.ofSeconds(10)))) {
             assertThatThrownBy(hypervisor::listVms)
                     .isInstanceOf(HypervisorException.class)
                     .hasMessageContaining("cannot connect to libvirt at " + unreachable);

@@ -266,7 +266,7 @@ class VmStateMonitorTest {
         volatile boolean failing;
 
         synchronized void run(String letter, GuestState state) {
-            vms.put(id(letter), new VmObservation(id(letter), "vm-" + letter, state, -1, 0, 131072, 1));
+            vms.put(id(letter), new VmObservation(id(letter), "vm-" + letter, state, -1, -1, 0, 131072, 1));
         }
 
         synchronized void vanish(String letter) {

@@ -8,6 +8,7 @@ import io.vireo.engine.common.UnavailableException;
 import io.vireo.engine.events.EventLog;
 import io.vireo.engine.hostlink.AgentException;
 import io.vireo.engine.hostlink.AgentGateway;
+import io.vireo.engine.hostlink.CertificateAuthority;
 import io.vireo.engine.hosts.DisplayAccess;
 import io.vireo.engine.hosts.HostService;
 import io.vireo.engine.store.Batches;
@@ -71,9 +72,10 @@ public final class ConsoleTickets {
         if (vm.graphics().equals("none")) {
             throw new ConflictException(ErrorCode.CONSOLE_UNAVAILABLE, "VM " + vm.name() + " has no display (graphics none)");
         }
-        if (vm.vncPort() == null) {
+        if (displayPort(vm) == null) {
             throw new ConflictException(ErrorCode.CONSOLE_UNAVAILABLE, "The display of VM " + vm.name()
-                    + " has no port reported by its host yet; try again in a moment");
+                    + " has no " + (vm.graphics().equals("spice") ? "TLS " : "") + "port reported by its host yet; try again "
+                    + "in a moment");
         }
         UUID host = UUID.fromString(vm.hostId());
         displayAddress(vm, hosts.host(host));
@@ -102,9 +104,9 @@ public final class ConsoleTickets {
      */
     private InetAddress displayAddress(Vm vm, Host host) {
         DisplayAccess displays = hosts.displays();
-        if (!displays.portAllowed(vm.vncPort())) {
+        if (!displays.portAllowed(displayPort(vm))) {
             throw new ConflictException(ErrorCode.CONSOLE_UNAVAILABLE, "The display of VM " + vm.name() + " is on port "
-                    + vm.vncPort() + ", outside the display ports the engine connects to (" + displays.firstPort() + "-"
+                    + displayPort(vm) + ", outside the display ports the engine connects to (" + displays.firstPort() + "-"
                     + displays.lastPort() + ")");
         }
         InetAddress address;
@@ -175,7 +177,21 @@ public final class ConsoleTickets {
             log.warn("Refused to connect to a display: {}", e.getMessage());
             return Optional.empty();
         }
-        return Optional.of(new Target(vmId, vm.get().name(), userId, address.getHostAddress(), vm.get().vncPort()));
+        return Optional.of(new Target(vmId, vm.get().name(), userId, address.getHostAddress(), vm.get().vncPort(),
+                host.get().address()));
+    }
+
+    /**
+     * remote-viewer files are for SPICE displays: a VNC display takes TLS only with a client certificate of the
+     * engine's CA, which only the engine's own proxy (the browser console) has.
+     */
+    public void refuseVncViewerFile(UUID vmId) {
+        Vm vm = vms.vm(vmId);
+        if (vm.graphics().equals("vnc")) {
+            throw new ConflictException(ErrorCode.CONSOLE_UNAVAILABLE, "The VNC display of VM " + vm.name() + " takes TLS "
+                    + "with the engine's own certificate only, which remote-viewer does not have: open its console in the "
+                    + "browser (/console/?vm=" + vm.id() + ")");
+        }
     }
 
     /**
@@ -184,24 +200,45 @@ public final class ConsoleTickets {
      */
     public Display display(UUID vmId) {
         Vm vm = vms.vm(vmId);
-        if (vm.hostId() == null || vm.vncPort() == null || vm.graphics().equals("none")) {
+        if (vm.hostId() == null || displayPort(vm) == null || vm.graphics().equals("none")) {
             throw new ConflictException(ErrorCode.CONSOLE_UNAVAILABLE, "VM " + vm.name() + " has no display to connect to now");
         }
         Host host = hosts.find(UUID.fromString(vm.hostId())).orElseThrow(() -> new ConflictException(
                 ErrorCode.CONSOLE_UNAVAILABLE, "The host of VM " + vm.name() + " is gone"));
         displayAddress(vm, host);
-        return new Display(vm.name(), vm.graphics(), host.address(), vm.vncPort());
+        boolean spice = vm.graphics().equals("spice");
+        return new Display(vm.name(), vm.graphics(), host.address(), displayPort(vm),
+                spice ? Optional.of(CertificateAuthority.hostSubject(host.id())) : Optional.empty());
     }
 
-    /** A display a redeemed ticket opens: the VM, the user the ticket was issued to, where to connect. */
-    public record Target(UUID vmId, String vmName, UUID userId, String address, int port) {
+    /**
+     * The one port a console connects to: VNC's (TLS is negotiated on it), SPICE's TLS port (its displays
+     * take TLS only); null while the host has reported none.
+     */
+    private static Integer displayPort(Vm vm) {
+        return vm.graphics().equals("spice") ? vm.displayTlsPort() : vm.vncPort();
+    }
+
+    /**
+     * A display a redeemed ticket opens: the VM, the user the ticket was issued to, where to connect (the
+     * address resolved and checked once), and the host's address as registered, which the host's
+     * certificate must name.
+     */
+    public record Target(UUID vmId, String vmName, UUID userId, String address, int port, String hostAddress) {
         public Target {
             requireNonNull(vmId, "vmId");
             requireNonNull(userId, "userId");
+            requireNonNull(hostAddress, "hostAddress");
         }
     }
 
-    /** A VM's display: protocol "vnc" or "spice", the host address it listens on, and its port. */
-    public record Display(String vmName, String protocol, String address, int port) {
+    /**
+     * A VM's display: protocol "vnc" or "spice", the host address it listens on, and its port; for a TLS port
+     * (SPICE), the subject of the host's certificate, which a viewer checks.
+     */
+    public record Display(String vmName, String protocol, String address, int port, Optional<String> tlsHostSubject) {
+        public Display {
+            java.util.Objects.requireNonNull(tlsHostSubject, "tlsHostSubject");
+        }
     }
 }

@@ -8,23 +8,37 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * A remote-viewer connection file (.vv, virt-viewer's INI format) for one console ticket: where the
- * VM's display listens, the ticket's password, and the SPICE proxy if the engine has one. The file
- * asks the viewer to delete it once read, as the password in it is good for one ticket's time.
+ * VM's display listens, the ticket's password, and the SPICE proxy if the engine has one. A SPICE
+ * display takes TLS only: the file names its TLS port and no plain one, carries the engine's CA and
+ * the subject of the host's certificate (which the viewer checks instead of the host's name) and asks
+ * for every channel over TLS. The file asks the viewer to delete it once read, as the password in it
+ * is good for one ticket's time.
+ *
+ * @param caPem the CAs a host's certificate chains to, PEM
  */
-public record RemoteViewerFile(ConsoleTickets.Display display, ConsoleTicket ticket, Optional<String> spiceProxy) {
+public record RemoteViewerFile(ConsoleTickets.Display display, ConsoleTicket ticket, Optional<String> spiceProxy, String caPem) {
     public static final String CONTENT_TYPE = "application/x-virt-viewer";
 
     public RemoteViewerFile {
         requireNonNull(display, "display");
         requireNonNull(ticket, "ticket");
         requireNonNull(spiceProxy, "spiceProxy");
+        requireNonNull(caPem, "caPem");
     }
 
     public String text() {
         StringBuilder file = new StringBuilder("[virt-viewer]\n");
         line(file, "type", display.protocol());
         line(file, "host", display.address());
-        line(file, "port", Integer.toString(display.port()));
+        if (display.tlsHostSubject().isPresent()) {
+            line(file, "tls-port", Integer.toString(display.port()));
+            // GKeyFile reads \n in a value as a line break: the PEM stays one line here
+            line(file, "ca", caPem.replace("\r", "").replace("\n", "\\n"));
+            line(file, "host-subject", display.tlsHostSubject().get());
+            line(file, "secure-channels", "all");
+        } else {
+            line(file, "port", Integer.toString(display.port()));
+        }
         line(file, "password", ticket.password());
         line(file, "delete-this-file", "1");
         line(file, "title", display.vmName() + " - Shift+F12 releases the cursor");

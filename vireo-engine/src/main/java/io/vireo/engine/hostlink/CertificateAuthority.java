@@ -193,20 +193,51 @@ public final class CertificateAuthority {
         return Pem.write(certificate);
     }
 
-    /** Signs a host's certificate request; the subject is the host id, whatever the request asked. */
-    public X509Certificate signHost(String csrPem, String hostId, Duration lifetime) {
+    /**
+     * The subject of the certificate this CA signs for a host: its id and nothing else, as a SPICE client's
+     * {@code host-subject} writes it ("CN=..."), which checks it instead of the host's name.
+     */
+    public static String hostSubject(String hostId) {
+        return "CN=" + hostId;
+    }
+
+    /**
+     * Signs a host's certificate request; the subject is the host id, whatever the request asked.
+     * The one certificate serves the agent's link to the engine (clientAuth) and the host's libvirtd
+     * and QEMU, which use it both as a TLS server for migrations and consoles (serverAuth, named for
+     * {@code address}, the host's address as registered: an IP address or a DNS name) and as a client
+     * of the other hosts' libvirtd and QEMU. Key usage includes keyEncipherment because libvirt and
+     * QEMU refuse a certificate whose critical key usage lacks it, whatever the key's type.
+     */
+    public X509Certificate signHost(String csrPem, String hostId, String address, Duration lifetime) {
+        requireNonNull(address, "address");
         PKCS10CertificationRequest request = Pem.readCertificateRequest(csrPem);
         try {
             PublicKey publicKey = new JcaPKCS10CertificationRequest(request).getPublicKey();
             if (!request.isSignatureValid(new org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder().build(publicKey))) {
                 throw new IllegalArgumentException("the request is not signed by the key it is for");
             }
-            X509v3CertificateBuilder builder = leaf(new X500Name("CN=" + hostId), publicKey, lifetime)
-                    .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth));
+            X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(certificate, serial(),
+                    Date.from(Instant.now().minus(backdating(lifetime))), Date.from(Instant.now().plus(lifetime)),
+                    new X500Name(hostSubject(hostId)), publicKey)
+                    .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
+                    .addExtension(Extension.keyUsage, true,
+                            new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment | KeyUsage.keyAgreement))
+                    .addExtension(Extension.subjectAlternativeName, false, new GeneralNames(hostName(address)))
+                    .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(
+                            new KeyPurposeId[]{KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth}));
             return sign(builder, keyPair.getPrivate());
         } catch (GeneralSecurityException | IOException | OperatorCreationException | PKCSException e) {
             throw new IllegalArgumentException("the certificate signing request is not usable: " + e.getMessage(), e);
         }
+    }
+
+    /** An IP address (v4 or v6) as an iPAddress name, anything else as a dNSName. */
+    static GeneralName hostName(String address) {
+        if (org.bouncycastle.util.IPAddress.isValid(address)) {
+            return new GeneralName(GeneralName.iPAddress, address);
+        }
+        return new GeneralName(GeneralName.dNSName, address);
     }
 
     /**
@@ -241,6 +272,27 @@ public final class CertificateAuthority {
             return store;
         } catch (GeneralSecurityException | IOException e) {
             throw new IllegalStateException("Cannot make the engine's server certificate", e);
+        }
+    }
+
+    /**
+     * A client certificate for the engine itself, with the CA after it: what the engine shows where it is
+     * a TLS client of a host (the console proxy to a VM's VNC display, whose QEMU asks for a certificate of
+     * this CA). Made fresh at each start, like the engine's server certificates.
+     */
+    public KeyStore clientKeyStore(String commonName, char[] password) {
+        try {
+            KeyPair clientKeys = newKeyPair();
+            X509v3CertificateBuilder builder = leaf(new X500Name("CN=" + commonName), clientKeys.getPublic(),
+                    SERVER_CERTIFICATE_LIFETIME)
+                    .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth));
+            X509Certificate clientCertificate = sign(builder, keyPair.getPrivate());
+            KeyStore store = KeyStore.getInstance("PKCS12");
+            store.load(null, null);
+            store.setKeyEntry("engine-client", clientKeys.getPrivate(), password, new Certificate[]{clientCertificate, certificate});
+            return store;
+        } catch (GeneralSecurityException | IOException e) {
+            throw new IllegalStateException("Cannot make the engine's client certificate", e);
         }
     }
 

@@ -74,14 +74,14 @@ public final class HostRepository {
 
     /** The host waiting for the agent that holds this token, locked for the enrollment. */
     Optional<PendingEnrollment> lockPendingEnrollment(Handle h, String tokenHash) {
-        return h.createQuery("SELECT id, name, enrollment_expires_at FROM hosts WHERE enrollment_token_hash = :hash FOR UPDATE")
+        return h.createQuery("SELECT id, name, address, enrollment_expires_at FROM hosts WHERE enrollment_token_hash = :hash FOR UPDATE")
                 .bind("hash", tokenHash)
-                .map((rs, ctx) -> new PendingEnrollment(rs.getObject("id", UUID.class), rs.getString("name"),
+                .map((rs, ctx) -> new PendingEnrollment(rs.getObject("id", UUID.class), rs.getString("name"), rs.getString("address"),
                         rs.getObject("enrollment_expires_at", OffsetDateTime.class).toInstant()))
                 .findOne();
     }
 
-    record PendingEnrollment(UUID hostId, String name, Instant expires) {
+    record PendingEnrollment(UUID hostId, String name, String address, Instant expires) {
     }
 
     void markEnrolled(Handle h, UUID hostId, String certificateSerial) {

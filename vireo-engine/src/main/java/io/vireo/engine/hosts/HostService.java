@@ -109,7 +109,7 @@ public final class HostService {
             }
             X509Certificate certificate;
             try {
-                certificate = authority.signHost(csr, pending.hostId().toString(), certificateLifetime);
+                certificate = authority.signHost(csr, pending.hostId().toString(), pending.address(), certificateLifetime);
             } catch (IllegalArgumentException e) {
                 throw InvalidInputException.invalid("csrPem", "The certificate request cannot be used: " + e.getMessage());
             }
@@ -184,7 +184,7 @@ public final class HostService {
             Host host = lock(h, hostId);
             X509Certificate certificate;
             try {
-                certificate = authority.signHost(csrPem, hostId.toString(), certificateLifetime);
+                certificate = authority.signHost(csrPem, hostId.toString(), host.address(), certificateLifetime);
             } catch (IllegalArgumentException e) {
                 throw InvalidInputException.invalid("csrPem", "The certificate request cannot be used: " + e.getMessage());
             }

@@ -14,6 +14,7 @@ import io.vireo.engine.jobs.JobService;
 import io.vireo.engine.jobs.JobTarget;
 import io.vireo.engine.jobs.StateChanges;
 import io.vireo.engine.placement.VmPlacement;
+import io.vireo.engine.vms.DisplayPorts;
 import io.vireo.engine.vms.VmService;
 import io.vireo.model.Cluster;
 import io.vireo.model.ErrorCode;
@@ -192,7 +193,7 @@ public final class MigrationService implements HostObserver {
         UUID vmId = UUID.fromString(vm.id());
         String sourceName = hosts.find(source).map(Host::name).orElse(source.toString());
         jdbi.useTransaction(h -> {
-            vms.setStatus(h, vmId, VmStatus.UP, UUID.fromString(destination.id()), null);
+            vms.setStatus(h, vmId, VmStatus.UP, UUID.fromString(destination.id()), DisplayPorts.NONE);
             events.write(h, EventLog.Entry.info("VM_MIGRATED", "VM " + vm.name() + " migrated from " + sourceName + " to "
                     + destination.name() + " in " + result.totalMs() + " ms, downtime " + result.downtimeMs() + " ms"
                     + (result.postCopy() ? " (finished in post-copy)" : "")).vm(vmId).host(UUID.fromString(destination.id()))
@@ -207,7 +208,7 @@ public final class MigrationService implements HostObserver {
     private void restoreOnSource(UUID vmId, UUID source) {
         Optional<Vm> restored = jdbi.inTransaction(h -> vms.tryLock(h, vmId).filter(vm -> vm.status() == VmStatus.MIGRATING_FROM)
                 .map(vm -> {
-                    vms.setStatus(h, vmId, VmStatus.UP, source, vm.vncPort());
+                    vms.setStatus(h, vmId, VmStatus.UP, source, DisplayPorts.of(vm));
                     return vm;
                 }));
         restored.ifPresent(this::ended);
@@ -253,8 +254,12 @@ public final class MigrationService implements HostObserver {
         return vm.migrationPolicy() == null ? base : vm.migrationPolicy().applyTo(base);
     }
 
-    /** Where a source libvirtd reaches the destination's; plain TCP inside a closed lab or management network. */
+    /**
+     * Where a source libvirtd reaches the destination's: over TLS, at the address the destination's
+     * certificate names (docs/libvirt-tls.md). The source's agent adds where its own certificate is.
+     */
     static String destinationUri(Host destination) {
-        return "qemu+tcp://" + destination.address() + "/system";
+        String address = destination.address();
+        return "qemu+tls://" + (address.contains(":") ? "[" + address + "]" : address) + "/system";
     }
 }

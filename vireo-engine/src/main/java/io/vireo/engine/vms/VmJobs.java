@@ -110,7 +110,7 @@ public final class VmJobs {
         monitor.acted(host, UUID.fromString(vm.id()), answer.seq());
         jdbi.useTransaction(h -> vms.lock(h, UUID.fromString(vm.id())).ifPresent(current -> {
             if (host.toString().equals(current.hostId())) {
-                vms.setStatus(h, UUID.fromString(vm.id()), VmStatus.DOWN, null, null);
+                vms.setStatus(h, UUID.fromString(vm.id()), VmStatus.DOWN, null, DisplayPorts.NONE);
             }
         }));
     }
@@ -124,7 +124,7 @@ public final class VmJobs {
     void poweringUp(JobContext<?> context, StateKey<UUID> hostKey, Vm vm, UUID host) {
         jdbi.useTransaction(h -> {
             context.putState(h, hostKey, host);
-            vms.setStatus(h, UUID.fromString(vm.id()), VmStatus.POWERING_UP, host, null);
+            vms.setStatus(h, UUID.fromString(vm.id()), VmStatus.POWERING_UP, host, DisplayPorts.NONE);
         });
     }
 
@@ -137,7 +137,7 @@ public final class VmJobs {
     void startFailed(UUID vmId) {
         jdbi.useTransaction(h -> vms.lock(h, vmId).ifPresent(vm -> {
             if (vm.status() == VmStatus.POWERING_UP) {
-                vms.setStatus(h, vmId, VmStatus.DOWN, null, null);
+                vms.setStatus(h, vmId, VmStatus.DOWN, null, DisplayPorts.NONE);
             }
             if (vm.status() != VmStatus.UP) {
                 vms.setDesiredState(h, vmId, "DOWN");

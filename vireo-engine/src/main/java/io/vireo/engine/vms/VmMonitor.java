@@ -184,7 +184,7 @@ public final class VmMonitor implements HostObserver {
             for (Vm vm : vms.onHost(h, hostId)) {
                 if (vm.status() != VmStatus.DOWN && vm.status() != VmStatus.UNKNOWN) {
                     UUID vmId = UUID.fromString(vm.id());
-                    vms.setStatus(h, vmId, VmStatus.UNKNOWN, hostId, vm.vncPort());
+                    vms.setStatus(h, vmId, VmStatus.UNKNOWN, hostId, DisplayPorts.of(vm));
                     events.write(h, EventLog.Entry.warning("VM_UNKNOWN", "VM " + vm.name() + " is Unknown: " + why).vm(vmId).host(hostId));
                     marked.add(vmId);
                 }
@@ -232,10 +232,10 @@ public final class VmMonitor implements HostObserver {
             // the migration's destination reporting it before the job moved it there: the job decides
             return;
         }
-        Integer vncPort = observation.vncPort() > 0 ? observation.vncPort() : null;
+        DisplayPorts display = DisplayPorts.of(observation);
         vms.recordStatistics(h, vmId, observation.cpuTimeNanos());
         if (vm.status() != status || !hostId.toString().equals(vm.hostId())) {
-            vms.setStatus(h, vmId, status, hostId, vncPort);
+            vms.setStatus(h, vmId, status, hostId, display);
             if (vm.status() == VmStatus.UNKNOWN || vm.status() == VmStatus.DOWN && vm.desiredState().equals("DOWN")) {
                 events.write(h, EventLog.Entry.info("VM_ADOPTED", "VM " + vm.name() + " was found " + status.name()
                         + " on its host and adopted").vm(vmId).host(hostId));
@@ -243,8 +243,8 @@ public final class VmMonitor implements HostObserver {
                 events.write(h, EventLog.Entry.info("VM_" + status.name(), "VM " + vm.name() + " is " + readable(status))
                         .vm(vmId).host(hostId));
             }
-        } else if (!java.util.Objects.equals(vncPort, vm.vncPort())) {
-            vms.setStatus(h, vmId, status, hostId, vncPort);
+        } else if (!display.equals(DisplayPorts.of(vm))) {
+            vms.setStatus(h, vmId, status, hostId, display);
         }
     }
 
@@ -253,7 +253,7 @@ public final class VmMonitor implements HostObserver {
             return;
         }
         UUID vmId = UUID.fromString(vm.id());
-        vms.setStatus(h, vmId, VmStatus.DOWN, null, null);
+        vms.setStatus(h, vmId, VmStatus.DOWN, null, DisplayPorts.NONE);
         if (vm.desiredState().equals("DOWN")) {
             events.write(h, EventLog.Entry.info("VM_DOWN", "VM " + vm.name() + " is Down").vm(vmId).host(hostId));
         } else {

@@ -129,11 +129,13 @@ public final class VmRepository {
                 .map((rs, ctx) -> toVm(rs, List.of())).list();
     }
 
-    public void setStatus(Handle h, UUID id, VmStatus status, UUID hostId, Integer vncPort) {
+    public void setStatus(Handle h, UUID id, VmStatus status, UUID hostId, DisplayPorts display) {
         h.createUpdate("UPDATE vms SET status = :status, host_id = CAST(:host AS uuid), vnc_port = CAST(:vnc AS integer), "
+                        + "display_tls_port = CAST(:tls AS integer), "
                         + "migrating_to_host_id = CASE WHEN :status = 'MIGRATING_FROM' THEN migrating_to_host_id ELSE NULL END, "
                         + "status_changed_at = CASE WHEN status <> :status THEN now() ELSE status_changed_at END WHERE id = :id")
-                .bind("id", id).bind("status", status.name()).bind("host", hostId).bind("vnc", vncPort).execute();
+                .bind("id", id).bind("status", status.name()).bind("host", hostId).bind("vnc", display.port())
+                .bind("tls", display.tlsPort()).execute();
     }
 
     /** The VM starts moving to another host: MigratingFrom, still on its source. */
@@ -163,7 +165,7 @@ public final class VmRepository {
                 rs.getInt("vcpus"), rs.getInt("memory_mib"), Rows.id(rs, "kernel_file_id"), Rows.id(rs, "initrd_file_id"),
                 rs.getString("cmdline"), rs.getString("graphics"), rs.getString("desired_state"),
                 VmStatus.valueOf(rs.getString("status")), Rows.id(rs, "host_id"), Rows.id(rs, "migrating_to_host_id"),
-                Rows.integer(rs, "vnc_port"), diskIds, rs.getLong("cpu_time_nanos"),
+                Rows.integer(rs, "vnc_port"), Rows.integer(rs, "display_tls_port"), diskIds, rs.getLong("cpu_time_nanos"),
                 migrationPolicy(rs.getString("migration_policy")), Rows.id(rs, "preferred_host_id"),
                 Rows.instant(rs, "stats_updated_at"), Rows.instant(rs, "status_changed_at"), Rows.instant(rs, "created_at"),
                 Rows.id(rs, "pool_id"), Rows.id(rs, "assigned_user_id"));

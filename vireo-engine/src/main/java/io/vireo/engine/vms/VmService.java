@@ -236,8 +236,8 @@ public final class VmService {
     }
 
     /** The VM's observed status and place, as a job or a monitor learned it. */
-    public void setStatus(Handle h, UUID vmId, VmStatus status, UUID hostId, Integer vncPort) {
-        vms.setStatus(h, vmId, status, hostId, vncPort);
+    public void setStatus(Handle h, UUID vmId, VmStatus status, UUID hostId, DisplayPorts display) {
+        vms.setStatus(h, vmId, status, hostId, display);
     }
 
     /** The VM starts moving to another host: MigratingFrom, still on its source. */

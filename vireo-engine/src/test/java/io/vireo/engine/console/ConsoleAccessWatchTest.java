@@ -37,7 +37,7 @@ class ConsoleAccessWatchTest {
 
     private AtomicInteger openConsole(String sessionId, Principal user) {
         AtomicInteger closes = new AtomicInteger();
-        watch.opened(sessionId, new ConsoleTickets.Target(vmId, vm.name(), user.id(), "10.0.0.1", 5901), closes::incrementAndGet);
+        watch.opened(sessionId, new ConsoleTickets.Target(vmId, vm.name(), user.id(), "10.0.0.1", 5901, "10.0.0.1"), closes::incrementAndGet);
         return closes;
     }
 

@@ -41,6 +41,17 @@ class ConsoleTargetsTest {
     }
 
     @Test
+    void aVncDisplayGetsNoRemoteViewerFile() {
+        runsWithDisplayOn(5901);
+        assertThat(vm.graphics()).isEqualTo("vnc");
+        assertThatThrownBy(() -> tickets.refuseVncViewerFile(UUID.fromString(vm.id())))
+                .isInstanceOf(ConflictException.class).hasMessageContaining("open its console in the browser");
+        fixture.jdbi.useHandle(h -> h.createUpdate("UPDATE vms SET graphics = 'spice' WHERE id = :id")
+                .bind("id", UUID.fromString(vm.id())).execute());
+        tickets.refuseVncViewerFile(UUID.fromString(vm.id()));
+    }
+
+    @Test
     void aPortOutsideTheDisplayRangeIsNoConsole() {
         runsWithDisplayOn(5432);
         assertThatThrownBy(() -> tickets.issue(UUID.fromString(vm.id()), new ConsoleTicket.Request(60), fixture.user("admin")))

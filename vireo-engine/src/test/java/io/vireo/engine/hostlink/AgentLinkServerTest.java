@@ -70,7 +70,7 @@ class AgentLinkServerTest {
         UUID hostId = UUID.randomUUID();
         X509Certificate certificate = authority.signHost(Pem.write(new JcaPKCS10CertificationRequestBuilder(
                 new X500Name("CN=host"), keys.getPublic()).build(new JcaContentSignerBuilder("SHA256withECDSA")
-                .build(keys.getPrivate()))), hostId.toString(), java.time.Duration.ofDays(1));
+                .build(keys.getPrivate()))), hostId.toString(), "127.0.0.1", java.time.Duration.ofDays(1));
         server = new AgentLinkServer("127.0.0.1", 0, authority.serverKeyStore(List.of("localhost"), List.of("127.0.0.1"),
                 PASSWORD), PASSWORD, authority.trustStore(),
                 (id, serial) -> id.equals(hostId) && serial.equals(certificate.getSerialNumber().toString(16)), recorder);

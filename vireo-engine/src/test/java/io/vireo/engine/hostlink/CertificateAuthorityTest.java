@@ -25,11 +25,32 @@ class CertificateAuthorityTest {
                 keys.getPublic()).build(new JcaContentSignerBuilder("SHA256withECDSA").build(keys.getPrivate())));
         String hostId = UUID.randomUUID().toString();
 
-        X509Certificate certificate = authority.signHost(csr, hostId, java.time.Duration.ofDays(1));
+        X509Certificate certificate = authority.signHost(csr, hostId, "10.0.0.7", java.time.Duration.ofDays(1));
 
         certificate.verify(authority.certificate().getPublicKey());
         assertThat(AgentLinkServer.hostIdOf(certificate.getSubjectX500Principal())).contains(UUID.fromString(hostId));
         assertThat(certificate.getPublicKey()).isEqualTo(keys.getPublic());
+    }
+
+    @Test
+    void aHostCertificateServesLibvirtAsServerAndClientForTheHostsAddress(@TempDir Path directory) throws Exception {
+        CertificateAuthority authority = CertificateAuthority.loadOrCreate(directory);
+
+        X509Certificate byIp = authority.signHost(csr(), "h1", "10.231.0.1", java.time.Duration.ofDays(1));
+        X509Certificate byName = authority.signHost(csr(), "h2", "kvm2.example.org", java.time.Duration.ofDays(1));
+        X509Certificate byIpv6 = authority.signHost(csr(), "h3", "fd00::3", java.time.Duration.ofDays(1));
+
+        // (type, value): 7 is iPAddress, 2 is dNSName
+        assertThat(byIp.getSubjectAlternativeNames()).containsExactly(List.of(7, "10.231.0.1"));
+        assertThat(byName.getSubjectAlternativeNames()).containsExactly(List.of(2, "kvm2.example.org"));
+        assertThat(byIpv6.getSubjectAlternativeNames()).hasSize(1).allSatisfy(name -> assertThat(name.get(0)).isEqualTo(7));
+        // libvirt and QEMU (GnuTLS) check both purposes, and refuse a critical key usage without keyEncipherment
+        assertThat(byIp.getExtendedKeyUsage()).containsExactlyInAnyOrder("1.3.6.1.5.5.7.3.1", "1.3.6.1.5.5.7.3.2");
+        boolean[] usage = byIp.getKeyUsage();
+        assertThat(usage[0]).as("digitalSignature").isTrue();
+        assertThat(usage[2]).as("keyEncipherment").isTrue();
+        assertThat(byIp.getCriticalExtensionOIDs()).contains("2.5.29.15");
+        assertThat(byIp.getBasicConstraints()).isEqualTo(-1);
     }
 
     @Test
@@ -42,7 +63,7 @@ class CertificateAuthorityTest {
     @Test
     void refusesGarbageRequests(@TempDir Path directory) {
         CertificateAuthority authority = CertificateAuthority.loadOrCreate(directory);
-        assertThatThrownBy(() -> authority.signHost("not a csr", "x", java.time.Duration.ofDays(1))).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> authority.signHost("not a csr", "x", "h.example", java.time.Duration.ofDays(1))).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
@@ -57,7 +78,7 @@ class CertificateAuthorityTest {
     @Test
     void aRotatedCaKeepsAgentsOfThePreviousOneWorking(@TempDir Path directory) throws Exception {
         CertificateAuthority before = CertificateAuthority.loadOrCreate(directory);
-        X509Certificate oldHost = before.signHost(csr(), UUID.randomUUID().toString(), java.time.Duration.ofDays(1));
+        X509Certificate oldHost = before.signHost(csr(), UUID.randomUUID().toString(), "10.0.0.7", java.time.Duration.ofDays(1));
 
         CertificateAuthority after = CertificateAuthority.rotate(directory, java.time.Duration.ofDays(30));
         assertThat(after.certificate()).isNotEqualTo(before.certificate());
@@ -67,7 +88,7 @@ class CertificateAuthorityTest {
 
         // the engine still trusts the agents' certificates of the previous CA, and knows they are not of the current one
         assertThat(after.issued(oldHost)).isFalse();
-        assertThat(after.issued(after.signHost(csr(), "x", java.time.Duration.ofDays(1)))).isTrue();
+        assertThat(after.issued(after.signHost(csr(), "x", "10.0.0.7", java.time.Duration.ofDays(1)))).isTrue();
         javax.net.ssl.X509TrustManager engineTrust = trustManager(after.trustStore());
         engineTrust.checkClientTrusted(new X509Certificate[]{oldHost}, "ECDHE_ECDSA");
 
@@ -90,7 +111,7 @@ class CertificateAuthorityTest {
     @Test
     void shortLivesStartOnlyALittleInThePast(@TempDir Path directory) throws Exception {
         CertificateAuthority authority = CertificateAuthority.loadOrCreate(directory);
-        X509Certificate minute = authority.signHost(csr(), "x", java.time.Duration.ofMinutes(1));
+        X509Certificate minute = authority.signHost(csr(), "x", "10.0.0.7", java.time.Duration.ofMinutes(1));
         long life = minute.getNotAfter().getTime() - minute.getNotBefore().getTime();
         assertThat(life).as("a minute and a tenth of it").isBetween(65_000L, 67_000L);
     }

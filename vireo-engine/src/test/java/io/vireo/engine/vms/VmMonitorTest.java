@@ -32,7 +32,7 @@ class VmMonitorTest {
     }
 
     private VmObservation report(GuestState state, int vncPort) {
-        return new VmObservation(UUID.fromString(vm.id()), vm.name(), state, vncPort, 1_000, 131_072, 1);
+        return new VmObservation(UUID.fromString(vm.id()), vm.name(), state, vncPort, -1, 1_000, 131_072, 1);
     }
 
     private List<String> eventCodes() {
@@ -67,6 +67,23 @@ class VmMonitorTest {
         monitor.vmChanged(h1, report(GuestState.RUNNING, 5901), 5);
         monitor.vmsListed(h1, List.of(), 6);
         assertThat(engine.vms.vm(id).status()).isEqualTo(VmStatus.UP);
+    }
+
+    @Test
+    void aSpiceDisplaysTlsPortIsRecordedAndFollowed() {
+        VmObservation secure = new VmObservation(id, vm.name(), GuestState.RUNNING, -1, 5905, 1_000, 131_072, 1);
+        monitor.vmChanged(h1, secure, 1);
+        assertThat(engine.vms.vm(id).vncPort()).as("no plain port").isNull();
+        assertThat(engine.vms.vm(id).displayTlsPort()).isEqualTo(5905);
+
+        // the same status and host, only the port moved (say, after a migration and back)
+        monitor.vmChanged(h1, new VmObservation(id, vm.name(), GuestState.RUNNING, -1, 5907, 1_000, 131_072, 1), 2);
+        assertThat(engine.vms.vm(id).displayTlsPort()).isEqualTo(5907);
+
+        // an agent of an earlier version leaves the field out, which reads as 0: no TLS port
+        monitor.vmChanged(h1, new VmObservation(id, vm.name(), GuestState.RUNNING, 5901, 0, 1_000, 131_072, 1), 3);
+        assertThat(engine.vms.vm(id).displayTlsPort()).isNull();
+        assertThat(engine.vms.vm(id).vncPort()).isEqualTo(5901);
     }
 
     @Test

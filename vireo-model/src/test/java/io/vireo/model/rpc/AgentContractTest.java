@@ -24,9 +24,9 @@ class AgentContractTest {
     private static final ObjectMapper MAPPER = Json.lenientMapper();
     private static final UUID VM = UUID.fromString("0b6c6a52-34c4-4b8e-9a51-3a1f4bd0c6a1");
     private static final UUID DISK = UUID.fromString("5d3f0c1e-7a0b-4c2d-8e9f-0a1b2c3d4e5f");
-    private static final VmObservation RUNNING = new VmObservation(VM, "web1", GuestState.RUNNING, 5901, 7_000_000L, 524288, 2);
+    private static final VmObservation RUNNING = new VmObservation(VM, "web1", GuestState.RUNNING, 5901, -1, 7_000_000L, 524288, 2);
     private static final String RUNNING_JSON = """
-            {"id": "%s", "name": "web1", "state": "running", "vncPort": 5901, "cpuTimeNanos": 7000000,
+            {"id": "%s", "name": "web1", "state": "running", "vncPort": 5901, "displayTlsPort": -1, "cpuTimeNanos": 7000000,
              "memoryKib": 524288, "vcpus": 2}""".formatted(VM);
     private static final Instant VALID_TO = Instant.parse("2031-05-04T10:15:30.123456789Z");
 
@@ -157,7 +157,7 @@ class AgentContractTest {
                 {"vmId": "%s", "percent": 40, "dataRemainingBytes": 80, "dataTotalBytes": 128, "currentMaxDowntimeMs": 100,
                  "phase": "precopy"}""".formatted(VM));
         assertWire(AgentEvent.VM_STATE_CHANGED.paramsType(), new VmStateChange(RUNNING, 7), """
-                {"id": "%s", "name": "web1", "state": "running", "vncPort": 5901, "cpuTimeNanos": 7000000,
+                {"id": "%s", "name": "web1", "state": "running", "vncPort": 5901, "displayTlsPort": -1, "cpuTimeNanos": 7000000,
                  "memoryKib": 524288, "vcpus": 2, "seq": 7}""".formatted(VM));
         assertWire(AgentEvent.HOST_STATS.paramsType(), new HostStatsReport(new HostStats(4, 12.5, 8_000_000, 6_000_000, 1),
                 List.of(RUNNING), 8), """
