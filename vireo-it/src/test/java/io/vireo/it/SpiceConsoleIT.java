@@ -27,6 +27,7 @@ import static org.awaitility.Awaitility.await;
  * port and no plain one, and carries the CA and the subject of the host's certificate.
  */
 class SpiceConsoleIT extends LabTest {
+    private static final String USER_PASSWORD = "spice-user-password-1";
 
     @Test
     void aRemoteViewerFileOpensTheSpiceDisplayOnlyWithItsPasswordAndInTime() throws Exception {
@@ -154,6 +155,33 @@ class SpiceConsoleIT extends LabTest {
         String address = api.get("/api/hosts/" + scenario.hostOf(vmId)).body().get("address").asText();
         LabHost host = lab.lab().hosts().stream().filter(h -> h.address().equals(address)).findFirst().orElseThrow();
         return host.virsh("qemu-monitor-command", vmId, "--hmp", "info spice");
+    }
+
+    @Test
+    void aSpiceClientIsDroppedWhenItsUserLosesAccess() throws Exception {
+        String vmId = scenario.createGuest("spice-revoked", List.of(), "", "spice");
+        scenario.action(vmId, "start", null);
+        await().atMost(Duration.ofMinutes(1)).until(() -> scenario.vm(vmId).path("displayTlsPort").asInt(0) > 0);
+        String hostAddress = api.get("/api/hosts/" + scenario.hostOf(vmId)).body().get("address").asText();
+        int port = scenario.vm(vmId).get("displayTlsPort").asInt();
+        String name = "spice-user-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+        String userId = api.post("/api/users", Map.of("name", name, "password", USER_PASSWORD)).body().get("id").asText();
+        Api.Response grant = api.post("/api/permissions", Map.of("principalType", "USER", "principalId", userId,
+                "role", "UserRole", "objectType", "VM", "objectId", vmId));
+        assertThat(grant.status()).as(grant.toString()).isEqualTo(201);
+        Api user = lab.newApi().login(name, USER_PASSWORD);
+
+        HttpResponse<String> response = viewerFile("GET", vmId, user.token());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        try (java.net.Socket session = SpiceLinkClient.linked(hostAddress, port, parse(response.body()).get("password"),
+                api.sslContext())) {
+            assertThat(SpiceLinkClient.closedWithin(session, Duration.ofSeconds(3))).as("dropped though allowed").isFalse();
+
+            assertThat(api.delete("/api/permissions/" + grant.body().get("id").asText()).status()).isEqualTo(204);
+            // the engine gives the display a new password that expired already, dropping its clients
+            assertThat(SpiceLinkClient.closedWithin(session, Duration.ofSeconds(20))).as("still linked after the revoke").isTrue();
+        }
+        assertThat(viewerFile("GET", vmId, user.token()).statusCode()).isEqualTo(404);
     }
 
     private static HttpResponse<String> viewerFile(String method, String vmId, String token) throws Exception {

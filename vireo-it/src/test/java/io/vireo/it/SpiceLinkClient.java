@@ -51,45 +51,80 @@ final class SpiceLinkClient {
      */
     static int link(String host, int port, String password, SSLContext tls) throws Exception {
         try (Socket socket = open(host, port, tls)) {
-            OutputStream out = socket.getOutputStream();
-            DataInputStream in = new DataInputStream(socket.getInputStream());
-
-            ByteBuffer message = little(18 + 4);
-            message.putInt(0);                  // connection id: a new session
-            message.put((byte) MAIN_CHANNEL);
-            message.put((byte) 0);              // channel id
-            message.putInt(1);                  // number of common capabilities (words)
-            message.putInt(0);                  // number of channel capabilities
-            message.putInt(18);                 // offset of the capabilities from the message start
-            message.putInt(CAP_AUTH_SELECTION | CAP_AUTH_SPICE);
-            out.write(header(message.capacity()).array());
-            out.write(message.array());
-            out.flush();
-
-            ByteBuffer replyHeader = read(in, 16);
-            if (replyHeader.getInt() != MAGIC) {
-                throw new IOException("not a SPICE server: wrong magic in its reply");
-            }
-            int major = replyHeader.getInt();
-            replyHeader.getInt();
-            int size = replyHeader.getInt();
-            if (major != MAJOR) {
-                throw new IOException("SPICE server speaks major version " + major);
-            }
-            ByteBuffer reply = read(in, size);
-            int error = reply.getInt();
-            if (error != OK) {
-                return error;
-            }
-            byte[] key = new byte[PUBLIC_KEY_BYTES];
-            reply.get(key);
-
-            ByteBuffer mechanism = little(4).putInt(AUTH_MECHANISM_SPICE);
-            out.write(mechanism.array());
-            out.write(seal(key, password));
-            out.flush();
-            return read(in, 4).getInt();
+            return link(socket, password);
         }
+    }
+
+    /** Links as {@link #link(String, int, String, SSLContext)} does and keeps the main channel open; fails unless linked. */
+    static Socket linked(String host, int port, String password, SSLContext tls) throws Exception {
+        Socket socket = open(host, port, tls);
+        int result = link(socket, password);
+        if (result != OK) {
+            socket.close();
+            throw new IOException("the SPICE server refused the link: " + result);
+        }
+        return socket;
+    }
+
+    /** Whether the server ends the connection within the timeout; what it sends meanwhile is read and dropped. */
+    static boolean closedWithin(Socket socket, java.time.Duration timeout) throws IOException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        byte[] buffer = new byte[4096];
+        InputStream in = socket.getInputStream();
+        while (System.nanoTime() < deadline) {
+            socket.setSoTimeout((int) Math.max(1, Math.min(500, (deadline - System.nanoTime()) / 1_000_000)));
+            try {
+                if (in.read(buffer) < 0) {
+                    return true;
+                }
+            } catch (java.net.SocketTimeoutException e) {
+                // nothing yet: still open
+            } catch (IOException e) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static int link(Socket socket, String password) throws Exception {
+        OutputStream out = socket.getOutputStream();
+        DataInputStream in = new DataInputStream(socket.getInputStream());
+
+        ByteBuffer message = little(18 + 4);
+        message.putInt(0);                  // connection id: a new session
+        message.put((byte) MAIN_CHANNEL);
+        message.put((byte) 0);              // channel id
+        message.putInt(1);                  // number of common capabilities (words)
+        message.putInt(0);                  // number of channel capabilities
+        message.putInt(18);                 // offset of the capabilities from the message start
+        message.putInt(CAP_AUTH_SELECTION | CAP_AUTH_SPICE);
+        out.write(header(message.capacity()).array());
+        out.write(message.array());
+        out.flush();
+
+        ByteBuffer replyHeader = read(in, 16);
+        if (replyHeader.getInt() != MAGIC) {
+            throw new IOException("not a SPICE server: wrong magic in its reply");
+        }
+        int major = replyHeader.getInt();
+        replyHeader.getInt();
+        int size = replyHeader.getInt();
+        if (major != MAJOR) {
+            throw new IOException("SPICE server speaks major version " + major);
+        }
+        ByteBuffer reply = read(in, size);
+        int error = reply.getInt();
+        if (error != OK) {
+            return error;
+        }
+        byte[] key = new byte[PUBLIC_KEY_BYTES];
+        reply.get(key);
+
+        ByteBuffer mechanism = little(4).putInt(AUTH_MECHANISM_SPICE);
+        out.write(mechanism.array());
+        out.write(seal(key, password));
+        out.flush();
+        return read(in, 4).getInt();
     }
 
     /** The subject of the certificate the SPICE server at host:port shows, after checking it as {@link #link} does. */

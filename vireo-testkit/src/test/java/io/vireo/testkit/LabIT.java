@@ -31,7 +31,7 @@ class LabIT
             LabHost h2 = lab.host("h2");
             assertThat(lab.hosts()).extracting(LabHost::address).containsExactly("10.231.0.1", "10.231.0.2");
             assertThat(h1.virsh("hostname").strip()).isEqualTo("h1");
-            assertThat(reachable(h2)).isTrue();
+            await().atMost(Duration.ofSeconds(20)).until(() -> reachable(h2));
             assertThat(h2.accepts(LIBVIRT_TCP_PORT)).as("no plain TCP listener: hosts talk TLS").isFalse();
 
             Path console = lab.consoleLog(domain);
@@ -65,7 +65,8 @@ class LabIT
             // The out-of-band socket does not go through the lab network.
             assertThat(h2.virsh("hostname").strip()).isEqualTo("h2");
             h2.restoreNetwork();
-            assertThat(reachable(h2)).isTrue();
+            // the switch port comes back and ARP is learnt again within moments, not at once
+            await().atMost(Duration.ofSeconds(20)).until(() -> reachable(h2));
 
             // Inside the host, plain qemu:///system is the host's own libvirtd.
             assertThat(run(h2.inHost("virsh", "-q", "-c", "qemu:///system", "list", "--name"))).contains(domain);

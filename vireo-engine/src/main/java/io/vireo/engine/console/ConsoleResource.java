@@ -97,9 +97,12 @@ public final class ConsoleResource implements Consumer<RouteTable> {
     private void remoteViewerFile(Context ctx) {
         UUID vmId = Fields.id("id", ctx.pathParam("id"));
         requireConsole(ctx, vmId);
-        // before the ticket: a refused file sets no password
+        // the request is checked first (a bad one is the client's mistake whatever the display), then, before the
+        // ticket, whether the display can have a file at all: a refused file sets no password
+        ConsoleTicket.Request request = ApiServer.optionalBody(ctx, ConsoleTicket.Request.class);
+        ConsoleTickets.expirySeconds(request);
         tickets.refuseVncViewerFile(vmId);
-        ConsoleTicket ticket = issue(ctx);
+        ConsoleTicket ticket = tickets.issue(vmId, request, ApiServer.principal(ctx));
         RemoteViewerFile file = new RemoteViewerFile(tickets.display(vmId), ticket, spiceProxy, displayTls.caPem());
         ctx.contentType(RemoteViewerFile.CONTENT_TYPE)
                 .header("Content-Disposition", "attachment; filename=\"" + file.fileName() + "\"")

@@ -62,9 +62,14 @@ public final class ConsoleTickets {
         return Batches.deleteAll(jdbi, (h, limit) -> repository.deleteExpiredBefore(h, cutoff, limit));
     }
 
-    public ConsoleTicket issue(UUID vmId, ConsoleTicket.Request request, Principal user) {
-        int expiry = request == null || request.expirySeconds() == null ? DEFAULT_EXPIRY_SECONDS
+    /** How long a ticket asked for lives: the default when not given, else 1 s to an hour. */
+    public static int expirySeconds(ConsoleTicket.Request request) {
+        return request == null || request.expirySeconds() == null ? DEFAULT_EXPIRY_SECONDS
                 : Fields.range("expirySeconds", request.expirySeconds(), 1, 3600);
+    }
+
+    public ConsoleTicket issue(UUID vmId, ConsoleTicket.Request request, Principal user) {
+        int expiry = expirySeconds(request);
         Vm vm = vms.vm(vmId);
         if (vm.status() != VmStatus.UP && vm.status() != VmStatus.PAUSED || vm.hostId() == null) {
             throw new ConflictException(ErrorCode.VM_NOT_UP, "VM " + vm.name() + " is " + vm.status() + "; a console needs a running VM");
