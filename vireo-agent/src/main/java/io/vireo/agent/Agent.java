@@ -27,6 +27,12 @@ import io.vireo.agent.rpc.EngineLink;
 import io.vireo.agent.rpc.EpochGuard;
 import io.vireo.model.rpc.AgentEvent;
 import io.vireo.model.rpc.HostStatsReport;
+import io.vireo.model.rpc.HostNic;
+import io.vireo.agent.commands.NetworkEnsureBridgedCommand;
+import io.vireo.agent.commands.NetworkEnsureRemovedCommand;
+import io.vireo.agent.network.Bridges;
+import io.vireo.agent.network.IpLinks;
+import io.vireo.agent.network.NetworkException;
 import io.vireo.model.rpc.NoParams;
 import io.vireo.model.rpc.VmStateChange;
 import org.slf4j.Logger;
@@ -51,6 +57,7 @@ public final class Agent implements AutoCloseable {
     private final ScheduledExecutorService timer = Executors.newScheduledThreadPool(2,
             Thread.ofPlatform().name("agent-reports").daemon().factory());
     private final CertificateRenewal renewal;
+    private final Bridges bridges = new Bridges(new IpLinks());
     private final io.vireo.agent.enrollment.LibvirtPki libvirtPki;
     private EngineLink link;
     /**
@@ -84,7 +91,7 @@ public final class Agent implements AutoCloseable {
         handToLibvirt(renewal.identity());
         EpochGuard epochs = new EpochGuard(config.stateDirectory().resolve("epoch"));
         List<AgentCommand<?, ?>> commands = List.of(
-                new HostHelloCommand(hypervisor, observations::incrementAndGet),
+                new HostHelloCommand(hypervisor, observations::incrementAndGet, this::hostNics),
                 new VmListCommand(hypervisor),
                 new VmEnsureRunningCommand(hypervisor, () -> { }),
                 new VmEnsureStoppedCommand(hypervisor),
@@ -102,7 +109,9 @@ public final class Agent implements AutoCloseable {
                 new DiskEnsureDeletedCommand(diskImages),
                 new io.vireo.agent.commands.StorageListBootFilesCommand(),
                 new HostRenewCertificateCommand(renewal, request -> link.notify(AgentEvent.CERTIFICATE_REQUEST, request)),
-                new HostInstallCertificateCommand(renewal));
+                new HostInstallCertificateCommand(renewal),
+                new NetworkEnsureBridgedCommand(bridges),
+                new NetworkEnsureRemovedCommand(bridges));
         link = new EngineLink(URI.create(identity.endpoint()), () -> renewal.identity().sslContext(),
                 new CommandDispatcher(commands, epochs, observations::incrementAndGet), () -> log.info("Serving the engine as host {}", identity.hostId()));
         hypervisor.onStateChange(observation -> link.notify(AgentEvent.VM_STATE_CHANGED,
@@ -142,7 +151,17 @@ public final class Agent implements AutoCloseable {
             log.warn("Cannot gather host statistics: {}", e.getMessage());
             return;
         }
-        link.notify(AgentEvent.HOST_STATS, report);
+        link.notify(AgentEvent.HOST_STATS, report.withNics(hostNics()));
+    }
+
+    /** The host's interfaces; none when ip cannot tell (the engine keeps what it had). */
+    private List<HostNic> hostNics() {
+        try {
+            return bridges.interfaces();
+        } catch (NetworkException e) {
+            log.warn("Cannot read the host's network interfaces: {}", e.getMessage());
+            return List.of();
+        }
     }
 
     @Override

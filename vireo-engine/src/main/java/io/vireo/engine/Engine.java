@@ -77,6 +77,10 @@ import io.vireo.engine.vms.VmRepository;
 import io.vireo.engine.vms.VmResource;
 import io.vireo.engine.vms.VmService;
 import io.vireo.engine.vms.VmSpecs;
+import io.vireo.engine.vms.VmNics;
+import io.vireo.engine.networks.NetworkConvergence;
+import io.vireo.engine.networks.NetworkResource;
+import io.vireo.engine.networks.NetworkService;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -105,6 +109,8 @@ public final class Engine implements AutoCloseable {
     private static final java.time.Duration AGENT_RECONNECT_GRACE = java.time.Duration.ofSeconds(20);
     /** Waiting job steps are woken by the monitors; this only catches a change no monitor of this engine signalled. */
     private static final Duration STATE_SAFETY_TICK = Duration.ofSeconds(5);
+    /** How often the leader compares the networks hosts must carry with what they report (agents report every few seconds). */
+    private static final Duration NETWORK_CONVERGENCE_INTERVAL = Duration.ofSeconds(2);
 
     private final EngineConfig config;
     private final Deque<AutoCloseable> closeables = new ConcurrentLinkedDeque<>();
@@ -169,23 +175,27 @@ public final class Engine implements AutoCloseable {
             VmMonitor vmMonitor = new VmMonitor(jdbi, vmRepository, hostService, events, changes);
             VmService vms = new VmService(jdbi, vmRepository, dataCenters, storage, hostService, jobs, new PoolTemplates(jdbi),
                     events);
-            DesktopService desktops = new DesktopService(jdbi, storage, events);
+            NetworkService networks = new NetworkService(jdbi, dataCenters, hostService, events);
+            DesktopService desktops = new DesktopService(jdbi, storage, networks, events);
+            NetworkConvergence networkConvergence = new NetworkConvergence(networks, hostService, gateway, leadership,
+                    Clock.systemUTC(), NETWORK_CONVERGENCE_INTERVAL);
+            closeables.push(networkConvergence);
 
             AffinityGroupService affinityGroups = new AffinityGroupService(jdbi, dataCenters, events,
                     (h, id) -> vms.find(h, id).map(vm -> UUID.fromString(vm.clusterId())),
                     (h, id) -> hostService.find(h, id).map(host -> UUID.fromString(host.clusterId())));
             ClusterSnapshotReader snapshots = new ClusterSnapshotReader(jdbi, dataCenters, hostService, vms, storage,
-                    affinityGroups, gateway::isConnected);
+                    affinityGroups, networks, gateway::isConnected);
             Scheduler scheduler = new Scheduler();
             VmPlacement placement = new VmPlacement(snapshots, scheduler);
             MigrationService migrations = new MigrationService(jdbi, vms, hostService, dataCenters, placement, gateway, jobs,
                     events, changes);
-            HostMonitor hostMonitor = new HostMonitor(jdbi, hostRepository, hostService, gateway, List.of(vmMonitor, migrations), events,
+            HostMonitor hostMonitor = new HostMonitor(jdbi, hostRepository, hostService, gateway, List.of(vmMonitor, migrations, networkConvergence), events,
                     leadership, config.hostNonResponsiveAfter());
             closeables.push(hostMonitor);
             HostMaintenance maintenance = new HostMaintenance(jdbi, hostService, vms, jobs, events);
             List<JobHandler<?, ?>> handlers = new ArrayList<>();
-            handlers.addAll(new VmJobs(jdbi, vmRepository, new VmSpecs(jdbi, storage), placement, vmMonitor, gateway,
+            handlers.addAll(new VmJobs(jdbi, vmRepository, new VmSpecs(jdbi, storage, networks), placement, vmMonitor, gateway,
                     events).handlers());
             handlers.add(new MigrateVmJob(migrations));
             DiskJobs diskJobs = new DiskJobs(jdbi, storage, hostService, gateway, events);
@@ -234,7 +244,8 @@ public final class Engine implements AutoCloseable {
                     new DataCenterResource(dataCenters, permissions),
                     new HostResource(hostService, permissions),
                     new StorageResource(storage, jobs, permissions, bootFileScanner, dataCenters),
-                    new VmResource(vms, jobs, gateway, permissions),
+                    new VmResource(vms, new VmNics(jdbi, vms, dataCenters, networks), jobs, gateway, permissions),
+                    new NetworkResource(networks, permissions),
                     new MigrationResource(migrations, maintenance, vms, jobs, permissions),
                     new JobResource(jobRepository, permissions),
                     new EventResource(events, principal -> new EventLog.Audience(
@@ -272,6 +283,7 @@ public final class Engine implements AutoCloseable {
             hostMonitor.start();
             gauges.start();
             balancerLoop.start();
+            networkConvergence.start();
             poolMonitor.start();
             pruner.start();
             consoleAccess.start(database);

@@ -29,7 +29,7 @@ import static org.awaitility.Awaitility.await;
  * large. Every answer must be a 4xx with an error code and a sentence (400 naming the field where a
  * field is wrong, 413 over the limit), never a 5xx, and the inventory must be as it was: the same
  * number of rows in every list and the same objects. The operations reach real objects (a data
- * center, cluster, host, storage domain, disk, VM, pool, affinity group, user, group, role,
+ * center, cluster, host, storage domain, network, disk, VM, pool, affinity group, user, group, role,
  * permission and job made for the test), so that each body is read rather than refused for an
  * unknown id; no guest runs.
  */
@@ -39,7 +39,7 @@ class ApiFuzzIT extends LabTest {
     /** The lists whose rows are counted before and after. */
     private static final List<String> LISTS = List.of("/api/datacenters", "/api/clusters", "/api/hosts", "/api/storagedomains",
             "/api/disks", "/api/vms", "/api/vmpools", "/api/affinitygroups", "/api/jobs", "/api/users", "/api/groups",
-            "/api/roles", "/api/permissions", "/api/bootfiles");
+            "/api/roles", "/api/permissions", "/api/bootfiles", "/api/networks");
     /** GETs that are not lists, so take no ?max=. */
     private static final List<String> NOT_LISTS = List.of("/api/me");
 
@@ -68,7 +68,7 @@ class ApiFuzzIT extends LabTest {
             api.delete("/api/vmpools/" + fixtures.get("vmpools"));
             await().atMost(Duration.ofMinutes(1)).until(() -> api.get("/api/vmpools/" + fixtures.get("vmpools")).status() == 404);
         }
-        for (String collection : List.of("affinitygroups", "vms", "users", "roles", "groups", "hosts", "storagedomains",
+        for (String collection : List.of("affinitygroups", "vms", "networks", "users", "roles", "groups", "hosts", "storagedomains",
                 "clusters", "datacenters")) {
             if (fixtures.containsKey(collection)) {
                 Api.Response removed = api.delete("/api/" + collection + "/" + fixtures.get(collection));
@@ -312,6 +312,8 @@ class ApiFuzzIT extends LabTest {
         String host = created("/api/hosts", Map.of("name", "fuzz-host-" + suffix, "address", "10.231.0.97", "clusterId", cluster),
                 "host");
         fixtures.put("hosts", host);
+        fixtures.put("networks", created("/api/networks", Map.of("name", "fuzz-net-" + suffix, "dataCenterId", dataCenter,
+                "hostNic", "eth1")));
         String disk = scenario.createDisk("fuzz-disk-" + suffix, 1);
         fixtures.put("disks", disk);
         fixtures.put("jobs", api.get("/api/jobs?max=1").body().get(0).get("id").asText());

@@ -20,15 +20,16 @@ import static org.awaitility.Awaitility.await;
  * new, whether the test passed or not, so that a test failing half way leaves no running VM, pool or
  * disk to the tests after it. Removal goes in the order the API allows: pools (their desktops and
  * overlays go with them) before their templates, groups before their VMs, VMs (stopped first)
- * before their disks.
+ * before their disks and the networks their NICs were on (a network goes from its clusters with it).
  */
-record LabInventory(Set<String> pools, Set<String> affinityGroups, Set<String> vms, Set<String> disks, Set<String> users) {
+record LabInventory(Set<String> pools, Set<String> affinityGroups, Set<String> vms, Set<String> disks, Set<String> users,
+                    Set<String> networks) {
     private static final Duration LIMIT = Duration.ofMinutes(3);
 
     static LabInventory take(Api api) {
         return new LabInventory(ids(api, "/api/vmpools", item -> true), ids(api, "/api/affinitygroups", item -> true),
                 ids(api, "/api/vms?max=10000", item -> true), ids(api, "/api/disks", item -> true),
-                ids(api, "/api/users", item -> true));
+                ids(api, "/api/users", item -> true), ids(api, "/api/networks?max=10000", item -> true));
     }
 
     /**
@@ -56,12 +57,15 @@ record LabInventory(Set<String> pools, Set<String> affinityGroups, Set<String> v
             remove(api, "/api/vms/" + vm, problems);
         }
         removeDisks(api, problems);
+        for (String network : added(api, "/api/networks?max=10000", networks, item -> true)) {
+            remove(api, "/api/networks/" + network, problems);
+        }
         for (String user : added(api, "/api/users", users, item -> true)) {
             remove(api, "/api/users/" + user, problems);
         }
         LabInventory now = take(api);
         List<String> left = newSince(new LabInventory(now.pools, now.affinityGroups,
-                ids(api, "/api/vms?max=10000", notAKeptDesktop), now.disks, now.users));
+                ids(api, "/api/vms?max=10000", notAKeptDesktop), now.disks, now.users, now.networks));
         if (!left.isEmpty()) {
             throw new AssertionError("the lab still holds what the test made: " + left + "; on the way: " + problems);
         }
@@ -74,6 +78,7 @@ record LabInventory(Set<String> pools, Set<String> affinityGroups, Set<String> v
         added.addAll(difference("VMs", now.vms, vms));
         added.addAll(difference("disks", now.disks, disks));
         added.addAll(difference("users", now.users, users));
+        added.addAll(difference("networks", now.networks, networks));
         return added;
     }
 

@@ -24,7 +24,8 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * Several simulated hypervisor hosts on this one machine (see LAB.md): a switch namespace
- * {@code vlab-net} with bridge br0 (10.231.0.254/24), hosts {@code vlab-h1..N} at 10.231.0.N
+ * {@code vlab-net} with bridge br0 (10.231.0.254/24) and the guests' bridge br1 (each host's eth1,
+ * no address on the hosts; see {@link #startDhcp}), hosts {@code vlab-h1..N} at 10.231.0.N
  * each running its own libvirtd, and a leg {@code vlab-root} (10.231.0.250) from the root
  * namespace. Start it, use it, close it; a lab that a killed JVM left behind is removed by the
  * next {@link #start}. One lab per machine at a time: a file lock serializes JVMs.
@@ -137,6 +138,21 @@ public final class Lab
     public String switchAddress()
     {
         return LabNetwork.SWITCH_ADDRESS;
+    }
+
+    /**
+     * Starts a DHCP server for the guests on the lab's second switch (br1, which every host's eth1 is a
+     * port of); close it when done. {@code fixed} maps MACs to the addresses they always get.
+     */
+    public LabDhcp startDhcp(java.util.Map<String, String> fixed)
+    {
+        return LabDhcp.start(baseDir.resolve("dhcp"), fixed);
+    }
+
+    /** The interface of every lab host on the guests' switch: no address, for bridging VM networks on. */
+    public String guestInterface()
+    {
+        return LabNetwork.GUEST_INTERFACE;
     }
 
     public Path baseDir()

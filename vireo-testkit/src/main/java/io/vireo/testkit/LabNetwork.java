@@ -9,7 +9,10 @@ import java.util.List;
 /**
  * The lab's wiring: a switch namespace with bridge br0, one namespace per host veth'd into it, and
  * a leg from the root namespace so that the engine and tests can reach the hosts and be reached.
- * Nothing routes 10.231.0.0/24 anywhere else: there is no default route and no forwarding.
+ * A second switch, bridge br1 in the same namespace, is the guests' network: each host's eth1 is a
+ * port of it and carries no address (what a VM network is bridged on); a test may give br1 an
+ * address of 10.231.128.0/24 and run a DHCP server there ({@link LabDhcp}).
+ * Nothing routes 10.231.0.0/16 anywhere else: there is no default route and no forwarding.
  */
 final class LabNetwork
 {
@@ -22,6 +25,9 @@ final class LabNetwork
     static final String ROOT_ADDRESS = SUBNET_PREFIX + "250";
     /** Host addresses end in 1..MAX_HOSTS; .250 and .254 are taken. */
     static final int MAX_HOSTS = 200;
+    /** The guests' switch, and each host's interface on it. */
+    static final String GUEST_SWITCH = "br1";
+    static final String GUEST_INTERFACE = "eth1";
 
     private LabNetwork() {}
 
@@ -32,6 +38,8 @@ final class LabNetwork
         ip(SWITCH_NAMESPACE, "link", "add", "br0", "type", "bridge");
         ip(SWITCH_NAMESPACE, "addr", "add", SWITCH_ADDRESS + "/" + PREFIX_LENGTH, "dev", "br0");
         ip(SWITCH_NAMESPACE, "link", "set", "br0", "up");
+        ip(SWITCH_NAMESPACE, "link", "add", GUEST_SWITCH, "type", "bridge");
+        ip(SWITCH_NAMESPACE, "link", "set", GUEST_SWITCH, "up");
     }
 
     /** The host's eth0 in its own namespace, wired to port to-NAME of the switch. */
@@ -44,6 +52,15 @@ final class LabNetwork
         ip(SWITCH_NAMESPACE, "link", "set", switchPort(name), "master", "br0", "up");
         ip(netns, "addr", "add", address + "/" + PREFIX_LENGTH, "dev", "eth0");
         ip(netns, "link", "set", "eth0", "up");
+        Commands.check("ip", "link", "add", "name", guestSwitchPort(name), "netns", SWITCH_NAMESPACE,
+                "type", "veth", "peer", "name", GUEST_INTERFACE, "netns", netns);
+        ip(SWITCH_NAMESPACE, "link", "set", guestSwitchPort(name), "master", GUEST_SWITCH, "up");
+        ip(netns, "link", "set", GUEST_INTERFACE, "up");
+    }
+
+    static String guestSwitchPort(String name)
+    {
+        return "tg-" + name;
     }
 
     static void addRootLeg()
@@ -108,7 +125,7 @@ final class LabNetwork
         }
     }
 
-    private static void ip(String netns, String... arguments)
+    static void ip(String netns, String... arguments)
     {
         String[] command = new String[arguments.length + 3];
         command[0] = "ip";

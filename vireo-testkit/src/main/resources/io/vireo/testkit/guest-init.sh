@@ -3,7 +3,8 @@
 # running (the TICK counter and uptime go on across a live migration, and restart after a reboot).
 # Kernel arguments it reads: labip=A.B.C.D/NN (static eth0 address, else DHCP is tried),
 # labgw=A.B.C.D (default route), labname=NAME (hostname), labdirty=MIB (rewrite MIB of memory with
-# random bytes, over and over: a guest whose live migration cannot converge on a slow link).
+# random bytes, over and over: a guest whose live migration cannot converge on a slow link),
+# labping=A.B.C.D (once eth0 has an address, ping A.B.C.D every second and say each answer or loss).
 
 /bin/busybox --install -s
 mount -t proc proc /proc
@@ -35,12 +36,14 @@ say "GUEST-BOOTED"
 labip=""
 labgw=""
 labdirty=""
+labping=""
 for argument in $cmdline; do
     case "$argument" in
         labip=*) labip="${argument#labip=}" ;;
         labgw=*) labgw="${argument#labgw=}" ;;
         labname=*) hostname "${argument#labname=}" ;;
         labdirty=*) labdirty="${argument#labdirty=}" ;;
+        labping=*) labping="${argument#labping=}" ;;
     esac
 done
 
@@ -69,7 +72,20 @@ if [ -e /sys/class/net/eth0 ]; then
         [ -n "$labgw" ] && ip route add default via "$labgw"
     else
         # In the background and bounded: a guest without a DHCP server must still tick.
-        udhcpc -i eth0 -s /etc/udhcpc.script -n -q -t 5 -T 2 >/dev/null 2>&1 &
+        udhcpc -i eth0 -s /etc/udhcpc.script -n -q -t 15 -T 2 >/dev/null 2>&1 &
+    fi
+    if [ -n "$labping" ]; then
+        (until ip -4 addr show dev eth0 | grep -q inet; do sleep 0.5; done
+        sequence=0
+        while true; do
+            sequence=$((sequence + 1))
+            if ping -c 1 -W 1 "$labping" >/dev/null 2>&1; then
+                say "GUEST-PING $labping ok $sequence"
+            else
+                say "GUEST-PING $labping lost $sequence"
+            fi
+            sleep 1
+        done) &
     fi
 fi
 

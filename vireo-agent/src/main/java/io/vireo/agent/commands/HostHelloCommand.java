@@ -12,10 +12,14 @@ import static java.util.Objects.requireNonNull;
 public final class HostHelloCommand implements AgentCommand<NoParams, HostHelloResult> {
     private final Hypervisor hypervisor;
     private final java.util.function.LongSupplier sequence;
+    private final java.util.function.Supplier<java.util.List<io.vireo.model.rpc.HostNic>> nics;
 
-    public HostHelloCommand(Hypervisor hypervisor, java.util.function.LongSupplier sequence) {
+    /** @param nics the host's network interfaces, as they are now */
+    public HostHelloCommand(Hypervisor hypervisor, java.util.function.LongSupplier sequence,
+                            java.util.function.Supplier<java.util.List<io.vireo.model.rpc.HostNic>> nics) {
         this.hypervisor = requireNonNull(hypervisor, "hypervisor");
         this.sequence = requireNonNull(sequence, "sequence");
+        this.nics = requireNonNull(nics, "nics");
     }
 
     @Override
@@ -27,6 +31,6 @@ public final class HostHelloCommand implements AgentCommand<NoParams, HostHelloR
     public HostHelloResult execute(NoParams params) {
         // numbered before the list is taken: the engine drops it for a VM it has newer word of
         long seq = sequence.getAsLong();
-        return new HostHelloResult(hypervisor.facts(), hypervisor.listVms(), seq);
+        return new HostHelloResult(hypervisor.facts().withNics(nics.get()), hypervisor.listVms(), seq);
     }
 }

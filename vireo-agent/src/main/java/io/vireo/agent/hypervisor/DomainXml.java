@@ -2,6 +2,7 @@ package io.vireo.agent.hypervisor;
 
 import io.vireo.model.rpc.DiskAttachment;
 import io.vireo.model.rpc.Graphics;
+import io.vireo.model.rpc.VmNicSpec;
 import io.vireo.model.rpc.VmSpec;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
@@ -42,6 +43,12 @@ public final class DomainXml {
     private static final Set<String> DOMAIN_TYPES = Set.of("kvm", "qemu");
     private static final Set<String> DISK_FORMATS = Set.of("qcow2", "raw");
     private static final Set<String> CACHE_MODES = Set.of("none", "writeback", "writethrough", "directsync", "unsafe");
+    private static final Set<String> NIC_MODELS = Set.of("virtio");
+    /** Unicast (lowest bit of the first byte clear), lower case, colon separated. */
+    private static final java.util.regex.Pattern UNICAST_MAC =
+            java.util.regex.Pattern.compile("[0-9a-f][02468ace](:[0-9a-f]{2}){5}");
+    /** A Linux interface name: 1 to 15 characters, no '/', ':' or white space. */
+    private static final java.util.regex.Pattern IFNAME = java.util.regex.Pattern.compile("[A-Za-z0-9_.-]{1,15}");
 
     private DomainXml() {
     }
@@ -148,6 +155,9 @@ public final class DomainXml {
             }
             appendDisk(devices, disk, host.diskCacheMode().apply(disk), bootOrder);
         }
+        for (VmNicSpec nic : spec.nics()) {
+            appendInterface(devices, nic);
+        }
         String consoleLog = host.consoleLog().toString();
         Element serial = child(devices, "serial");
         serial.setAttribute("type", "file");
@@ -164,6 +174,17 @@ public final class DomainXml {
         Element rng = child(devices, "rng");
         rng.setAttribute("model", "virtio");
         child(rng, "backend", "/dev/urandom").setAttribute("model", "random");
+    }
+
+    /** A tap on the network's bridge; the host names the tap (the guest's view needs no name yet). */
+    private static void appendInterface(Element devices, VmNicSpec nic) {
+        Element element = child(devices, "interface");
+        element.setAttribute("type", "bridge");
+        child(element, "source").setAttribute("bridge", nic.bridge());
+        child(element, "mac").setAttribute("address", nic.mac());
+        child(element, "model").setAttribute("type", nic.model());
+        child(element, "mtu").setAttribute("size", Integer.toString(nic.mtu()));
+        child(element, "link").setAttribute("state", nic.linked() ? "up" : "down");
     }
 
     /** The disk that boots when no disk names a boot order: the first one, as VmSpec documents. */
@@ -268,6 +289,14 @@ public final class DomainXml {
         }
         check(spec.disks().stream().map(DiskAttachment::target).distinct().count() == spec.disks().size(),
                 "two disks share a target device");
+        for (VmNicSpec nic : spec.nics()) {
+            check(UNICAST_MAC.matcher(nic.mac()).matches(), "NIC MAC must be a lower-case unicast address like 56:6f:00:00:00:01, not "
+                    + nic.mac());
+            check(IFNAME.matcher(nic.bridge()).matches(), "NIC bridge must be an interface name of 1 to 15 characters, not " + nic.bridge());
+            check(NIC_MODELS.contains(nic.model()), "NIC model must be virtio, not " + nic.model());
+            check(nic.mtu() >= 68 && nic.mtu() <= 65535, "NIC MTU must be between 68 and 65535, not " + nic.mtu());
+        }
+        check(spec.nics().stream().map(VmNicSpec::mac).distinct().count() == spec.nics().size(), "two NICs share a MAC");
         if (boot != null) {
             check(Path.of(boot.kernel()).isAbsolute(), "kernel path must be absolute: " + boot.kernel());
             check(boot.initrd() == null || Path.of(boot.initrd()).isAbsolute(), "initrd path must be absolute: " + boot.initrd());

@@ -11,29 +11,29 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
-/** Runs a host tool (qemu-img) with a deadline, never through a shell. */
-final class ProcessRunner {
+/** Runs a host tool (qemu-img, ip) with a deadline, never through a shell. */
+public final class ProcessRunner {
     private ProcessRunner() {
     }
 
-    record Result(int exitCode, String stdout, String stderr) {
-        boolean succeeded() {
+    public record Result(int exitCode, String stdout, String stderr) {
+        public boolean succeeded() {
             return exitCode == 0;
         }
 
         /** What to tell a person when the tool failed: its own words, else the exit code. */
-        String failure() {
+        public String failure() {
             String message = stderr.isBlank() ? stdout.strip() : stderr.strip();
             return message.isEmpty() ? "exit code " + exitCode : message;
         }
     }
 
-    static Result run(List<String> command, Duration timeout) {
+    public static Result run(List<String> command, Duration timeout) {
         return run(command, timeout, null);
     }
 
     /** @param workingDirectory null for the agent's own */
-    static Result run(List<String> command, Duration timeout, Path workingDirectory) {
+    public static Result run(List<String> command, Duration timeout, Path workingDirectory) {
         Process process;
         try {
             ProcessBuilder builder = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));

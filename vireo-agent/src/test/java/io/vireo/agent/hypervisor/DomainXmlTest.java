@@ -4,6 +4,7 @@ import io.vireo.model.rpc.BootFileLocation;
 import io.vireo.model.rpc.DiskAttachment;
 import io.vireo.model.rpc.Graphics;
 import io.vireo.model.rpc.KernelBoot;
+import io.vireo.model.rpc.VmNicSpec;
 import io.vireo.model.rpc.VmSpec;
 import org.junit.jupiter.api.Test;
 import org.w3c.dom.Document;
@@ -306,5 +307,46 @@ class DomainXmlTest {
         catch (XPathExpressionException e) {
             throw new AssertionError(e);
         }
+    }
+
+    @Test
+    void nicsAreTapsOnTheirNetworksBridges() {
+        VmSpec spec = new VmSpec(ID, "web1", 1, 128, List.of(), new KernelBoot(boot("vmlinuz"), null, ""), Graphics.NONE,
+                List.of(new VmNicSpec("56:6f:00:00:00:01", "vn0123456789", "virtio", 1500, true),
+                        new VmNicSpec("56:6f:00:00:00:02", "vnabcdef0123", "virtio", 9000, false)));
+
+        Document xml = DomainXml.parse(render(spec, HOST));
+
+        assertThat(xml.getElementsByTagName("interface").getLength()).isEqualTo(2);
+        assertThat(text(xml, "/domain/devices/interface[1]/@type")).isEqualTo("bridge");
+        assertThat(text(xml, "/domain/devices/interface[1]/source/@bridge")).isEqualTo("vn0123456789");
+        assertThat(text(xml, "/domain/devices/interface[1]/mac/@address")).isEqualTo("56:6f:00:00:00:01");
+        assertThat(text(xml, "/domain/devices/interface[1]/model/@type")).isEqualTo("virtio");
+        assertThat(text(xml, "/domain/devices/interface[1]/mtu/@size")).isEqualTo("1500");
+        assertThat(text(xml, "/domain/devices/interface[1]/link/@state")).isEqualTo("up");
+        assertThat(text(xml, "/domain/devices/interface[2]/source/@bridge")).isEqualTo("vnabcdef0123");
+        assertThat(text(xml, "/domain/devices/interface[2]/mtu/@size")).isEqualTo("9000");
+        assertThat(text(xml, "/domain/devices/interface[2]/link/@state")).isEqualTo("down");
+    }
+
+    @Test
+    void refusesNicsLibvirtCouldNotTake() {
+        assertThatThrownBy(() -> renderNic(new VmNicSpec("57:6f:00:00:00:01", "vn1", "virtio", 1500, true)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("unicast");
+        assertThatThrownBy(() -> renderNic(new VmNicSpec("56:6F:00:00:00:01", "vn1", "virtio", 1500, true)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("MAC");
+        assertThatThrownBy(() -> renderNic(new VmNicSpec("56:6f:00:00:00:01", "a-bridge-name-too-long", "virtio", 1500, true)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("15 characters");
+        assertThatThrownBy(() -> renderNic(new VmNicSpec("56:6f:00:00:00:01", "vn1", "e1000", 1500, true)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("virtio");
+        assertThatThrownBy(() -> renderNic(new VmNicSpec("56:6f:00:00:00:01", "vn1", "virtio", 67, true)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("MTU");
+        VmNicSpec nic = new VmNicSpec("56:6f:00:00:00:01", "vn1", "virtio", 1500, true);
+        assertThatThrownBy(() -> render(new VmSpec(ID, "x", 1, 128, List.of(), null, Graphics.NONE, List.of(nic, nic)), HOST))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("share a MAC");
+    }
+
+    private static String renderNic(VmNicSpec nic) {
+        return render(new VmSpec(ID, "x", 1, 128, List.of(), null, Graphics.NONE, List.of(nic)), HOST);
     }
 }

@@ -51,6 +51,8 @@ public final class HostMonitor implements AgentLinkListener, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(HostMonitor.class);
     private static final ObjectMapper MAPPER = Json.lenientMapper();
     static final Duration CONNECTING_AFTER = Duration.ofSeconds(3);
+    /** How the detail of a host NonOperational because libvirt does not answer begins. */
+    static final String LIBVIRT_DETAIL = "libvirt on the host does not answer: ";
 
     private final Jdbi jdbi;
     private final HostRepository hosts;
@@ -104,6 +106,7 @@ public final class HostMonitor implements AgentLinkListener, AutoCloseable {
             Host host = hosts.find(hostId).orElseThrow();
             jdbi.useTransaction(h -> {
                 hosts.recordFacts(h, hostId, facts);
+                hosts.recordNics(h, hostId, facts.nics());
                 HostStatus current = hosts.find(h, hostId).map(Host::status).orElse(HostStatus.INSTALLING);
                 if (current == HostStatus.MAINTENANCE || current == HostStatus.PREPARING_FOR_MAINTENANCE) {
                     return;
@@ -145,6 +148,7 @@ public final class HostMonitor implements AgentLinkListener, AutoCloseable {
                 }
                 case AgentMethods.EVENT_HOST_STATS -> {
                     HostStatsReport report = MAPPER.treeToValue(params, AgentEvent.HOST_STATS.paramsType());
+                    hosts.recordNics(hostId, report.nics());
                     if (report.libvirtError() != null) {
                         libvirtLost(hostId, report.libvirtError());
                         return;
@@ -204,7 +208,7 @@ public final class HostMonitor implements AgentLinkListener, AutoCloseable {
     private void libvirtLost(UUID hostId, String reason) {
         hosts.find(hostId).filter(host -> host.status() == HostStatus.UP || host.status() == HostStatus.INSTALLING
                 || host.status() == HostStatus.CONNECTING).ifPresent(host -> {
-            String detail = "libvirt on the host does not answer: " + reason;
+            String detail = LIBVIRT_DETAIL + reason;
             if (transition(host, HostStatus.NON_OPERATIONAL, detail, "Host " + host.name() + " is NonOperational: " + detail)) {
                 observers.forEach(observer -> observer.hostLost(hostId, "libvirt on its host " + host.name() + " does not answer"));
             }
@@ -212,7 +216,9 @@ public final class HostMonitor implements AgentLinkListener, AutoCloseable {
     }
 
     private void libvirtBack(UUID hostId) {
-        hosts.find(hostId).filter(host -> host.status() == HostStatus.NON_OPERATIONAL).ifPresent(host ->
+        // NonOperational for its networks is the networks feature's to end, not libvirt's
+        hosts.find(hostId).filter(host -> host.status() == HostStatus.NON_OPERATIONAL && (host.statusDetail() == null
+                || host.statusDetail().startsWith(LIBVIRT_DETAIL))).ifPresent(host ->
                 transition(host, HostStatus.UP, null, "Host " + host.name() + " is Up again: libvirt on it answers"));
     }
 

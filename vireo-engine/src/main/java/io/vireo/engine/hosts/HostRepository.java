@@ -9,6 +9,7 @@ import io.vireo.model.Host;
 import io.vireo.model.HostStatus;
 import io.vireo.model.rpc.HostFacts;
 import io.vireo.model.rpc.HostStats;
+import io.vireo.model.rpc.HostNic;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
@@ -138,6 +139,10 @@ public final class HostRepository {
                 .map(HostStatus::valueOf);
     }
 
+    void setDetail(Handle h, UUID hostId, String detail) {
+        h.createUpdate("UPDATE hosts SET status_detail = :detail WHERE id = :id").bind("id", hostId).bind("detail", detail).execute();
+    }
+
     public void recordFacts(Handle h, UUID hostId, HostFacts facts) {
         h.createUpdate("UPDATE hosts SET domain_type = :type, libvirt_version = :libvirt, cpu_count = :cpus, "
                         + "memory_total_kib = :memory, last_seen_at = now() WHERE id = :id")
@@ -152,6 +157,45 @@ public final class HostRepository {
                 .bind("id", hostId).bind("cpus", stats.cpuCount()).bind("load", stats.cpuLoadPercent())
                 .bind("total", stats.memoryTotalKib()).bind("free", stats.memoryFreeKib()).bind("vms", stats.runningVms())
                 .execute());
+    }
+
+    /** The host's network interfaces as its agent reported them last; an empty report keeps what was there. */
+    public void recordNics(Handle h, UUID hostId, List<HostNic> nics) {
+        if (nics.isEmpty()) {
+            return;
+        }
+        try {
+            h.createUpdate("UPDATE hosts SET nics = CAST(:nics AS jsonb) WHERE id = :id")
+                    .bind("id", hostId).bind("nics", NICS.writeValueAsString(nics)).execute();
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("cannot write the interfaces of host " + hostId, e);
+        }
+    }
+
+    public void recordNics(UUID hostId, List<HostNic> nics) {
+        jdbi.useHandle(h -> recordNics(h, hostId, nics));
+    }
+
+    List<HostNic> nics(UUID hostId) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT nics::text FROM hosts WHERE id = :id").bind("id", hostId)
+                .mapTo(String.class).findOne().map(HostRepository::readNics).orElse(List.of()));
+    }
+
+    /** The interfaces each host of the cluster reported last. */
+    Map<UUID, List<HostNic>> nicsInCluster(Handle h, UUID clusterId) {
+        return h.createQuery("SELECT id, nics::text AS nics FROM hosts WHERE cluster_id = :cluster").bind("cluster", clusterId)
+                .map((rs, ctx) -> Map.entry(rs.getObject("id", UUID.class), readNics(rs.getString("nics"))))
+                .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+    }
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper NICS = io.vireo.model.Json.lenientMapper();
+
+    private static List<HostNic> readNics(String json) {
+        try {
+            return List.of(NICS.readValue(json, HostNic[].class));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("unreadable host interfaces in the database", e);
+        }
     }
 
     /** How many hosts are in each status; a status no host is in is left out. */

@@ -38,6 +38,8 @@ public final class HostResource implements Consumer<RouteTable> {
             ctx.status(201).json(service.create(body));
         });
         routes.get("/api/hosts/{id}", "Show a host", ctx -> ctx.json(service.host(require(ctx, Permission.VIEW))));
+        routes.get("/api/hosts/{id}/nics", "The host's network interfaces (bridges, VLANs, addresses) as its agent reported them last",
+                ctx -> ctx.json(service.nics(require(ctx, Permission.VIEW))));
         routes.delete("/api/hosts/{id}", "Remove a host that runs no VMs and is not Up", 204, ctx -> {
             UUID id = require(ctx, Permission.MANAGE_HOSTS);
             service.delete(id);

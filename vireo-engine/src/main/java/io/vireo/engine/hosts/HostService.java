@@ -30,6 +30,7 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import io.vireo.model.rpc.HostNic;
 import java.util.UUID;
 import java.util.function.Supplier;
 
@@ -209,6 +210,55 @@ public final class HostService {
     public Optional<HostStatus> setStatus(Handle h, UUID hostId, HostStatus status) {
         return hosts.setStatus(h, hostId, status);
     }
+
+    /** The host's network interfaces as its agent reported them last (empty before its first report). */
+    public List<HostNic> nics(UUID hostId) {
+        host(hostId);
+        return hosts.nics(hostId);
+    }
+
+    /** The interfaces each host of the cluster reported last, inside the caller's transaction. */
+    public Map<UUID, List<HostNic>> nicsInCluster(Handle h, UUID clusterId) {
+        return hosts.nicsInCluster(h, clusterId);
+    }
+
+    public void recordNics(UUID hostId, List<HostNic> nics) {
+        hosts.recordNics(hostId, nics);
+    }
+
+    /**
+     * What the networks feature found: with a problem, an Up host becomes NonOperational with the
+     * problem as its detail; without one, a host NonOperational for its networks is Up again. A host
+     * NonOperational for another reason (libvirt) is left to that reason's owner.
+     */
+    public void networkProblem(UUID hostId, Optional<String> problem) {
+        jdbi.useTransaction(h -> {
+            Optional<Host> found = hosts.lock(h, hostId);
+            if (found.isEmpty()) {
+                return;
+            }
+            Host host = found.get();
+            boolean ownProblem = host.status() == HostStatus.NON_OPERATIONAL && host.statusDetail() != null
+                    && host.statusDetail().startsWith(NETWORK_DETAIL);
+            if (problem.isPresent() && (host.status() == HostStatus.UP
+                    || (ownProblem && !host.statusDetail().equals(NETWORK_DETAIL + problem.get())))) {
+                String detail = NETWORK_DETAIL + problem.get();
+                hosts.setStatus(h, hostId, HostStatus.NON_OPERATIONAL, detail);
+                if (ownProblem) {
+                    hosts.setDetail(h, hostId, detail);
+                }
+                events.write(h, EventLog.Entry.warning("HOST_NON_OPERATIONAL", "Host " + host.name() + " is NonOperational: "
+                        + detail).host(hostId));
+            } else if (problem.isEmpty() && ownProblem) {
+                hosts.setStatus(h, hostId, HostStatus.UP, null);
+                events.write(h, EventLog.Entry.info("HOST_UP", "Host " + host.name() + " is Up again: it carries the "
+                        + "required networks of its cluster").host(hostId));
+            }
+        });
+    }
+
+    /** How the detail of a host NonOperational for its networks begins. */
+    public static final String NETWORK_DETAIL = "it cannot carry a required network: ";
 
     /** Removes a host that is not Up and that no VM runs on, prefers or migrates to (the database's references decide). */
     public void delete(UUID id) {

@@ -9,6 +9,7 @@ import io.vireo.engine.scheduling.ClusterSnapshot;
 import io.vireo.engine.scheduling.HostCandidate;
 import io.vireo.engine.scheduling.PolicyParameters;
 import io.vireo.engine.scheduling.VmRequest;
+import io.vireo.engine.networks.NetworkService;
 import io.vireo.engine.storage.StorageService;
 import io.vireo.engine.vms.HostLoad;
 import io.vireo.engine.vms.VmService;
@@ -40,10 +41,13 @@ public final class ClusterSnapshotReader {
     private final VmService vms;
     private final StorageService storage;
     private final AffinityGroupService affinityGroups;
+    private final NetworkService networks;
     private final Predicate<UUID> connected;
 
     public ClusterSnapshotReader(Jdbi jdbi, DataCenterService dataCenters, HostService hosts, VmService vms,
-                                 StorageService storage, AffinityGroupService affinityGroups, Predicate<UUID> connected) {
+                                 StorageService storage, AffinityGroupService affinityGroups, NetworkService networks,
+                                 Predicate<UUID> connected) {
+        this.networks = requireNonNull(networks, "networks");
         this.jdbi = requireNonNull(jdbi, "jdbi");
         this.dataCenters = requireNonNull(dataCenters, "dataCenters");
         this.hosts = requireNonNull(hosts, "hosts");
@@ -61,32 +65,38 @@ public final class ClusterSnapshotReader {
             Set<String> domains = storage.domainIdsInDataCenter(h, UUID.fromString(cluster.dataCenterId())).stream()
                     .map(UUID::toString).collect(Collectors.toSet());
             Map<UUID, HostLoad> load = vms.loadByHost(h, clusterId);
+            Map<UUID, Set<String>> carried = networks.carriedNetworkNames(h, clusterId);
             List<HostCandidate> candidates = hosts.schedulable(h, clusterId).stream()
-                    .map(host -> candidate(host, clusterId, domains, load)).toList();
+                    .map(host -> candidate(host, clusterId, domains, load,
+                            carried.getOrDefault(UUID.fromString(host.host().id()), Set.of()))).toList();
             List<Vm> clusterVms = vms.inCluster(h, clusterId);
             Map<UUID, Set<UUID>> vmDomains = storage.domainsOfVms(h, clusterVms.stream().map(vm -> UUID.fromString(vm.id())).toList());
-            List<VmRequest> requests = clusterVms.stream().map(vm -> request(vm, vmDomains)).toList();
+            Map<UUID, Set<String>> vmNetworks = networks.networkNamesOfVms(h, clusterId);
+            List<VmRequest> requests = clusterVms.stream().map(vm -> request(vm, vmDomains,
+                    vmNetworks.getOrDefault(UUID.fromString(vm.id()), Set.of()))).toList();
             String parameters = cluster.schedulingParameters() == null ? null : cluster.schedulingParameters().toString();
             return new ClusterSnapshot(clusterId.toString(), cluster.memoryOvercommitPercent(), cluster.schedulingPolicy(),
                     PolicyParameters.fromJson(parameters), candidates, requests, groups);
         });
     }
 
-    private HostCandidate candidate(SchedulableHost schedulable, UUID clusterId, Set<String> domains, Map<UUID, HostLoad> load) {
+    /** @param networkNames the cluster's networks the host carries now */
+    private HostCandidate candidate(SchedulableHost schedulable, UUID clusterId, Set<String> domains, Map<UUID, HostLoad> load,
+                                    Set<String> networkNames) {
         Host host = schedulable.host();
         UUID id = UUID.fromString(host.id());
         HostLoad placed = load.getOrDefault(id, HostLoad.NONE);
         boolean maintenance = host.status() == HostStatus.MAINTENANCE || host.status() == HostStatus.PREPARING_FOR_MAINTENANCE;
         return new HostCandidate(host.id(), host.name(), clusterId.toString(), host.status(), connected.test(id), maintenance,
                 host.cpuCount(), schedulable.cpuFlags(), host.memoryTotalKib() / 1024, placed.committedMib(),
-                host.cpuLoadPercent(), placed.running(), domains, Set.of());
+                host.cpuLoadPercent(), placed.running(), domains, networkNames);
     }
 
-    private static VmRequest request(Vm vm, Map<UUID, Set<UUID>> vmDomains) {
+    private static VmRequest request(Vm vm, Map<UUID, Set<UUID>> vmDomains, Set<String> networkNames) {
         boolean running = vm.status() != VmStatus.DOWN && vm.hostId() != null;
         Set<String> domains = new HashSet<>();
         vmDomains.getOrDefault(UUID.fromString(vm.id()), Set.of()).forEach(domain -> domains.add(domain.toString()));
-        return new VmRequest(vm.id(), vm.name(), vm.vcpus(), vm.memoryMib(), null, Set.of(), domains, Set.of(),
+        return new VmRequest(vm.id(), vm.name(), vm.vcpus(), vm.memoryMib(), null, Set.of(), domains, networkNames,
                 running ? vm.hostId() : null, vm.preferredHostId() == null ? Set.of() : Set.of(vm.preferredHostId()));
     }
 

@@ -1,6 +1,7 @@
 package io.vireo.engine.vms;
 
 import io.vireo.engine.events.EventLog;
+import io.vireo.engine.networks.NetworkService;
 import io.vireo.engine.storage.StorageService;
 import io.vireo.model.Vm;
 import org.jdbi.v3.core.Handle;
@@ -24,11 +25,13 @@ public final class DesktopService {
     private final VmRepository vms;
     private final StorageService storage;
     private final EventLog events;
+    private final NetworkService networks;
 
-    public DesktopService(org.jdbi.v3.core.Jdbi jdbi, StorageService storage, EventLog events) {
+    public DesktopService(org.jdbi.v3.core.Jdbi jdbi, StorageService storage, NetworkService networks, EventLog events) {
         this.desktops = new DesktopRepository(jdbi);
         this.vms = new VmRepository(jdbi);
         this.storage = requireNonNull(storage, "storage");
+        this.networks = requireNonNull(networks, "networks");
         this.events = requireNonNull(events, "events");
     }
 
@@ -93,13 +96,15 @@ public final class DesktopService {
     }
 
     /**
-     * Records a new Down desktop with the template's hardware and thin overlays of its disks (LOCKED
-     * until a job makes their images), in the caller's transaction; answers whether it has disks.
+     * Records a new Down desktop with the template's hardware, thin overlays of its disks (LOCKED
+     * until a job makes their images) and NICs like its template's, each with its own MAC, in the
+     * caller's transaction; answers whether it has disks.
      */
     public boolean create(Handle h, UUID vmId, String name, Vm template, UUID poolId, int index, String poolName) {
         UUID templateId = UUID.fromString(template.id());
         desktops.insertFromTemplate(h, vmId, name, templateId, poolId, index);
         List<UUID> disks = storage.createOverlays(h, templateId, vmId, name);
+        networks.copyNics(h, templateId, vmId);
         events.write(h, EventLog.Entry.info("DESKTOP_CREATED", "Desktop " + name + " of pool " + poolName
                 + " was made from template " + template.name()).vm(vmId));
         return !disks.isEmpty();

@@ -37,9 +37,11 @@ public final class VmResource implements Consumer<RouteTable> {
     private final JobService jobs;
     private final AgentGateway gateway;
     private final PermissionService permissions;
+    private final VmNics nics;
 
-    public VmResource(VmService service, JobService jobs, AgentGateway gateway, PermissionService permissions) {
+    public VmResource(VmService service, VmNics nics, JobService jobs, AgentGateway gateway, PermissionService permissions) {
         this.permissions = requireNonNull(permissions, "permissions");
+        this.nics = requireNonNull(nics, "nics");
         this.service = requireNonNull(service, "service");
         this.jobs = requireNonNull(jobs, "jobs");
         this.gateway = requireNonNull(gateway, "gateway");
@@ -91,6 +93,17 @@ public final class VmResource implements Consumer<RouteTable> {
             Vm.Update body = ApiServer.body(ctx, Vm.Update.class);
             requireVisibleHost(ctx, body.preferredHostId());
             ctx.json(service.update(id, body));
+        });
+        routes.get("/api/vms/{id}/nics", "List a VM's network interfaces", ctx -> ctx.json(nics.list(id(ctx, Permission.VIEW))));
+        routes.post("/api/vms/{id}/nics", "Add a network interface to a Down VM: {\"name\", \"networkId\", \"mac\" (else one from the "
+                + "data center's pool), \"linked\" (default true)}; virtio", 201, RequestBody.of(io.vireo.model.VmNic.Create.class), ctx -> {
+            UUID id = id(ctx, Permission.EDIT_VM);
+            ctx.status(201).json(nics.add(id, ApiServer.body(ctx, io.vireo.model.VmNic.Create.class)));
+        });
+        routes.delete("/api/vms/{id}/nics/{nicId}", "Remove a network interface from a Down VM; its MAC is free again", 204, ctx -> {
+            UUID id = id(ctx, Permission.EDIT_VM);
+            nics.remove(id, Fields.id("nicId", ctx.pathParam("nicId")));
+            ctx.status(204);
         });
         routes.get("/api/vms/{id}/consolelog", "Read the guest's serial console log: ?offset=N", this::consoleLog);
     }

@@ -1,5 +1,6 @@
 package io.vireo.engine.vms;
 
+import io.vireo.engine.networks.NetworkService;
 import io.vireo.engine.storage.StorageService;
 import io.vireo.model.Disk;
 import io.vireo.model.Vm;
@@ -19,10 +20,12 @@ import static java.util.Objects.requireNonNull;
 public final class VmSpecs {
     private final Jdbi jdbi;
     private final StorageService storage;
+    private final NetworkService networks;
 
-    public VmSpecs(Jdbi jdbi, StorageService storage) {
+    public VmSpecs(Jdbi jdbi, StorageService storage, NetworkService networks) {
         this.jdbi = requireNonNull(jdbi, "jdbi");
         this.storage = requireNonNull(storage, "storage");
+        this.networks = requireNonNull(networks, "networks");
     }
 
     public VmSpec specOf(Vm vm) {
@@ -37,6 +40,7 @@ public final class VmSpecs {
             attachments.add(new DiskAttachment(UUID.fromString(disk.id()), disk.path(), disk.format(), "vd" + (char) ('a' + i),
                     boot == null ? i + 1 : 0));
         }
-        return new VmSpec(UUID.fromString(vm.id()), vm.name(), vm.vcpus(), vm.memoryMib(), attachments, boot, Graphics.of(vm.graphics()));
+        return new VmSpec(UUID.fromString(vm.id()), vm.name(), vm.vcpus(), vm.memoryMib(), attachments, boot, Graphics.of(vm.graphics()),
+                networks.nicSpecs(UUID.fromString(vm.id())));
     }
 }

@@ -82,8 +82,21 @@ public record AgentMethod<P, R>(String name, Class<P> paramsType, Class<R> resul
             new AgentMethod<>(AgentMethods.HOST_INSTALL_CERTIFICATE, InstallCertificateParams.class,
                     InstallCertificateResult.class);
 
+    /**
+     * Makes the host carry these networks: for each, the VLAN sub-interface (if tagged), the bridge,
+     * the port, the MTU, all up; idempotent. A network the host cannot carry safely (its port would
+     * be an interface that holds an IP address, a name too long, an interface that does not exist) is
+     * refused in its outcome, and nothing of it is touched.
+     */
+    public static final AgentMethod<EnsureBridgedParams, EnsureBridgedResult> NETWORK_ENSURE_BRIDGED =
+            new AgentMethod<>(AgentMethods.NETWORK_ENSURE_BRIDGED, EnsureBridgedParams.class, EnsureBridgedResult.class);
+    /** Removes bridges no network needs (with their VLAN sub-interfaces); one that a VM still uses is kept. */
+    public static final AgentMethod<EnsureRemovedParams, EnsureRemovedResult> NETWORK_ENSURE_REMOVED =
+            new AgentMethod<>(AgentMethods.NETWORK_ENSURE_REMOVED, EnsureRemovedParams.class, EnsureRemovedResult.class);
+
     public static final List<AgentMethod<?, ?>> ALL = List.of(HOST_HELLO, VM_LIST, VM_ENSURE_RUNNING, VM_ENSURE_STOPPED,
             VM_REQUEST_SHUTDOWN, VM_REBOOT, VM_ENSURE_PAUSED, VM_ENSURE_RESUMED, VM_SET_CONSOLE_PASSWORD,
             VM_READ_CONSOLE_LOG, DISK_ENSURE_CREATED, DISK_ENSURE_DELETED, STORAGE_CHECK_PATH, VM_MIGRATE,
-            VM_CANCEL_MIGRATION, VM_MIGRATION_STATUS, HOST_RENEW_CERTIFICATE, HOST_INSTALL_CERTIFICATE, STORAGE_LIST_BOOT_FILES);
+            VM_CANCEL_MIGRATION, VM_MIGRATION_STATUS, HOST_RENEW_CERTIFICATE, HOST_INSTALL_CERTIFICATE, STORAGE_LIST_BOOT_FILES,
+            NETWORK_ENSURE_BRIDGED, NETWORK_ENSURE_REMOVED);
 }

@@ -32,6 +32,8 @@ public final class AgentMethods {
     public static final String VM_MIGRATION_STATUS = "vm.migrationStatus";
     public static final String HOST_RENEW_CERTIFICATE = "host.renewCertificate";
     public static final String HOST_INSTALL_CERTIFICATE = "host.installCertificate";
+    public static final String NETWORK_ENSURE_BRIDGED = "network.ensureBridged";
+    public static final String NETWORK_ENSURE_REMOVED = "network.ensureRemoved";
 
     // agent -> engine (notifications, no reply)
     public static final String EVENT_MIGRATION_PROGRESS = "migration.progress";

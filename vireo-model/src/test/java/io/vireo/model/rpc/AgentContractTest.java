@@ -103,7 +103,43 @@ class AgentContractTest {
                 "{\"certificatePem\": \"CERT\", \"caCertificatesPem\": [\"CA1\", \"CA0\"]}",
                 new InstallCertificateResult("1f"), "{\"serial\": \"1f\"}");
 
+        HostNic eth1 = new HostNic("eth1", "52:54:00:12:34:56", 1500, true, List.of(), NicKind.PHYSICAL, "vn0123456789", null, null);
+        String eth1Json = """
+                {"name": "eth1", "mac": "52:54:00:12:34:56", "mtu": 1500, "up": true, "addresses": [], "kind": "physical",
+                 "master": "vn0123456789", "vlanId": null, "vlanParent": null}""";
+        method(AgentMethod.NETWORK_ENSURE_BRIDGED, new EnsureBridgedParams(List.of(new BridgedNetwork("vn0123456789", "eth1", null, 1500),
+                        new BridgedNetwork("vnabcdef0123", "eth0", 42, 9000))), """
+                {"networks": [{"bridge": "vn0123456789", "hostNic": "eth1", "vlanId": null, "mtu": 1500},
+                              {"bridge": "vnabcdef0123", "hostNic": "eth0", "vlanId": 42, "mtu": 9000}]}""",
+                new EnsureBridgedResult(List.of(BridgeOutcome.carried("vn0123456789"), BridgeOutcome.refused("vnabcdef0123", "no")),
+                        List.of(eth1)), """
+                {"outcomes": [{"bridge": "vn0123456789", "carried": true, "error": null},
+                              {"bridge": "vnabcdef0123", "carried": false, "error": "no"}],
+                 "nics": [%s]}""".formatted(eth1Json));
+        method(AgentMethod.NETWORK_ENSURE_REMOVED, new EnsureRemovedParams(List.of("vn0123456789")), "{\"bridges\": [\"vn0123456789\"]}",
+                new EnsureRemovedResult(List.of(new BridgeOutcome("vn0123456789", false, null))),
+                "{\"outcomes\": [{\"bridge\": \"vn0123456789\", \"carried\": false, \"error\": null}]}");
         assertThat(tested).containsExactlyInAnyOrderElementsOf(AgentMethod.ALL);
+    }
+
+    @Test
+    void nicsTravelInSpecsFactsAndStats() throws Exception {
+        HostNic eth0 = new HostNic("eth0.42", "52:54:00:12:34:56", 9000, false, List.of("10.231.0.1/24"), NicKind.VLAN, null, 42, "eth0");
+        String eth0Json = """
+                {"name": "eth0.42", "mac": "52:54:00:12:34:56", "mtu": 9000, "up": false, "addresses": ["10.231.0.1/24"],
+                 "kind": "vlan", "master": null, "vlanId": 42, "vlanParent": "eth0"}""";
+        assertWire(VmSpec.class, new VmSpec(VM, "web1", 1, 128, List.of(), null, Graphics.NONE,
+                List.of(new VmNicSpec("56:6f:00:00:00:01", "vn0123456789", "virtio", 1500, false))), """
+                {"id": "%s", "name": "web1", "vcpus": 1, "memoryMib": 128, "disks": [], "kernelBoot": null, "graphics": "none",
+                 "nics": [{"mac": "56:6f:00:00:00:01", "bridge": "vn0123456789", "model": "virtio", "mtu": 1500, "linked": false}]}"""
+                .formatted(VM));
+        assertWire(HostFacts.class, new HostFacts("h1", "qemu", 4, 8_000_000, "9.0.0", "0.1.0", List.of(eth0)), """
+                {"hostname": "h1", "domainType": "qemu", "cpuCount": 4, "memoryTotalKib": 8000000,
+                 "libvirtVersion": "9.0.0", "agentVersion": "0.1.0", "nics": [%s]}""".formatted(eth0Json));
+        assertWire(HostStatsReport.class, HostStatsReport.libvirtUnavailable(9, "down").withNics(List.of(eth0)), """
+                {"host": null, "vms": [], "seq": 9, "libvirtError": "down", "nics": [%s]}""".formatted(eth0Json));
+        assertThat(MAPPER.writeValueAsString(NicKind.values()))
+                .isEqualTo("[\"physical\",\"bridge\",\"vlan\",\"bond\",\"veth\",\"other\"]");
     }
 
     @Test

@@ -1,0 +1,202 @@
+package io.vireo.agent.network;
+
+import io.vireo.model.rpc.BridgeOutcome;
+import io.vireo.model.rpc.BridgedNetwork;
+import io.vireo.model.rpc.HostNic;
+import io.vireo.model.rpc.NicKind;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Brings the host to carry networks as bridges, idempotently: for each network, the VLAN
+ * sub-interface (if tagged), the bridge, its port, the MTU, all up. Every check runs before anything
+ * is changed, so a refused network leaves the host as it was: above all, an interface that holds an
+ * IP address is never made a bridge's port (the host would lose that address, maybe its link to the
+ * engine).
+ */
+public final class Bridges {
+    /** A Linux interface name (IFNAMSIZ 16 with its NUL): 1 to 15 characters, none of '/', ':' or white space. */
+    private static final Pattern IFNAME = Pattern.compile("[A-Za-z0-9_.-]{1,15}");
+    /** The bridges Vireo makes; only those does it ever remove. */
+    static final String VIREO_BRIDGE_PREFIX = "vn";
+
+    private final Links links;
+
+    public Bridges(Links links) {
+        this.links = requireNonNull(links, "links");
+    }
+
+    public List<HostNic> interfaces() {
+        return links.interfaces();
+    }
+
+    public List<BridgeOutcome> ensureBridged(List<BridgedNetwork> networks) {
+        Map<String, HostNic> nics = byName(links.interfaces());
+        Set<String> uplinksClaimed = new HashSet<>();
+        Set<String> bridgesClaimed = new HashSet<>();
+        List<BridgeOutcome> outcomes = new ArrayList<>();
+        for (BridgedNetwork network : networks) {
+            Optional<String> refusal = refusal(network, nics, uplinksClaimed, bridgesClaimed);
+            if (refusal.isPresent()) {
+                outcomes.add(BridgeOutcome.refused(network.bridge(), refusal.get()));
+                continue;
+            }
+            uplinksClaimed.add(network.uplink());
+            bridgesClaimed.add(network.bridge());
+            try {
+                apply(network, nics);
+                outcomes.add(BridgeOutcome.carried(network.bridge()));
+            } catch (NetworkException e) {
+                outcomes.add(BridgeOutcome.refused(network.bridge(), e.getMessage()));
+            }
+            nics = byName(links.interfaces());
+        }
+        return outcomes;
+    }
+
+    /** Why the host must not carry this network as asked, if it must not; checks only, changes nothing. */
+    static Optional<String> refusal(BridgedNetwork network, Map<String, HostNic> nics, Set<String> uplinksClaimed,
+                                    Set<String> bridgesClaimed) {
+        String bridge = network.bridge();
+        String uplink = network.uplink();
+        for (String name : List.of(bridge, network.hostNic(), uplink)) {
+            if (!IFNAME.matcher(name).matches()) {
+                return Optional.of("'" + name + "' is not a valid interface name: 1 to 15 letters, digits, '.', '_' or '-'");
+            }
+        }
+        if (network.vlanId() != null && (network.vlanId() < 1 || network.vlanId() > 4094)) {
+            return Optional.of("VLAN id " + network.vlanId() + " is not between 1 and 4094");
+        }
+        if (network.mtu() < 68 || network.mtu() > 65535) {
+            return Optional.of("MTU " + network.mtu() + " is not between 68 and 65535");
+        }
+        if (bridgesClaimed.contains(bridge)) {
+            return Optional.of("bridge " + bridge + " is asked for twice");
+        }
+        if (uplinksClaimed.contains(uplink)) {
+            return Optional.of(uplink + " is the port of another network's bridge in the same request");
+        }
+        HostNic hostNic = nics.get(network.hostNic());
+        if (hostNic == null) {
+            return Optional.of("the host has no interface " + network.hostNic());
+        }
+        if (hostNic.kind() == NicKind.BRIDGE) {
+            return Optional.of(network.hostNic() + " is a bridge, not an interface a bridge can be built on");
+        }
+        HostNic existingBridge = nics.get(bridge);
+        if (existingBridge != null && existingBridge.kind() != NicKind.BRIDGE) {
+            return Optional.of("an interface named " + bridge + " exists and is not a bridge");
+        }
+        HostNic port = nics.get(uplink);
+        if (port != null) {
+            if (!port.addresses().isEmpty()) {
+                return Optional.of(uplink + " carries " + String.join(", ", port.addresses()) + ": making it a port of bridge "
+                        + bridge + " would take that address off the host (and could cut it off the engine); "
+                        + "move the address first or use another interface");
+            }
+            if (port.master() != null && !port.master().equals(bridge)) {
+                return Optional.of(uplink + " is a port of " + port.master() + " already");
+            }
+            if (network.vlanId() != null && (port.kind() != NicKind.VLAN || !network.vlanId().equals(port.vlanId())
+                    || !network.hostNic().equals(port.vlanParent()))) {
+                return Optional.of("an interface named " + uplink + " exists and is not VLAN " + network.vlanId() + " on "
+                        + network.hostNic());
+            }
+        }
+        if (network.vlanId() != null && hostNic.master() != null) {
+            return Optional.of(network.hostNic() + " is a port of " + hostNic.master() + ": a VLAN on it would not see its frames");
+        }
+        return Optional.empty();
+    }
+
+    private void apply(BridgedNetwork network, Map<String, HostNic> nics) {
+        String bridge = network.bridge();
+        String uplink = network.uplink();
+        String mtu = Integer.toString(network.mtu());
+        HostNic hostNic = nics.get(network.hostNic());
+        if (network.vlanId() != null) {
+            // a VLAN interface cannot be larger than its parent
+            if (hostNic.mtu() < network.mtu()) {
+                links.ip("link", "set", "dev", network.hostNic(), "mtu", mtu);
+            }
+            links.ip("link", "set", "dev", network.hostNic(), "up");
+            if (!nics.containsKey(uplink)) {
+                links.ip("link", "add", "link", network.hostNic(), "name", uplink, "type", "vlan", "id",
+                        Integer.toString(network.vlanId()));
+            }
+        }
+        if (!nics.containsKey(bridge)) {
+            links.ip("link", "add", "name", bridge, "type", "bridge");
+        }
+        HostNic port = nics.get(uplink);
+        if (port == null || port.mtu() != network.mtu()) {
+            links.ip("link", "set", "dev", uplink, "mtu", mtu);
+        }
+        if (port == null || !bridge.equals(port.master())) {
+            links.ip("link", "set", "dev", uplink, "master", bridge);
+        }
+        HostNic existingBridge = nics.get(bridge);
+        if (existingBridge == null || existingBridge.mtu() != network.mtu()) {
+            links.ip("link", "set", "dev", bridge, "mtu", mtu);
+        }
+        links.ip("link", "set", "dev", uplink, "up");
+        links.ip("link", "set", "dev", bridge, "up");
+    }
+
+    /**
+     * Removes the bridges (and the VLAN sub-interfaces that were their ports); keeps one that a VM's
+     * interface is still a port of, one that is no bridge, and any bridge Vireo did not name.
+     * Outcome carried = the bridge is still there.
+     */
+    public List<BridgeOutcome> ensureRemoved(List<String> bridges) {
+        List<BridgeOutcome> outcomes = new ArrayList<>();
+        for (String bridge : bridges) {
+            Map<String, HostNic> nics = byName(links.interfaces());
+            HostNic existing = nics.get(bridge);
+            if (existing == null) {
+                outcomes.add(new BridgeOutcome(bridge, false, null));
+                continue;
+            }
+            if (!bridge.startsWith(VIREO_BRIDGE_PREFIX) || existing.kind() != NicKind.BRIDGE) {
+                outcomes.add(new BridgeOutcome(bridge, true, bridge + " is not a bridge Vireo made; it is left alone"));
+                continue;
+            }
+            List<HostNic> ports = nics.values().stream().filter(nic -> bridge.equals(nic.master())).toList();
+            List<String> guests = ports.stream().filter(nic -> nic.kind() == NicKind.OTHER).map(HostNic::name).toList();
+            if (!guests.isEmpty()) {
+                outcomes.add(new BridgeOutcome(bridge, true, "VM interfaces " + String.join(", ", guests)
+                        + " are still ports of " + bridge));
+                continue;
+            }
+            try {
+                for (HostNic port : ports) {
+                    if (port.kind() == NicKind.VLAN) {
+                        links.ip("link", "del", "dev", port.name());
+                    } else {
+                        links.ip("link", "set", "dev", port.name(), "nomaster");
+                    }
+                }
+                links.ip("link", "del", "dev", bridge);
+                outcomes.add(new BridgeOutcome(bridge, false, null));
+            } catch (NetworkException e) {
+                outcomes.add(new BridgeOutcome(bridge, true, e.getMessage()));
+            }
+        }
+        return outcomes;
+    }
+
+    private static Map<String, HostNic> byName(List<HostNic> nics) {
+        return nics.stream().collect(Collectors.toMap(HostNic::name, Function.identity(), (a, b) -> a, LinkedHashMap::new));
+    }
+}

@@ -1,0 +1,208 @@
+package io.vireo.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.vireo.testkit.LabDhcp;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * VM NICs on a bridged host network, end to end: a network on the lab hosts' eth1 (their port on the
+ * guests' switch br1) attached to the lab cluster, the hosts bridging it, two guests on two hosts
+ * leasing addresses from a DHCP server on br1 and pinging each other, one of them migrating while it
+ * pings; and a host that cannot carry a required network.
+ */
+class NetworkIT extends LabTest {
+    private static final String ADDRESS_A = LabDhcp.SUBNET_PREFIX + "11";
+    private static final String ADDRESS_B = LabDhcp.SUBNET_PREFIX + "12";
+
+    private String createNetwork(String name, String hostNic) {
+        Api.Response created = api.post("/api/networks", Map.of("name", name, "dataCenterId", lab.dataCenterId(), "hostNic", hostNic,
+                "description", "guests of the lab"));
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        return created.body().get("id").asText();
+    }
+
+    private void attach(String networkId, boolean required) {
+        Api.Response attached = api.post("/api/clusters/" + lab.clusterId() + "/networks", Map.of("networkId", networkId, "required", required));
+        assertThat(attached.status()).as(attached.toString()).isEqualTo(201);
+    }
+
+    private JsonNode addNic(String vmId, String networkId) {
+        Api.Response added = api.post("/api/vms/" + vmId + "/nics", Map.of("name", "nic1", "networkId", networkId));
+        assertThat(added.status()).as(added.toString()).isEqualTo(201);
+        return added.body();
+    }
+
+    private JsonNode hostNic(String host, String name) {
+        for (JsonNode nic : api.get("/api/hosts/" + lab.hostId(host) + "/nics").body()) {
+            if (nic.get("name").asText().equals(name)) {
+                return nic;
+            }
+        }
+        return null;
+    }
+
+    private boolean carries(String host, String bridge) {
+        JsonNode nic = hostNic(host, bridge);
+        JsonNode port = hostNic(host, lab.lab().guestInterface());
+        return nic != null && nic.get("kind").asText().equals("bridge") && nic.get("up").asBoolean()
+                && port != null && bridge.equals(port.path("master").asText());
+    }
+
+    @Test
+    void guestsOnTwoHostsLeaseAddressesAndPingEachOtherAcrossAMigration() {
+        String networkId = createNetwork("guests", lab.lab().guestInterface());
+        String bridge = api.get("/api/networks/" + networkId).body().get("bridge").asText();
+        long attachedAt = System.nanoTime();
+        attach(networkId, true);
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))
+                .until(() -> carries("h1", bridge) && carries("h2", bridge));
+        System.out.printf("both hosts carry bridge %s %d ms after the network was attached%n", bridge,
+                (System.nanoTime() - attachedAt) / 1_000_000);
+        assertThat(api.get("/api/hosts/" + lab.hostId("h1")).body().get("status").asText()).isEqualTo("UP");
+        assertThat(hostNic("h1", "eth0").get("addresses")).extracting(JsonNode::asText).contains(lab.lab().host("h1").address() + "/24");
+        assertThat(hostNic("h1", lab.lab().guestInterface()).get("addresses")).isEmpty();
+
+        String a = scenario.createGuest("net-a", List.of(), "labping=" + ADDRESS_B);
+        String b = scenario.createGuest("net-b", List.of(), "labping=" + ADDRESS_A);
+        String macA = addNic(a, networkId).get("mac").asText();
+        String macB = addNic(b, networkId).get("mac").asText();
+        assertThat(macA).startsWith("56:6f:").isNotEqualTo(macB);
+        Api.Response twice = api.post("/api/vms/" + b + "/nics", Map.of("name", "nic2", "networkId", networkId, "mac", macA));
+        assertThat(twice.status()).isEqualTo(409);
+        assertThat(twice.error()).isEqualTo("MAC_IN_USE");
+
+        try (LabDhcp dhcp = lab.lab().startDhcp(Map.of(macA, ADDRESS_A, macB, ADDRESS_B))) {
+            long start = System.nanoTime();
+            scenario.action(a, "start", Map.of("hostId", lab.hostId("h1")));
+            scenario.action(b, "start", Map.of("hostId", lab.hostId("h2")));
+            assertThat(lab.lab().host("h1").virsh("dumpxml", a)).contains("<source bridge='" + bridge + "'")
+                    .contains("<mac address='" + macA + "'").contains("<model type='virtio'");
+            await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(250))
+                    .until(() -> scenario.consoleLog(a).contains("GUEST-NET eth0 " + ADDRESS_A + "/24 dhcp"));
+            System.out.printf("guest A holds its DHCP address %d ms after its start was asked%n", (System.nanoTime() - start) / 1_000_000);
+            await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(250))
+                    .until(() -> scenario.consoleLog(b).contains("GUEST-NET eth0 " + ADDRESS_B + "/24 dhcp"));
+            assertThat(dhcp.log()).contains("DHCPACK(br1) " + ADDRESS_A + " " + macA).contains("DHCPACK(br1) " + ADDRESS_B + " " + macB);
+
+            // each reaches the other across the two hosts
+            await().atMost(Duration.ofSeconds(60)).until(() -> pings(scenario.consoleLog(a), ADDRESS_B, "ok") > 0
+                    && pings(scenario.consoleLog(b), ADDRESS_A, "ok") > 0);
+
+            // B keeps pinging A while A moves to h2 and back: the address stays, the pings go on
+            int sentBefore = pingResults(scenario.consoleLog(b), ADDRESS_A).size();
+            long okBefore = pings(scenario.consoleLog(b), ADDRESS_A, "ok");
+            scenario.action(a, "migrate", Map.of("hostId", lab.hostId("h2")));
+            assertThat(scenario.hostOf(a)).isEqualTo(lab.hostId("h2"));
+            await().atMost(Duration.ofSeconds(60)).until(() -> pings(scenario.consoleLog(b), ADDRESS_A, "ok") > okBefore + 3);
+            List<String> after = pingResults(scenario.consoleLog(b), ADDRESS_A);
+            List<String> around = after.subList(sentBefore, after.size());
+            System.out.printf("pings from B to A from the migration's start to 4 answers after it: %d lost of %d%n",
+                    around.stream().filter("lost"::equals).count(), around.size());
+            // A kept its address: it answers on it from h2, without a new lease
+            assertThat(scenario.consoleLog(a).split("GUEST-NET eth0 ", -1)).hasSize(2);
+
+            scenario.action(a, "stop", null);
+            scenario.action(b, "stop", null);
+        }
+        // a network with NICs on it stays until they go
+        Api.Response inUse = api.delete("/api/networks/" + networkId);
+        assertThat(inUse.status()).isEqualTo(409);
+        assertThat(inUse.error()).isEqualTo("ENTITY_IN_USE");
+        assertThat(api.delete("/api/vms/" + a).status()).isEqualTo(200);
+        assertThat(api.delete("/api/vms/" + b).status()).isEqualTo(200);
+        assertThat(api.delete("/api/networks/" + networkId).status()).isEqualTo(204);
+        // the hosts drop the bridge no network needs any more
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))
+                .until(() -> hostNic("h1", bridge) == null && hostNic("h2", bridge) == null);
+    }
+
+    @Test
+    void aHostWithoutTheNetworksInterfaceTakesNoVmOfItAndIsNonOperationalWhenItIsRequired() {
+        String networkId = createNetwork("nowhere", "eth9");
+        attach(networkId, false);
+        String vm = scenario.createGuest("net-nowhere", List.of());
+        addNic(vm, networkId);
+        Api.Response start = api.post("/api/vms/" + vm + "/start", null);
+        assertThat(start.status()).isEqualTo(202);
+        String job = start.body().get("id").asText();
+        await().atMost(Duration.ofSeconds(60)).until(() -> api.get("/api/jobs/" + job).body().get("status").asText().equals("FAILED"));
+        assertThat(api.get("/api/jobs/" + job).body().get("errorMessage").asText()).contains("lacks networks nowhere");
+        assertThat(api.get("/api/hosts/" + lab.hostId("h1")).body().get("status").asText()).isEqualTo("UP");
+
+        try {
+            attach(networkId, true);
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
+                for (String host : List.of("h1", "h2")) {
+                    JsonNode shown = api.get("/api/hosts/" + lab.hostId(host)).body();
+                    assertThat(shown.get("status").asText()).isEqualTo("NON_OPERATIONAL");
+                    assertThat(shown.get("statusDetail").asText()).contains("nowhere").contains("the host has no interface eth9");
+                }
+            });
+        } finally {
+            attach(networkId, false);
+        }
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
+            for (String host : List.of("h1", "h2")) {
+                assertThat(api.get("/api/hosts/" + lab.hostId(host)).body().get("status").asText()).isEqualTo("UP");
+            }
+        });
+        assertThat(api.delete("/api/clusters/" + lab.clusterId() + "/networks/" + networkId).status()).isEqualTo(409);
+        assertThat(api.delete("/api/vms/" + vm).status()).isEqualTo(200);
+        assertThat(api.delete("/api/clusters/" + lab.clusterId() + "/networks/" + networkId).status()).isEqualTo(204);
+        assertThat(api.delete("/api/networks/" + networkId).status()).isEqualTo(204);
+    }
+
+    @Test
+    void aRunningVmTakesNoNewNicAndBadNetworksAreRefused() {
+        String networkId = createNetwork("lan-refusals", lab.lab().guestInterface());
+        Map<String, Object> badVlan = new HashMap<>(Map.of("name", "v", "dataCenterId", lab.dataCenterId(), "hostNic", "eth1", "vlanId", 4095));
+        Api.Response refused = api.post("/api/networks", badVlan);
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(refused.error()).isEqualTo("INVALID_FIELD");
+        assertThat(refused.message()).contains("vlanId must be between 1 and 4094");
+        Api.Response duplicate = api.post("/api/networks", Map.of("name", "lan-refusals", "dataCenterId", lab.dataCenterId(), "hostNic", "eth1"));
+        assertThat(duplicate.status()).isEqualTo(409);
+        assertThat(duplicate.error()).isEqualTo("DUPLICATE_NAME");
+
+        String vm = scenario.createGuest("net-running", List.of());
+        Api.Response notAttached = api.post("/api/vms/" + vm + "/nics", Map.of("name", "nic1", "networkId", networkId));
+        assertThat(notAttached.status()).isEqualTo(409);
+        assertThat(notAttached.error()).isEqualTo("NETWORK_NOT_IN_CLUSTER");
+        scenario.action(vm, "start", null);
+        attach(networkId, false);
+        Api.Response running = api.post("/api/vms/" + vm + "/nics", Map.of("name", "nic1", "networkId", networkId));
+        assertThat(running.status()).isEqualTo(409);
+        assertThat(running.error()).isEqualTo("VM_NOT_DOWN");
+        assertThat(running.message()).contains("stop it to add a NIC");
+        assertThat(api.get("/api/vms/" + vm + "/nics").body()).isEmpty();
+        scenario.action(vm, "stop", null);
+    }
+
+    private static final Pattern PING = Pattern.compile("GUEST-PING (\\S+) (ok|lost) (\\d+)");
+
+    private static List<String> pingResults(String log, String address) {
+        List<String> results = new ArrayList<>();
+        Matcher matcher = PING.matcher(log);
+        while (matcher.find()) {
+            if (matcher.group(1).equals(address)) {
+                results.add(matcher.group(2));
+            }
+        }
+        return results;
+    }
+
+    private static long pings(String log, String address, String result) {
+        return pingResults(log, address).stream().filter(result::equals).count();
+    }
+}
