@@ -100,8 +100,12 @@ class ApiFuzzIT extends LabTest {
                     probes += 2;
                     String notAnId = concrete(path.getKey().replace("{id}", "not-a-uuid"));
                     check(method + " " + notAnId, send(method, notAnId, null), new Probe("no id", null, 400, "id"), failures);
-                    String huge = concrete(path.getKey().replace("{id}", "x".repeat(64 * 1024)));
-                    check(method + " with a 64 KiB id", send(method, huge, null), new Probe("huge id", null, -1, null), failures);
+                    // 4 KiB: long enough to overflow any column, short enough that the request line stays under the
+                    // server's 8 KiB header limit, so the engine itself answers. Past that limit Jetty answers 431 and
+                    // closes while the client may still be sending; the reset can then swallow the answer, a race of
+                    // TCP and not of the engine, which a test cannot wait out.
+                    String huge = concrete(path.getKey().replace("{id}", "x".repeat(4 * 1024)));
+                    check(method + " with a 4 KiB id", send(method, huge, null), new Probe("huge id", null, -1, null), failures);
                 }
                 if (method.equals("GET")) {
                     // the parameters some operation reads, each wrong: refused or ignored, never a failure
