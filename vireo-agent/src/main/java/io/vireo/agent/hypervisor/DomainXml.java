@@ -176,11 +176,14 @@ public final class DomainXml {
         child(rng, "backend", "/dev/urandom").setAttribute("model", "random");
     }
 
-    /** A tap on the network's bridge; the host names the tap (the guest's view needs no name yet). */
+    /** A tap on the network's bridge, named by the engine for an overlay port (its filter uses the name), else by libvirt. */
     private static void appendInterface(Element devices, VmNicSpec nic) {
         Element element = child(devices, "interface");
         element.setAttribute("type", "bridge");
         child(element, "source").setAttribute("bridge", nic.bridge());
+        if (nic.tap() != null) {
+            child(element, "target").setAttribute("dev", nic.tap());
+        }
         child(element, "mac").setAttribute("address", nic.mac());
         child(element, "model").setAttribute("type", nic.model());
         child(element, "mtu").setAttribute("size", Integer.toString(nic.mtu()));
@@ -295,6 +298,8 @@ public final class DomainXml {
             check(IFNAME.matcher(nic.bridge()).matches(), "NIC bridge must be an interface name of 1 to 15 characters, not " + nic.bridge());
             check(NIC_MODELS.contains(nic.model()), "NIC model must be virtio, not " + nic.model());
             check(nic.mtu() >= 68 && nic.mtu() <= 65535, "NIC MTU must be between 68 and 65535, not " + nic.mtu());
+            check(nic.tap() == null || nic.tap().matches("tap[0-9a-f-]{11}"),
+                    "NIC tap must be tap and 11 characters of a port id, not " + nic.tap());
         }
         check(spec.nics().stream().map(VmNicSpec::mac).distinct().count() == spec.nics().size(), "two NICs share a MAC");
         if (boot != null) {

@@ -312,8 +312,8 @@ class DomainXmlTest {
     @Test
     void nicsAreTapsOnTheirNetworksBridges() {
         VmSpec spec = new VmSpec(ID, "web1", 1, 128, List.of(), new KernelBoot(boot("vmlinuz"), null, ""), Graphics.NONE,
-                List.of(new VmNicSpec("56:6f:00:00:00:01", "vn0123456789", "virtio", 1500, true),
-                        new VmNicSpec("56:6f:00:00:00:02", "vnabcdef0123", "virtio", 9000, false)));
+                List.of(new VmNicSpec("56:6f:00:00:00:01", "vn0123456789", "virtio", 1500, true, null),
+                        new VmNicSpec("56:6f:00:00:00:02", "vnabcdef0123", "virtio", 9000, false, null)));
 
         Document xml = DomainXml.parse(render(spec, HOST));
 
@@ -331,17 +331,17 @@ class DomainXmlTest {
 
     @Test
     void refusesNicsLibvirtCouldNotTake() {
-        assertThatThrownBy(() -> renderNic(new VmNicSpec("57:6f:00:00:00:01", "vn1", "virtio", 1500, true)))
+        assertThatThrownBy(() -> renderNic(new VmNicSpec("57:6f:00:00:00:01", "vn1", "virtio", 1500, true, null)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("unicast");
-        assertThatThrownBy(() -> renderNic(new VmNicSpec("56:6F:00:00:00:01", "vn1", "virtio", 1500, true)))
+        assertThatThrownBy(() -> renderNic(new VmNicSpec("56:6F:00:00:00:01", "vn1", "virtio", 1500, true, null)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("MAC");
-        assertThatThrownBy(() -> renderNic(new VmNicSpec("56:6f:00:00:00:01", "a-bridge-name-too-long", "virtio", 1500, true)))
+        assertThatThrownBy(() -> renderNic(new VmNicSpec("56:6f:00:00:00:01", "a-bridge-name-too-long", "virtio", 1500, true, null)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("15 characters");
-        assertThatThrownBy(() -> renderNic(new VmNicSpec("56:6f:00:00:00:01", "vn1", "e1000", 1500, true)))
+        assertThatThrownBy(() -> renderNic(new VmNicSpec("56:6f:00:00:00:01", "vn1", "e1000", 1500, true, null)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("virtio");
-        assertThatThrownBy(() -> renderNic(new VmNicSpec("56:6f:00:00:00:01", "vn1", "virtio", 67, true)))
+        assertThatThrownBy(() -> renderNic(new VmNicSpec("56:6f:00:00:00:01", "vn1", "virtio", 67, true, null)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("MTU");
-        VmNicSpec nic = new VmNicSpec("56:6f:00:00:00:01", "vn1", "virtio", 1500, true);
+        VmNicSpec nic = new VmNicSpec("56:6f:00:00:00:01", "vn1", "virtio", 1500, true, null);
         assertThatThrownBy(() -> render(new VmSpec(ID, "x", 1, 128, List.of(), null, Graphics.NONE, List.of(nic, nic)), HOST))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("share a MAC");
     }

@@ -145,7 +145,7 @@ final class NetworkRepository {
                         + "JOIN networks n ON n.id = nic.network_id WHERE nic.vm_id = :vm ORDER BY nic.created_at, nic.name")
                 .bind("vm", vmId)
                 .map((rs, ctx) -> new VmNicSpec(rs.getString("mac"), rs.getString("bridge"), rs.getString("model"), rs.getInt("mtu"),
-                        rs.getBoolean("linked"))).list();
+                        rs.getBoolean("linked"), null)).list();
     }
 
     /** The names of the networks each VM of the cluster has a NIC on. */

@@ -93,10 +93,16 @@ public record AgentMethod<P, R>(String name, Class<P> paramsType, Class<R> resul
     /** Removes bridges no network needs (with their VLAN sub-interfaces); one that a VM still uses is kept. */
     public static final AgentMethod<EnsureRemovedParams, EnsureRemovedResult> NETWORK_ENSURE_REMOVED =
             new AgentMethod<>(AgentMethods.NETWORK_ENSURE_REMOVED, EnsureRemovedParams.class, EnsureRemovedResult.class);
+    /**
+     * Makes the host's overlay wiring (segments, DHCP, routers, port filters) match the state, removing
+     * what it left out; idempotent. See {@link OverlayState}.
+     */
+    public static final AgentMethod<OverlayState, OverlayConvergeResult> OVERLAY_CONVERGE =
+            new AgentMethod<>(AgentMethods.OVERLAY_CONVERGE, OverlayState.class, OverlayConvergeResult.class);
 
     public static final List<AgentMethod<?, ?>> ALL = List.of(HOST_HELLO, VM_LIST, VM_ENSURE_RUNNING, VM_ENSURE_STOPPED,
             VM_REQUEST_SHUTDOWN, VM_REBOOT, VM_ENSURE_PAUSED, VM_ENSURE_RESUMED, VM_SET_CONSOLE_PASSWORD,
             VM_READ_CONSOLE_LOG, DISK_ENSURE_CREATED, DISK_ENSURE_DELETED, STORAGE_CHECK_PATH, VM_MIGRATE,
             VM_CANCEL_MIGRATION, VM_MIGRATION_STATUS, HOST_RENEW_CERTIFICATE, HOST_INSTALL_CERTIFICATE, STORAGE_LIST_BOOT_FILES,
-            NETWORK_ENSURE_BRIDGED, NETWORK_ENSURE_REMOVED);
+            NETWORK_ENSURE_BRIDGED, NETWORK_ENSURE_REMOVED, OVERLAY_CONVERGE);
 }

@@ -34,6 +34,7 @@ public final class AgentMethods {
     public static final String HOST_INSTALL_CERTIFICATE = "host.installCertificate";
     public static final String NETWORK_ENSURE_BRIDGED = "network.ensureBridged";
     public static final String NETWORK_ENSURE_REMOVED = "network.ensureRemoved";
+    public static final String OVERLAY_CONVERGE = "overlay.converge";
 
     // agent -> engine (notifications, no reply)
     public static final String EVENT_MIGRATION_PROGRESS = "migration.progress";

@@ -119,6 +119,44 @@ class AgentContractTest {
         method(AgentMethod.NETWORK_ENSURE_REMOVED, new EnsureRemovedParams(List.of("vn0123456789")), "{\"bridges\": [\"vn0123456789\"]}",
                 new EnsureRemovedResult(List.of(new BridgeOutcome("vn0123456789", false, null))),
                 "{\"outcomes\": [{\"bridge\": \"vn0123456789\", \"carried\": false, \"error\": null}]}");
+        String net = "0b0e6c1e-41a4-4a41-9d1c-8b5a4d5e6f70";
+        String port = "7c9d2a4e-5f61-4b2c-8d3e-9f0a1b2c3d4e";
+        method(AgentMethod.OVERLAY_CONVERGE, new OverlayState("10.231.0.1",
+                        List.of(new OverlaySegment(net, 42, "brq0b0e6c1e-41", 1450, List.of("10.231.0.2"))),
+                        List.of(new DhcpService(net, "qdhcp-" + net, "brq0b0e6c1e-41", "tap7c9d2a4e-5f", "fa:16:3e:00:00:01",
+                                "10.0.0.2/24", 1450, List.of(new DhcpService.DhcpSubnet("s1", "10.0.0.0/24", "10.0.0.1",
+                                        List.of("10.0.0.2"), 86400)), List.of(new DhcpService.DhcpHost("fa:16:3e:00:00:02", "10.0.0.5", "vm1")))),
+                        List.of(new OverlayRouter("r1", "qrouter-r1", List.of(new OverlayRouter.RouterInterface("qr-7c9d2a4e-5f",
+                                "brq0b0e6c1e-41", "fa:16:3e:00:00:03", "10.0.0.1/24", 1450)),
+                                new OverlayRouter.RouterGateway("qg-7c9d2a4e-5f", "vn0123456789", "fa:16:3e:00:00:04",
+                                        "10.231.128.10/24", "10.231.128.254", true, 1500),
+                                List.of(new OverlayRouter.FloatingIpMapping("10.231.128.11", "10.0.0.5")))),
+                        List.of(new PortFilter(port, "tap7c9d2a4e-5f", "fa:16:3e:00:00:02", List.of("10.0.0.5"), true,
+                                List.of(new PortFilter.FilterRule("ingress", "icmp", null, null, List.of("10.0.0.0/24")),
+                                        new PortFilter.FilterRule("egress", null, null, null, null))))), """
+                {"localIp": "10.231.0.1",
+                 "segments": [{"networkId": "%1$s", "vni": 42, "bridge": "brq0b0e6c1e-41", "mtu": 1450, "peers": ["10.231.0.2"]}],
+                 "dhcp": [{"networkId": "%1$s", "namespace": "qdhcp-%1$s", "bridge": "brq0b0e6c1e-41", "device": "tap7c9d2a4e-5f",
+                           "mac": "fa:16:3e:00:00:01", "address": "10.0.0.2/24", "mtu": 1450,
+                           "subnets": [{"subnetId": "s1", "cidr": "10.0.0.0/24", "gatewayIp": "10.0.0.1", "dnsNameservers": ["10.0.0.2"],
+                                        "leaseSeconds": 86400}],
+                           "hosts": [{"mac": "fa:16:3e:00:00:02", "ip": "10.0.0.5", "hostname": "vm1"}]}],
+                 "routers": [{"routerId": "r1", "namespace": "qrouter-r1",
+                              "interfaces": [{"device": "qr-7c9d2a4e-5f", "bridge": "brq0b0e6c1e-41", "mac": "fa:16:3e:00:00:03",
+                                              "address": "10.0.0.1/24", "mtu": 1450}],
+                              "gateway": {"device": "qg-7c9d2a4e-5f", "bridge": "vn0123456789", "mac": "fa:16:3e:00:00:04",
+                                          "address": "10.231.128.10/24", "nextHop": "10.231.128.254", "snat": true, "mtu": 1500},
+                              "floatingIps": [{"floatingIp": "10.231.128.11", "fixedIp": "10.0.0.5"}]}],
+                 "ports": [{"portId": "%2$s", "tap": "tap7c9d2a4e-5f", "mac": "fa:16:3e:00:00:02", "fixedIps": ["10.0.0.5"],
+                            "portSecurity": true,
+                            "rules": [{"direction": "ingress", "protocol": "icmp", "portMin": null, "portMax": null,
+                                       "remotePrefixes": ["10.0.0.0/24"]},
+                                      {"direction": "egress", "protocol": null, "portMin": null, "portMax": null, "remotePrefixes": null}]}]}"""
+                        .formatted(net, port),
+                new OverlayConvergeResult(List.of(new OverlayConvergeResult.Outcome("segment", net, true, null),
+                        new OverlayConvergeResult.Outcome("router", "r1", false, "no bridge vn0123456789"))), """
+                {"outcomes": [{"kind": "segment", "id": "%s", "done": true, "error": null},
+                              {"kind": "router", "id": "r1", "done": false, "error": "no bridge vn0123456789"}]}""".formatted(net));
         assertThat(tested).containsExactlyInAnyOrderElementsOf(AgentMethod.ALL);
     }
 
@@ -129,9 +167,9 @@ class AgentContractTest {
                 {"name": "eth0.42", "mac": "52:54:00:12:34:56", "mtu": 9000, "up": false, "addresses": ["10.231.0.1/24"],
                  "kind": "vlan", "master": null, "vlanId": 42, "vlanParent": "eth0"}""";
         assertWire(VmSpec.class, new VmSpec(VM, "web1", 1, 128, List.of(), null, Graphics.NONE,
-                List.of(new VmNicSpec("56:6f:00:00:00:01", "vn0123456789", "virtio", 1500, false))), """
+                List.of(new VmNicSpec("56:6f:00:00:00:01", "vn0123456789", "virtio", 1500, false, null))), """
                 {"id": "%s", "name": "web1", "vcpus": 1, "memoryMib": 128, "disks": [], "kernelBoot": null, "graphics": "none",
-                 "nics": [{"mac": "56:6f:00:00:00:01", "bridge": "vn0123456789", "model": "virtio", "mtu": 1500, "linked": false}]}"""
+                 "nics": [{"mac": "56:6f:00:00:00:01", "bridge": "vn0123456789", "model": "virtio", "mtu": 1500, "linked": false, "tap": null}]}"""
                 .formatted(VM));
         assertWire(HostFacts.class, new HostFacts("h1", "qemu", 4, 8_000_000, "9.0.0", "0.1.0", List.of(eth0)), """
                 {"hostname": "h1", "domainType": "qemu", "cpuCount": 4, "memoryTotalKib": 8000000,
