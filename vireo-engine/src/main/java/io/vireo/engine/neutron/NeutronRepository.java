@@ -17,6 +17,7 @@ import io.vireo.engine.neutron.NeutronModel.Standard;
 import io.vireo.engine.neutron.NeutronModel.Subnet;
 import io.vireo.engine.store.Rows;
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.SqlStatements;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -67,7 +68,8 @@ final class NeutronRepository {
 
     List<Network> networks(Handle h, Optional<UUID> project) {
         return h.createQuery(NETWORK_SELECT + (project.isPresent()
-                        ? " WHERE n.project_id = :project OR n.shared OR n.router_external" : "") + " ORDER BY n.created_at, n.id")
+                        ? " WHERE n.project_id = CAST(:project AS uuid) OR n.shared OR n.router_external" : "") + " ORDER BY n.created_at, n.id")
+                .configure(SqlStatements.class, unused -> unused.setUnusedBindingAllowed(true))
                 .bind("project", project.orElse(null)).map((rs, ctx) -> network(rs)).list();
     }
 
@@ -133,8 +135,9 @@ final class NeutronRepository {
 
     List<Subnet> subnets(Handle h, Optional<UUID> project) {
         return h.createQuery("SELECT s.* FROM neutron_subnets s" + (project.isPresent()
-                        ? " JOIN neutron_networks n ON n.id = s.network_id WHERE s.project_id = :project OR n.shared "
+                        ? " JOIN neutron_networks n ON n.id = s.network_id WHERE s.project_id = CAST(:project AS uuid) OR n.shared "
                         + "OR n.router_external" : "") + " ORDER BY s.created_at, s.id")
+                .configure(SqlStatements.class, unused -> unused.setUnusedBindingAllowed(true))
                 .bind("project", project.orElse(null)).map((rs, ctx) -> subnet(rs)).list();
     }
 
@@ -230,8 +233,9 @@ final class NeutronRepository {
             + "ORDER BY g.security_group_id) AS security_groups FROM neutron_ports p";
 
     List<Port> ports(Handle h, Optional<UUID> project) {
-        return h.createQuery(PORT_SELECT + (project.isPresent() ? " WHERE p.project_id = :project" : "")
+        return h.createQuery(PORT_SELECT + (project.isPresent() ? " WHERE p.project_id = CAST(:project AS uuid)" : "")
                         + " ORDER BY p.created_at, p.id")
+                .configure(SqlStatements.class, unused -> unused.setUnusedBindingAllowed(true))
                 .bind("project", project.orElse(null)).map((rs, ctx) -> port(rs)).list();
     }
 
@@ -296,7 +300,7 @@ final class NeutronRepository {
     void updateRouter(Handle h, UUID id, String name, String description, boolean adminStateUp, UUID gatewayNetworkId,
                       boolean enableSnat) {
         h.createUpdate("UPDATE neutron_routers SET name = :name, description = :description, admin_state_up = :up, "
-                        + "gateway_network_id = :gateway, enable_snat = :snat, " + STANDARD_UPDATE + " WHERE id = :id")
+                        + "gateway_network_id = CAST(:gateway AS uuid), enable_snat = :snat, " + STANDARD_UPDATE + " WHERE id = :id")
                 .bind("id", id).bind("name", name).bind("description", description).bind("up", adminStateUp)
                 .bind("gateway", gatewayNetworkId).bind("snat", enableSnat).execute();
     }
@@ -320,8 +324,9 @@ final class NeutronRepository {
     }
 
     List<Router> routers(Handle h, Optional<UUID> project) {
-        List<Router> routers = h.createQuery("SELECT * FROM neutron_routers" + (project.isPresent() ? " WHERE project_id = :project"
+        List<Router> routers = h.createQuery("SELECT * FROM neutron_routers" + (project.isPresent() ? " WHERE project_id = CAST(:project AS uuid)"
                         : "") + " ORDER BY created_at, id")
+                .configure(SqlStatements.class, unused -> unused.setUnusedBindingAllowed(true))
                 .bind("project", project.orElse(null)).map((rs, ctx) -> router(rs)).list();
         return withPorts(h, routers);
     }
@@ -390,7 +395,7 @@ final class NeutronRepository {
     }
 
     Optional<UUID> defaultGroup(Handle h, UUID projectId) {
-        return h.createQuery("SELECT id FROM neutron_security_groups WHERE project_id = :project AND name = 'default'")
+        return h.createQuery("SELECT id FROM neutron_security_groups WHERE project_id = CAST(:project AS uuid) AND name = 'default'")
                 .bind("project", projectId).mapTo(UUID.class).findOne();
     }
 
@@ -411,7 +416,8 @@ final class NeutronRepository {
 
     List<SecurityGroup> groups(Handle h, Optional<UUID> project) {
         List<SecurityGroup> groups = h.createQuery("SELECT * FROM neutron_security_groups" + (project.isPresent()
-                        ? " WHERE project_id = :project" : "") + " ORDER BY created_at, id")
+                        ? " WHERE project_id = CAST(:project AS uuid)" : "") + " ORDER BY created_at, id")
+                .configure(SqlStatements.class, unused -> unused.setUnusedBindingAllowed(true))
                 .bind("project", project.orElse(null)).map((rs, ctx) -> group(rs)).list();
         Map<UUID, List<Rule>> rules = new LinkedHashMap<>();
         for (Rule rule : rules(h, project)) {
@@ -436,7 +442,7 @@ final class NeutronRepository {
     void insertRule(Handle h, Rule r) {
         h.createUpdate("INSERT INTO neutron_security_group_rules (id, security_group_id, project_id, direction, ethertype, "
                         + "protocol, port_range_min, port_range_max, remote_ip_prefix, remote_group_id, description) VALUES (:id, "
-                        + ":group, :project, :direction, :ethertype, :protocol, :min, :max, :prefix, :remote, :description)")
+                        + ":group, :project, :direction, :ethertype, :protocol, :min, :max, :prefix, CAST(:remote AS uuid), :description)")
                 .bind("id", r.id()).bind("group", r.securityGroupId()).bind("project", r.projectId())
                 .bind("direction", r.direction()).bind("ethertype", r.ethertype()).bind("protocol", r.protocol())
                 .bind("min", r.portRangeMin()).bind("max", r.portRangeMax()).bind("prefix", r.remoteIpPrefix())
@@ -448,15 +454,16 @@ final class NeutronRepository {
         return h.createQuery("SELECT id FROM neutron_security_group_rules WHERE security_group_id = :group AND direction = "
                         + ":direction AND ethertype = :ethertype AND protocol IS NOT DISTINCT FROM :protocol AND port_range_min "
                         + "IS NOT DISTINCT FROM :min AND port_range_max IS NOT DISTINCT FROM :max AND remote_ip_prefix IS NOT "
-                        + "DISTINCT FROM :prefix AND remote_group_id IS NOT DISTINCT FROM :remote LIMIT 1")
+                        + "DISTINCT FROM :prefix AND remote_group_id IS NOT DISTINCT FROM CAST(:remote AS uuid) LIMIT 1")
                 .bind("group", r.securityGroupId()).bind("direction", r.direction()).bind("ethertype", r.ethertype())
                 .bind("protocol", r.protocol()).bind("min", r.portRangeMin()).bind("max", r.portRangeMax())
                 .bind("prefix", r.remoteIpPrefix()).bind("remote", r.remoteGroupId()).mapTo(UUID.class).findOne();
     }
 
     List<Rule> rules(Handle h, Optional<UUID> project) {
-        return h.createQuery("SELECT * FROM neutron_security_group_rules" + (project.isPresent() ? " WHERE project_id = :project"
+        return h.createQuery("SELECT * FROM neutron_security_group_rules" + (project.isPresent() ? " WHERE project_id = CAST(:project AS uuid)"
                         : "") + " ORDER BY created_at, id")
+                .configure(SqlStatements.class, unused -> unused.setUnusedBindingAllowed(true))
                 .bind("project", project.orElse(null)).map((rs, ctx) -> rule(rs)).list();
     }
 
@@ -492,7 +499,7 @@ final class NeutronRepository {
     }
 
     void associate(Handle h, UUID id, UUID portId, String fixedIp, UUID routerId) {
-        h.createUpdate("UPDATE neutron_floating_ips SET port_id = :port, fixed_ip_address = :fixed, router_id = :router, "
+        h.createUpdate("UPDATE neutron_floating_ips SET port_id = CAST(:port AS uuid), fixed_ip_address = :fixed, router_id = CAST(:router AS uuid), "
                         + STANDARD_UPDATE + " WHERE id = :id")
                 .bind("id", id).bind("port", portId).bind("fixed", fixedIp).bind("router", routerId).execute();
     }
@@ -531,8 +538,9 @@ final class NeutronRepository {
     }
 
     List<FloatingIp> floatingIps(Handle h, Optional<UUID> project) {
-        return h.createQuery("SELECT * FROM neutron_floating_ips" + (project.isPresent() ? " WHERE project_id = :project" : "")
+        return h.createQuery("SELECT * FROM neutron_floating_ips" + (project.isPresent() ? " WHERE project_id = CAST(:project AS uuid)" : "")
                         + " ORDER BY created_at, id")
+                .configure(SqlStatements.class, unused -> unused.setUnusedBindingAllowed(true))
                 .bind("project", project.orElse(null)).map((rs, ctx) -> floatingIp(rs)).list();
     }
 

@@ -352,7 +352,7 @@ class NeutronResourceTest {
         JsonNode associated = json(send("PUT", N + "/floatingips/" + fipId, alice, "{\"floatingip\": {\"port_id\": \"" + port
                 + "\"}}")).get("floatingip");
         assertThat(associated.get("port_id").asText()).isEqualTo(port);
-        assertThat(associated.get("fixed_ip_address").asText()).isEqualTo("10.0.0.2");
+        assertThat(associated.get("fixed_ip_address").asText()).isEqualTo("10.0.0.3");
         assertThat(associated.get("router_id").asText()).isEqualTo(router);
         assertThat(associated.get("status").asText()).isEqualTo("ACTIVE");
         assertNeutronError(send("PUT", N + "/routers/" + router + "/remove_router_interface", alice,
