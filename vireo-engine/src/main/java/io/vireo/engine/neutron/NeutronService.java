@@ -1379,6 +1379,8 @@ public final class NeutronService {
 
     private void associate(Handle h, Caller caller, FloatingIp fip, String portId, Optional<String> fixedIp) {
         Port port = visiblePort(h, caller, portId);
+        // one association at a time per port (the unique index on port and address decides, this keeps it a 409)
+        repository.lock(h, "port-floating-ips:" + port.id());
         if (port.networkId().equals(fip.floatingNetworkId())) {
             throw NeutronErrors.badRequest("BadRequest", "Bad floatingip request: port " + port.id() + " is on the floating "
                     + "network itself.");
@@ -1402,6 +1404,10 @@ public final class NeutronService {
                 .map(r -> repository.router(h, r).orElseThrow())
                 .filter(r -> r.gatewayNetworkId().equals(Optional.of(fip.floatingNetworkId())))
                 .map(Router::id).findFirst()
+                .map(id -> {
+                    repository.lock(h, "router:" + id);
+                    return id;
+                })
                 .orElseThrow(() -> NeutronErrors.notFound("ExternalGatewayForFloatingIPNotFound", "External network "
                         + fip.floatingNetworkId() + " is not reachable from subnet " + chosen.subnetId() + ". Therefore, "
                         + "cannot associate Port " + port.id() + " with a Floating IP (no router joins the subnet to it)."));

@@ -519,6 +519,36 @@ class NeutronResourceTest {
         assertThat(neutron.snapshot().ports()).extracting(NeutronModel.Port::deviceOwner).containsExactly("network:dhcp");
     }
 
+    @Test
+    void concurrentRequestsNeverShareAnAddressAVniOrAMac() throws Exception {
+        String net = create("networks", "network", alice, "{\"name\": \"busy\"}");
+        create("subnets", "subnet", alice, "{\"network_id\": \"" + net + "\", \"cidr\": \"10.5.0.0/24\", \"ip_version\": 4}");
+        int requests = 12;
+        List<java.util.concurrent.Callable<HttpResponse<String>>> ports = new ArrayList<>();
+        List<java.util.concurrent.Callable<HttpResponse<String>>> networks = new ArrayList<>();
+        for (int i = 0; i < requests; i++) {
+            ports.add(() -> send("POST", N + "/ports", alice, "{\"port\": {\"network_id\": \"" + net + "\"}}"));
+            networks.add(() -> send("POST", N + "/networks", admin, "{\"network\": {\"name\": \"n\"}}"));
+        }
+        try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            List<String> addresses = new ArrayList<>();
+            List<String> macs = new ArrayList<>();
+            for (var answer : pool.invokeAll(ports)) {
+                assertThat(answer.get().statusCode()).as(answer.get().body()).isEqualTo(201);
+                addresses.add(json(answer.get()).at("/port/fixed_ips/0/ip_address").asText());
+                macs.add(json(answer.get()).at("/port/mac_address").asText());
+            }
+            assertThat(addresses).doesNotHaveDuplicates().hasSize(requests);
+            assertThat(macs).doesNotHaveDuplicates();
+            List<Integer> vnis = new ArrayList<>();
+            for (var answer : pool.invokeAll(networks)) {
+                assertThat(answer.get().statusCode()).as(answer.get().body()).isEqualTo(201);
+                vnis.add(json(answer.get()).at("/network/provider:segmentation_id").asInt());
+            }
+            assertThat(vnis).doesNotHaveDuplicates().hasSize(requests).allMatch(vni -> vni >= 1 && vni <= requests + 1);
+        }
+    }
+
     // ------------------------------------------------------------------------------------------ helpers
 
     private static String singular(String path) {
