@@ -30,11 +30,12 @@ import static java.util.Objects.requireNonNull;
  * Reads what {@link OverlayPlan} works on (the provider's objects, the Up hosts with their VXLAN address and
  * bridges, where VMs run and move) and writes back what the provider shows of the plan: each port's
  * binding:host_id and status. It also removes the ports of VM NICs that no longer exist (a VM removed, a
- * transaction that made a port and then did not commit), once they are {@link #ORPHAN_AFTER} old.
+ * transaction that made a port and then did not commit), once they are {@link #ORPHAN_AFTER} old (a younger one may
+ * belong to a transaction still under way).
  */
 public final class OverlaySnapshots implements OverlayConvergence.Snapshots, OverlayConvergence.Bindings {
     private static final Logger log = LoggerFactory.getLogger(OverlaySnapshots.class);
-    static final Duration ORPHAN_AFTER = Duration.ofMinutes(2);
+    static final Duration ORPHAN_AFTER = Duration.ofSeconds(30);
 
     /** Where a VM runs and where it is moving to (null when not migrating). */
     public record VmLocation(UUID hostId, UUID migratingTo) {
