@@ -21,7 +21,7 @@ final class OverlayLinks {
      * @param kind ip's info_kind ("bridge", "vxlan", "veth", "tun", ...), "" for none
      * @param up administratively up (the UP flag)
      * @param addresses global addresses with their prefix lengths
-     * @param lower the device a vxlan is bound to (ip's "link")
+     * @param lower the device a vxlan is bound to (its info_data's "link")
      */
     record Link(String name, String kind, String master, int mtu, boolean up, String mac, List<String> addresses,
                 JsonNode data, String lower) {
@@ -49,7 +49,7 @@ final class OverlayLinks {
                     up |= flag.asText().equals("UP");
                 }
                 links.put(name, new Link(name, info.path("info_kind").asText(""), text(link, "master"), link.path("mtu").asInt(),
-                        up, text(link, "address"), addresses, info.path("info_data"), text(link, "link")));
+                        up, text(link, "address"), addresses, info.path("info_data"), text(info.path("info_data"), "link")));
             }
             return links;
         } catch (IOException e) {

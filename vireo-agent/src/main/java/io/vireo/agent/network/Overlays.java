@@ -97,7 +97,8 @@ public final class Overlays {
                         }
                     }));
         }
-        outcomes.addAll(convergePorts(state.ports()));
+        // while the host carries overlays, bridged traffic is accepted by the agent's chain even with no port filtered
+        outcomes.addAll(convergePorts(state.ports(), !state.segments().isEmpty() || !state.ports().isEmpty()));
         removeLeftovers(state);
         return new OverlayConvergeResult(outcomes);
     }
@@ -544,7 +545,7 @@ public final class Overlays {
 
     // ---------------------------------------------------------------- port filters
 
-    private List<Outcome> convergePorts(List<PortFilter> ports) {
+    private List<Outcome> convergePorts(List<PortFilter> ports, boolean keepForwardChain) {
         List<Outcome> outcomes = new ArrayList<>();
         List<PortFilter> filtered = new ArrayList<>();
         List<Integer> filteredIndexes = new ArrayList<>();
@@ -565,7 +566,7 @@ public final class Overlays {
             }
         }
         try {
-            applyPortRules(filtered);
+            applyPortRules(filtered, keepForwardChain);
         } catch (NetworkException e) {
             log.warn("Cannot apply the port filters: {}", e.getMessage());
             for (int index : filteredIndexes) {
@@ -575,8 +576,8 @@ public final class Overlays {
         return outcomes;
     }
 
-    private void applyPortRules(List<PortFilter> ports) {
-        if (!ports.isEmpty()) {
+    private void applyPortRules(List<PortFilter> ports, boolean keepForwardChain) {
+        if (!ports.isEmpty() || keepForwardChain) {
             // bridged IPv4 is shown to iptables (and so to connection tracking) only with this on
             String value;
             try {
@@ -597,7 +598,7 @@ public final class Overlays {
         } else if (current.isPresent()) {
             host.change("nft", "delete", "table", "bridge", OverlayNames.PORTS_TABLE);
         }
-        String script = iptablesScript(ports, host.read("iptables", "-w", "-S"));
+        String script = iptablesScript(ports, keepForwardChain, host.read("iptables", "-w", "-S"));
         if (!script.isEmpty()) {
             host.change(List.of("iptables-restore", "-w", "--noflush"), script);
         }
@@ -605,9 +606,12 @@ public final class Overlays {
 
     /**
      * The iptables-restore input that makes the filter table's vireo chains hold these ports' rules,
-     * from {@code iptables -S} as it is; empty when it holds them already.
+     * from {@code iptables -S} as it is; empty when it holds them already. With no port and
+     * {@code keepForwardChain} false, the chains and FORWARD's jump go; with it true, FORWARD keeps sending
+     * bridged traffic to vireo-FORWARD, which accepts it: once br_netfilter shows bridged traffic to
+     * iptables, a FORWARD policy of DROP (Docker's) would otherwise cut every bridge of the host.
      */
-    static String iptablesScript(List<PortFilter> ports, String listing) {
+    static String iptablesScript(List<PortFilter> ports, boolean keepForwardChain, String listing) {
         List<String> jumps = new ArrayList<>();
         Set<String> chains = new LinkedHashSet<>();
         String digest = null;
@@ -623,7 +627,7 @@ public final class Overlays {
             }
         }
         StringBuilder script = new StringBuilder("*filter\n");
-        if (ports.isEmpty()) {
+        if (ports.isEmpty() && !keepForwardChain) {
             if (chains.isEmpty() && jumps.isEmpty()) {
                 return "";
             }

@@ -26,8 +26,8 @@ class OverlaysTest {
             [{"ifname":"eth0","flags":["UP"],"mtu":1500,"address":"52:54:00:00:00:01",
               "addr_info":[{"family":"inet","local":"10.9.0.1","prefixlen":24,"scope":"global"}]},
              {"ifname":"brq0123456789a","flags":["UP"],"mtu":1450,"linkinfo":{"info_kind":"bridge"}},
-             {"ifname":"vxlan-1001","flags":["UP"],"mtu":1450,"master":"brq0123456789a","link":"eth0",
-              "linkinfo":{"info_kind":"vxlan","info_data":{"id":1001,"local":"10.9.0.1","port":4789,"learning":false}}}]""";
+             {"ifname":"vxlan-1001","flags":["UP"],"mtu":1450,"master":"brq0123456789a",
+              "linkinfo":{"info_kind":"vxlan","info_data":{"id":1001,"local":"10.9.0.1","link":"eth0","port":4789,"learning":false}}}]""";
 
     @Test
     void theVxlanAddressIsTheInterfaceThatHoldsIt() {
@@ -109,18 +109,20 @@ class OverlaysTest {
                 -N vireo-o-tapa
                 -A FORWARD %s
                 """.formatted(OverlayRules.forwardJump(digest));
-        assertThat(Overlays.iptablesScript(List.of(port), current)).isEmpty();
+        assertThat(Overlays.iptablesScript(List.of(port), true, current)).isEmpty();
 
         String withAStalePort = current.replace("-N vireo-o-tapa\n", "-N vireo-o-tapa\n-N vireo-i-tapb\n-N vireo-o-tapb\n");
         PortFilter other = new PortFilter("p2", "tapc", "fa:16:3e:00:00:12", List.of("10.0.0.12"), true, List.of());
-        String script = Overlays.iptablesScript(List.of(port, other), withAStalePort);
+        String script = Overlays.iptablesScript(List.of(port, other), false, withAStalePort);
         assertThat(script).startsWith("*filter\n:vireo-FORWARD - [0:0]\n").endsWith("COMMIT\n")
                 .contains(":vireo-i-tapc - [0:0]", "-D FORWARD " + OverlayRules.forwardJump(digest), "-X vireo-i-tapb", "-X vireo-o-tapb",
                         "-I FORWARD 1 " + OverlayRules.forwardJump(OverlayRules.digest(String.join("\n",
                                 OverlayRules.portChainRules(List.of(port, other))))))
                 .doesNotContain("-X vireo-i-tapa");
 
-        assertThat(Overlays.iptablesScript(List.of(), current)).isEqualTo("""
+        assertThat(Overlays.iptablesScript(List.of(), true, current)).contains("-X vireo-i-tapa", "-A vireo-FORWARD -j ACCEPT")
+                .doesNotContain("-X vireo-FORWARD");
+        assertThat(Overlays.iptablesScript(List.of(), false, current)).isEqualTo("""
                 *filter
                 :vireo-FORWARD - [0:0]
                 :vireo-i-tapa - [0:0]
@@ -131,6 +133,6 @@ class OverlaysTest {
                 -X vireo-o-tapa
                 COMMIT
                 """.formatted(OverlayRules.forwardJump(digest)));
-        assertThat(Overlays.iptablesScript(List.of(), "-P FORWARD ACCEPT\n")).isEmpty();
+        assertThat(Overlays.iptablesScript(List.of(), false, "-P FORWARD ACCEPT\n")).isEmpty();
     }
 }
