@@ -138,8 +138,8 @@ class NetworkServiceTest {
         assertThat(given.mac()).isEqualTo("52:54:00:ab:cd:ef");
         assertThat(given.linked()).isFalse();
         assertThat(nics.list(vm)).extracting(VmNic::name).containsExactly("nic1", "nic2");
-        assertThat(networks.nicSpecs(vm)).containsExactly(new VmNicSpec(pooled.mac(), lan.bridge(), "virtio", 1500, true),
-                new VmNicSpec("52:54:00:ab:cd:ef", lan.bridge(), "virtio", 1500, false));
+        assertThat(networks.nicSpecs(vm)).containsExactly(new VmNicSpec(pooled.mac(), lan.bridge(), "virtio", 1500, true, null),
+                new VmNicSpec("52:54:00:ab:cd:ef", lan.bridge(), "virtio", 1500, false, null));
 
         refused(() -> nics.add(vm2, new VmNic.Create("nic1", lan.id(), "52:54:00:ab:cd:ef", null)), ConflictException.class,
                 ErrorCode.MAC_IN_USE, "MAC 52:54:00:ab:cd:ef is used by another NIC in the data center already");
