@@ -64,12 +64,15 @@ public final class Overlays {
         Optional<String> localDevice = localDevice(state.localIp(), links);
         Set<String> seenBridges = new HashSet<>();
         Set<Integer> seenVnis = new HashSet<>();
+        // one reading for all segments: each one's plan depends only on its own bridge and vxlan device
+        Map<String, Set<String>> peers = state.segments().isEmpty() ? Map.of() : headEndPeers();
         for (OverlaySegment segment : state.segments()) {
             Optional<String> refusal = segmentProblem(segment, links, localDevice, state.localIp(), seenBridges, seenVnis);
             seenBridges.add(segment.bridge());
             seenVnis.add(segment.vni());
             outcomes.add(refusal.isPresent() ? refused("segment", segment.networkId(), refusal.get())
-                    : apply("segment", segment.networkId(), () -> convergeSegment(segment, links(null), state.localIp(), localDevice.get())));
+                    : apply("segment", segment.networkId(), () -> convergeSegment(segment, links,
+                            peers.getOrDefault(segment.vxlanDevice(), Set.of()), state.localIp(), localDevice.get())));
         }
         Set<String> namespaces = namespaces();
         Set<String> seenNamespaces = new HashSet<>();
@@ -206,9 +209,8 @@ public final class Overlays {
                 && localDevice.equals(vxlan.lower());
     }
 
-    private void convergeSegment(OverlaySegment segment, Map<String, Link> links, String localIp, String localDevice) {
+    private void convergeSegment(OverlaySegment segment, Map<String, Link> links, Set<String> peers, String localIp, String localDevice) {
         boolean existed = links.containsKey(segment.bridge());
-        Set<String> peers = links.containsKey(segment.vxlanDevice()) ? headEndPeers(segment.vxlanDevice()) : Set.of();
         try {
             for (List<String> command : segmentPlan(segment, links, peers, localIp, localDevice)) {
                 host.change(command, null);
@@ -222,12 +224,13 @@ public final class Overlays {
         }
     }
 
-    /** The peers of a vxlan device's all-zero forwarding entries. */
-    private Set<String> headEndPeers(String vxlan) {
-        Set<String> peers = new LinkedHashSet<>();
-        for (JsonNode entry : OverlayLinks.json(host.read("bridge", "-j", "fdb", "show", "dev", vxlan))) {
-            if (entry.path("mac").asText().equals(ZERO_MAC) && entry.has("dst")) {
-                peers.add(entry.path("dst").asText());
+    /** The peers of each vxlan device's all-zero forwarding entries, by device. */
+    private Map<String, Set<String>> headEndPeers() {
+        Map<String, Set<String>> peers = new java.util.HashMap<>();
+        for (JsonNode entry : OverlayLinks.json(host.read("bridge", "-j", "fdb", "show"))) {
+            if (entry.path("mac").asText().equals(ZERO_MAC) && entry.has("dst")
+                    && entry.path("ifname").asText().startsWith(OverlayNames.VXLAN_PREFIX)) {
+                peers.computeIfAbsent(entry.path("ifname").asText(), name -> new LinkedHashSet<>()).add(entry.path("dst").asText());
             }
         }
         return peers;
