@@ -436,6 +436,25 @@ class OverlayConvergeIT {
         assertAllDone(h1.converge(h1State(List.of(router(EXTERNAL_BRIDGE)))));
         assertThat(h1.sh("bridge", "fdb", "show", "dev", "vxlan-" + VNI_A)).doesNotContain("10.231.200.3");
 
+        // a port's new fixed address is a reload of the same dnsmasq; a new lease time is a restart
+        String namespaceA = "qdhcp-" + NET_A;
+        String pid = dnsmasqPid(namespaceA);
+        DhcpService moved = new DhcpService(NET_A, namespaceA, BRIDGE_A, dhcpA().device(), dhcpA().mac(), dhcpA().address(), 1450,
+                dhcpA().subnets(), List.of(new DhcpHost(g1.mac(), "10.231.101.21", "g1"), new DhcpHost(g2.mac(), "10.231.101.12", "g2")));
+        h1.commands.changes.clear();
+        assertAllDone(h1.overlays.converge(new OverlayState(H1_IP, h1State(List.of()).segments(), List.of(moved, dhcpB()),
+                List.of(router(EXTERNAL_BRIDGE)), List.of())));
+        assertThat(h1.commands.changes).containsExactly("kill -HUP " + pid);
+        assertThat(dhcp(g1)).startsWith("10.231.101.21 ");
+        assertThat(dnsmasqPid(namespaceA)).isEqualTo(pid);
+        DhcpService longer = new DhcpService(NET_A, namespaceA, BRIDGE_A, dhcpA().device(), dhcpA().mac(), dhcpA().address(), 1450,
+                List.of(new DhcpSubnet("sa", "10.231.101.0/24", "10.231.101.1", List.of(), 900)), dhcpA().hosts());
+        assertAllDone(h1.converge(new OverlayState(H1_IP, h1State(List.of()).segments(), List.of(longer, dhcpB()),
+                List.of(router(EXTERNAL_BRIDGE)), List.of())));
+        assertThat(dnsmasqPid(namespaceA)).isNotEqualTo(pid);
+        assertAllDone(h1.converge(h1State(List.of(router(EXTERNAL_BRIDGE)))));
+        assertThat(dhcp(g1)).startsWith("10.231.101.11 ");
+
         // a second router whose gateway bridge does not exist, and a segment with an impossible VNI
         String otherRouter = UUID.randomUUID().toString();
         OverlayRouter broken = new OverlayRouter(otherRouter, "qrouter-" + otherRouter,
@@ -586,6 +605,13 @@ class OverlayConvergeIT {
             }
         }
         return text.toString();
+    }
+
+    /** The one process in a host's namespace (its dnsmasq). */
+    private static String dnsmasqPid(String namespace) {
+        List<String> pids = h1.sh("ip", "netns", "pids", namespace).lines().filter(line -> !line.isBlank()).toList();
+        assertThat(pids).hasSize(1);
+        return pids.getFirst().strip();
     }
 
     private static String guestSh(Guest guest, String... command) {
