@@ -57,7 +57,7 @@ public final class Agent implements AutoCloseable {
     private final ScheduledExecutorService timer = Executors.newScheduledThreadPool(2,
             Thread.ofPlatform().name("agent-reports").daemon().factory());
     private final CertificateRenewal renewal;
-    private final Bridges bridges = new Bridges(new IpLinks());
+    private final Bridges bridges;
     private final io.vireo.agent.enrollment.LibvirtPki libvirtPki;
     private EngineLink link;
     /**
@@ -72,6 +72,7 @@ public final class Agent implements AutoCloseable {
         this.hypervisor = requireNonNull(hypervisor, "hypervisor");
         this.diskImages = requireNonNull(diskImages, "diskImages");
         this.libvirtPki = config.libvirtPki();
+        this.bridges = new Bridges(new IpLinks(), io.vireo.agent.network.EngineProbe.tcp(() -> URI.create(identity.endpoint())));
         this.renewal = new CertificateRenewal(identity, config.stateDirectory(), java.time.Clock.systemUTC(), this::handToLibvirt);
     }
 

@@ -38,6 +38,11 @@ public final class IpLinks implements Links {
         run(arguments);
     }
 
+    @Override
+    public String output(String... arguments) {
+        return run(arguments);
+    }
+
     /**
      * Reads ip's JSON. Link-local addresses (fe80::/10, 169.254/16: scope "link") are left out: every
      * interface that is up has one, and none of them is how anyone reaches the host.
