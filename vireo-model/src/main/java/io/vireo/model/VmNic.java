@@ -14,4 +14,8 @@ public record VmNic(String id, String vmId, String name, String networkId, Strin
     /** @param mac null for one from the data center's pool; @param linked null for true */
     public record Create(String name, String networkId, String mac, Boolean linked) {
     }
+
+    /** @param linked whether the guest sees its link up (a cable plugged in or pulled out) */
+    public record Update(Boolean linked) {
+    }
 }

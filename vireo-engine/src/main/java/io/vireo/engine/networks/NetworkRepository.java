@@ -139,6 +139,18 @@ final class NetworkRepository {
         h.createUpdate("DELETE FROM vm_nics WHERE id = :id").bind("id", nicId).execute();
     }
 
+    void setLinked(Handle h, UUID nicId, boolean linked) {
+        h.createUpdate("UPDATE vm_nics SET linked = :linked WHERE id = :id").bind("id", nicId).bind("linked", linked).execute();
+    }
+
+    Optional<VmNicSpec> specOfNic(Handle h, UUID vmId, UUID nicId) {
+        return h.createQuery("SELECT nic.mac, nic.model, nic.linked, n.bridge, n.mtu FROM vm_nics nic "
+                        + "JOIN networks n ON n.id = nic.network_id WHERE nic.vm_id = :vm AND nic.id = :id")
+                .bind("vm", vmId).bind("id", nicId)
+                .map((rs, ctx) -> new VmNicSpec(rs.getString("mac"), rs.getString("bridge"), rs.getString("model"), rs.getInt("mtu"),
+                        rs.getBoolean("linked"), null)).findOne();
+    }
+
     /** What an agent needs to plug the VM's NICs, in the order the guest sees them. */
     List<VmNicSpec> specsOfVm(Handle h, UUID vmId) {
         return h.createQuery("SELECT nic.mac, nic.model, nic.linked, n.bridge, n.mtu FROM vm_nics nic "

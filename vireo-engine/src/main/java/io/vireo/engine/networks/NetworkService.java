@@ -254,6 +254,34 @@ public final class NetworkService {
                 + vmName).vm(vmId));
     }
 
+    /**
+     * Sets whether the guest sees the NIC's link up, in the caller's transaction (the VM locked; when
+     * it runs, the caller has its host apply it before committing).
+     */
+    public VmNic setLinked(Handle h, UUID vmId, String vmName, UUID nicId, boolean linked) {
+        VmNic nic = networks.nic(h, vmId, nicId)
+                .orElseThrow(() -> NotFoundException.of(ErrorCode.NIC_NOT_FOUND, "NIC of VM " + vmName, nicId));
+        if (nic.linked() == linked) {
+            return nic;
+        }
+        networks.setLinked(h, nicId, linked);
+        events.write(h, EventLog.Entry.info("VM_NIC_LINK_CHANGED", "NIC " + nic.name() + " (" + nic.mac() + ") of VM " + vmName
+                + " is " + (linked ? "linked up" : "linked down")).vm(vmId));
+        return networks.nic(h, vmId, nicId).orElseThrow();
+    }
+
+    /** One NIC of a VM as an agent plugs it, in the caller's transaction. */
+    public VmNicSpec nicSpec(Handle h, UUID vmId, String vmName, UUID nicId) {
+        return networks.specOfNic(h, vmId, nicId)
+                .orElseThrow(() -> NotFoundException.of(ErrorCode.NIC_NOT_FOUND, "NIC of VM " + vmName, nicId));
+    }
+
+    /** Whether the host carries the NIC's network now (its bridge up with its port), from the host's last report. */
+    public boolean hostCarries(Handle h, UUID clusterId, UUID hostId, UUID networkId) {
+        Network network = networks.find(h, networkId).orElseThrow(() -> notFound(networkId));
+        return carriedNetworkNames(h, clusterId).getOrDefault(hostId, Set.of()).contains(network.name());
+    }
+
     /** Gives a new desktop NICs like its template's, each with its own MAC from the pool, in the caller's transaction. */
     public void copyNics(Handle h, UUID templateVmId, UUID vmId) {
         for (NetworkRepository.NewNic nic : networks.nicRowsOfVm(h, templateVmId)) {

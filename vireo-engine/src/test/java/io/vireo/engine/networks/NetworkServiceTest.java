@@ -35,7 +35,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class NetworkServiceTest {
     private final EngineFixture f = new EngineFixture();
     private final NetworkService networks = f.networks;
-    private final VmNics nics = new VmNics(f.jdbi, f.vms, f.dataCenters, f.networks);
+    /** Not leading and with no leader to relay to: a VM that is Down never needs its host. */
+    private final VmNics nics = new VmNics(f.jdbi, f.vms, f.dataCenters, f.networks, new io.vireo.engine.hostlink.AgentGateway(
+            new io.vireo.engine.leadership.LeadershipLease(f.jdbi, "test", java.time.Duration.ofSeconds(10))));
     private final Cluster cluster = f.cluster("c1");
     private final Cluster otherCluster = f.dataCenters.createCluster(new Cluster.Create("c1b", cluster.dataCenterId(), null, null));
     private final Cluster otherDcCluster = f.cluster("c2");
@@ -138,8 +140,8 @@ class NetworkServiceTest {
         assertThat(given.mac()).isEqualTo("52:54:00:ab:cd:ef");
         assertThat(given.linked()).isFalse();
         assertThat(nics.list(vm)).extracting(VmNic::name).containsExactly("nic1", "nic2");
-        assertThat(networks.nicSpecs(vm)).containsExactly(new VmNicSpec(pooled.mac(), lan.bridge(), "virtio", 1500, true),
-                new VmNicSpec("52:54:00:ab:cd:ef", lan.bridge(), "virtio", 1500, false));
+        assertThat(networks.nicSpecs(vm)).containsExactly(new VmNicSpec(pooled.mac(), lan.bridge(), "virtio", 1500, true, null),
+                new VmNicSpec("52:54:00:ab:cd:ef", lan.bridge(), "virtio", 1500, false, null));
 
         refused(() -> nics.add(vm2, new VmNic.Create("nic1", lan.id(), "52:54:00:ab:cd:ef", null)), ConflictException.class,
                 ErrorCode.MAC_IN_USE, "MAC 52:54:00:ab:cd:ef is used by another NIC in the data center already");
@@ -166,7 +168,7 @@ class NetworkServiceTest {
     }
 
     @Test
-    void aNicNeedsItsNetworkOnTheVmsClusterAndTheVmDown() {
+    void aNicNeedsItsNetworkOnTheVmsClusterAndTheVmDownOrUp() {
         Network lan = attached("lan", "eth1");
         Network unattached = lan("lan-b", "eth2", null);
         Vm vm = f.vm(cluster, "vm1");
@@ -179,11 +181,13 @@ class NetworkServiceTest {
                 ErrorCode.NETWORK_NOT_IN_CLUSTER, "not attached to cluster c1b");
         VmNic nic = nics.add(vmId, new VmNic.Create("nic1", lan.id(), null, null));
 
-        f.jdbi.useHandle(h -> h.createUpdate("UPDATE vms SET status = 'UP' WHERE id = :id").bind("id", vmId).execute());
+        f.jdbi.useHandle(h -> h.createUpdate("UPDATE vms SET status = 'PAUSED' WHERE id = :id").bind("id", vmId).execute());
         refused(() -> nics.add(vmId, new VmNic.Create("nic2", lan.id(), null, null)), ConflictException.class, ErrorCode.VM_NOT_DOWN,
-                "VM vm1 is UP; stop it to add a NIC to it");
+                "VM vm1 is PAUSED; it must be Down or Up to add a NIC to it");
         refused(() -> nics.remove(vmId, UUID.fromString(nic.id())), ConflictException.class, ErrorCode.VM_NOT_DOWN,
-                "stop it to remove a NIC from it");
+                "it must be Down or Up to remove a NIC from it");
+        refused(() -> nics.update(vmId, UUID.fromString(nic.id()), new VmNic.Update(false)), ConflictException.class,
+                ErrorCode.VM_NOT_DOWN, "it must be Down or Up to change a NIC's link");
         assertThat(f.count("vm_nics")).isEqualTo(1);
 
         f.jdbi.useHandle(h -> h.createUpdate("UPDATE vms SET status = 'DOWN' WHERE id = :id").bind("id", vmId).execute());
