@@ -24,6 +24,9 @@ import static org.awaitility.Awaitility.await;
 class NetworkIT extends LabTest {
     private static final String ADDRESS_A = LabDhcp.SUBNET_PREFIX + "11";
     private static final String ADDRESS_B = LabDhcp.SUBNET_PREFIX + "12";
+    /** A's second NIC, plugged in while it runs. */
+    private static final String ADDRESS_C = LabDhcp.SUBNET_PREFIX + "13";
+    private static final String MAC_C = "52:54:00:4e:49:43";
 
     private String createNetwork(String name, String hostNic) {
         Api.Response created = api.post("/api/networks", Map.of("name", name, "dataCenterId", lab.dataCenterId(), "hostNic", hostNic,
@@ -82,7 +85,7 @@ class NetworkIT extends LabTest {
         assertThat(twice.status()).isEqualTo(409);
         assertThat(twice.error()).isEqualTo("MAC_IN_USE");
 
-        try (LabDhcp dhcp = lab.lab().startDhcp(Map.of(macA, ADDRESS_A, macB, ADDRESS_B))) {
+        try (LabDhcp dhcp = lab.lab().startDhcp(Map.of(macA, ADDRESS_A, macB, ADDRESS_B, MAC_C, ADDRESS_C))) {
             long start = System.nanoTime();
             scenario.action(a, "start", Map.of("hostId", lab.hostId("h1")));
             scenario.action(b, "start", Map.of("hostId", lab.hostId("h2")));
@@ -99,18 +102,62 @@ class NetworkIT extends LabTest {
             await().atMost(Duration.ofSeconds(60)).until(() -> pings(scenario.consoleLog(a), ADDRESS_B, "ok") > 0
                     && pings(scenario.consoleLog(b), ADDRESS_A, "ok") > 0);
 
+            // A's cable pulled (link down, live): B's pings to A go unanswered; plugged back: answered again
+            String nicA = api.get("/api/vms/" + a + "/nics").body().get(0).get("id").asText();
+            int sentAtDown = pingResults(scenario.consoleLog(b), ADDRESS_A).size();
+            Api.Response down = api.put("/api/vms/" + a + "/nics/" + nicA, Map.of("linked", false));
+            assertThat(down.status()).as(down.toString()).isEqualTo(200);
+            assertThat(down.body().get("linked").asBoolean()).isFalse();
+            assertThat(lab.lab().host("h1").virsh("dumpxml", a)).contains("<link state='down'/>");
+            await().atMost(Duration.ofSeconds(30)).until(() -> since(scenario.consoleLog(b), ADDRESS_A, sentAtDown).stream()
+                    .filter("lost"::equals).count() >= 3);
+            int sentAtUp = pingResults(scenario.consoleLog(b), ADDRESS_A).size();
+            Api.Response up = api.put("/api/vms/" + a + "/nics/" + nicA, Map.of("linked", true));
+            assertThat(up.status()).as(up.toString()).isEqualTo(200);
+            await().atMost(Duration.ofSeconds(30)).until(() -> since(scenario.consoleLog(b), ADDRESS_A, sentAtUp).contains("ok"));
+            assertThat(lab.lab().host("h1").virsh("dumpxml", a)).contains("<link state='up'/>");
+
+            // a second NIC plugged into running A: the guest sees eth1 and leases its address on it
+            long plugAt = System.nanoTime();
+            Api.Response plugged = api.post("/api/vms/" + a + "/nics", Map.of("name", "nic2", "networkId", networkId, "mac", MAC_C));
+            assertThat(plugged.status()).as(plugged.toString()).isEqualTo(201);
+            String nicC = plugged.body().get("id").asText();
+            assertThat(lab.lab().host("h1").virsh("dumpxml", a)).contains("<mac address='" + MAC_C + "'");
+            await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(250))
+                    .until(() -> scenario.consoleLog(a).contains("GUEST-NET eth1 " + ADDRESS_C + "/24 dhcp"));
+            System.out.printf("guest A holds a DHCP address on its hot-plugged NIC %d ms after the plug was asked%n",
+                    (System.nanoTime() - plugAt) / 1_000_000);
+            assertThat(scenario.consoleLog(a)).contains("GUEST-NIC eth1 appeared");
+            assertThat(dhcp.log()).contains("DHCPACK(br1) " + ADDRESS_C + " " + MAC_C);
+            assertThat(api.get("/api/vms/" + a + "/nics").body()).hasSize(2);
+
             // B keeps pinging A while A moves to h2 and back: the address stays, the pings go on
             int sentBefore = pingResults(scenario.consoleLog(b), ADDRESS_A).size();
             long okBefore = pings(scenario.consoleLog(b), ADDRESS_A, "ok");
             scenario.action(a, "migrate", Map.of("hostId", lab.hostId("h2")));
             assertThat(scenario.hostOf(a)).isEqualTo(lab.hostId("h2"));
+            // the destination got the hot-plugged NIC too: its spec came from the rows
+            assertThat(lab.lab().host("h2").virsh("dumpxml", a)).contains("<mac address='" + MAC_C + "'")
+                    .contains("<mac address='" + macA + "'");
+            JsonNode migrated = lastEvent("VM_MIGRATED", a);
+            System.out.println("migration of A with two NICs, default policy (maxDowntimeMs "
+                    + api.get("/api/clusters/" + lab.clusterId()).body().path("migrationPolicy").path("maxDowntimeMs").asInt() + "): "
+                    + migrated.get("message").asText());
             await().atMost(Duration.ofSeconds(60)).until(() -> pings(scenario.consoleLog(b), ADDRESS_A, "ok") > okBefore + 3);
             List<String> after = pingResults(scenario.consoleLog(b), ADDRESS_A);
             List<String> around = after.subList(sentBefore, after.size());
             System.out.printf("pings from B to A from the migration's start to 4 answers after it: %d lost of %d%n",
                     around.stream().filter("lost"::equals).count(), around.size());
-            // A kept its address: it answers on it from h2, without a new lease
+            // A kept its address: it answers on it from h2, without a new lease; eth1 kept its own too
             assertThat(scenario.consoleLog(a).split("GUEST-NET eth0 ", -1)).hasSize(2);
+            assertThat(scenario.consoleLog(a).split("GUEST-NET eth1 ", -1)).hasSize(2);
+
+            // unplugged from A on h2: the guest lets eth1 go, the NIC and its row are gone
+            Api.Response unplugged = api.delete("/api/vms/" + a + "/nics/" + nicC);
+            assertThat(unplugged.status()).as(unplugged.toString()).isEqualTo(204);
+            assertThat(lab.lab().host("h2").virsh("dumpxml", a)).doesNotContain(MAC_C).contains(macA);
+            await().atMost(Duration.ofSeconds(30)).until(() -> scenario.consoleLog(a).contains("GUEST-NIC eth1 gone"));
+            assertThat(api.get("/api/vms/" + a + "/nics").body()).hasSize(1);
 
             scenario.action(a, "stop", null);
             scenario.action(b, "stop", null);
@@ -164,7 +211,7 @@ class NetworkIT extends LabTest {
     }
 
     @Test
-    void aRunningVmTakesNoNewNicAndBadNetworksAreRefused() {
+    void aRunningVmTakesNoNicOnANetworkItsHostDoesNotCarryAndBadNetworksAreRefused() {
         String networkId = createNetwork("lan-refusals", lab.lab().guestInterface());
         Map<String, Object> badVlan = new HashMap<>(Map.of("name", "v", "dataCenterId", lab.dataCenterId(), "hostNic", "eth1", "vlanId", 4095));
         Api.Response refused = api.post("/api/networks", badVlan);
@@ -180,13 +227,36 @@ class NetworkIT extends LabTest {
         assertThat(notAttached.status()).isEqualTo(409);
         assertThat(notAttached.error()).isEqualTo("NETWORK_NOT_IN_CLUSTER");
         scenario.action(vm, "start", null);
-        attach(networkId, false);
-        Api.Response running = api.post("/api/vms/" + vm + "/nics", Map.of("name", "nic1", "networkId", networkId));
-        assertThat(running.status()).isEqualTo(409);
-        assertThat(running.error()).isEqualTo("VM_NOT_DOWN");
-        assertThat(running.message()).contains("stop it to add a NIC");
+        // attached, but on an interface the hosts do not have: no host carries it, so no NIC is plugged
+        String nowhere = createNetwork("lan-nowhere", "eth9");
+        attach(nowhere, false);
+        Api.Response running = api.post("/api/vms/" + vm + "/nics", Map.of("name", "nic1", "networkId", nowhere));
+        assertThat(running.status()).as(running.toString()).isEqualTo(409);
+        assertThat(running.error()).isEqualTo("NETWORK_NOT_ON_HOST");
+        assertThat(running.message()).contains("does not carry the NIC's network");
         assertThat(api.get("/api/vms/" + vm + "/nics").body()).isEmpty();
+        Api.Response badLink = api.put("/api/vms/" + vm + "/nics/" + java.util.UUID.randomUUID(), Map.of("linked", "no"));
+        assertThat(badLink.status()).isEqualTo(400);
         scenario.action(vm, "stop", null);
+        assertThat(api.delete("/api/clusters/" + lab.clusterId() + "/networks/" + nowhere).status()).isEqualTo(204);
+        assertThat(api.delete("/api/networks/" + nowhere).status()).isEqualTo(204);
+    }
+
+    private JsonNode lastEvent(String code, String vmId) {
+        JsonNode found = null;
+        for (JsonNode event : api.get("/api/events?from=0&max=10000").body()) {
+            if (event.get("code").asText().equals(code) && vmId.equals(event.path("vmId").asText())) {
+                found = event;
+            }
+        }
+        assertThat(found).as("a " + code + " event of VM " + vmId).isNotNull();
+        return found;
+    }
+
+    /** The ping results said after the first {@code from}. */
+    private static List<String> since(String log, String address, int from) {
+        List<String> results = pingResults(log, address);
+        return results.subList(Math.min(from, results.size()), results.size());
     }
 
     private static final Pattern PING = Pattern.compile("GUEST-PING (\\S+) (ok|lost) (\\d+)");
