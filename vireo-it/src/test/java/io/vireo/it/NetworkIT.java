@@ -242,6 +242,37 @@ class NetworkIT extends LabTest {
         assertThat(api.delete("/api/networks/" + nowhere).status()).isEqualTo(204);
     }
 
+    @Test
+    void aNicNamesAVnicProfileOfItsNetwork() {
+        String networkId = createNetwork("lan-profiles", "eth7");
+        attach(networkId, false);
+        JsonNode profiles = api.get("/api/vnicprofiles?search=network=" + networkId).body();
+        assertThat(profiles).singleElement().satisfies(profile -> assertThat(profile.get("name").asText()).isEqualTo("lan-profiles"));
+        Api.Response tooBig = api.post("/api/vnicprofiles", Map.of("name", "big", "networkId", networkId, "mtu", 9000));
+        assertThat(tooBig.status()).isEqualTo(400);
+        assertThat(tooBig.message()).contains("mtu must be between 68 and 1500");
+        Api.Response created = api.post("/api/vnicprofiles", Map.of("name", "narrow", "networkId", networkId, "mtu", 1400, "linked", false));
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        String profileId = created.body().get("id").asText();
+
+        String vm = scenario.createGuest("net-profiles", List.of());
+        Api.Response nic = api.post("/api/vms/" + vm + "/nics", Map.of("name", "nic1", "profileId", profileId));
+        assertThat(nic.status()).as(nic.toString()).isEqualTo(201);
+        assertThat(nic.body().get("networkId").asText()).isEqualTo(networkId);
+        assertThat(nic.body().get("profileId").asText()).isEqualTo(profileId);
+        assertThat(nic.body().get("linked").asBoolean()).isFalse();
+        Api.Response inUse = api.delete("/api/vnicprofiles/" + profileId);
+        assertThat(inUse.status()).isEqualTo(409);
+        assertThat(inUse.error()).isEqualTo("ENTITY_IN_USE");
+
+        assertThat(api.delete("/api/vms/" + vm).status()).isEqualTo(200);
+        assertThat(api.delete("/api/vnicprofiles/" + profileId).status()).isEqualTo(204);
+        assertThat(api.delete("/api/vnicprofiles/" + profileId).status()).isEqualTo(404);
+        assertThat(api.delete("/api/clusters/" + lab.clusterId() + "/networks/" + networkId).status()).isEqualTo(204);
+        assertThat(api.delete("/api/networks/" + networkId).status()).isEqualTo(204);
+        assertThat(api.get("/api/vnicprofiles?search=network=" + networkId).body()).isEmpty();
+    }
+
     private JsonNode lastEvent(String code, String vmId) {
         JsonNode found = null;
         for (JsonNode event : api.get("/api/events?from=0&max=10000").body()) {

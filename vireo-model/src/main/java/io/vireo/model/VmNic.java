@@ -8,11 +8,19 @@ import java.time.Instant;
  * @param mac lower case, colon separated; from the data center's MAC pool unless given
  * @param linked whether the guest sees its link up
  * @param model the device model ("virtio")
+ * @param profileId its vNIC profile: the one named when it was made, else its network's default one (null if that is gone)
  */
 public record VmNic(String id, String vmId, String name, String networkId, String mac, boolean linked, String model,
-                    Instant createdAt) {
-    /** @param mac null for one from the data center's pool; @param linked null for true */
-    public record Create(String name, String networkId, String mac, Boolean linked) {
+                    Instant createdAt, String profileId) {
+    /**
+     * @param networkId or profileId: the network, with its default profile; or the profile, with its network
+     * @param mac null for one from the data center's pool
+     * @param linked null for the profile's default (true without a profile)
+     */
+    public record Create(String name, String networkId, String mac, Boolean linked, String profileId) {
+        public Create(String name, String networkId, String mac, Boolean linked) {
+            this(name, networkId, mac, linked, null);
+        }
     }
 
     /** @param linked whether the guest sees its link up (a cable plugged in or pulled out) */

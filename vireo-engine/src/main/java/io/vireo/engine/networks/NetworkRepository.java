@@ -9,6 +9,7 @@ import io.vireo.engine.store.Visibility;
 import io.vireo.model.ClusterNetwork;
 import io.vireo.model.Network;
 import io.vireo.model.VmNic;
+import io.vireo.model.VnicProfile;
 import io.vireo.model.rpc.VmNicSpec;
 import org.jdbi.v3.core.Handle;
 
@@ -100,17 +101,70 @@ final class NetworkRepository {
                 .bind("network", networkId).bind("cluster", clusterId).mapTo(Integer.class).one();
     }
 
-    record NewNic(UUID id, UUID vmId, UUID dataCenterId, UUID clusterId, String name, UUID networkId, String mac, boolean linked) {
+    record NewNic(UUID id, UUID vmId, UUID dataCenterId, UUID clusterId, String name, UUID networkId, String mac, boolean linked,
+                  UUID profileId) {
     }
 
     /** Inserts the NIC unless its MAC is taken in the data center: then nothing, and false. */
     boolean insertNic(Handle h, NewNic nic) {
-        return h.createUpdate("INSERT INTO vm_nics (id, vm_id, data_center_id, cluster_id, name, network_id, mac, linked) "
-                        + "VALUES (:id, :vm, :dc, :cluster, :name, :network, :mac, :linked) "
+        return h.createUpdate("INSERT INTO vm_nics (id, vm_id, data_center_id, cluster_id, name, network_id, mac, linked, profile_id) "
+                        + "VALUES (:id, :vm, :dc, :cluster, :name, :network, :mac, :linked, :profile) "
                         + "ON CONFLICT (data_center_id, mac) DO NOTHING")
                 .bind("id", nic.id()).bind("vm", nic.vmId()).bind("dc", nic.dataCenterId()).bind("cluster", nic.clusterId())
                 .bind("name", nic.name()).bind("network", nic.networkId()).bind("mac", nic.mac()).bind("linked", nic.linked())
-                .execute() > 0;
+                .bind("profile", nic.profileId()).execute() > 0;
+    }
+
+    // vNIC profiles
+
+    static final Map<String, SearchQuery.Field> PROFILE_SEARCH_FIELDS = Map.of(
+            "name", new SearchQuery.Field("p.name", SearchQuery.Type.TEXT),
+            "network", new SearchQuery.Field("p.network_id::text", SearchQuery.Type.TEXT));
+    private static final String PROFILES = "SELECT p.*, n.data_center_id FROM vnic_profiles p JOIN networks n ON n.id = p.network_id";
+
+    record NewProfile(UUID id, UUID networkId, String name, String description, Integer mtu, boolean linked) {
+    }
+
+    void insertProfile(Handle h, NewProfile p) {
+        h.createUpdate("INSERT INTO vnic_profiles (id, network_id, name, description, mtu, linked) "
+                        + "VALUES (:id, :network, :name, :description, :mtu, :linked)")
+                .bind("id", p.id()).bind("network", p.networkId()).bind("name", p.name()).bind("description", p.description())
+                .bind("mtu", p.mtu()).bind("linked", p.linked()).execute();
+    }
+
+    Optional<VnicProfile> findProfile(Handle h, UUID id) {
+        return h.createQuery(PROFILES + " WHERE p.id = :id").bind("id", id).map((rs, ctx) -> toProfile(rs)).findOne();
+    }
+
+    List<VnicProfile> listProfiles(Handle h, Visibility dataCenters, SqlPredicate search, Paging paging) {
+        return Pages.list(h, PROFILES, search.and(dataCenters.on("n.data_center_id")), "p.name, p.id", paging, (rs, ctx) -> toProfile(rs));
+    }
+
+    void updateProfile(Handle h, UUID id, String name, String description, Integer mtu, boolean linked) {
+        h.createUpdate("UPDATE vnic_profiles SET name = :name, description = :description, mtu = :mtu, linked = :linked WHERE id = :id")
+                .bind("id", id).bind("name", name).bind("description", description).bind("mtu", mtu).bind("linked", linked).execute();
+    }
+
+    /** The default profile keeps its network's name. */
+    void renameDefaultProfile(Handle h, UUID networkId, String oldName, String newName) {
+        h.createUpdate("UPDATE vnic_profiles SET name = :new WHERE network_id = :network AND name = :old")
+                .bind("network", networkId).bind("old", oldName).bind("new", newName).execute();
+    }
+
+    void deleteProfile(Handle h, UUID id) {
+        h.createUpdate("DELETE FROM vnic_profiles WHERE id = :id").bind("id", id).execute();
+    }
+
+    /** The network's default profile (the one with the network's name), if it still has it. */
+    Optional<VnicProfile> defaultProfile(Handle h, UUID networkId) {
+        return h.createQuery(PROFILES + " WHERE p.network_id = :network AND p.name = n.name").bind("network", networkId)
+                .map((rs, ctx) -> toProfile(rs)).findOne();
+    }
+
+    static VnicProfile toProfile(ResultSet rs) throws SQLException {
+        return new VnicProfile(rs.getObject("id").toString(), rs.getString("name"), rs.getString("description"),
+                rs.getObject("network_id").toString(), rs.getObject("data_center_id").toString(), Rows.integer(rs, "mtu"),
+                rs.getBoolean("linked"), Rows.instant(rs, "created_at"));
     }
 
     List<VmNic> nicsOfVm(Handle h, UUID vmId) {
@@ -128,7 +182,7 @@ final class NetworkRepository {
         return h.createQuery("SELECT * FROM vm_nics WHERE vm_id = :vm ORDER BY created_at, name").bind("vm", vmId)
                 .map((rs, ctx) -> new NewNic(rs.getObject("id", UUID.class), vmId, rs.getObject("data_center_id", UUID.class),
                         rs.getObject("cluster_id", UUID.class), rs.getString("name"), rs.getObject("network_id", UUID.class),
-                        rs.getString("mac"), rs.getBoolean("linked"))).list();
+                        rs.getString("mac"), rs.getBoolean("linked"), rs.getObject("profile_id", UUID.class))).list();
     }
 
     List<String> bridges(Handle h) {
@@ -139,13 +193,16 @@ final class NetworkRepository {
         h.createUpdate("DELETE FROM vm_nics WHERE id = :id").bind("id", nicId).execute();
     }
 
+    /** A NIC as an agent plugs it: on its network's bridge, with its profile's MTU if it has one (never above the network's). */
+    private static final String SPEC = "SELECT nic.mac, nic.model, nic.linked, n.bridge, LEAST(COALESCE(p.mtu, n.mtu), n.mtu) AS mtu "
+            + "FROM vm_nics nic JOIN networks n ON n.id = nic.network_id LEFT JOIN vnic_profiles p ON p.id = nic.profile_id ";
+
     void setLinked(Handle h, UUID nicId, boolean linked) {
         h.createUpdate("UPDATE vm_nics SET linked = :linked WHERE id = :id").bind("id", nicId).bind("linked", linked).execute();
     }
 
     Optional<VmNicSpec> specOfNic(Handle h, UUID vmId, UUID nicId) {
-        return h.createQuery("SELECT nic.mac, nic.model, nic.linked, n.bridge, n.mtu FROM vm_nics nic "
-                        + "JOIN networks n ON n.id = nic.network_id WHERE nic.vm_id = :vm AND nic.id = :id")
+        return h.createQuery(SPEC + "WHERE nic.vm_id = :vm AND nic.id = :id")
                 .bind("vm", vmId).bind("id", nicId)
                 .map((rs, ctx) -> new VmNicSpec(rs.getString("mac"), rs.getString("bridge"), rs.getString("model"), rs.getInt("mtu"),
                         rs.getBoolean("linked"), null)).findOne();
@@ -153,8 +210,7 @@ final class NetworkRepository {
 
     /** What an agent needs to plug the VM's NICs, in the order the guest sees them. */
     List<VmNicSpec> specsOfVm(Handle h, UUID vmId) {
-        return h.createQuery("SELECT nic.mac, nic.model, nic.linked, n.bridge, n.mtu FROM vm_nics nic "
-                        + "JOIN networks n ON n.id = nic.network_id WHERE nic.vm_id = :vm ORDER BY nic.created_at, nic.name")
+        return h.createQuery(SPEC + "WHERE nic.vm_id = :vm ORDER BY nic.created_at, nic.name")
                 .bind("vm", vmId)
                 .map((rs, ctx) -> new VmNicSpec(rs.getString("mac"), rs.getString("bridge"), rs.getString("model"), rs.getInt("mtu"),
                         rs.getBoolean("linked"), null)).list();
@@ -180,6 +236,6 @@ final class NetworkRepository {
     private static VmNic toNic(ResultSet rs) throws SQLException {
         return new VmNic(rs.getObject("id").toString(), rs.getObject("vm_id").toString(), rs.getString("name"),
                 rs.getObject("network_id").toString(), rs.getString("mac"), rs.getBoolean("linked"), rs.getString("model"),
-                Rows.instant(rs, "created_at"));
+                Rows.instant(rs, "created_at"), rs.getObject("profile_id") == null ? null : rs.getObject("profile_id").toString());
     }
 }

@@ -17,6 +17,7 @@ import io.vireo.model.ClusterNetwork;
 import io.vireo.model.ErrorCode;
 import io.vireo.model.Network;
 import io.vireo.model.VmNic;
+import io.vireo.model.VnicProfile;
 import io.vireo.model.rpc.BridgedNetwork;
 import io.vireo.model.rpc.HostNic;
 import io.vireo.model.rpc.NicKind;
@@ -76,6 +77,7 @@ public final class NetworkService {
         String bridge = "vn" + id.toString().replace("-", "").substring(0, 10);
         return UniqueNames.insert(jdbi, "network", name, h -> {
             networks.insert(h, new NetworkRepository.NewNetwork(id, dataCenterId, name, description, vlanId, mtu, hostNic, bridge));
+            networks.insertProfile(h, new NetworkRepository.NewProfile(UUID.randomUUID(), id, name, "", null, true));
             events.write(h, EventLog.Entry.info("NETWORK_CREATED", "Network " + name + " was created in data center " + dataCenter
                     + " (" + (vlanId == null ? "untagged" : "VLAN " + vlanId) + " on " + hostNic + ", MTU " + mtu + ")"));
             return networks.find(h, id).orElseThrow();
@@ -120,6 +122,7 @@ public final class NetworkService {
         int mtu = update.mtu() == null ? network.mtu() : Fields.range("mtu", update.mtu(), 68, 65535);
         return UniqueNames.insert(jdbi, "network", name, h -> {
             networks.update(h, id, name, description, mtu);
+            networks.renameDefaultProfile(h, id, network.name(), name);
             events.write(h, EventLog.Entry.info("NETWORK_UPDATED", "Network " + name + " was changed"));
             return networks.find(h, id).orElseThrow();
         });
@@ -205,9 +208,23 @@ public final class NetworkService {
     public VmNic addNic(Handle h, UUID vmId, String vmName, Cluster cluster, VmNic.Create request) {
         Fields.required("body", request);
         String name = Fields.name("name", request.name());
-        UUID networkId = Fields.id("networkId", request.networkId());
+        Optional<VnicProfile> profile;
+        UUID networkId;
+        if (request.profileId() != null) {
+            UUID profileId = Fields.id("profileId", request.profileId());
+            profile = Optional.of(networks.findProfile(h, profileId).orElseThrow(() -> profileNotFound(profileId)));
+            networkId = UUID.fromString(profile.get().networkId());
+            if (request.networkId() != null && !Fields.id("networkId", request.networkId()).equals(networkId)) {
+                throw InvalidInputException.invalid("networkId", "vNIC profile " + profile.get().name()
+                        + " is for another network than networkId; give the profile or the network, or both of one");
+            }
+        } else {
+            networkId = Fields.id("networkId", request.networkId());
+            profile = networks.defaultProfile(h, networkId);
+        }
         String mac = request.mac() == null ? null : MacAddresses.check("mac", request.mac());
-        boolean linked = request.linked() == null || request.linked();
+        boolean linked = request.linked() != null ? request.linked() : profile.map(VnicProfile::linked).orElse(true);
+        UUID profileId = profile.map(p -> UUID.fromString(p.id())).orElse(null);
         UUID clusterId = UUID.fromString(cluster.id());
         Network network = networks.find(h, networkId).orElseThrow(() -> notFound(networkId));
         if (networks.attached(h, clusterId).stream().noneMatch(a -> a.network().id().equals(network.id()))) {
@@ -220,12 +237,13 @@ public final class NetworkService {
         UUID id = UUID.randomUUID();
         UUID dataCenterId = UUID.fromString(cluster.dataCenterId());
         if (mac != null) {
-            if (!networks.insertNic(h, new NetworkRepository.NewNic(id, vmId, dataCenterId, clusterId, name, networkId, mac, linked))) {
+            if (!networks.insertNic(h, new NetworkRepository.NewNic(id, vmId, dataCenterId, clusterId, name, networkId, mac, linked,
+                    profileId))) {
                 throw new ConflictException(ErrorCode.MAC_IN_USE, "MAC " + mac + " is used by another NIC in the data center already",
                         Map.of("mac", mac));
             }
         } else {
-            insertWithPoolMac(h, new NetworkRepository.NewNic(id, vmId, dataCenterId, clusterId, name, networkId, null, linked));
+            insertWithPoolMac(h, new NetworkRepository.NewNic(id, vmId, dataCenterId, clusterId, name, networkId, null, linked, profileId));
         }
         VmNic nic = networks.nic(h, vmId, id).orElseThrow();
         events.write(h, EventLog.Entry.info("VM_NIC_ADDED", "NIC " + name + " (" + nic.mac() + ") on network " + network.name()
@@ -237,7 +255,7 @@ public final class NetworkService {
     private void insertWithPoolMac(Handle h, NetworkRepository.NewNic nic) {
         for (int attempt = 0; attempt < MAC_ATTEMPTS; attempt++) {
             NetworkRepository.NewNic withMac = new NetworkRepository.NewNic(nic.id(), nic.vmId(), nic.dataCenterId(), nic.clusterId(),
-                    nic.name(), nic.networkId(), MacAddresses.next(), nic.linked());
+                    nic.name(), nic.networkId(), MacAddresses.next(), nic.linked(), nic.profileId());
             if (networks.insertNic(h, withMac)) {
                 return;
             }
@@ -286,13 +304,80 @@ public final class NetworkService {
     public void copyNics(Handle h, UUID templateVmId, UUID vmId) {
         for (NetworkRepository.NewNic nic : networks.nicRowsOfVm(h, templateVmId)) {
             insertWithPoolMac(h, new NetworkRepository.NewNic(UUID.randomUUID(), vmId, nic.dataCenterId(), nic.clusterId(), nic.name(),
-                    nic.networkId(), null, nic.linked()));
+                    nic.networkId(), null, nic.linked(), nic.profileId()));
         }
     }
 
     /** The VM's NICs as an agent plugs them. */
     public List<VmNicSpec> nicSpecs(UUID vmId) {
         return jdbi.withHandle(h -> networks.specsOfVm(h, vmId));
+    }
+
+    // vNIC profiles
+
+    private static NotFoundException profileNotFound(UUID id) {
+        return NotFoundException.of(ErrorCode.VNIC_PROFILE_NOT_FOUND, "vNIC profile", id);
+    }
+
+    public VnicProfile profile(UUID id) {
+        return jdbi.withHandle(h -> networks.findProfile(h, id)).orElseThrow(() -> profileNotFound(id));
+    }
+
+    /** One page, by name, of the profiles that match the search (name, network) in the data centers the caller sees. */
+    public List<VnicProfile> profiles(Visibility dataCenters, Optional<String> search, Paging paging) {
+        return jdbi.withHandle(h -> networks.listProfiles(h, dataCenters,
+                SearchQuery.parse(search.orElse(null), NetworkRepository.PROFILE_SEARCH_FIELDS).predicate(), paging));
+    }
+
+    /** A profile of a network: its NICs get its MTU (at most the network's) and start linked as it says. */
+    public VnicProfile createProfile(VnicProfile.Create request) {
+        Fields.required("body", request);
+        String name = Fields.name("name", request.name());
+        Network network = network(Fields.id("networkId", request.networkId()));
+        String description = Objects.requireNonNullElse(Fields.text("description", request.description(), Fields.DESCRIPTION_LENGTH), "");
+        Integer mtu = profileMtu(request.mtu(), network);
+        boolean linked = request.linked() == null || request.linked();
+        UUID id = UUID.randomUUID();
+        return UniqueNames.insert(jdbi, "vNIC profile", name, h -> {
+            networks.insertProfile(h, new NetworkRepository.NewProfile(id, UUID.fromString(network.id()), name, description, mtu, linked));
+            events.write(h, EventLog.Entry.info("VNIC_PROFILE_CREATED", "vNIC profile " + name + " of network " + network.name()
+                    + " was created"));
+            return networks.findProfile(h, id).orElseThrow();
+        });
+    }
+
+    private static Integer profileMtu(Integer mtu, Network network) {
+        return mtu == null ? null : Fields.range("mtu", mtu, 68, network.mtu());
+    }
+
+    /** Changes a profile; its NICs get a new MTU at their VM's next start (or migration). */
+    public VnicProfile updateProfile(UUID id, VnicProfile.Update update) {
+        Fields.required("body", update);
+        VnicProfile profile = profile(id);
+        Network network = network(UUID.fromString(profile.networkId()));
+        if (update.name() != null && profile.name().equals(network.name()) && !update.name().equals(profile.name())) {
+            throw InvalidInputException.invalid("name", "vNIC profile " + profile.name() + " is network " + network.name()
+                    + "'s default profile and keeps the network's name");
+        }
+        String name = update.name() == null ? profile.name() : Fields.name("name", update.name());
+        String description = update.description() == null ? profile.description()
+                : Fields.text("description", update.description(), Fields.DESCRIPTION_LENGTH);
+        Integer mtu = update.mtu() == null ? profile.mtu() : profileMtu(update.mtu(), network);
+        boolean linked = update.linked() == null ? profile.linked() : update.linked();
+        return UniqueNames.insert(jdbi, "vNIC profile", name, h -> {
+            networks.updateProfile(h, id, name, description, mtu, linked);
+            events.write(h, EventLog.Entry.info("VNIC_PROFILE_UPDATED", "vNIC profile " + name + " was changed"));
+            return networks.findProfile(h, id).orElseThrow();
+        });
+    }
+
+    /** Removes a profile no NIC uses (the database's reference decides). */
+    public void deleteProfile(UUID id) {
+        VnicProfile profile = profile(id);
+        ReferencedRows.remove(jdbi, h -> {
+            networks.deleteProfile(h, id);
+            events.write(h, EventLog.Entry.info("VNIC_PROFILE_REMOVED", "vNIC profile " + profile.name() + " was removed"));
+        }, "vNIC profile " + profile.name() + " is in use: VM NICs have it; remove them first");
     }
 
     // What the scheduler and the hosts need
