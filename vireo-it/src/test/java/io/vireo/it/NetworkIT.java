@@ -56,8 +56,12 @@ class NetworkIT extends LabTest {
     }
 
     private boolean carries(String host, String bridge) {
+        return carries(host, bridge, lab.lab().guestInterface());
+    }
+
+    private boolean carries(String host, String bridge, String hostNic) {
         JsonNode nic = hostNic(host, bridge);
-        JsonNode port = hostNic(host, lab.lab().guestInterface());
+        JsonNode port = hostNic(host, hostNic);
         return nic != null && nic.get("kind").asText().equals("bridge") && nic.get("up").asBoolean()
                 && port != null && bridge.equals(port.path("master").asText());
     }
@@ -240,6 +244,44 @@ class NetworkIT extends LabTest {
         scenario.action(vm, "stop", null);
         assertThat(api.delete("/api/clusters/" + lab.clusterId() + "/networks/" + nowhere).status()).isEqualTo(204);
         assertThat(api.delete("/api/networks/" + nowhere).status()).isEqualTo(204);
+    }
+
+    /**
+     * A network on the hosts' management interface (eth0, which holds the address their agents reach
+     * the engine from): each host moves the address and the default route onto the bridge, checks that it
+     * still reaches the engine, and stays Up; removed, the address goes back to eth0 and the host stays Up.
+     */
+    @Test
+    void theManagementInterfaceIsBridgedAndUnbridgedWithoutLosingTheHosts() {
+        String networkId = createNetwork("mgmt", "eth0");
+        String bridge = api.get("/api/networks/" + networkId).body().get("bridge").asText();
+        long attachedAt = System.nanoTime();
+        attach(networkId, false);
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))
+                .until(() -> carries("h1", bridge, "eth0") && carries("h2", bridge, "eth0"));
+        System.out.printf("both hosts carry their management address on bridge %s %d ms after the network was attached%n", bridge,
+                (System.nanoTime() - attachedAt) / 1_000_000);
+        for (String host : List.of("h1", "h2")) {
+            String address = lab.lab().host(host).address() + "/24";
+            assertThat(hostNic(host, bridge).get("addresses")).extracting(JsonNode::asText).containsExactly(address);
+            assertThat(hostNic(host, "eth0").get("addresses")).isEmpty();
+            assertThat(api.get("/api/hosts/" + lab.hostId(host)).body().get("status").asText()).isEqualTo("UP");
+        }
+        // the hosts still take commands: a guest starts on h1 over the moved address
+        String vm = scenario.createGuest("net-mgmt", List.of());
+        scenario.action(vm, "start", Map.of("hostId", lab.hostId("h1")));
+        scenario.action(vm, "stop", null);
+
+        assertThat(api.delete("/api/vms/" + vm).status()).isEqualTo(200);
+        assertThat(api.delete("/api/clusters/" + lab.clusterId() + "/networks/" + networkId).status()).isEqualTo(204);
+        assertThat(api.delete("/api/networks/" + networkId).status()).isEqualTo(204);
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))
+                .until(() -> hostNic("h1", bridge) == null && hostNic("h2", bridge) == null);
+        for (String host : List.of("h1", "h2")) {
+            assertThat(hostNic(host, "eth0").get("addresses")).extracting(JsonNode::asText)
+                    .containsExactly(lab.lab().host(host).address() + "/24");
+            assertThat(api.get("/api/hosts/" + lab.hostId(host)).body().get("status").asText()).isEqualTo("UP");
+        }
     }
 
     @Test

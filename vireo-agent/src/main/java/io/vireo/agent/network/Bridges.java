@@ -28,8 +28,8 @@ import static java.util.Objects.requireNonNull;
  * management network: its addresses and the routes through it (the default route) move onto the
  * bridge; then the host must reach its engine within {@link #ENGINE_CHECK} ({@link EngineProbe}), or
  * everything is put back as it was (the port leaves the bridge, its addresses and routes return to it,
- * the bridge goes) and the network is refused with the reason. A bridge that holds addresses is never
- * removed.
+ * the bridge goes) and the network is refused with the reason. A bridge that holds addresses gives them
+ * (and their routes) back to its port before it goes, under the same check.
  */
 public final class Bridges {
     /** How long the host has to reach its engine after its addresses moved onto a bridge. */
@@ -252,17 +252,19 @@ public final class Bridges {
                 outcomes.add(new BridgeOutcome(bridge, true, bridge + " is not a bridge Vireo made; it is left alone"));
                 continue;
             }
-            if (!existing.addresses().isEmpty()) {
-                outcomes.add(new BridgeOutcome(bridge, true, bridge + " carries " + String.join(", ", existing.addresses())
-                        + " (the host's addresses moved onto it); removing it could cut the host off the engine, so it stays"));
-                continue;
-            }
             List<HostNic> ports = nics.values().stream().filter(nic -> bridge.equals(nic.master())).toList();
             List<String> guests = ports.stream().filter(nic -> nic.kind() == NicKind.OTHER).map(HostNic::name).toList();
             if (!guests.isEmpty()) {
                 outcomes.add(new BridgeOutcome(bridge, true, "VM interfaces " + String.join(", ", guests)
                         + " are still ports of " + bridge));
                 continue;
+            }
+            if (!existing.addresses().isEmpty()) {
+                Optional<String> refusal = giveBack(existing, ports);
+                if (refusal.isPresent()) {
+                    outcomes.add(new BridgeOutcome(bridge, true, refusal.get()));
+                    continue;
+                }
             }
             try {
                 for (HostNic port : ports) {
@@ -279,6 +281,61 @@ public final class Bridges {
             }
         }
         return outcomes;
+    }
+
+    /**
+     * Before a bridge that holds the host's addresses goes, they go back to its port with their routes,
+     * and the engine must still answer; else the bridge is put back as it was and stays. Answers why it
+     * must stay, if it must.
+     */
+    private Optional<String> giveBack(HostNic bridge, List<HostNic> ports) {
+        List<String> addresses = bridge.addresses();
+        if (ports.size() != 1 || ports.getFirst().kind() == NicKind.VLAN) {
+            return Optional.of(bridge.name() + " carries " + String.join(", ", addresses) + " and has no single interface to give "
+                    + "them back to; removing it could cut the host off the engine, so it stays");
+        }
+        String port = ports.getFirst().name();
+        List<Routes.Route> routes;
+        try {
+            routes = Routes.of(links, bridge.name());
+            links.ip("link", "set", "dev", port, "nomaster");
+            move(addresses, routes, bridge.name(), port);
+        } catch (NetworkException e) {
+            reBridge(bridge.name(), port, addresses);
+            return Optional.of("giving " + String.join(", ", addresses) + " back to " + port + " failed (" + e.getMessage()
+                    + "); " + bridge.name() + " stays as it was");
+        }
+        if (!engine.reachable(engineCheck)) {
+            reBridge(bridge.name(), port, addresses);
+            try {
+                for (Routes.Route route : routes) {
+                    links.ip(route.replaceOn(bridge.name()).toArray(String[]::new));
+                }
+            } catch (NetworkException e) {
+                log.warn("rolling back the removal of bridge {}: {}", bridge.name(), e.getMessage());
+            }
+            return Optional.of("the engine was not reachable within " + engineCheck.toSeconds() + " s after "
+                    + String.join(", ", addresses) + " moved from bridge " + bridge.name() + " back to " + port + "; rolled back: "
+                    + bridge.name() + " stays with them");
+        }
+        return Optional.empty();
+    }
+
+    /** The port into the bridge again, the addresses onto the bridge; each step tried even when one before it failed. */
+    private void reBridge(String bridge, String port, List<String> addresses) {
+        List<Runnable> steps = new ArrayList<>();
+        steps.add(() -> links.ip("link", "set", "dev", port, "master", bridge));
+        for (String address : addresses) {
+            steps.add(() -> links.ip("addr", "replace", address, "dev", bridge));
+            steps.add(() -> links.ip("addr", "del", address, "dev", port));
+        }
+        for (Runnable step : steps) {
+            try {
+                step.run();
+            } catch (NetworkException e) {
+                log.warn("rolling back the removal of bridge {}: {}", bridge, e.getMessage());
+            }
+        }
     }
 
     private static Map<String, HostNic> byName(List<HostNic> nics) {

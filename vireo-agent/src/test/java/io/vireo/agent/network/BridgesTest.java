@@ -77,12 +77,26 @@ class BridgesTest {
                 .containsExactly(BridgeOutcome.carried("vnbbbb"));
         assertThat(engineChecks).isEqualTo(1);
         assertThat(host.commands).noneMatch(command -> command.startsWith("addr"));
-        // and a bridge that holds the host's addresses is never removed
+        // removed, it gives them back to eth0 first; the engine must answer then too, else the bridge stays as it was
+        host.routes.put("-4 vnbbbb", ETH0_ROUTES.replace("\"eth0\"", "\"vnbbbb\""));
+        engineAnswers = false;
         assertThat(bridges.ensureRemoved(List.of("vnbbbb"))).singleElement().satisfies(outcome -> {
             assertThat(outcome.carried()).isTrue();
-            assertThat(outcome.error()).contains("vnbbbb carries 10.231.0.1/24").contains("could cut the host off the engine");
+            assertThat(outcome.error()).contains("moved from bridge vnbbbb back to eth0").contains("rolled back");
         });
-        assertThat(host.nics).containsKey("vnbbbb");
+        assertThat(host.nics.get("vnbbbb").addresses()).containsExactly("10.231.0.1/24");
+        assertThat(host.nics.get("eth0").master()).isEqualTo("vnbbbb");
+        assertThat(host.nics.get("eth0").addresses()).isEmpty();
+
+        engineAnswers = true;
+        host.commands.clear();
+        assertThat(bridges.ensureRemoved(List.of("vnbbbb"))).containsExactly(new BridgeOutcome("vnbbbb", false, null));
+        assertThat(host.nics).doesNotContainKey("vnbbbb");
+        assertThat(host.nics.get("eth0").addresses()).containsExactly("10.231.0.1/24");
+        assertThat(host.nics.get("eth0").master()).isNull();
+        assertThat(host.commands).containsSubsequence("link set dev eth0 nomaster", "addr replace 10.231.0.1/24 dev eth0",
+                "addr del 10.231.0.1/24 dev vnbbbb", "-4 route replace default via 10.231.0.254 dev eth0 metric 100 proto static",
+                "link del dev vnbbbb");
     }
 
     @Test

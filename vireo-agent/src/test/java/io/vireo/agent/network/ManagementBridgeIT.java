@@ -86,6 +86,14 @@ class ManagementBridgeIT {
         assertThat(sh("ip", "-n", namespace, "route", "show", "default")).contains("via " + engineAddress + " dev " + bridge)
                 .contains("metric 50");
         assertThat(probe().reachable(Duration.ofSeconds(10))).isTrue();
+
+        // removed: eth0 gets its address and default route back, and the host still reaches the engine
+        assertThat(bridges.ensureRemoved(List.of(bridge))).containsExactly(new BridgeOutcome(bridge, false, null));
+        assertThat(host.interfaces()).extracting(HostNic::name).doesNotContain(bridge);
+        assertThat(nic("eth0").addresses()).containsExactly(hostAddress + "/24");
+        assertThat(nic("eth0").master()).isNull();
+        assertThat(sh("ip", "-n", namespace, "route", "show", "default")).contains("via " + engineAddress + " dev eth0");
+        assertThat(probe().reachable(Duration.ofSeconds(10))).isTrue();
     }
 
     @Test
