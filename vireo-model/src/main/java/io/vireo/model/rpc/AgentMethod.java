@@ -84,13 +84,18 @@ public record AgentMethod<P, R>(String name, Class<P> paramsType, Class<R> resul
 
     /**
      * Makes the host carry these networks: for each, the VLAN sub-interface (if tagged), the bridge,
-     * the port, the MTU, all up; idempotent. A network the host cannot carry safely (its port would
-     * be an interface that holds an IP address, a name too long, an interface that does not exist) is
-     * refused in its outcome, and nothing of it is touched.
+     * the port, the MTU, all up; idempotent. A port that holds addresses (the management interface)
+     * gives them and their routes to the bridge, and the host must still reach its engine afterwards,
+     * else that network's change is rolled back. A network the host cannot carry (a name too long, an
+     * interface that does not exist, the engine lost after the change) is refused in its outcome, and
+     * the host is left as it was.
      */
     public static final AgentMethod<EnsureBridgedParams, EnsureBridgedResult> NETWORK_ENSURE_BRIDGED =
             new AgentMethod<>(AgentMethods.NETWORK_ENSURE_BRIDGED, EnsureBridgedParams.class, EnsureBridgedResult.class);
-    /** Removes bridges no network needs (with their VLAN sub-interfaces); one that a VM still uses is kept. */
+    /**
+     * Removes bridges no network needs (with their VLAN sub-interfaces); one that a VM still uses is kept.
+     * A bridge that holds addresses gives them back to its port first, under the same engine check.
+     */
     public static final AgentMethod<EnsureRemovedParams, EnsureRemovedResult> NETWORK_ENSURE_REMOVED =
             new AgentMethod<>(AgentMethods.NETWORK_ENSURE_REMOVED, EnsureRemovedParams.class, EnsureRemovedResult.class);
     /**
