@@ -41,7 +41,7 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * The rules of logical networks (a data center's; attached to clusters) and of VM NICs on them.
- * Whether a VM may change (it must be Down) is the vms feature's to say: it calls here inside its own
+ * Whether a VM may change (Down, or Up with its host doing the change) is the vms feature's to say: it calls here inside its own
  * transaction, with the VM's row locked.
  */
 public final class NetworkService {
