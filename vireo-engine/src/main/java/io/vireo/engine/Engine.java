@@ -32,6 +32,8 @@ import io.vireo.engine.hostlink.AgentLinkServer;
 import io.vireo.engine.hostlink.CertificateAuthority;
 import io.vireo.engine.identity.IdentityResource;
 import io.vireo.engine.identity.IdentityService;
+import io.vireo.engine.neutron.NeutronResource;
+import io.vireo.engine.neutron.NeutronService;
 import io.vireo.engine.hosts.HostMonitor;
 import io.vireo.engine.hosts.HostRepository;
 import io.vireo.engine.hosts.HostResource;
@@ -238,6 +240,10 @@ public final class Engine implements AutoCloseable {
                     keyPassword, authority.trustStore(), hostService::acceptsCertificate, hostMonitor);
             closeables.push(agentLink);
             bootFileScanner = new BootFileScanner(storage, hostService, gateway);
+            NeutronService neutron = new NeutronService(jdbi, dataCenters);
+            IdentityService identity = new IdentityService(auth, directory, permissions, List.of(NeutronResource.CATALOG),
+                    this::publicUrl);
+            NeutronResource neutronResource = new NeutronResource(neutron, identity, permissions, this::publicUrl);
             List<Consumer<RouteTable>> resources = new ArrayList<>(List.of(
                     new AuthResource(auth),
                     new AccessResource(directory, roles, new GrantService(jdbi, permissions, roles, directory, events), permissions),
@@ -254,7 +260,7 @@ public final class Engine implements AutoCloseable {
                     new PoolResource(pools, poolMonitor, permissions),
                     new ConsoleResource(consoleTickets, DisplayTls.of(authority), config.spiceProxy(), permissions, consoleAccess),
                     // the features that serve OpenStack APIs (Neutron, Cinder) go in the list: their catalog entries
-                    new IdentityResource(new IdentityService(auth, directory, permissions, List.of(), this::publicUrl))));
+                    new IdentityResource(identity), neutronResource));
             if (config.metrics().enabled()) {
                 resources.add(new MetricsResource(metrics, config.metrics().tokenFile().map(MetricsToken::read)
                         .orElseGet(() -> MetricsToken.readOrCreate(config.dataDirectory().resolve("metrics-token")))));

@@ -111,6 +111,21 @@ class ArchitectureTest {
                 .check(engine);
     }
 
+    /**
+     * The built-in network provider (Neutron's API) sits below the features that use it: the networks package will
+     * give VMs NICs on its overlays, so it must not depend on networks, hosts or vms (no cycle).
+     */
+    @Test
+    void theNetworkProviderUsesOnlyIdentityDataCentersAndTheBase() {
+        classes().that().resideInAPackage(ROOT + ".neutron..")
+                .should().onlyDependOnClassesThat(DescribedPredicate.describe("outside the engine, or in neutron, identity, "
+                        + "auth, api, common, store, events or datacenters", (JavaClass target) ->
+                        !target.getPackageName().startsWith(ROOT)
+                        || List.of("neutron", "identity", "auth", "api", "common", "store", "events", "datacenters").stream()
+                        .anyMatch(allowed -> target.getPackageName().startsWith(ROOT + "." + allowed))))
+                .check(engine);
+    }
+
     private static DescribedPredicate<JavaClass> outside(String packageName) {
         return DescribedPredicate.describe("outside " + packageName,
                 (JavaClass type) -> !type.getPackageName().startsWith(packageName));

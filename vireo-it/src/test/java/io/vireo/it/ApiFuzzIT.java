@@ -40,6 +40,10 @@ class ApiFuzzIT extends LabTest {
     private static final List<String> LISTS = List.of("/api/datacenters", "/api/clusters", "/api/hosts", "/api/storagedomains",
             "/api/disks", "/api/vms", "/api/vmpools", "/api/affinitygroups", "/api/jobs", "/api/users", "/api/groups",
             "/api/roles", "/api/permissions", "/api/bootfiles", "/api/networks");
+    /** OpenStack's network API (the built-in provider), which answers in Neutron's error shape. */
+    private static final String NEUTRON = "/networking/v2.0";
+    private static final List<String> NEUTRON_COLLECTIONS = List.of("networks", "subnets", "ports", "routers",
+            "security-groups", "security-group-rules", "floatingips");
     /** GETs that are not lists, so take no ?max=. */
     private static final List<String> NOT_LISTS = List.of("/api/me");
 
@@ -63,6 +67,7 @@ class ApiFuzzIT extends LabTest {
 
     @AfterEach
     void removeFixtures() {
+        removeNeutronFixtures();
         // in the order the API allows: the pool (removed by a job) before its template, the VM before its cluster
         if (fixtures.containsKey("vmpools")) {
             api.delete("/api/vmpools/" + fixtures.get("vmpools"));
@@ -99,7 +104,11 @@ class ApiFuzzIT extends LabTest {
                 if (path.getKey().contains("{id}")) {
                     probes += 2;
                     String notAnId = concrete(path.getKey().replace("{id}", "not-a-uuid"));
-                    check(method + " " + notAnId, send(method, notAnId, null), new Probe("no id", null, 400, "id"), failures);
+                    // OpenStack's network API answers 404 (XNotFound) to a GET or DELETE of what is no id (the client then
+                    // looks it up by name); a PUT without its body is refused for the body first, as Neutron does
+                    check(method + " " + notAnId, send(method, notAnId, null), path.getKey().startsWith(NEUTRON)
+                            ? new Probe("no id", null, method.equals("PUT") ? 400 : 404, null)
+                            : new Probe("no id", null, 400, "id"), failures);
                     // 4 KiB: long enough to overflow any column, short enough that the request line stays under the
                     // server's 8 KiB header limit, so the engine itself answers. Past that limit Jetty answers 431 and
                     // closes while the client may still be sending; the reset can then swallow the answer, a race of
@@ -232,6 +241,14 @@ class ApiFuzzIT extends LabTest {
             }
             return;
         }
+        if (request.split(" ", 3)[1].startsWith("/networking")) {
+            // OpenStack's network API answers in Neutron's shape, {"NeutronError": {"type", "message", "detail"}}
+            JsonNode neutron = error.path("NeutronError");
+            if (neutron.path("type").asText().isEmpty() || neutron.path("message").asText().isEmpty() || !neutron.has("detail")) {
+                failures.add(shown + " -> " + answer.status() + " not in Neutron's error shape: " + body);
+            }
+            return;
+        }
         if (error.path("error").asText().isEmpty() || error.path("message").asText().isEmpty()) {
             failures.add(shown + " -> " + answer.status() + " without an error code and a sentence: " + body);
             return;
@@ -266,7 +283,9 @@ class ApiFuzzIT extends LabTest {
         Matcher matcher = PARAMETER.matcher(path);
         StringBuilder concrete = new StringBuilder();
         while (matcher.find()) {
-            String collection = path.substring(0, matcher.start()).replaceAll("^/api/|/$", "").split("/")[0];
+            String collection = path.startsWith(NEUTRON)
+                    ? "neutron:" + path.substring(NEUTRON.length() + 1, matcher.start() - 1)
+                    : path.substring(0, matcher.start()).replaceAll("^/api/|/$", "").split("/")[0];
             // a user's id is also the id of its personal project (OpenStack's identity API, docs/openstack.md)
             String id = matcher.group(1).equals("userId") || matcher.group(1).equals("projectId") ? fixtures.get("users")
                     : fixtures.get(collection);
@@ -286,7 +305,15 @@ class ApiFuzzIT extends LabTest {
             assertThat(rows.status()).as(list).isEqualTo(200);
             inventory.put(list, rows.body().size() + " rows");
         }
+        for (String collection : NEUTRON_COLLECTIONS) {
+            Api.Response rows = api.get(NEUTRON + "/" + collection);
+            assertThat(rows.status()).as(collection).isEqualTo(200);
+            inventory.put(NEUTRON + "/" + collection, rows.body().get(collection.replace('-', '_')).toString());
+        }
         fixtures.forEach((collection, id) -> {
+            if (collection.startsWith("neutron:")) {
+                return;
+            }
             if (!collection.equals("permissions")) {
                 inventory.put(collection + "/" + id, api.get("/api/" + collection + "/" + id).body().toString());
             }
@@ -342,6 +369,44 @@ class ApiFuzzIT extends LabTest {
         fixtures.put("roles", role);
         fixtures.put("permissions", created("/api/permissions", Map.of("principalType", "USER", "principalId", user,
                 "role", "UserRole", "objectType", "VM", "objectId", vmId)));
+        makeNeutronFixtures(suffix);
+    }
+
+    /** One object of each of the network API's collections (the admin's), and an extension's alias. */
+    private void makeNeutronFixtures(String suffix) {
+        fixtures.put("neutron:extensions", "router");
+        String external = created(NEUTRON + "/networks", Map.of("network", Map.of("name", "fuzz-ext-" + suffix,
+                "router:external", true)), "network");
+        fixtures.put("neutron:external", external);
+        fixtures.put("neutron:externalsubnet", created(NEUTRON + "/subnets", Map.of("subnet", Map.of("network_id", external,
+                "cidr", "198.51.100.0/24", "ip_version", 4, "enable_dhcp", false)), "subnet"));
+        String network = created(NEUTRON + "/networks", Map.of("network", Map.of("name", "fuzz-net-" + suffix)), "network");
+        fixtures.put("neutron:networks", network);
+        fixtures.put("neutron:subnets", created(NEUTRON + "/subnets", Map.of("subnet", Map.of("network_id", network,
+                "cidr", "10.231.64.0/24", "ip_version", 4)), "subnet"));
+        fixtures.put("neutron:ports", created(NEUTRON + "/ports", Map.of("port", Map.of("network_id", network,
+                "name", "fuzz-port-" + suffix)), "port"));
+        fixtures.put("neutron:routers", created(NEUTRON + "/routers", Map.of("router", Map.of("name", "fuzz-r-" + suffix,
+                "external_gateway_info", Map.of("network_id", external))), "router"));
+        String group = created(NEUTRON + "/security-groups", Map.of("security_group", Map.of("name", "fuzz-sg-" + suffix)),
+                "security_group");
+        fixtures.put("neutron:security-groups", group);
+        fixtures.put("neutron:security-group-rules", created(NEUTRON + "/security-group-rules", Map.of("security_group_rule",
+                Map.of("security_group_id", group, "direction", "ingress", "protocol", "icmp")), "security_group_rule"));
+        fixtures.put("neutron:floatingips", created(NEUTRON + "/floatingips", Map.of("floatingip", Map.of(
+                "floating_network_id", external)), "floatingip"));
+    }
+
+    private void removeNeutronFixtures() {
+        for (String kind : List.of("floatingips", "security-group-rules", "security-groups", "routers", "ports", "subnets",
+                "networks", "externalsubnet", "external")) {
+            String id = fixtures.get("neutron:" + kind);
+            if (id != null) {
+                String collection = kind.equals("externalsubnet") ? "subnets" : kind.equals("external") ? "networks" : kind;
+                Api.Response removed = api.delete(NEUTRON + "/" + collection + "/" + id);
+                assertThat(removed.status()).as("removing " + kind + ": " + removed).isEqualTo(204);
+            }
+        }
     }
 
     private static String abbreviate(String value) {

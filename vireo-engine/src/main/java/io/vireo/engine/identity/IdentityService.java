@@ -105,6 +105,14 @@ public final class IdentityService {
         return token.scope().map(scope -> catalog.entries(publicUrl.get(), scope.toString())).orElse(List.of());
     }
 
+    /**
+     * On whose behalf a request to an OpenStack API acts: the project its token is scoped to, else (an unscoped or
+     * a Vireo token) the user's personal project.
+     */
+    public UUID projectOf(Principal principal, Optional<String> token) {
+        return token.flatMap(auth::token).flatMap(AccessToken::scope).orElse(principal.id());
+    }
+
     /** The projects the principal may scope to: its personal project first, then its groups by name. */
     public List<Project> projects(Principal principal) {
         return projectsOf(principal.id(), principal.name());
