@@ -1,6 +1,7 @@
 package io.vireo.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.vireo.testkit.LabDhcp;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -119,6 +120,158 @@ class OverlayIT extends LabTest {
                 assertThat(inHost(host, "ip", "netns", "list")).doesNotContain("qdhcp-" + network);
             }
         });
+    }
+
+    /**
+     * Two overlays joined by a router with a gateway on an external network (a flat provider network on
+     * the lab's guests' switch, through a logical network's bridge): a guest on one cannot reach a guest on
+     * the other until the router joins their subnets; a floating IP makes the guest reachable from the
+     * switch's namespace, which plays the outside world; a security group that lets in only ICMP from the
+     * other subnet and lets nothing out is enforced both ways.
+     */
+    @Test
+    void aRouterJoinsTwoOverlaysAFloatingIpReachesAGuestFromOutsideAndASecurityGroupHolds() throws Exception {
+        // the external network: the lab hosts' guests' interface, bridged by a logical network
+        Api.Response logical = api.post("/api/networks", Map.of("name", "ov-outside", "dataCenterId", lab.dataCenterId(),
+                "hostNic", lab.lab().guestInterface()));
+        assertThat(logical.status()).as(logical.toString()).isEqualTo(201);
+        String logicalId = logical.body().get("id").asText();
+        assertThat(api.post("/api/clusters/" + lab.clusterId() + "/networks", Map.of("networkId", logicalId, "required", false))
+                .status()).isEqualTo(201);
+        String external = neutron("POST", "networks", Map.of("network", Map.of("name", "ov-ext", "router:external", true,
+                "provider:network_type", "flat", "provider:physical_network", "ov-outside"))).get("network").get("id").asText();
+        neutron("POST", "subnets", Map.of("subnet", Map.of("network_id", external, "ip_version", 4, "cidr", "10.231.128.0/24",
+                "gateway_ip", LabDhcp.SERVER_ADDRESS, "enable_dhcp", false,
+                "allocation_pools", List.of(Map.of("start", "10.231.128.150", "end", "10.231.128.170")))));
+        String green = neutron("POST", "networks", Map.of("network", Map.of("name", "ov-green"))).get("network").get("id").asText();
+        String greenSubnet = neutron("POST", "subnets", Map.of("subnet", Map.of("network_id", green, "ip_version", 4,
+                "cidr", "10.78.0.0/24", "gateway_ip", "10.78.0.1",
+                "allocation_pools", List.of(Map.of("start", "10.78.0.10", "end", "10.78.0.20"))))).get("subnet").get("id").asText();
+        String red = neutron("POST", "networks", Map.of("network", Map.of("name", "ov-red"))).get("network").get("id").asText();
+        String redSubnet = neutron("POST", "subnets", Map.of("subnet", Map.of("network_id", red, "ip_version", 4,
+                "cidr", "10.79.0.0/24", "gateway_ip", "10.79.0.1",
+                "allocation_pools", List.of(Map.of("start", "10.79.0.10", "end", "10.79.0.20"))))).get("subnet").get("id").asText();
+        String addressG = "10.78.0.11";
+        String addressR = "10.79.0.11";
+        String g = scenario.createGuest("ov-green-1", List.of(), "labping=" + addressR);
+        String r = scenario.createGuest("ov-red-1", List.of(), "labping=" + addressG);
+        assertThat(api.post("/api/vms/" + g + "/nics", Map.of("name", "nic1", "networkId", green)).status()).isEqualTo(201);
+        assertThat(api.post("/api/vms/" + r + "/nics", Map.of("name", "nic1", "networkId", red)).status()).isEqualTo(201);
+        assertThat(portOf(g).get("fixed_ips").get(0).get("ip_address").asText()).isEqualTo(addressG);
+        assertThat(portOf(r).get("fixed_ips").get(0).get("ip_address").asText()).isEqualTo(addressR);
+
+        try (LabDhcp outside = lab.lab().startDhcp(Map.of())) {
+            scenario.action(g, "start", Map.of("hostId", lab.hostId("h1")));
+            scenario.action(r, "start", Map.of("hostId", lab.hostId("h2")));
+            await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(250))
+                    .until(() -> scenario.consoleLog(g).contains("GUEST-NET eth0 " + addressG + "/24 dhcp")
+                            && scenario.consoleLog(r).contains("GUEST-NET eth0 " + addressR + "/24 dhcp"));
+            // no router yet: the two subnets do not reach each other
+            await().atMost(Duration.ofSeconds(30)).until(() -> pings(scenario.consoleLog(r), addressG, "lost") >= 3);
+            assertThat(pings(scenario.consoleLog(r), addressG, "ok")).isZero();
+
+            String router = neutron("POST", "routers", Map.of("router", Map.of("name", "ov-r1",
+                    "external_gateway_info", Map.of("network_id", external)))).get("router").get("id").asText();
+            neutron("PUT", "routers/" + router + "/add_router_interface", Map.of("subnet_id", greenSubnet));
+            neutron("PUT", "routers/" + router + "/add_router_interface", Map.of("subnet_id", redSubnet));
+            long joined = System.nanoTime();
+            try {
+                await().atMost(Duration.ofSeconds(60)).until(() -> pings(scenario.consoleLog(r), addressG, "ok") > 0
+                        && pings(scenario.consoleLog(g), addressR, "ok") > 0);
+            } catch (org.awaitility.core.ConditionTimeoutException e) {
+                dump(r);
+                throw e;
+            }
+            System.out.printf("overlay: the router joined the subnets %d ms after its second interface was added%n",
+                    (System.nanoTime() - joined) / 1_000_000);
+
+            // a floating IP on the external network reaches the green guest from outside, once a group of its lets ICMP in
+            // from anywhere (the project's default group lets in only its own members, as Neutron's does)
+            String group = neutron("POST", "security-groups", Map.of("security_group", Map.of("name", "ov-icmp")))
+                    .get("security_group").get("id").asText();
+            neutron("POST", "security-group-rules", Map.of("security_group_rule", Map.of("security_group_id", group,
+                    "direction", "ingress", "ethertype", "IPv4", "protocol", "icmp", "remote_ip_prefix", "0.0.0.0/0")));
+            neutron("PUT", "ports/" + portOf(g).get("id").asText(), Map.of("port", Map.of("security_groups", List.of(group))));
+            JsonNode floating = neutron("POST", "floatingips", Map.of("floatingip", Map.of("floating_network_id", external,
+                    "port_id", portOf(g).get("id").asText()))).get("floatingip");
+            String floatingIp = floating.get("floating_ip_address").asText();
+            assertThat(floating.get("fixed_ip_address").asText()).isEqualTo(addressG);
+            assertThat(floating.get("router_id").asText()).isEqualTo(router);
+            try {
+                await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() -> fromOutside(floatingIp));
+            } catch (org.awaitility.core.ConditionTimeoutException e) {
+                dump(g);
+                System.out.println(new String(new ProcessBuilder("ip", "netns", "exec", "vlab-net", "ip", "neigh").start()
+                        .getInputStream().readAllBytes()));
+                throw e;
+            }
+
+            // only ICMP from the red subnet in, nothing out (but replies): red still reaches green, green reaches
+            // nobody, and the outside no longer reaches the floating IP
+            for (JsonNode rule : neutron("GET", "security-group-rules?security_group_id=" + group, null).get("security_group_rules")) {
+                neutron("DELETE", "security-group-rules/" + rule.get("id").asText(), null);
+            }
+            neutron("POST", "security-group-rules", Map.of("security_group_rule", Map.of("security_group_id", group,
+                    "direction", "ingress", "ethertype", "IPv4", "protocol", "icmp", "remote_ip_prefix", "10.79.0.0/24")));
+            int greenSent = pingResults(scenario.consoleLog(g), addressR).size();
+            await().atMost(Duration.ofSeconds(60)).until(() -> since(scenario.consoleLog(g), addressR, greenSent).stream()
+                    .filter("lost"::equals).count() >= 3);
+            int redSent = pingResults(scenario.consoleLog(r), addressG).size();
+            await().atMost(Duration.ofSeconds(30)).until(() -> since(scenario.consoleLog(r), addressG, redSent).contains("ok"));
+            assertThat(fromOutside(floatingIp)).as("the outside reaches the floating IP through the group").isFalse();
+
+            scenario.action(g, "stop", null);
+            scenario.action(r, "stop", null);
+            neutron("DELETE", "floatingips/" + floating.get("id").asText(), null);
+            neutron("PUT", "routers/" + router + "/remove_router_interface", Map.of("subnet_id", greenSubnet));
+            neutron("PUT", "routers/" + router + "/remove_router_interface", Map.of("subnet_id", redSubnet));
+            neutron("DELETE", "routers/" + router, null);
+        }
+        assertThat(api.delete("/api/vms/" + g).status()).isEqualTo(200);
+        assertThat(api.delete("/api/vms/" + r).status()).isEqualTo(200);
+        // the router's namespace goes from its host; once the guests' ports are swept, the networks go too
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+            for (String host : List.of("h1", "h2")) {
+                assertThat(inHost(host, "ip", "netns", "list")).doesNotContain("qrouter-");
+            }
+        });
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1)).until(() ->
+                neutron("GET", "ports?device_owner=compute:vireo", null).get("ports").isEmpty());
+        for (String network : List.of(green, red, external)) {
+            neutron("DELETE", "networks/" + network, null);
+        }
+        assertThat(api.delete("/api/clusters/" + lab.clusterId() + "/networks/" + logicalId).status()).isEqualTo(204);
+        assertThat(api.delete("/api/networks/" + logicalId).status()).isEqualTo(204);
+    }
+
+    /** What the hosts carry, for a failure's report. */
+    private void dump(String guest) {
+        for (String host : List.of("h1", "h2")) {
+            System.out.println("== " + host + "\n" + inHost(host, "ip", "netns", "list") + inHost(host, "ip", "-br", "link")
+                    + inHost(host, "ip", "-br", "addr") + inHost(host, "bridge", "fdb", "show") + inHost(host, "iptables-save"));
+            for (String ns : inHost(host, "ip", "netns", "list").split("\n")) {
+                if (ns.startsWith("qrouter")) {
+                    String name = ns.split(" ")[0];
+                    System.out.println(inHost(host, "ip", "-n", name, "-br", "addr") + inHost(host, "ip", "-n", name, "route")
+                            + inHost(host, "ip", "netns", "exec", name, "nft", "list", "ruleset"));
+                }
+            }
+        }
+        System.out.println(neutron("GET", "ports", null).toPrettyString());
+        System.out.println(scenario.consoleLog(guest));
+    }
+
+    /** Whether the lab switch's namespace (the outside world, on the external network) gets an answer from the address. */
+    private static boolean fromOutside(String address) throws Exception {
+        Process ping = new ProcessBuilder("ip", "netns", "exec", "vlab-net", "ping", "-c", "1", "-W", "1", address)
+                .redirectErrorStream(true).start();
+        ping.getInputStream().readAllBytes();
+        return ping.waitFor() == 0;
+    }
+
+    private static List<String> since(String log, String address, int from) {
+        List<String> all = pingResults(log, address);
+        return all.subList(Math.min(from, all.size()), all.size());
     }
 
     /** The output of a command run inside the lab host (its network and mount namespaces, as its agent sees them). */

@@ -292,7 +292,9 @@ public final class OverlayPlan {
 
     /** A VXLAN network goes anywhere; a flat one only where its host network's bridge is. */
     private static boolean carries(PlanHost host, PlanNetwork network) {
-        return host != null && (TYPE_VXLAN.equals(network.type()) || host.bridges().contains(network.physicalBridge()));
+        // a flat network whose logical network is gone (no bridge) is carried nowhere
+        return host != null && (TYPE_VXLAN.equals(network.type())
+                || network.physicalBridge() != null && host.bridges().contains(network.physicalBridge()));
     }
 
     /** The port's first address with its subnet's prefix length, e.g. 10.0.0.1/24. */

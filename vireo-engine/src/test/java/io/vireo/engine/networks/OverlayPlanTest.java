@@ -232,6 +232,18 @@ class OverlayPlanTest {
     }
 
     @Test
+    void aFlatNetworkWhoseLogicalNetworkIsGoneIsCarriedNowhere() {
+        PlanNetwork orphan = new PlanNetwork(EXT, "flat", 0, 1500, null);
+        PlanPort qg = new PlanPort("88888888-0000-4000-8000-000000000001", EXT, "fa:16:3e:00:02:01",
+                List.of(new PlanFixedIp(EXT_SUB, "10.231.128.10")), "network:router_gateway", ROUTER, false, List.of(), Set.of());
+        Snapshot snapshot = new Snapshot(List.of(A, B), List.of(orphan), List.of(EXT_SUBNET), List.of(qg),
+                List.of(new PlanRouter(ROUTER, true, true)), List.of(), List.of());
+        OverlayPlan.Result result = OverlayPlan.plan(snapshot);
+        assertThat(result.routerHosts()).isEmpty();
+        assertThat(result.states()).containsOnlyKeys(A.id(), B.id());
+    }
+
+    @Test
     void aDisabledRouterIsNowhere() {
         PlanPort qr1 = new PlanPort("77777777-0000-4000-8000-000000000001", NET, "fa:16:3e:00:01:01",
                 List.of(new PlanFixedIp(SUB, "10.0.0.1")), "network:router_interface", ROUTER, false, List.of(), Set.of());
