@@ -30,6 +30,9 @@ import io.vireo.model.rpc.HostStatsReport;
 import io.vireo.model.rpc.HostNic;
 import io.vireo.agent.commands.NetworkEnsureBridgedCommand;
 import io.vireo.agent.commands.NetworkEnsureRemovedCommand;
+import io.vireo.agent.commands.OverlayConvergeCommand;
+import io.vireo.agent.network.Overlays;
+import io.vireo.agent.network.ProcessHostCommands;
 import io.vireo.agent.network.Bridges;
 import io.vireo.agent.network.IpLinks;
 import io.vireo.agent.network.NetworkException;
@@ -111,7 +114,8 @@ public final class Agent implements AutoCloseable {
                 new HostRenewCertificateCommand(renewal, request -> link.notify(AgentEvent.CERTIFICATE_REQUEST, request)),
                 new HostInstallCertificateCommand(renewal),
                 new NetworkEnsureBridgedCommand(bridges),
-                new NetworkEnsureRemovedCommand(bridges));
+                new NetworkEnsureRemovedCommand(bridges),
+                new OverlayConvergeCommand(new Overlays(new ProcessHostCommands(), config.overlayRunDirectory())));
         link = new EngineLink(URI.create(identity.endpoint()), () -> renewal.identity().sslContext(),
                 new CommandDispatcher(commands, epochs, observations::incrementAndGet), () -> log.info("Serving the engine as host {}", identity.hostId()));
         hypervisor.onStateChange(observation -> link.notify(AgentEvent.VM_STATE_CHANGED,

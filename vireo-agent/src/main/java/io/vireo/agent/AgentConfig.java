@@ -54,4 +54,13 @@ public record AgentConfig(
     public Path consoleLogDirectory() {
         return consoleDirectory.orElse(stateDirectory.resolve("console"));
     }
+
+    /**
+     * Where the overlay's dnsmasq files go: under /run for root, so that they go with a reboot like the
+     * namespaces they serve (the agent writes them again at each convergence).
+     */
+    public Path overlayRunDirectory() {
+        return "root".equals(System.getProperty("user.name")) ? Path.of("/run/vireo-agent/overlay")
+                : stateDirectory.resolve("run/overlay");
+    }
 }

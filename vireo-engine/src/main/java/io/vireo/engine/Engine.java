@@ -83,6 +83,8 @@ import io.vireo.engine.vms.VmNics;
 import io.vireo.engine.networks.NetworkConvergence;
 import io.vireo.engine.networks.NetworkResource;
 import io.vireo.engine.networks.NetworkService;
+import io.vireo.engine.networks.OverlayConvergence;
+import io.vireo.engine.networks.OverlaySnapshots;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -96,7 +98,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedDeque;
@@ -177,7 +181,16 @@ public final class Engine implements AutoCloseable {
             VmMonitor vmMonitor = new VmMonitor(jdbi, vmRepository, hostService, events, changes);
             VmService vms = new VmService(jdbi, vmRepository, dataCenters, storage, hostService, jobs, new PoolTemplates(jdbi),
                     events);
-            NetworkService networks = new NetworkService(jdbi, dataCenters, hostService, events);
+            NeutronService neutron = new NeutronService(jdbi, dataCenters);
+            NetworkService networks = new NetworkService(jdbi, dataCenters, hostService, events, neutron);
+            OverlaySnapshots overlaySnapshots = new OverlaySnapshots(neutron, networks, hostService, () -> {
+                Map<UUID, OverlaySnapshots.VmLocation> where = new HashMap<>();
+                vms.placed().forEach(p -> where.put(p[0], new OverlaySnapshots.VmLocation(p[1], p[2])));
+                return where;
+            }, Clock.systemUTC());
+            OverlayConvergence overlays = new OverlayConvergence(overlaySnapshots, overlaySnapshots, gateway, leadership,
+                    Clock.systemUTC(), NETWORK_CONVERGENCE_INTERVAL);
+            closeables.push(overlays);
             DesktopService desktops = new DesktopService(jdbi, storage, networks, events);
             NetworkConvergence networkConvergence = new NetworkConvergence(networks, hostService, gateway, leadership,
                     Clock.systemUTC(), NETWORK_CONVERGENCE_INTERVAL);
@@ -191,13 +204,13 @@ public final class Engine implements AutoCloseable {
             Scheduler scheduler = new Scheduler();
             VmPlacement placement = new VmPlacement(snapshots, scheduler);
             MigrationService migrations = new MigrationService(jdbi, vms, hostService, dataCenters, placement, gateway, jobs,
-                    events, changes);
-            HostMonitor hostMonitor = new HostMonitor(jdbi, hostRepository, hostService, gateway, List.of(vmMonitor, migrations, networkConvergence), events,
+                    events, changes, overlays::prepare);
+            HostMonitor hostMonitor = new HostMonitor(jdbi, hostRepository, hostService, gateway, List.of(vmMonitor, migrations, networkConvergence, overlays), events,
                     leadership, config.hostNonResponsiveAfter());
             closeables.push(hostMonitor);
             HostMaintenance maintenance = new HostMaintenance(jdbi, hostService, vms, jobs, events);
             List<JobHandler<?, ?>> handlers = new ArrayList<>();
-            handlers.addAll(new VmJobs(jdbi, vmRepository, new VmSpecs(jdbi, storage, networks), placement, vmMonitor, gateway,
+            handlers.addAll(new VmJobs(jdbi, vmRepository, new VmSpecs(jdbi, storage, networks, overlays::prepare), placement, vmMonitor, gateway,
                     events).handlers());
             handlers.add(new MigrateVmJob(migrations));
             DiskJobs diskJobs = new DiskJobs(jdbi, storage, hostService, gateway, events);
@@ -240,7 +253,6 @@ public final class Engine implements AutoCloseable {
                     keyPassword, authority.trustStore(), hostService::acceptsCertificate, hostMonitor);
             closeables.push(agentLink);
             bootFileScanner = new BootFileScanner(storage, hostService, gateway);
-            NeutronService neutron = new NeutronService(jdbi, dataCenters);
             IdentityService identity = new IdentityService(auth, directory, permissions, List.of(NeutronResource.CATALOG),
                     this::publicUrl);
             NeutronResource neutronResource = new NeutronResource(neutron, identity, permissions, this::publicUrl);
@@ -290,6 +302,7 @@ public final class Engine implements AutoCloseable {
             gauges.start();
             balancerLoop.start();
             networkConvergence.start();
+            overlays.start();
             poolMonitor.start();
             pruner.start();
             consoleAccess.start(database);

@@ -11,6 +11,7 @@ import io.vireo.engine.hosts.HostRepository;
 import io.vireo.engine.jobs.JobRepository;
 import io.vireo.engine.jobs.JobService;
 import io.vireo.engine.networks.NetworkService;
+import io.vireo.engine.neutron.NeutronService;
 import io.vireo.engine.pools.PoolService;
 import io.vireo.engine.pools.PoolTemplates;
 import io.vireo.engine.storage.StorageService;
@@ -50,6 +51,7 @@ public final class EngineFixture implements AutoCloseable {
     public final StorageService storage = new StorageService(jdbi, dataCenters, jobs, events);
     public final HostService hosts;
     public final VmService vms;
+    public final NeutronService neutron = new NeutronService(jdbi, dataCenters);
     public final NetworkService networks;
     public final DesktopService desktops;
     public final PermissionService permissions = new PermissionService(jdbi);
@@ -66,7 +68,7 @@ public final class EngineFixture implements AutoCloseable {
         hosts = new HostService(jdbi, new HostRepository(jdbi), dataCenters, CertificateAuthority.loadOrCreate(pki), events,
                 () -> "wss://127.0.0.1:1/agent", io.vireo.engine.hosts.DisplayAccess.defaults(),
                 CertificateAuthority.HOST_CERTIFICATE_LIFETIME);
-        networks = new NetworkService(jdbi, dataCenters, hosts, events);
+        networks = new NetworkService(jdbi, dataCenters, hosts, events, neutron);
         desktops = new DesktopService(jdbi, storage, networks, events);
         vms = new VmService(jdbi, new VmRepository(jdbi), dataCenters, storage, hosts, jobs, new PoolTemplates(jdbi), events);
         pools = new PoolService(jdbi, dataCenters, storage, vms, desktops, events, permissions);

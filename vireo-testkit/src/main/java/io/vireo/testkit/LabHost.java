@@ -195,6 +195,12 @@ public final class LabHost
         return new ProcessBuilder(wrapped);
     }
 
+    /** Runs a command inside the host (see {@link #inHost}) and returns its output; fails with its message. */
+    public String runInHost(String... command)
+    {
+        return Commands.run(inHost(command), Commands.DEFAULT_TIMEOUT).orThrow().stdout();
+    }
+
     /** Runs virsh against this host's libvirtd and returns its output; fails with virsh's message. */
     public String virsh(String... arguments)
     {

@@ -15,6 +15,7 @@ import io.vireo.engine.jobs.JobTarget;
 import io.vireo.engine.jobs.StateChanges;
 import io.vireo.engine.placement.VmPlacement;
 import io.vireo.engine.vms.DisplayPorts;
+import io.vireo.engine.vms.HostWiring;
 import io.vireo.engine.vms.VmService;
 import io.vireo.model.Cluster;
 import io.vireo.model.ErrorCode;
@@ -60,6 +61,7 @@ public final class MigrationService implements HostObserver {
     private final EventLog events;
     private final JobService jobs;
     private final StateChanges changes;
+    private final HostWiring wiring;
     /** The migrations this engine runs, by VM: the job to show progress on and the source host allowed to report it. */
     private final Map<UUID, InFlight> inFlight = new ConcurrentHashMap<>();
 
@@ -68,7 +70,7 @@ public final class MigrationService implements HostObserver {
 
     public MigrationService(Jdbi jdbi, VmService vms, HostService hosts, DataCenterService dataCenters,
                             VmPlacement placement, AgentGateway gateway, JobService jobs, EventLog events,
-                            StateChanges changes) {
+                            StateChanges changes, HostWiring wiring) {
         this.jdbi = requireNonNull(jdbi, "jdbi");
         this.vms = requireNonNull(vms, "vms");
         this.hosts = requireNonNull(hosts, "hosts");
@@ -78,6 +80,7 @@ public final class MigrationService implements HostObserver {
         this.jobs = requireNonNull(jobs, "jobs");
         this.events = requireNonNull(events, "events");
         this.changes = requireNonNull(changes, "changes");
+        this.wiring = requireNonNull(wiring, "wiring");
     }
 
     /** Records a live migration of a running VM to the given host, or to the one the scheduler picks; answers the job. */
@@ -163,6 +166,14 @@ public final class MigrationService implements HostObserver {
         Host destinationHost = hosts.find(destination).orElseThrow(() -> new JobFailure(ErrorCode.HOST_NOT_FOUND,
                 "The destination host no longer exists"));
         MigrationPolicy policy = policyOf(vm);
+        try {
+            // the destination carries the VM's networks before the guest arrives
+            wiring.prepare(vmId, destination);
+        } catch (RuntimeException e) {
+            restoreOnSource(vmId, source);
+            throw new JobFailure(ErrorCode.MIGRATION_FAILED, "VM " + vm.name() + " did not migrate to " + destinationHost.name()
+                    + ": its networks could not be readied there: " + e.getMessage());
+        }
         inFlight.put(vmId, new InFlight(context, source));
         MigrationResult result;
         try {

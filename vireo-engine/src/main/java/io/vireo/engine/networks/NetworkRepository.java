@@ -100,18 +100,37 @@ final class NetworkRepository {
                 .bind("network", networkId).bind("cluster", clusterId).mapTo(Integer.class).one();
     }
 
-    record NewNic(UUID id, UUID vmId, UUID dataCenterId, UUID clusterId, String name, UUID networkId, String mac, boolean linked) {
+    /**
+     * @param networkId a logical network's id, or null for a NIC on a provider network
+     * @param providerNetworkId the provider network's id (with its port's), or null
+     */
+    record NewNic(UUID id, UUID vmId, UUID dataCenterId, UUID clusterId, String name, UUID networkId, String mac, boolean linked,
+                  UUID providerNetworkId, UUID portId) {
+        NewNic withMac(String newMac) {
+            return new NewNic(id, vmId, dataCenterId, clusterId, name, networkId, newMac, linked, providerNetworkId, portId);
+        }
+
+        NewNic withPort(UUID newPort) {
+            return new NewNic(id, vmId, dataCenterId, clusterId, name, networkId, mac, linked, providerNetworkId, newPort);
+        }
     }
 
     /** Inserts the NIC unless its MAC is taken in the data center: then nothing, and false. */
     boolean insertNic(Handle h, NewNic nic) {
-        return h.createUpdate("INSERT INTO vm_nics (id, vm_id, data_center_id, cluster_id, name, network_id, mac, linked) "
-                        + "VALUES (:id, :vm, :dc, :cluster, :name, :network, :mac, :linked) "
-                        + "ON CONFLICT (data_center_id, mac) DO NOTHING")
+        return h.createUpdate("INSERT INTO vm_nics (id, vm_id, data_center_id, cluster_id, name, network_id, mac, linked, "
+                        + "provider_network_id, port_id) VALUES (:id, :vm, :dc, :cluster, :name, CAST(:network AS uuid), :mac, :linked, "
+                        + "CAST(:provider AS uuid), CAST(:port AS uuid)) ON CONFLICT (data_center_id, mac) DO NOTHING")
                 .bind("id", nic.id()).bind("vm", nic.vmId()).bind("dc", nic.dataCenterId()).bind("cluster", nic.clusterId())
                 .bind("name", nic.name()).bind("network", nic.networkId()).bind("mac", nic.mac()).bind("linked", nic.linked())
+                .bind("provider", nic.providerNetworkId()).bind("port", nic.portId())
                 .execute() > 0;
     }
+
+    /** Every port a VM NIC holds on a provider network. */
+    Set<UUID> portsOfNics(Handle h) {
+        return new HashSet<>(h.createQuery("SELECT port_id FROM vm_nics WHERE port_id IS NOT NULL").mapTo(UUID.class).list());
+    }
+
 
     List<VmNic> nicsOfVm(Handle h, UUID vmId) {
         return h.createQuery("SELECT * FROM vm_nics WHERE vm_id = :vm ORDER BY created_at, name").bind("vm", vmId)
@@ -128,7 +147,21 @@ final class NetworkRepository {
         return h.createQuery("SELECT * FROM vm_nics WHERE vm_id = :vm ORDER BY created_at, name").bind("vm", vmId)
                 .map((rs, ctx) -> new NewNic(rs.getObject("id", UUID.class), vmId, rs.getObject("data_center_id", UUID.class),
                         rs.getObject("cluster_id", UUID.class), rs.getString("name"), rs.getObject("network_id", UUID.class),
-                        rs.getString("mac"), rs.getBoolean("linked"))).list();
+                        rs.getString("mac"), rs.getBoolean("linked"), rs.getObject("provider_network_id", UUID.class),
+                        rs.getObject("port_id", UUID.class))).list();
+    }
+
+    Optional<String> bridgeByName(Handle h, UUID dataCenterId, String name) {
+        return h.createQuery("SELECT bridge FROM networks WHERE data_center_id = :dc AND name = :name").bind("dc", dataCenterId)
+                .bind("name", name).mapTo(String.class).findOne();
+    }
+
+    /** Every logical network's bridge by its data center and name (for flat provider networks). */
+    Map<String, String> bridgesByDataCenterAndName(Handle h) {
+        Map<String, String> bridges = new HashMap<>();
+        h.createQuery("SELECT data_center_id, name, bridge FROM networks").map((rs, ctx) -> Map.entry(
+                rs.getObject("data_center_id") + "/" + rs.getString("name"), rs.getString("bridge"))).forEach(e -> bridges.put(e.getKey(), e.getValue()));
+        return bridges;
     }
 
     List<String> bridges(Handle h) {
@@ -139,13 +172,22 @@ final class NetworkRepository {
         h.createUpdate("DELETE FROM vm_nics WHERE id = :id").bind("id", nicId).execute();
     }
 
-    /** What an agent needs to plug the VM's NICs, in the order the guest sees them. */
-    List<VmNicSpec> specsOfVm(Handle h, UUID vmId) {
-        return h.createQuery("SELECT nic.mac, nic.model, nic.linked, n.bridge, n.mtu FROM vm_nics nic "
-                        + "JOIN networks n ON n.id = nic.network_id WHERE nic.vm_id = :vm ORDER BY nic.created_at, nic.name")
+    /**
+     * What an agent needs to plug the VM's NICs, in the order the guest sees them; a NIC on a provider network
+     * has no bridge here (null) and its port instead, which the service turns into the overlay's bridge and tap.
+     */
+    List<SpecRow> specsOfVm(Handle h, UUID vmId) {
+        return h.createQuery("SELECT nic.mac, nic.model, nic.linked, n.bridge, n.mtu, nic.provider_network_id, nic.port_id "
+                        + "FROM vm_nics nic LEFT JOIN networks n ON n.id = nic.network_id WHERE nic.vm_id = :vm "
+                        + "ORDER BY nic.created_at, nic.name")
                 .bind("vm", vmId)
-                .map((rs, ctx) -> new VmNicSpec(rs.getString("mac"), rs.getString("bridge"), rs.getString("model"), rs.getInt("mtu"),
-                        rs.getBoolean("linked"), null)).list();
+                .map((rs, ctx) -> new SpecRow(new VmNicSpec(rs.getString("mac"), rs.getString("bridge") == null ? "-" : rs.getString("bridge"),
+                        rs.getString("model"), rs.getString("bridge") == null ? 1500 : rs.getInt("mtu"), rs.getBoolean("linked"), null),
+                        rs.getObject("provider_network_id", UUID.class), rs.getObject("port_id", UUID.class))).list();
+    }
+
+    /** @param providerNetworkId null for a NIC on a logical network (whose spec is complete) */
+    record SpecRow(VmNicSpec spec, UUID providerNetworkId, UUID portId) {
     }
 
     /** The names of the networks each VM of the cluster has a NIC on. */
@@ -166,8 +208,10 @@ final class NetworkRepository {
     }
 
     private static VmNic toNic(ResultSet rs) throws SQLException {
+        Object network = rs.getObject("network_id") != null ? rs.getObject("network_id") : rs.getObject("provider_network_id");
+        Object port = rs.getObject("port_id");
         return new VmNic(rs.getObject("id").toString(), rs.getObject("vm_id").toString(), rs.getString("name"),
-                rs.getObject("network_id").toString(), rs.getString("mac"), rs.getBoolean("linked"), rs.getString("model"),
-                Rows.instant(rs, "created_at"));
+                network.toString(), rs.getString("mac"), rs.getBoolean("linked"), rs.getString("model"),
+                Rows.instant(rs, "created_at"), port == null ? null : port.toString());
     }
 }

@@ -8,6 +8,8 @@ import io.vireo.engine.common.Paging;
 import io.vireo.engine.datacenters.DataCenterService;
 import io.vireo.engine.events.EventLog;
 import io.vireo.engine.hosts.HostService;
+import io.vireo.engine.neutron.NeutronModel;
+import io.vireo.engine.neutron.NeutronService;
 import io.vireo.engine.store.ReferencedRows;
 import io.vireo.engine.store.SearchQuery;
 import io.vireo.engine.store.UniqueNames;
@@ -53,13 +55,15 @@ public final class NetworkService {
     private final DataCenterService dataCenters;
     private final HostService hosts;
     private final EventLog events;
+    private final NeutronService provider;
     private final NetworkRepository networks = new NetworkRepository();
 
-    public NetworkService(Jdbi jdbi, DataCenterService dataCenters, HostService hosts, EventLog events) {
+    public NetworkService(Jdbi jdbi, DataCenterService dataCenters, HostService hosts, EventLog events, NeutronService provider) {
         this.jdbi = requireNonNull(jdbi, "jdbi");
         this.dataCenters = requireNonNull(dataCenters, "dataCenters");
         this.hosts = requireNonNull(hosts, "hosts");
         this.events = requireNonNull(events, "events");
+        this.provider = requireNonNull(provider, "provider");
     }
 
     public Network create(Network.Create request) {
@@ -209,7 +213,11 @@ public final class NetworkService {
         String mac = request.mac() == null ? null : MacAddresses.check("mac", request.mac());
         boolean linked = request.linked() == null || request.linked();
         UUID clusterId = UUID.fromString(cluster.id());
-        Network network = networks.find(h, networkId).orElseThrow(() -> notFound(networkId));
+        Optional<Network> logical = networks.find(h, networkId);
+        if (logical.isEmpty()) {
+            return addPortNic(h, vmId, vmName, cluster, name, networkId, mac, linked);
+        }
+        Network network = logical.get();
         if (networks.attached(h, clusterId).stream().noneMatch(a -> a.network().id().equals(network.id()))) {
             throw new ConflictException(ErrorCode.NETWORK_NOT_IN_CLUSTER, "Network " + network.name() + " is not attached to cluster "
                     + cluster.name() + " of VM " + vmName + "; attach it to the cluster first", Map.of("networkId", network.id()));
@@ -219,13 +227,14 @@ public final class NetworkService {
         }
         UUID id = UUID.randomUUID();
         UUID dataCenterId = UUID.fromString(cluster.dataCenterId());
+        NetworkRepository.NewNic row = new NetworkRepository.NewNic(id, vmId, dataCenterId, clusterId, name, networkId, mac, linked,
+                null, null);
         if (mac != null) {
-            if (!networks.insertNic(h, new NetworkRepository.NewNic(id, vmId, dataCenterId, clusterId, name, networkId, mac, linked))) {
-                throw new ConflictException(ErrorCode.MAC_IN_USE, "MAC " + mac + " is used by another NIC in the data center already",
-                        Map.of("mac", mac));
+            if (!networks.insertNic(h, row)) {
+                throw macInUse(mac);
             }
         } else {
-            insertWithPoolMac(h, new NetworkRepository.NewNic(id, vmId, dataCenterId, clusterId, name, networkId, null, linked));
+            insertWithPoolMac(h, row);
         }
         VmNic nic = networks.nic(h, vmId, id).orElseThrow();
         events.write(h, EventLog.Entry.info("VM_NIC_ADDED", "NIC " + name + " (" + nic.mac() + ") on network " + network.name()
@@ -233,12 +242,74 @@ public final class NetworkService {
         return nic;
     }
 
+    private static ConflictException macInUse(String mac) {
+        return new ConflictException(ErrorCode.MAC_IN_USE, "MAC " + mac + " is used by another NIC in the data center already",
+                Map.of("mac", mac));
+    }
+
+    /**
+     * A NIC on a network of the built-in provider: its port is made there first (with the NIC's MAC, an
+     * address of the network's subnet and the project's default security group), then the row; a port
+     * left behind by a transaction that did not commit is removed by {@link #removeOrphanPorts}.
+     */
+    private VmNic addPortNic(Handle h, UUID vmId, String vmName, Cluster cluster, String name, UUID networkId, String mac,
+                             boolean linked) {
+        NeutronModel.Network network;
+        try {
+            network = provider.networkForNic(networkId);
+        } catch (NotFoundException e) {
+            throw notFound(networkId);
+        }
+        UUID dataCenterId = UUID.fromString(cluster.dataCenterId());
+        if (!network.dataCenterId().equals(dataCenterId)) {
+            throw new InvalidInputException(ErrorCode.INVALID_FIELD, "Network " + network.name() + " belongs to another data center than VM "
+                    + vmName, Map.of("field", "networkId"));
+        }
+        if (networks.nicsOfVm(h, vmId).size() >= MAX_NICS_PER_VM) {
+            throw new ConflictException(ErrorCode.ENTITY_IN_USE, "VM " + vmName + " has " + MAX_NICS_PER_VM + " NICs, the most a VM can have");
+        }
+        UUID id = UUID.randomUUID();
+        NetworkRepository.NewNic row = new NetworkRepository.NewNic(id, vmId, dataCenterId, UUID.fromString(cluster.id()), name, null,
+                mac, linked, networkId, null);
+        insertPortNic(h, row, mac == null);
+        VmNic nic = networks.nic(h, vmId, id).orElseThrow();
+        events.write(h, EventLog.Entry.info("VM_NIC_ADDED", "NIC " + name + " (" + nic.mac() + ") on provider network "
+                + (network.name().isEmpty() ? network.id().toString() : network.name()) + " was added to VM " + vmName).vm(vmId));
+        return nic;
+    }
+
+    /** Makes the NIC's port and inserts its row; with a pool MAC, draws again while the MAC is taken (here or on the network). */
+    private void insertPortNic(Handle h, NetworkRepository.NewNic row, boolean poolMac) {
+        for (int attempt = 0; attempt < MAC_ATTEMPTS; attempt++) {
+            NetworkRepository.NewNic withMac = poolMac ? row.withMac(MacAddresses.next()) : row;
+            NeutronModel.Port port;
+            try {
+                port = provider.createVmPort(row.providerNetworkId(), row.vmId(), withMac.mac());
+            } catch (ConflictException e) {
+                if (poolMac && "MacAddressInUse".equals(e.details().get("neutronType"))) {
+                    continue;
+                }
+                throw e;
+            }
+            if (networks.insertNic(h, withMac.withPort(port.id()))) {
+                return;
+            }
+            provider.deleteVmPort(port.id());
+            if (!poolMac) {
+                throw macInUse(withMac.mac());
+            }
+        }
+        throw new ConflictException(ErrorCode.MAC_IN_USE, "No free MAC address was found in the data center's pool");
+    }
+
     /** Draws MACs from the pool until one is free in the data center (the unique index says which are taken). */
     private void insertWithPoolMac(Handle h, NetworkRepository.NewNic nic) {
+        if (nic.providerNetworkId() != null) {
+            insertPortNic(h, nic.withMac(null), true);
+            return;
+        }
         for (int attempt = 0; attempt < MAC_ATTEMPTS; attempt++) {
-            NetworkRepository.NewNic withMac = new NetworkRepository.NewNic(nic.id(), nic.vmId(), nic.dataCenterId(), nic.clusterId(),
-                    nic.name(), nic.networkId(), MacAddresses.next(), nic.linked());
-            if (networks.insertNic(h, withMac)) {
+            if (networks.insertNic(h, nic.withMac(MacAddresses.next()))) {
                 return;
             }
         }
@@ -250,6 +321,10 @@ public final class NetworkService {
         VmNic nic = networks.nic(h, vmId, nicId)
                 .orElseThrow(() -> NotFoundException.of(ErrorCode.NIC_NOT_FOUND, "NIC of VM " + vmName, nicId));
         networks.deleteNic(h, nicId);
+        if (nic.portId() != null) {
+            // the port goes once the row's removal has committed (if the transaction does not commit, the NIC keeps it)
+            h.afterCommit(() -> provider.deleteVmPort(UUID.fromString(nic.portId())));
+        }
         events.write(h, EventLog.Entry.info("VM_NIC_REMOVED", "NIC " + nic.name() + " (" + nic.mac() + ") was removed from VM "
                 + vmName).vm(vmId));
     }
@@ -258,13 +333,42 @@ public final class NetworkService {
     public void copyNics(Handle h, UUID templateVmId, UUID vmId) {
         for (NetworkRepository.NewNic nic : networks.nicRowsOfVm(h, templateVmId)) {
             insertWithPoolMac(h, new NetworkRepository.NewNic(UUID.randomUUID(), vmId, nic.dataCenterId(), nic.clusterId(), nic.name(),
-                    nic.networkId(), null, nic.linked()));
+                    nic.networkId(), null, nic.linked(), nic.providerNetworkId(), null));
         }
     }
 
-    /** The VM's NICs as an agent plugs them. */
+    /**
+     * The VM's NICs as an agent plugs them. A NIC on a provider network plugs into the overlay's bridge (a flat
+     * network's: the bridge of the logical network it names) with the tap its port filter is keyed by.
+     *
+     * @throws ConflictException when a NIC's port or network is gone, or a flat network names no logical network
+     */
     public List<VmNicSpec> nicSpecs(UUID vmId) {
-        return jdbi.withHandle(h -> networks.specsOfVm(h, vmId));
+        List<NetworkRepository.SpecRow> rows = jdbi.withHandle(h -> networks.specsOfVm(h, vmId));
+        List<VmNicSpec> specs = new java.util.ArrayList<>();
+        for (NetworkRepository.SpecRow row : rows) {
+            if (row.providerNetworkId() == null) {
+                specs.add(row.spec());
+                continue;
+            }
+            NeutronModel.Network network;
+            try {
+                network = provider.networkForNic(row.providerNetworkId());
+            } catch (NotFoundException e) {
+                throw new ConflictException(ErrorCode.ENTITY_IN_USE, "The provider network of NIC " + row.spec().mac() + " is gone");
+            }
+            String bridge = NeutronModel.VXLAN.equals(network.networkType()) ? OverlayPlan.vxlanBridge(network.id().toString())
+                    : physicalBridge(network).orElseThrow(() -> new ConflictException(ErrorCode.ENTITY_IN_USE, "Flat network "
+                    + network.name() + " names no logical network " + network.physicalNetwork().orElse("") + " of its data center"));
+            VmNicSpec spec = row.spec();
+            specs.add(new VmNicSpec(spec.mac(), bridge, spec.model(), network.mtu(), spec.linked(), OverlayPlan.tap(row.portId().toString())));
+        }
+        return specs;
+    }
+
+    /** The bridge of the logical network a flat provider network names (physical_network), in its data center. */
+    private Optional<String> physicalBridge(NeutronModel.Network network) {
+        return network.physicalNetwork().flatMap(name -> jdbi.withHandle(h -> networks.bridgeByName(h, network.dataCenterId(), name)));
     }
 
     // What the scheduler and the hosts need
@@ -305,6 +409,16 @@ public final class NetworkService {
     /** The networks attached to each cluster, for the convergence round. */
     Map<UUID, List<NetworkRepository.Attached>> attachedByCluster() {
         return jdbi.withHandle(networks::attachedByCluster);
+    }
+
+    /** Each logical network's bridge, by "data center id/network name" (what a flat provider network names). */
+    Map<String, String> logicalBridges() {
+        return jdbi.withHandle(networks::bridgesByDataCenterAndName);
+    }
+
+    /** The ports VM NICs hold on provider networks. */
+    Set<UUID> portsOfNics() {
+        return jdbi.withHandle(networks::portsOfNics);
     }
 
     /** Every bridge of any network, for telling the engine's own bridges from others on a host. */

@@ -1482,6 +1482,15 @@ public final class NeutronService {
         });
     }
 
+    /**
+     * A network as the networks package sees it when a VM NIC is put on it or plugged (whoever's project it is).
+     *
+     * @throws DomainException NetworkNotFound (404)
+     */
+    public Network networkForNic(UUID networkId) {
+        return jdbi.withHandle(h -> repository.network(h, networkId)).orElseThrow(() -> networkNotFound(String.valueOf(networkId)));
+    }
+
     /** Removes a VM NIC's port (and unassociates its floating IPs); nothing if it is gone already. */
     public void deleteVmPort(UUID portId) {
         jdbi.useTransaction(h -> repository.port(h, portId).ifPresent(port -> {

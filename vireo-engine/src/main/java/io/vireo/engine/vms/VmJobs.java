@@ -1,5 +1,6 @@
 package io.vireo.engine.vms;
 
+import io.vireo.engine.common.DomainException;
 import io.vireo.engine.events.EventLog;
 import io.vireo.engine.hostlink.AgentAnswer;
 import io.vireo.engine.hostlink.AgentException;
@@ -18,6 +19,7 @@ import io.vireo.model.rpc.EnsureStoppedResult;
 import io.vireo.model.rpc.RebootParams;
 import io.vireo.model.rpc.VmIdParams;
 import io.vireo.model.rpc.VmObservation;
+import io.vireo.model.rpc.VmSpec;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
@@ -129,8 +131,16 @@ public final class VmJobs {
     }
 
     AgentAnswer<EnsureRunningResult> launch(Vm vm, UUID host) {
-        return call(host, AgentMethod.VM_ENSURE_RUNNING, new EnsureRunningParams(specs.specOf(vm)), Duration.ofMinutes(2), vm,
-                " could not start: ");
+        VmSpec spec;
+        try {
+            spec = specs.specFor(vm, host);
+        } catch (DomainException e) {
+            throw new JobFailure(e.code(), "VM " + vm.name() + " could not start: " + e.getMessage());
+        } catch (RuntimeException e) {
+            throw new JobFailure(ErrorCode.AGENT_ERROR, "VM " + vm.name() + " could not start: its networks could not be readied on "
+                    + "the host: " + e.getMessage());
+        }
+        return call(host, AgentMethod.VM_ENSURE_RUNNING, new EnsureRunningParams(spec), Duration.ofMinutes(2), vm, " could not start: ");
     }
 
     /** A VM that did not start goes back to Down, and no longer asks to be Up unless it came up after all. */

@@ -118,6 +118,14 @@ public final class VmRepository {
         return load;
     }
 
+    /** Every VM placed on a host (not Down), with its migration destination or null: [vm, host, destination]. */
+    List<UUID[]> placed(Handle h) {
+        return h.createQuery("SELECT id, host_id, CASE WHEN status = 'MIGRATING_FROM' THEN migrating_to_host_id END AS destination "
+                        + "FROM vms WHERE status <> 'DOWN' AND host_id IS NOT NULL")
+                .map((rs, ctx) -> new UUID[] {rs.getObject("id", UUID.class), rs.getObject("host_id", UUID.class),
+                        rs.getObject("destination", UUID.class)}).list();
+    }
+
     /** The VMs of a cluster (for the scheduler's snapshot), without their disk ids. */
     List<Vm> inCluster(Handle h, UUID clusterId) {
         return h.createQuery("SELECT * FROM vms WHERE cluster_id = :cluster").bind("cluster", clusterId)

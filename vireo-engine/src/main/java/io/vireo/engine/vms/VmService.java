@@ -206,6 +206,11 @@ public final class VmService {
         return vms.list(visible, SearchQuery.parse(search.orElse(null), SEARCH_FIELDS).predicate(), paging);
     }
 
+    /** Every VM placed on a host (not Down): [vm, host, migration destination or null]. */
+    public List<UUID[]> placed() {
+        return jdbi.withHandle(vms::placed);
+    }
+
     public List<Vm> onHost(Handle h, UUID hostId) {
         return vms.onHost(h, hostId);
     }

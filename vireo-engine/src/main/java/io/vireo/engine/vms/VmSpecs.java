@@ -21,11 +21,19 @@ public final class VmSpecs {
     private final Jdbi jdbi;
     private final StorageService storage;
     private final NetworkService networks;
+    private final HostWiring wiring;
 
-    public VmSpecs(Jdbi jdbi, StorageService storage, NetworkService networks) {
+    public VmSpecs(Jdbi jdbi, StorageService storage, NetworkService networks, HostWiring wiring) {
         this.jdbi = requireNonNull(jdbi, "jdbi");
         this.storage = requireNonNull(storage, "storage");
         this.networks = requireNonNull(networks, "networks");
+        this.wiring = requireNonNull(wiring, "wiring");
+    }
+
+    /** Readies the host's networking for the VM, then answers its spec. */
+    public VmSpec specFor(Vm vm, UUID host) {
+        wiring.prepare(UUID.fromString(vm.id()), host);
+        return specOf(vm);
     }
 
     public VmSpec specOf(Vm vm) {

@@ -138,8 +138,8 @@ class NetworkServiceTest {
         assertThat(given.mac()).isEqualTo("52:54:00:ab:cd:ef");
         assertThat(given.linked()).isFalse();
         assertThat(nics.list(vm)).extracting(VmNic::name).containsExactly("nic1", "nic2");
-        assertThat(networks.nicSpecs(vm)).containsExactly(new VmNicSpec(pooled.mac(), lan.bridge(), "virtio", 1500, true),
-                new VmNicSpec("52:54:00:ab:cd:ef", lan.bridge(), "virtio", 1500, false));
+        assertThat(networks.nicSpecs(vm)).containsExactly(new VmNicSpec(pooled.mac(), lan.bridge(), "virtio", 1500, true, null),
+                new VmNicSpec("52:54:00:ab:cd:ef", lan.bridge(), "virtio", 1500, false, null));
 
         refused(() -> nics.add(vm2, new VmNic.Create("nic1", lan.id(), "52:54:00:ab:cd:ef", null)), ConflictException.class,
                 ErrorCode.MAC_IN_USE, "MAC 52:54:00:ab:cd:ef is used by another NIC in the data center already");
@@ -306,5 +306,58 @@ class NetworkServiceTest {
             assertThat(e.code()).isEqualTo(code);
             assertThat(e.getMessage()).contains(sentence);
         });
+    }
+
+    /** A provider network (VXLAN 4242, MTU 1450) with a subnet 10.9.0.0/24, written as its rows (the neutron feature's own tests cover its API). */
+    private UUID overlay(String dataCenterId) {
+        UUID network = UUID.randomUUID();
+        f.jdbi.useHandle(h -> {
+            h.createUpdate("INSERT INTO neutron_networks (id, project_id, name, mtu, network_type, segmentation_id, data_center_id) "
+                    + "VALUES (:id, :project, 'blue', 1450, 'vxlan', :vni, :dc)").bind("id", network).bind("project", UUID.randomUUID())
+                    .bind("vni", 4000 + (int) (Math.random() * 1000)).bind("dc", UUID.fromString(dataCenterId)).execute();
+            h.createUpdate("INSERT INTO neutron_subnets (id, network_id, project_id, cidr, gateway_ip, allocation_pools) "
+                    + "VALUES (:id, :network, :project, '10.9.0.0/24', '10.9.0.1', '[{\"start\": \"10.9.0.10\", \"end\": \"10.9.0.20\"}]')")
+                    .bind("id", UUID.randomUUID()).bind("network", network).bind("project", UUID.randomUUID()).execute();
+        });
+        return network;
+    }
+
+    @Test
+    void aNicOnAProviderNetworkHoldsAPortWithItsMacAndPlugsIntoTheOverlaysBridgeWithItsTap() {
+        UUID blue = overlay(cluster.dataCenterId());
+        UUID vm = UUID.fromString(f.vm(cluster, "vm1").id());
+        VmNic nic = nics.add(vm, new VmNic.Create("nic1", blue.toString(), null, null));
+
+        assertThat(nic.networkId()).isEqualTo(blue.toString());
+        assertThat(nic.portId()).isNotNull();
+        assertThat(nic.mac()).matches("56:6f(:[0-9a-f]{2}){4}");
+        var port = f.neutron.snapshot().ports().stream().filter(p -> p.id().toString().equals(nic.portId())).findFirst().orElseThrow();
+        assertThat(port.macAddress()).isEqualTo(nic.mac());
+        assertThat(port.deviceOwner()).isEqualTo("compute:vireo");
+        assertThat(port.deviceId()).isEqualTo(vm.toString());
+        assertThat(port.fixedIps()).singleElement().satisfies(ip -> assertThat(ip.ipAddress()).isEqualTo("10.9.0.10"));
+        assertThat(networks.nicSpecs(vm)).containsExactly(new VmNicSpec(nic.mac(), "brq" + blue.toString().substring(0, 11), "virtio",
+                1450, true, "tap" + nic.portId().substring(0, 11)));
+
+        // a desktop made from it gets a port of its own, with its own MAC and address
+        UUID desktop = UUID.fromString(f.vm(cluster, "d1").id());
+        f.jdbi.useTransaction(h -> networks.copyNics(h, vm, desktop));
+        VmNic copy = nics.list(desktop).getFirst();
+        assertThat(copy.portId()).isNotNull().isNotEqualTo(nic.portId());
+        assertThat(copy.mac()).isNotEqualTo(nic.mac());
+        assertThat(f.neutron.snapshot().ports()).hasSize(2);
+
+        // another data center's VM may not use it; an unknown network is not found; nothing is left of either
+        refused(() -> nics.add(UUID.fromString(f.vm(otherDcCluster, "vm3").id()), new VmNic.Create("nic1", blue.toString(), null, null)),
+                InvalidInputException.class, ErrorCode.INVALID_FIELD, "another data center");
+        refused(() -> nics.add(vm, new VmNic.Create("nic2", UUID.randomUUID().toString(), null, null)), NotFoundException.class,
+                ErrorCode.NETWORK_NOT_FOUND, "No network");
+        assertThat(f.neutron.snapshot().ports()).hasSize(2);
+        assertThat(f.count("vm_nics")).isEqualTo(2);
+
+        // removing the NIC removes its port; removing the VM leaves its port to the orphan sweep
+        nics.remove(vm, UUID.fromString(nic.id()));
+        assertThat(f.neutron.snapshot().ports()).extracting(p -> p.id().toString()).containsExactly(copy.portId());
+        assertThat(networks.portsOfNics()).containsExactly(UUID.fromString(copy.portId()));
     }
 }

@@ -184,7 +184,7 @@ class VmServiceTest {
         assertThat(vm.kernelFileId()).isEqualTo(kernel);
         assertThat(vm.initrdFileId()).isEqualTo(initrd);
         // what the agent gets: the domain's path and the file's name, never a path of anyone's choosing
-        var spec = new VmSpecs(engine.jdbi, engine.storage, engine.networks).specOf(vm);
+        var spec = new VmSpecs(engine.jdbi, engine.storage, engine.networks, io.vireo.engine.vms.HostWiring.NONE).specOf(vm);
         String domainPath = engine.bootDomain(cluster).path();
         assertThat(spec.kernelBoot().kernel()).isEqualTo(new BootFileLocation(domainPath, "vmlinuz"));
         assertThat(spec.kernelBoot().initrd()).isEqualTo(new BootFileLocation(domainPath, "initrd.img"));
