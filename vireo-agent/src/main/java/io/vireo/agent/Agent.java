@@ -60,7 +60,7 @@ public final class Agent implements AutoCloseable {
     private final ScheduledExecutorService timer = Executors.newScheduledThreadPool(2,
             Thread.ofPlatform().name("agent-reports").daemon().factory());
     private final CertificateRenewal renewal;
-    private final Bridges bridges = new Bridges(new IpLinks());
+    private final Bridges bridges;
     private final io.vireo.agent.enrollment.LibvirtPki libvirtPki;
     private EngineLink link;
     /**
@@ -75,6 +75,7 @@ public final class Agent implements AutoCloseable {
         this.hypervisor = requireNonNull(hypervisor, "hypervisor");
         this.diskImages = requireNonNull(diskImages, "diskImages");
         this.libvirtPki = config.libvirtPki();
+        this.bridges = new Bridges(new IpLinks(), io.vireo.agent.network.EngineProbe.tcp(() -> URI.create(identity.endpoint())));
         this.renewal = new CertificateRenewal(identity, config.stateDirectory(), java.time.Clock.systemUTC(), this::handToLibvirt);
     }
 
@@ -104,6 +105,9 @@ public final class Agent implements AutoCloseable {
                 new VmEnsureResumedCommand(hypervisor),
                 new VmReadConsoleLogCommand(hypervisor),
                 new io.vireo.agent.commands.VmSetConsolePasswordCommand(hypervisor),
+                new io.vireo.agent.commands.VmEnsureNicPluggedCommand(hypervisor),
+                new io.vireo.agent.commands.VmEnsureNicUnpluggedCommand(hypervisor),
+                new io.vireo.agent.commands.VmSetNicLinkCommand(hypervisor),
                 new VmMigrateCommand(hypervisor, progress -> link.notify(AgentEvent.MIGRATION_PROGRESS, progress),
                         libvirtPki::clientUri),
                 new VmCancelMigrationCommand(hypervisor),

@@ -262,7 +262,7 @@ public final class Engine implements AutoCloseable {
                     new DataCenterResource(dataCenters, permissions),
                     new HostResource(hostService, permissions),
                     new StorageResource(storage, jobs, permissions, bootFileScanner, dataCenters),
-                    new VmResource(vms, new VmNics(jdbi, vms, dataCenters, networks), jobs, gateway, permissions),
+                    new VmResource(vms, new VmNics(jdbi, vms, dataCenters, networks, gateway), jobs, gateway, permissions),
                     new NetworkResource(networks, permissions),
                     new MigrationResource(migrations, maintenance, vms, jobs, permissions),
                     new JobResource(jobRepository, permissions),

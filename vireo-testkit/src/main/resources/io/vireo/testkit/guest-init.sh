@@ -5,6 +5,8 @@
 # labgw=A.B.C.D (default route), labname=NAME (hostname), labdirty=MIB (rewrite MIB of memory with
 # random bytes, over and over: a guest whose live migration cannot converge on a slow link),
 # labping=A.B.C.D (once eth0 has an address, ping A.B.C.D every second and say each answer or loss).
+# A NIC plugged in while the guest runs (eth1, ...) is brought up and tries DHCP (GUEST-NIC ethN appeared,
+# then GUEST-NET ethN A.B.C.D/NN dhcp); one unplugged is said too (GUEST-NIC ethN gone).
 
 /bin/busybox --install -s
 mount -t proc proc /proc
@@ -88,6 +90,34 @@ if [ -e /sys/class/net/eth0 ]; then
         done) &
     fi
 fi
+
+# Every NIC that appears after boot, whatever its name, gets the same as eth0 at boot: up, DHCP.
+known=" "
+[ -e /sys/class/net/eth0 ] && known=" eth0 "
+(while true; do
+    present=" "
+    for path in /sys/class/net/eth*; do
+        [ -e "$path" ] || continue
+        nic="${path##*/}"
+        present="$present$nic "
+        case "$known" in
+            *" $nic "*) ;;
+            *)
+                say "GUEST-NIC $nic appeared"
+                ip link set "$nic" up
+                udhcpc -i "$nic" -s /etc/udhcpc.script -n -q -t 15 -T 2 >/dev/null 2>&1 &
+                ;;
+        esac
+    done
+    for nic in $known; do
+        case "$present" in
+            *" $nic "*) ;;
+            *) say "GUEST-NIC $nic gone" ;;
+        esac
+    done
+    known="$present"
+    sleep 0.5
+done) &
 
 tick=0
 while true; do

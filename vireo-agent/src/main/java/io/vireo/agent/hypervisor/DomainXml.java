@@ -190,6 +190,19 @@ public final class DomainXml {
         child(element, "link").setAttribute("state", nic.linked() ? "up" : "down");
     }
 
+    /**
+     * One NIC's interface element by itself, as a running domain takes it to plug it; throws
+     * IllegalArgumentException for a NIC libvirt could not take.
+     */
+    public static String interfaceXml(VmNicSpec nic) {
+        validateNic(nic);
+        Document document = newDocumentBuilder().newDocument();
+        Element devices = document.createElement("devices");
+        document.appendChild(devices);
+        appendInterface(devices, nic);
+        return serialize(devices.getFirstChild());
+    }
+
     /** The disk that boots when no disk names a boot order: the first one, as VmSpec documents. */
     private static int firstBootDisk(VmSpec spec) {
         boolean anyOrdered = spec.disks().stream().anyMatch(disk -> disk.bootOrder() > 0);
@@ -292,15 +305,7 @@ public final class DomainXml {
         }
         check(spec.disks().stream().map(DiskAttachment::target).distinct().count() == spec.disks().size(),
                 "two disks share a target device");
-        for (VmNicSpec nic : spec.nics()) {
-            check(UNICAST_MAC.matcher(nic.mac()).matches(), "NIC MAC must be a lower-case unicast address like 56:6f:00:00:00:01, not "
-                    + nic.mac());
-            check(IFNAME.matcher(nic.bridge()).matches(), "NIC bridge must be an interface name of 1 to 15 characters, not " + nic.bridge());
-            check(NIC_MODELS.contains(nic.model()), "NIC model must be virtio, not " + nic.model());
-            check(nic.mtu() >= 68 && nic.mtu() <= 65535, "NIC MTU must be between 68 and 65535, not " + nic.mtu());
-            check(nic.tap() == null || nic.tap().matches("tap[0-9a-f-]{11}"),
-                    "NIC tap must be tap and 11 characters of a port id, not " + nic.tap());
-        }
+        spec.nics().forEach(DomainXml::validateNic);
         check(spec.nics().stream().map(VmNicSpec::mac).distinct().count() == spec.nics().size(), "two NICs share a MAC");
         if (boot != null) {
             check(Path.of(boot.kernel()).isAbsolute(), "kernel path must be absolute: " + boot.kernel());
@@ -309,6 +314,16 @@ public final class DomainXml {
             xmlSafe("initrd path", boot.initrd() == null ? "" : boot.initrd());
             xmlSafe("kernel command line", boot.cmdline());
         }
+    }
+
+    private static void validateNic(VmNicSpec nic) {
+        check(UNICAST_MAC.matcher(nic.mac()).matches(), "NIC MAC must be a lower-case unicast address like 56:6f:00:00:00:01, not "
+                + nic.mac());
+        check(IFNAME.matcher(nic.bridge()).matches(), "NIC bridge must be an interface name of 1 to 15 characters, not " + nic.bridge());
+        check(NIC_MODELS.contains(nic.model()), "NIC model must be virtio, not " + nic.model());
+        check(nic.mtu() >= 68 && nic.mtu() <= 65535, "NIC MTU must be between 68 and 65535, not " + nic.mtu());
+        check(nic.tap() == null || nic.tap().matches("tap[0-9a-f-]{11}"),
+                "NIC tap must be tap and 11 characters of a port id, not " + nic.tap());
     }
 
     /** 0.0.0.0, ::, and their other spellings: a server there listens on every address of the host. */

@@ -51,6 +51,25 @@ public interface Hypervisor extends AutoCloseable {
      */
     void setConsolePassword(UUID vmId, String password, java.time.Instant validTo, boolean disconnect);
 
+    /**
+     * Plugs the NIC into the running VM, live and, if the domain has one, into its persistent
+     * definition; answers false when a NIC with its MAC is plugged already.
+     *
+     * @throws HypervisorException the VM does not run here, or libvirt refuses the device
+     */
+    boolean ensureNicPlugged(UUID vmId, io.vireo.model.rpc.VmNicSpec nic);
+
+    /**
+     * Unplugs the running VM's NIC with this MAC and waits (bounded) until the guest has let it go;
+     * answers false when it has none.
+     *
+     * @throws HypervisorException the VM does not run here, libvirt refuses, or the guest keeps the device
+     */
+    boolean ensureNicUnplugged(UUID vmId, String mac);
+
+    /** Sets the link state of the running VM's NIC with this MAC; answers false when it was so already. */
+    boolean setNicLink(UUID vmId, String mac, boolean up);
+
     VmObservation ensurePaused(UUID vmId);
 
     VmObservation ensureResumed(UUID vmId);

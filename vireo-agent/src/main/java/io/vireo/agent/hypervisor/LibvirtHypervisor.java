@@ -41,6 +41,7 @@ public final class LibvirtHypervisor implements Hypervisor {
     private static final Logger log = LoggerFactory.getLogger(LibvirtHypervisor.class);
     /** Events tell within milliseconds; the poll only catches what events could not tell. */
     static final Duration SAFETY_NET_POLL = Duration.ofSeconds(2);
+    static final Duration NIC_UNPLUG_TIMEOUT = Duration.ofSeconds(20);
 
     private final LibvirtHypervisorConfig config;
     private final ConsoleLogs consoleLogs;
@@ -196,6 +197,117 @@ public final class LibvirtHypervisor implements Hypervisor {
                 }));
         if (!found) {
             throw HypervisorException.noSuchVm(vmId);
+        }
+    }
+
+    /** 1 = VIR_DOMAIN_AFFECT_LIVE, 2 = VIR_DOMAIN_AFFECT_CONFIG (only for a domain with a persistent definition). */
+    private static int liveAndPersistent(Domain domain) throws LibvirtException {
+        return 1 | (domain.isPersistent() == 1 ? 2 : 0);
+    }
+
+    @Override
+    public boolean ensureNicPlugged(UUID vmId, io.vireo.model.rpc.VmNicSpec nic) {
+        requireVmId(vmId);
+        requireNonNull(nic, "nic");
+        String device;
+        try {
+            device = DomainXml.interfaceXml(nic);
+        }
+        catch (IllegalArgumentException e) {
+            throw new HypervisorException("the NIC cannot be plugged into VM " + vmId + ": " + e.getMessage(), e);
+        }
+        synchronized (lockFor(vmId)) {
+            java.util.concurrent.atomic.AtomicBoolean plugged = new java.util.concurrent.atomic.AtomicBoolean();
+            boolean found = connection.call("plugging NIC " + nic.mac() + " into VM " + vmId, c -> LibvirtDomains.onActive(c, vmId,
+                    domain -> {
+                        if (LiveNics.interfaceWithMac(domain.getXMLDesc(0), nic.mac()).isEmpty()) {
+                            domain.attachDeviceFlags(device, liveAndPersistent(domain));
+                            plugged.set(true);
+                        }
+                    }));
+            if (!found) {
+                throw HypervisorException.noSuchVm(vmId);
+            }
+            log.info("VM {}: NIC {} on {} {}", vmId, nic.mac(), nic.bridge(), plugged.get() ? "plugged" : "was plugged already");
+            return plugged.get();
+        }
+    }
+
+    @Override
+    public boolean ensureNicUnplugged(UUID vmId, String mac) {
+        requireVmId(vmId);
+        requireNonNull(mac, "mac");
+        synchronized (lockFor(vmId)) {
+            java.util.concurrent.atomic.AtomicBoolean asked = new java.util.concurrent.atomic.AtomicBoolean();
+            boolean found = connection.call("unplugging NIC " + mac + " from VM " + vmId, c -> LibvirtDomains.onActive(c, vmId,
+                    domain -> {
+                        Optional<String> device = LiveNics.interfaceWithMac(domain.getXMLDesc(0), mac);
+                        if (device.isPresent()) {
+                            // asynchronous in QEMU: the guest's driver acknowledges, libvirt drops the device then
+                            domain.detachDeviceFlags(device.get(), liveAndPersistent(domain));
+                            asked.set(true);
+                        }
+                    }));
+            if (!found) {
+                throw HypervisorException.noSuchVm(vmId);
+            }
+            if (!asked.get()) {
+                return false;
+            }
+            awaitUnplugged(vmId, mac);
+            log.info("VM {}: NIC {} unplugged", vmId, mac);
+            return true;
+        }
+    }
+
+    /** The guest has 20 s to release the device (libvirt itself waits 5 s, then lets QEMU finish later). */
+    private void awaitUnplugged(UUID vmId, String mac) {
+        long deadline = System.nanoTime() + NIC_UNPLUG_TIMEOUT.toNanos();
+        while (true) {
+            java.util.concurrent.atomic.AtomicBoolean present = new java.util.concurrent.atomic.AtomicBoolean();
+            boolean running = connection.call("reading the NICs of VM " + vmId, c -> LibvirtDomains.onActive(c, vmId,
+                    domain -> present.set(LiveNics.interfaceWithMac(domain.getXMLDesc(0), mac).isPresent())));
+            if (!running || !present.get()) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new HypervisorException("the guest of VM " + vmId + " did not release NIC " + mac + " within "
+                        + NIC_UNPLUG_TIMEOUT.toSeconds() + " s (its driver must acknowledge an unplug); it is still plugged", null);
+            }
+            try {
+                Thread.sleep(100);
+            }
+            catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new HypervisorException("interrupted while VM " + vmId + " released NIC " + mac, e);
+            }
+        }
+    }
+
+    @Override
+    public boolean setNicLink(UUID vmId, String mac, boolean up) {
+        requireVmId(vmId);
+        requireNonNull(mac, "mac");
+        synchronized (lockFor(vmId)) {
+            java.util.concurrent.atomic.AtomicBoolean changed = new java.util.concurrent.atomic.AtomicBoolean();
+            java.util.concurrent.atomic.AtomicBoolean hasNic = new java.util.concurrent.atomic.AtomicBoolean();
+            boolean found = connection.call("setting the link of NIC " + mac + " of VM " + vmId, c -> LibvirtDomains.onActive(c, vmId,
+                    domain -> {
+                        String xml = domain.getXMLDesc(0);
+                        Optional<Boolean> linkUp = LiveNics.linkUp(xml, mac);
+                        hasNic.set(linkUp.isPresent());
+                        if (linkUp.isPresent() && linkUp.get() != up) {
+                            domain.updateDeviceFlags(LiveNics.withLinkState(xml, mac, up).orElseThrow(), liveAndPersistent(domain));
+                            changed.set(true);
+                        }
+                    }));
+            if (!found) {
+                throw HypervisorException.noSuchVm(vmId);
+            }
+            if (!hasNic.get()) {
+                throw new HypervisorException("VM " + vmId + " has no NIC " + mac, null);
+            }
+            return changed.get();
         }
     }
 

@@ -28,14 +28,41 @@ public final class IpLinks implements Links {
     private static final Map<String, NicKind> KINDS = Map.of("bridge", NicKind.BRIDGE, "vlan", NicKind.VLAN,
             "bond", NicKind.BOND, "veth", NicKind.VETH);
 
+    /** The network namespace ip works in ({@code ip -n}), or null for the agent's own. */
+    private final String namespace;
+
+    public IpLinks() {
+        this(null);
+    }
+
+    /** The links of a named network namespace: for tests on a namespace of their own (physical NICs are then not told apart). */
+    public IpLinks(String namespace) {
+        this.namespace = namespace;
+    }
+
     @Override
     public List<HostNic> interfaces() {
-        return parse(run("-details", "-json", "addr", "show"), name -> Files.exists(Path.of("/sys/class/net", name, "device")));
+        return parse(inNamespace("-details", "-json", "addr", "show"),
+                name -> namespace == null && Files.exists(Path.of("/sys/class/net", name, "device")));
     }
 
     @Override
     public void ip(String... arguments) {
-        run(arguments);
+        inNamespace(arguments);
+    }
+
+    @Override
+    public String output(String... arguments) {
+        return inNamespace(arguments);
+    }
+
+    private String inNamespace(String... arguments) {
+        if (namespace == null) {
+            return run(arguments);
+        }
+        List<String> all = new ArrayList<>(List.of("-n", namespace));
+        all.addAll(List.of(arguments));
+        return run(all.toArray(String[]::new));
     }
 
     /**

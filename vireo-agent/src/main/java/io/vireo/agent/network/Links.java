@@ -10,4 +10,7 @@ public interface Links {
 
     /** Runs {@code ip} with these arguments; throws NetworkException with ip's own words when it fails. */
     void ip(String... arguments);
+
+    /** Runs {@code ip} with these arguments and answers what it printed (for reading, e.g. routes as JSON). */
+    String output(String... arguments);
 }

@@ -189,6 +189,21 @@ class MigrationCommandsTest {
         }
 
         @Override
+        public boolean ensureNicPlugged(UUID vmId, io.vireo.model.rpc.VmNicSpec nic) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public boolean ensureNicUnplugged(UUID vmId, String mac) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public boolean setNicLink(UUID vmId, String mac, boolean up) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
         public VmObservation ensurePaused(UUID vmId) {
             throw new UnsupportedOperationException();
         }

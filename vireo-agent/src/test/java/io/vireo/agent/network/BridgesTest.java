@@ -16,7 +16,13 @@ class BridgesTest {
             .with(nic("lo", NicKind.OTHER, "127.0.0.1/8"))
             .with(nic("eth0", NicKind.PHYSICAL, "10.231.0.1/24"))
             .with(nic("eth1", NicKind.PHYSICAL));
-    private final Bridges bridges = new Bridges(host);
+    /** Whether the engine answers the host's check after a change; counted. */
+    private boolean engineAnswers = true;
+    private int engineChecks;
+    private final Bridges bridges = new Bridges(host, within -> {
+        engineChecks++;
+        return engineAnswers;
+    });
 
     @Test
     void bridgesAnUntaggedNetworkOnItsInterfaceAndDoesNothingTheSecondTime() {
@@ -45,16 +51,85 @@ class BridgesTest {
         assertThat(host.nics.get("eth0").master()).isNull();
     }
 
+    private static final String ETH0_ROUTES = """
+            [{"dst": "default", "gateway": "10.231.0.254", "dev": "eth0", "protocol": "static", "metric": 100, "flags": []},
+             {"dst": "10.231.0.0/24", "dev": "eth0", "protocol": "kernel", "scope": "link", "prefsrc": "10.231.0.1", "flags": []}]""";
+
     @Test
-    void refusesToEnslaveAnInterfaceThatCarriesAnAddressAndTouchesNothing() {
+    void theManagementInterfaceIsBridgedWithItsAddressAndRoutesMovedWhenTheEngineStillAnswers() {
+        host.routes.put("-4 eth0", ETH0_ROUTES);
+
+        List<BridgeOutcome> outcomes = bridges.ensureBridged(List.of(new BridgedNetwork("vnbbbb", "eth0", null, 1500)));
+
+        assertThat(outcomes).containsExactly(BridgeOutcome.carried("vnbbbb"));
+        assertThat(engineChecks).isEqualTo(1);
+        assertThat(host.nics.get("vnbbbb").addresses()).containsExactly("10.231.0.1/24");
+        assertThat(host.nics.get("eth0").addresses()).isEmpty();
+        assertThat(host.nics.get("eth0").master()).isEqualTo("vnbbbb");
+        // the address is on the bridge before it leaves eth0; the default route follows it, the subnet's own comes with it
+        assertThat(host.commands).containsSubsequence("link set dev eth0 master vnbbbb", "addr replace 10.231.0.1/24 dev vnbbbb",
+                "addr del 10.231.0.1/24 dev eth0", "-4 route replace default via 10.231.0.254 dev vnbbbb metric 100 proto static");
+        assertThat(host.commands).noneMatch(command -> command.contains("route replace 10.231.0.0/24"));
+
+        // once carried, the next round changes nothing and asks the engine nothing
+        host.commands.clear();
+        assertThat(bridges.ensureBridged(List.of(new BridgedNetwork("vnbbbb", "eth0", null, 1500))))
+                .containsExactly(BridgeOutcome.carried("vnbbbb"));
+        assertThat(engineChecks).isEqualTo(1);
+        assertThat(host.commands).noneMatch(command -> command.startsWith("addr"));
+        // removed, it gives them back to eth0 first; the engine must answer then too, else the bridge stays as it was
+        host.routes.put("-4 vnbbbb", ETH0_ROUTES.replace("\"eth0\"", "\"vnbbbb\""));
+        engineAnswers = false;
+        assertThat(bridges.ensureRemoved(List.of("vnbbbb"))).singleElement().satisfies(outcome -> {
+            assertThat(outcome.carried()).isTrue();
+            assertThat(outcome.error()).contains("moved from bridge vnbbbb back to eth0").contains("rolled back");
+        });
+        assertThat(host.nics.get("vnbbbb").addresses()).containsExactly("10.231.0.1/24");
+        assertThat(host.nics.get("eth0").master()).isEqualTo("vnbbbb");
+        assertThat(host.nics.get("eth0").addresses()).isEmpty();
+
+        engineAnswers = true;
+        host.commands.clear();
+        assertThat(bridges.ensureRemoved(List.of("vnbbbb"))).containsExactly(new BridgeOutcome("vnbbbb", false, null));
+        assertThat(host.nics).doesNotContainKey("vnbbbb");
+        assertThat(host.nics.get("eth0").addresses()).containsExactly("10.231.0.1/24");
+        assertThat(host.nics.get("eth0").master()).isNull();
+        assertThat(host.commands).containsSubsequence("link set dev eth0 nomaster", "addr replace 10.231.0.1/24 dev eth0",
+                "addr del 10.231.0.1/24 dev vnbbbb", "-4 route replace default via 10.231.0.254 dev eth0 metric 100 proto static",
+                "link del dev vnbbbb");
+    }
+
+    @Test
+    void aChangeAfterWhichTheEngineDoesNotAnswerIsRolledBack() {
+        host.routes.put("-4 eth0", ETH0_ROUTES);
+        engineAnswers = false;
+
         List<BridgeOutcome> outcomes = bridges.ensureBridged(List.of(new BridgedNetwork("vnbbbb", "eth0", null, 1500)));
 
         assertThat(outcomes).singleElement().satisfies(outcome -> {
             assertThat(outcome.carried()).isFalse();
-            assertThat(outcome.error()).contains("eth0 carries 10.231.0.1/24").contains("cut it off the engine");
+            assertThat(outcome.error()).contains("the engine was not reachable within 10 s after 10.231.0.1/24 moved from eth0 onto "
+                    + "bridge vnbbbb").contains("rolled back");
         });
-        assertThat(host.commands).isEmpty();
         assertThat(host.nics).doesNotContainKey("vnbbbb");
+        assertThat(host.nics.get("eth0").addresses()).containsExactly("10.231.0.1/24");
+        assertThat(host.nics.get("eth0").master()).isNull();
+        assertThat(host.commands).containsSubsequence("link set dev eth0 nomaster", "addr replace 10.231.0.1/24 dev eth0",
+                "-4 route replace default via 10.231.0.254 dev eth0 metric 100 proto static", "link del dev vnbbbb");
+    }
+
+    @Test
+    void aMoveThatFailsHalfWayIsRolledBackToo() {
+        host.failOn = "addr del 10.231.0.1/24 dev eth0";
+
+        List<BridgeOutcome> outcomes = bridges.ensureBridged(List.of(new BridgedNetwork("vnbbbb", "eth0", null, 1500)));
+
+        assertThat(outcomes).singleElement().satisfies(outcome -> assertThat(outcome.error())
+                .contains("Operation not permitted").contains("eth0 was put back as it was"));
+        assertThat(engineChecks).isZero();
+        assertThat(host.nics).doesNotContainKey("vnbbbb");
+        assertThat(host.nics.get("eth0").addresses()).containsExactly("10.231.0.1/24");
+        assertThat(host.nics.get("eth0").master()).isNull();
     }
 
     @Test

@@ -15,6 +15,8 @@ import java.util.Map;
 final class FakeLinks implements Links {
     final Map<String, HostNic> nics = new LinkedHashMap<>();
     final List<String> commands = new ArrayList<>();
+    /** ip -json route show dev X, by the arguments' family and device: JSON as ip prints it. */
+    final Map<String, String> routes = new java.util.HashMap<>();
     String failOn;
 
     FakeLinks with(HostNic nic) {
@@ -39,6 +41,20 @@ final class FakeLinks implements Links {
             throw new NetworkException("ip " + command + " failed: RTNETLINK answers: Operation not permitted");
         }
         List<String> a = List.of(arguments);
+        if (a.get(0).equals("addr")) {
+            HostNic nic = nics.get(a.get(4));
+            List<String> addresses = new ArrayList<>(nic.addresses());
+            addresses.remove(a.get(2));
+            if (a.get(1).equals("replace")) {
+                addresses.add(a.get(2));
+            }
+            nics.put(nic.name(), new HostNic(nic.name(), nic.mac(), nic.mtu(), nic.up(), addresses, nic.kind(), nic.master(),
+                    nic.vlanId(), nic.vlanParent()));
+            return;
+        }
+        if (a.get(1).equals("route")) {
+            return;
+        }
         if (a.get(1).equals("add") && a.contains("bridge")) {
             String name = a.get(a.indexOf("name") + 1);
             nics.put(name, new HostNic(name, "52:54:00:00:00:09", 1500, false, List.of(), NicKind.BRIDGE, null, null, null));
@@ -59,6 +75,12 @@ final class FakeLinks implements Links {
                 default -> throw new IllegalArgumentException(command);
             });
         }
+    }
+
+    @Override
+    public String output(String... arguments) {
+        commands.add(String.join(" ", arguments));
+        return routes.getOrDefault(arguments[0] + " " + arguments[arguments.length - 1], "[]");
     }
 
     private static HostNic copy(HostNic nic, int mtu, boolean up, String master) {

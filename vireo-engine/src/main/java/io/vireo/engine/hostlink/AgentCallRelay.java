@@ -38,9 +38,13 @@ import static java.util.Objects.requireNonNull;
  */
 public final class AgentCallRelay implements AgentCaller, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(AgentCallRelay.class);
-    /** The agent calls API requests make on their own thread: reads and console access, no desired state. */
+    /**
+     * The agent calls API requests make on their own thread: reads, console access, and a running VM's
+     * NIC changes, which the request commits to the database only once the host answered that it made them.
+     */
     public static final Set<String> FORWARDED = Set.of(AgentMethods.VM_READ_CONSOLE_LOG, AgentMethods.STORAGE_LIST_BOOT_FILES,
-            AgentMethods.VM_SET_CONSOLE_PASSWORD, AgentMethods.VM_CANCEL_MIGRATION);
+            AgentMethods.VM_SET_CONSOLE_PASSWORD, AgentMethods.VM_CANCEL_MIGRATION, AgentMethods.VM_ENSURE_NIC_PLUGGED,
+            AgentMethods.VM_ENSURE_NIC_UNPLUGGED, AgentMethods.VM_SET_NIC_LINK);
     /**
      * Time the leader gets beyond the call's own timeout: it may wait for the agent's session (an
      * agent dials in again after a blip), plus the two hops through the database.

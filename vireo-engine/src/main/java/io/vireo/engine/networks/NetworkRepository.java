@@ -9,6 +9,7 @@ import io.vireo.engine.store.Visibility;
 import io.vireo.model.ClusterNetwork;
 import io.vireo.model.Network;
 import io.vireo.model.VmNic;
+import io.vireo.model.VnicProfile;
 import io.vireo.model.rpc.VmNicSpec;
 import org.jdbi.v3.core.Handle;
 
@@ -102,28 +103,81 @@ final class NetworkRepository {
 
     /**
      * @param networkId a logical network's id, or null for a NIC on a provider network
+     * @param profileId its vNIC profile (a logical network's NIC), or null
      * @param providerNetworkId the provider network's id (with its port's), or null
      */
     record NewNic(UUID id, UUID vmId, UUID dataCenterId, UUID clusterId, String name, UUID networkId, String mac, boolean linked,
-                  UUID providerNetworkId, UUID portId) {
+                  UUID profileId, UUID providerNetworkId, UUID portId) {
         NewNic withMac(String newMac) {
-            return new NewNic(id, vmId, dataCenterId, clusterId, name, networkId, newMac, linked, providerNetworkId, portId);
+            return new NewNic(id, vmId, dataCenterId, clusterId, name, networkId, newMac, linked, profileId, providerNetworkId, portId);
         }
 
         NewNic withPort(UUID newPort) {
-            return new NewNic(id, vmId, dataCenterId, clusterId, name, networkId, mac, linked, providerNetworkId, newPort);
+            return new NewNic(id, vmId, dataCenterId, clusterId, name, networkId, mac, linked, profileId, providerNetworkId, newPort);
         }
     }
 
     /** Inserts the NIC unless its MAC is taken in the data center: then nothing, and false. */
     boolean insertNic(Handle h, NewNic nic) {
-        return h.createUpdate("INSERT INTO vm_nics (id, vm_id, data_center_id, cluster_id, name, network_id, mac, linked, "
+        return h.createUpdate("INSERT INTO vm_nics (id, vm_id, data_center_id, cluster_id, name, network_id, mac, linked, profile_id, "
                         + "provider_network_id, port_id) VALUES (:id, :vm, :dc, :cluster, :name, CAST(:network AS uuid), :mac, :linked, "
-                        + "CAST(:provider AS uuid), CAST(:port AS uuid)) ON CONFLICT (data_center_id, mac) DO NOTHING")
+                        + "CAST(:profile AS uuid), CAST(:provider AS uuid), CAST(:port AS uuid)) ON CONFLICT (data_center_id, mac) DO NOTHING")
                 .bind("id", nic.id()).bind("vm", nic.vmId()).bind("dc", nic.dataCenterId()).bind("cluster", nic.clusterId())
                 .bind("name", nic.name()).bind("network", nic.networkId()).bind("mac", nic.mac()).bind("linked", nic.linked())
-                .bind("provider", nic.providerNetworkId()).bind("port", nic.portId())
+                .bind("profile", nic.profileId()).bind("provider", nic.providerNetworkId()).bind("port", nic.portId())
                 .execute() > 0;
+    }
+
+    // vNIC profiles
+
+    static final Map<String, SearchQuery.Field> PROFILE_SEARCH_FIELDS = Map.of(
+            "name", new SearchQuery.Field("p.name", SearchQuery.Type.TEXT),
+            "network", new SearchQuery.Field("p.network_id::text", SearchQuery.Type.TEXT));
+    private static final String PROFILES = "SELECT p.*, n.data_center_id FROM vnic_profiles p JOIN networks n ON n.id = p.network_id";
+
+    record NewProfile(UUID id, UUID networkId, String name, String description, Integer mtu, boolean linked) {
+    }
+
+    void insertProfile(Handle h, NewProfile p) {
+        h.createUpdate("INSERT INTO vnic_profiles (id, network_id, name, description, mtu, linked) "
+                        + "VALUES (:id, :network, :name, :description, :mtu, :linked)")
+                .bind("id", p.id()).bind("network", p.networkId()).bind("name", p.name()).bind("description", p.description())
+                .bind("mtu", p.mtu()).bind("linked", p.linked()).execute();
+    }
+
+    Optional<VnicProfile> findProfile(Handle h, UUID id) {
+        return h.createQuery(PROFILES + " WHERE p.id = :id").bind("id", id).map((rs, ctx) -> toProfile(rs)).findOne();
+    }
+
+    List<VnicProfile> listProfiles(Handle h, Visibility dataCenters, SqlPredicate search, Paging paging) {
+        return Pages.list(h, PROFILES, search.and(dataCenters.on("n.data_center_id")), "p.name, p.id", paging, (rs, ctx) -> toProfile(rs));
+    }
+
+    void updateProfile(Handle h, UUID id, String name, String description, Integer mtu, boolean linked) {
+        h.createUpdate("UPDATE vnic_profiles SET name = :name, description = :description, mtu = :mtu, linked = :linked WHERE id = :id")
+                .bind("id", id).bind("name", name).bind("description", description).bind("mtu", mtu).bind("linked", linked).execute();
+    }
+
+    /** The default profile keeps its network's name. */
+    void renameDefaultProfile(Handle h, UUID networkId, String oldName, String newName) {
+        h.createUpdate("UPDATE vnic_profiles SET name = :new WHERE network_id = :network AND name = :old")
+                .bind("network", networkId).bind("old", oldName).bind("new", newName).execute();
+    }
+
+    void deleteProfile(Handle h, UUID id) {
+        h.createUpdate("DELETE FROM vnic_profiles WHERE id = :id").bind("id", id).execute();
+    }
+
+    /** The network's default profile (the one with the network's name), if it still has it. */
+    Optional<VnicProfile> defaultProfile(Handle h, UUID networkId) {
+        return h.createQuery(PROFILES + " WHERE p.network_id = :network AND p.name = n.name").bind("network", networkId)
+                .map((rs, ctx) -> toProfile(rs)).findOne();
+    }
+
+    static VnicProfile toProfile(ResultSet rs) throws SQLException {
+        return new VnicProfile(rs.getObject("id").toString(), rs.getString("name"), rs.getString("description"),
+                rs.getObject("network_id").toString(), rs.getObject("data_center_id").toString(), Rows.integer(rs, "mtu"),
+                rs.getBoolean("linked"), Rows.instant(rs, "created_at"));
     }
 
     /** Every port a VM NIC holds on a provider network. */
@@ -147,8 +201,8 @@ final class NetworkRepository {
         return h.createQuery("SELECT * FROM vm_nics WHERE vm_id = :vm ORDER BY created_at, name").bind("vm", vmId)
                 .map((rs, ctx) -> new NewNic(rs.getObject("id", UUID.class), vmId, rs.getObject("data_center_id", UUID.class),
                         rs.getObject("cluster_id", UUID.class), rs.getString("name"), rs.getObject("network_id", UUID.class),
-                        rs.getString("mac"), rs.getBoolean("linked"), rs.getObject("provider_network_id", UUID.class),
-                        rs.getObject("port_id", UUID.class))).list();
+                        rs.getString("mac"), rs.getBoolean("linked"), rs.getObject("profile_id", UUID.class),
+                        rs.getObject("provider_network_id", UUID.class), rs.getObject("port_id", UUID.class))).list();
     }
 
     Optional<String> bridgeByName(Handle h, UUID dataCenterId, String name) {
@@ -173,17 +227,33 @@ final class NetworkRepository {
     }
 
     /**
-     * What an agent needs to plug the VM's NICs, in the order the guest sees them; a NIC on a provider network
-     * has no bridge here (null) and its port instead, which the service turns into the overlay's bridge and tap.
+     * A NIC as an agent plugs it: on its network's bridge, with its profile's MTU if it has one (never above the
+     * network's). A NIC on a provider network has no logical network: no bridge here (null) and its port instead,
+     * which the service turns into the overlay's bridge and tap.
      */
+    private static final String SPEC = "SELECT nic.mac, nic.model, nic.linked, n.bridge, LEAST(COALESCE(p.mtu, n.mtu), n.mtu) AS mtu, "
+            + "nic.provider_network_id, nic.port_id FROM vm_nics nic LEFT JOIN networks n ON n.id = nic.network_id "
+            + "LEFT JOIN vnic_profiles p ON p.id = nic.profile_id ";
+
+    void setLinked(Handle h, UUID nicId, boolean linked) {
+        h.createUpdate("UPDATE vm_nics SET linked = :linked WHERE id = :id").bind("id", nicId).bind("linked", linked).execute();
+    }
+
+    Optional<SpecRow> specOfNic(Handle h, UUID vmId, UUID nicId) {
+        return h.createQuery(SPEC + "WHERE nic.vm_id = :vm AND nic.id = :id")
+                .bind("vm", vmId).bind("id", nicId).map((rs, ctx) -> specRow(rs)).findOne();
+    }
+
     List<SpecRow> specsOfVm(Handle h, UUID vmId) {
-        return h.createQuery("SELECT nic.mac, nic.model, nic.linked, n.bridge, n.mtu, nic.provider_network_id, nic.port_id "
-                        + "FROM vm_nics nic LEFT JOIN networks n ON n.id = nic.network_id WHERE nic.vm_id = :vm "
-                        + "ORDER BY nic.created_at, nic.name")
-                .bind("vm", vmId)
-                .map((rs, ctx) -> new SpecRow(new VmNicSpec(rs.getString("mac"), rs.getString("bridge") == null ? "-" : rs.getString("bridge"),
-                        rs.getString("model"), rs.getString("bridge") == null ? 1500 : rs.getInt("mtu"), rs.getBoolean("linked"), null),
-                        rs.getObject("provider_network_id", UUID.class), rs.getObject("port_id", UUID.class))).list();
+        return h.createQuery(SPEC + "WHERE nic.vm_id = :vm ORDER BY nic.created_at, nic.name")
+                .bind("vm", vmId).map((rs, ctx) -> specRow(rs)).list();
+    }
+
+    private static SpecRow specRow(ResultSet rs) throws SQLException {
+        boolean logical = rs.getString("bridge") != null;
+        return new SpecRow(new VmNicSpec(rs.getString("mac"), logical ? rs.getString("bridge") : "-", rs.getString("model"),
+                logical ? rs.getInt("mtu") : 1500, rs.getBoolean("linked"), null),
+                rs.getObject("provider_network_id", UUID.class), rs.getObject("port_id", UUID.class));
     }
 
     /** @param providerNetworkId null for a NIC on a logical network (whose spec is complete) */
@@ -212,6 +282,7 @@ final class NetworkRepository {
         Object port = rs.getObject("port_id");
         return new VmNic(rs.getObject("id").toString(), rs.getObject("vm_id").toString(), rs.getString("name"),
                 network.toString(), rs.getString("mac"), rs.getBoolean("linked"), rs.getString("model"),
-                Rows.instant(rs, "created_at"), port == null ? null : port.toString());
+                Rows.instant(rs, "created_at"), rs.getObject("profile_id") == null ? null : rs.getObject("profile_id").toString(),
+                port == null ? null : port.toString());
     }
 }

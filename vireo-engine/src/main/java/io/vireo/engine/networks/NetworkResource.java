@@ -14,6 +14,7 @@ import io.vireo.model.ErrorCode;
 import io.vireo.model.Network;
 import io.vireo.model.ObjectType;
 import io.vireo.model.Permission;
+import io.vireo.model.VnicProfile;
 
 import java.util.UUID;
 import java.util.function.Consumer;
@@ -56,6 +57,28 @@ public final class NetworkResource implements Consumer<RouteTable> {
             service.delete(UUID.fromString(network(ctx, Permission.MANAGE_DATA_CENTER).id()));
             ctx.status(204);
         });
+        routes.get("/api/vnicprofiles", "List the vNIC profiles of the data centers I may see, by name: "
+                + "?search=name=web* and network=<id>&max=&page=", ctx -> ctx.json(service.profiles(
+                permissions.viewable(ApiServer.principal(ctx), ObjectType.DATA_CENTER), QueryParameters.search(ctx),
+                QueryParameters.paging(ctx))));
+        routes.post("/api/vnicprofiles", "Add a vNIC profile to a network: {\"name\", \"networkId\", \"description\", \"mtu\" (at most "
+                + "the network's; default the network's), \"linked\" (whether its NICs start linked; default true)}", 201,
+                RequestBody.of(VnicProfile.Create.class), ctx -> {
+            VnicProfile.Create body = ApiServer.body(ctx, VnicProfile.Create.class);
+            UUID networkId = Fields.id("networkId", body.networkId());
+            requireOnNetworksDataCenter(ctx, service.network(networkId), Permission.MANAGE_DATA_CENTER, networkId);
+            ctx.status(201).json(service.createProfile(body));
+        });
+        routes.get("/api/vnicprofiles/{id}", "Show a vNIC profile", ctx -> ctx.json(profile(ctx, Permission.VIEW)));
+        routes.put("/api/vnicprofiles/{id}", "Change a vNIC profile's name (not a default one's), description, MTU or linked",
+                RequestBody.of(VnicProfile.Update.class), ctx -> {
+            VnicProfile profile = profile(ctx, Permission.MANAGE_DATA_CENTER);
+            ctx.json(service.updateProfile(UUID.fromString(profile.id()), ApiServer.body(ctx, VnicProfile.Update.class)));
+        });
+        routes.delete("/api/vnicprofiles/{id}", "Remove a vNIC profile no VM NIC has", 204, ctx -> {
+            service.deleteProfile(UUID.fromString(profile(ctx, Permission.MANAGE_DATA_CENTER).id()));
+            ctx.status(204);
+        });
         routes.get("/api/clusters/{id}/networks", "The networks attached to a cluster", ctx ->
                 ctx.json(service.clusterNetworks(cluster(ctx, Permission.VIEW))));
         routes.post("/api/clusters/{id}/networks", "Attach a network of the cluster's data center to it (or change whether it is "
@@ -80,6 +103,27 @@ public final class NetworkResource implements Consumer<RouteTable> {
         }
         permissions.require(ApiServer.principal(ctx), permission, dataCenter);
         return network;
+    }
+
+    /** The profile, if the caller holds the permission on its network's data center; one it may not see answers 404. */
+    private VnicProfile profile(Context ctx, Permission permission) {
+        UUID id = Fields.id("id", ctx.pathParam("id"));
+        VnicProfile profile = service.profile(id);
+        ObjectRef dataCenter = ObjectRef.dataCenter(UUID.fromString(profile.dataCenterId()));
+        if (!permissions.allowed(ApiServer.principal(ctx), Permission.VIEW, dataCenter)) {
+            throw NotFoundException.of(ErrorCode.VNIC_PROFILE_NOT_FOUND, "vNIC profile", id);
+        }
+        permissions.require(ApiServer.principal(ctx), permission, dataCenter);
+        return profile;
+    }
+
+    /** A network named in a body: one the caller may not see is "not found", like a missing one. */
+    private void requireOnNetworksDataCenter(Context ctx, Network network, Permission permission, UUID networkId) {
+        ObjectRef dataCenter = ObjectRef.dataCenter(UUID.fromString(network.dataCenterId()));
+        if (!permissions.allowed(ApiServer.principal(ctx), Permission.VIEW, dataCenter)) {
+            throw NotFoundException.of(ErrorCode.NETWORK_NOT_FOUND, "network", networkId);
+        }
+        permissions.require(ApiServer.principal(ctx), permission, dataCenter);
     }
 
     private UUID cluster(Context ctx, Permission permission) {

@@ -19,6 +19,7 @@ import io.vireo.model.ClusterNetwork;
 import io.vireo.model.ErrorCode;
 import io.vireo.model.Network;
 import io.vireo.model.VmNic;
+import io.vireo.model.VnicProfile;
 import io.vireo.model.rpc.BridgedNetwork;
 import io.vireo.model.rpc.HostNic;
 import io.vireo.model.rpc.NicKind;
@@ -42,7 +43,7 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * The rules of logical networks (a data center's; attached to clusters) and of VM NICs on them.
- * Whether a VM may change (it must be Down) is the vms feature's to say: it calls here inside its own
+ * Whether a VM may change (Down, or Up with its host doing the change) is the vms feature's to say: it calls here inside its own
  * transaction, with the VM's row locked.
  */
 public final class NetworkService {
@@ -80,6 +81,7 @@ public final class NetworkService {
         String bridge = "vn" + id.toString().replace("-", "").substring(0, 10);
         return UniqueNames.insert(jdbi, "network", name, h -> {
             networks.insert(h, new NetworkRepository.NewNetwork(id, dataCenterId, name, description, vlanId, mtu, hostNic, bridge));
+            networks.insertProfile(h, new NetworkRepository.NewProfile(UUID.randomUUID(), id, name, "", null, true));
             events.write(h, EventLog.Entry.info("NETWORK_CREATED", "Network " + name + " was created in data center " + dataCenter
                     + " (" + (vlanId == null ? "untagged" : "VLAN " + vlanId) + " on " + hostNic + ", MTU " + mtu + ")"));
             return networks.find(h, id).orElseThrow();
@@ -124,6 +126,7 @@ public final class NetworkService {
         int mtu = update.mtu() == null ? network.mtu() : Fields.range("mtu", update.mtu(), 68, 65535);
         return UniqueNames.insert(jdbi, "network", name, h -> {
             networks.update(h, id, name, description, mtu);
+            networks.renameDefaultProfile(h, id, network.name(), name);
             events.write(h, EventLog.Entry.info("NETWORK_UPDATED", "Network " + name + " was changed"));
             return networks.find(h, id).orElseThrow();
         });
@@ -209,15 +212,29 @@ public final class NetworkService {
     public VmNic addNic(Handle h, UUID vmId, String vmName, Cluster cluster, VmNic.Create request) {
         Fields.required("body", request);
         String name = Fields.name("name", request.name());
-        UUID networkId = Fields.id("networkId", request.networkId());
+        Optional<VnicProfile> profile;
+        UUID networkId;
+        if (request.profileId() != null) {
+            UUID profileId = Fields.id("profileId", request.profileId());
+            profile = Optional.of(networks.findProfile(h, profileId).orElseThrow(() -> profileNotFound(profileId)));
+            networkId = UUID.fromString(profile.get().networkId());
+            if (request.networkId() != null && !Fields.id("networkId", request.networkId()).equals(networkId)) {
+                throw InvalidInputException.invalid("networkId", "vNIC profile " + profile.get().name()
+                        + " is for another network than networkId; give the profile or the network, or both of one");
+            }
+        } else {
+            networkId = Fields.id("networkId", request.networkId());
+            profile = networks.defaultProfile(h, networkId);
+        }
         String mac = request.mac() == null ? null : MacAddresses.check("mac", request.mac());
-        boolean linked = request.linked() == null || request.linked();
+        boolean linked = request.linked() != null ? request.linked() : profile.map(VnicProfile::linked).orElse(true);
+        UUID profileId = profile.map(p -> UUID.fromString(p.id())).orElse(null);
         UUID clusterId = UUID.fromString(cluster.id());
         Optional<Network> logical = networks.find(h, networkId);
-        if (logical.isEmpty()) {
+        if (logical.isEmpty() && profileId == null) {
             return addPortNic(h, vmId, vmName, cluster, name, networkId, mac, linked);
         }
-        Network network = logical.get();
+        Network network = logical.orElseThrow(() -> notFound(networkId));
         if (networks.attached(h, clusterId).stream().noneMatch(a -> a.network().id().equals(network.id()))) {
             throw new ConflictException(ErrorCode.NETWORK_NOT_IN_CLUSTER, "Network " + network.name() + " is not attached to cluster "
                     + cluster.name() + " of VM " + vmName + "; attach it to the cluster first", Map.of("networkId", network.id()));
@@ -228,7 +245,7 @@ public final class NetworkService {
         UUID id = UUID.randomUUID();
         UUID dataCenterId = UUID.fromString(cluster.dataCenterId());
         NetworkRepository.NewNic row = new NetworkRepository.NewNic(id, vmId, dataCenterId, clusterId, name, networkId, mac, linked,
-                null, null);
+                profileId, null, null);
         if (mac != null) {
             if (!networks.insertNic(h, row)) {
                 throw macInUse(mac);
@@ -270,7 +287,7 @@ public final class NetworkService {
         }
         UUID id = UUID.randomUUID();
         NetworkRepository.NewNic row = new NetworkRepository.NewNic(id, vmId, dataCenterId, UUID.fromString(cluster.id()), name, null,
-                mac, linked, networkId, null);
+                mac, linked, null, networkId, null);
         insertPortNic(h, row, mac == null);
         VmNic nic = networks.nic(h, vmId, id).orElseThrow();
         events.write(h, EventLog.Entry.info("VM_NIC_ADDED", "NIC " + name + " (" + nic.mac() + ") on provider network "
@@ -329,11 +346,40 @@ public final class NetworkService {
                 + vmName).vm(vmId));
     }
 
+    /**
+     * Sets whether the guest sees the NIC's link up, in the caller's transaction (the VM locked; when
+     * it runs, the caller has its host apply it before committing).
+     */
+    public VmNic setLinked(Handle h, UUID vmId, String vmName, UUID nicId, boolean linked) {
+        VmNic nic = networks.nic(h, vmId, nicId)
+                .orElseThrow(() -> NotFoundException.of(ErrorCode.NIC_NOT_FOUND, "NIC of VM " + vmName, nicId));
+        if (nic.linked() == linked) {
+            return nic;
+        }
+        networks.setLinked(h, nicId, linked);
+        events.write(h, EventLog.Entry.info("VM_NIC_LINK_CHANGED", "NIC " + nic.name() + " (" + nic.mac() + ") of VM " + vmName
+                + " is " + (linked ? "linked up" : "linked down")).vm(vmId));
+        return networks.nic(h, vmId, nicId).orElseThrow();
+    }
+
+    /** One NIC of a VM as an agent plugs it, in the caller's transaction. */
+    public VmNicSpec nicSpec(Handle h, UUID vmId, String vmName, UUID nicId) {
+        NetworkRepository.SpecRow row = networks.specOfNic(h, vmId, nicId)
+                .orElseThrow(() -> NotFoundException.of(ErrorCode.NIC_NOT_FOUND, "NIC of VM " + vmName, nicId));
+        return row.providerNetworkId() == null ? row.spec() : portSpec(row);
+    }
+
+    /** Whether the host carries the NIC's network now (its bridge up with its port), from the host's last report. */
+    public boolean hostCarries(Handle h, UUID clusterId, UUID hostId, UUID networkId) {
+        Network network = networks.find(h, networkId).orElseThrow(() -> notFound(networkId));
+        return carriedNetworkNames(h, clusterId).getOrDefault(hostId, Set.of()).contains(network.name());
+    }
+
     /** Gives a new desktop NICs like its template's, each with its own MAC from the pool, in the caller's transaction. */
     public void copyNics(Handle h, UUID templateVmId, UUID vmId) {
         for (NetworkRepository.NewNic nic : networks.nicRowsOfVm(h, templateVmId)) {
             insertWithPoolMac(h, new NetworkRepository.NewNic(UUID.randomUUID(), vmId, nic.dataCenterId(), nic.clusterId(), nic.name(),
-                    nic.networkId(), null, nic.linked(), nic.providerNetworkId(), null));
+                    nic.networkId(), null, nic.linked(), nic.profileId(), nic.providerNetworkId(), null));
         }
     }
 
@@ -351,24 +397,96 @@ public final class NetworkService {
                 specs.add(row.spec());
                 continue;
             }
-            NeutronModel.Network network;
-            try {
-                network = provider.networkForNic(row.providerNetworkId());
-            } catch (NotFoundException e) {
-                throw new ConflictException(ErrorCode.ENTITY_IN_USE, "The provider network of NIC " + row.spec().mac() + " is gone");
-            }
-            String bridge = NeutronModel.VXLAN.equals(network.networkType()) ? OverlayPlan.vxlanBridge(network.id().toString())
-                    : physicalBridge(network).orElseThrow(() -> new ConflictException(ErrorCode.ENTITY_IN_USE, "Flat network "
-                    + network.name() + " names no logical network " + network.physicalNetwork().orElse("") + " of its data center"));
-            VmNicSpec spec = row.spec();
-            specs.add(new VmNicSpec(spec.mac(), bridge, spec.model(), network.mtu(), spec.linked(), OverlayPlan.tap(row.portId().toString())));
+            specs.add(portSpec(row));
         }
         return specs;
+    }
+
+    /** A NIC on a provider network as an agent plugs it: on the overlay's bridge (a flat network's logical bridge), with its port's tap. */
+    private VmNicSpec portSpec(NetworkRepository.SpecRow row) {
+        NeutronModel.Network network;
+        try {
+            network = provider.networkForNic(row.providerNetworkId());
+        } catch (NotFoundException e) {
+            throw new ConflictException(ErrorCode.ENTITY_IN_USE, "The provider network of NIC " + row.spec().mac() + " is gone");
+        }
+        String bridge = NeutronModel.VXLAN.equals(network.networkType()) ? OverlayPlan.vxlanBridge(network.id().toString())
+                : physicalBridge(network).orElseThrow(() -> new ConflictException(ErrorCode.ENTITY_IN_USE, "Flat network "
+                + network.name() + " names no logical network " + network.physicalNetwork().orElse("") + " of its data center"));
+        VmNicSpec spec = row.spec();
+        return new VmNicSpec(spec.mac(), bridge, spec.model(), network.mtu(), spec.linked(), OverlayPlan.tap(row.portId().toString()));
     }
 
     /** The bridge of the logical network a flat provider network names (physical_network), in its data center. */
     private Optional<String> physicalBridge(NeutronModel.Network network) {
         return network.physicalNetwork().flatMap(name -> jdbi.withHandle(h -> networks.bridgeByName(h, network.dataCenterId(), name)));
+    }
+
+    // vNIC profiles
+
+    private static NotFoundException profileNotFound(UUID id) {
+        return NotFoundException.of(ErrorCode.VNIC_PROFILE_NOT_FOUND, "vNIC profile", id);
+    }
+
+    public VnicProfile profile(UUID id) {
+        return jdbi.withHandle(h -> networks.findProfile(h, id)).orElseThrow(() -> profileNotFound(id));
+    }
+
+    /** One page, by name, of the profiles that match the search (name, network) in the data centers the caller sees. */
+    public List<VnicProfile> profiles(Visibility dataCenters, Optional<String> search, Paging paging) {
+        return jdbi.withHandle(h -> networks.listProfiles(h, dataCenters,
+                SearchQuery.parse(search.orElse(null), NetworkRepository.PROFILE_SEARCH_FIELDS).predicate(), paging));
+    }
+
+    /** A profile of a network: its NICs get its MTU (at most the network's) and start linked as it says. */
+    public VnicProfile createProfile(VnicProfile.Create request) {
+        Fields.required("body", request);
+        String name = Fields.name("name", request.name());
+        Network network = network(Fields.id("networkId", request.networkId()));
+        String description = Objects.requireNonNullElse(Fields.text("description", request.description(), Fields.DESCRIPTION_LENGTH), "");
+        Integer mtu = profileMtu(request.mtu(), network);
+        boolean linked = request.linked() == null || request.linked();
+        UUID id = UUID.randomUUID();
+        return UniqueNames.insert(jdbi, "vNIC profile", name, h -> {
+            networks.insertProfile(h, new NetworkRepository.NewProfile(id, UUID.fromString(network.id()), name, description, mtu, linked));
+            events.write(h, EventLog.Entry.info("VNIC_PROFILE_CREATED", "vNIC profile " + name + " of network " + network.name()
+                    + " was created"));
+            return networks.findProfile(h, id).orElseThrow();
+        });
+    }
+
+    private static Integer profileMtu(Integer mtu, Network network) {
+        return mtu == null ? null : Fields.range("mtu", mtu, 68, network.mtu());
+    }
+
+    /** Changes a profile; its NICs get a new MTU at their VM's next start (or migration). */
+    public VnicProfile updateProfile(UUID id, VnicProfile.Update update) {
+        Fields.required("body", update);
+        VnicProfile profile = profile(id);
+        Network network = network(UUID.fromString(profile.networkId()));
+        if (update.name() != null && profile.name().equals(network.name()) && !update.name().equals(profile.name())) {
+            throw InvalidInputException.invalid("name", "vNIC profile " + profile.name() + " is network " + network.name()
+                    + "'s default profile and keeps the network's name");
+        }
+        String name = update.name() == null ? profile.name() : Fields.name("name", update.name());
+        String description = update.description() == null ? profile.description()
+                : Fields.text("description", update.description(), Fields.DESCRIPTION_LENGTH);
+        Integer mtu = update.mtu() == null ? profile.mtu() : profileMtu(update.mtu(), network);
+        boolean linked = update.linked() == null ? profile.linked() : update.linked();
+        return UniqueNames.insert(jdbi, "vNIC profile", name, h -> {
+            networks.updateProfile(h, id, name, description, mtu, linked);
+            events.write(h, EventLog.Entry.info("VNIC_PROFILE_UPDATED", "vNIC profile " + name + " was changed"));
+            return networks.findProfile(h, id).orElseThrow();
+        });
+    }
+
+    /** Removes a profile no NIC uses (the database's reference decides). */
+    public void deleteProfile(UUID id) {
+        VnicProfile profile = profile(id);
+        ReferencedRows.remove(jdbi, h -> {
+            networks.deleteProfile(h, id);
+            events.write(h, EventLog.Entry.info("VNIC_PROFILE_REMOVED", "vNIC profile " + profile.name() + " was removed"));
+        }, "vNIC profile " + profile.name() + " is in use: VM NICs have it; remove them first");
     }
 
     // What the scheduler and the hosts need

@@ -95,12 +95,19 @@ public final class VmResource implements Consumer<RouteTable> {
             ctx.json(service.update(id, body));
         });
         routes.get("/api/vms/{id}/nics", "List a VM's network interfaces", ctx -> ctx.json(nics.list(id(ctx, Permission.VIEW))));
-        routes.post("/api/vms/{id}/nics", "Add a network interface to a Down VM: {\"name\", \"networkId\", \"mac\" (else one from the "
-                + "data center's pool), \"linked\" (default true)}; virtio", 201, RequestBody.of(io.vireo.model.VmNic.Create.class), ctx -> {
+        routes.post("/api/vms/{id}/nics", "Add a network interface to a Down VM, or plug it into an Up one (its host must carry the "
+                + "network): {\"name\", \"networkId\", \"mac\" (else one from the data center's pool), \"linked\" (default true)}; "
+                + "virtio", 201, RequestBody.of(io.vireo.model.VmNic.Create.class), ctx -> {
             UUID id = id(ctx, Permission.EDIT_VM);
             ctx.status(201).json(nics.add(id, ApiServer.body(ctx, io.vireo.model.VmNic.Create.class)));
         });
-        routes.delete("/api/vms/{id}/nics/{nicId}", "Remove a network interface from a Down VM; its MAC is free again", 204, ctx -> {
+        routes.put("/api/vms/{id}/nics/{nicId}", "Link a network interface up or down: {\"linked\"}; live on an Up VM",
+                RequestBody.of(io.vireo.model.VmNic.Update.class), ctx -> {
+            UUID id = id(ctx, Permission.EDIT_VM);
+            ctx.json(nics.update(id, Fields.id("nicId", ctx.pathParam("nicId")), ApiServer.body(ctx, io.vireo.model.VmNic.Update.class)));
+        });
+        routes.delete("/api/vms/{id}/nics/{nicId}", "Remove a network interface from a Down VM, or unplug it from an Up one (once the "
+                + "guest lets it go); its MAC is free again", 204, ctx -> {
             UUID id = id(ctx, Permission.EDIT_VM);
             nics.remove(id, Fields.id("nicId", ctx.pathParam("nicId")));
             ctx.status(204);

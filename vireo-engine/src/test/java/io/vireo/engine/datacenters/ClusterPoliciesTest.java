@@ -15,12 +15,13 @@ class ClusterPoliciesTest {
     @Test
     void anOverrideReplacesOnlyTheFieldsItGives() {
         MigrationPolicy merged = new MigrationPolicyOverride(50, null, true, null, null, null).applyTo(MigrationPolicy.defaults());
-        assertThat(merged).isEqualTo(new MigrationPolicy(50, 0, true, false, List.of(200, 500, 1000), 10));
+        assertThat(merged).isEqualTo(new MigrationPolicy(50, 0, true, false, List.of(100, 200, 500, 1000), 10));
     }
 
     @Test
     void defaultsMatchTheIssue() {
-        assertThat(MigrationPolicy.defaults().maxDowntimeMs()).isEqualTo(100);
+        assertThat(MigrationPolicy.defaults().maxDowntimeMs()).isEqualTo(50);
+        assertThat(MigrationPolicy.defaults().downtimeStepsMs()).containsExactly(100, 200, 500, 1000);
     }
 
     @Test

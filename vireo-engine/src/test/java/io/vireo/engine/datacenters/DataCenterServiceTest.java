@@ -40,6 +40,15 @@ class DataCenterServiceTest {
     }
 
     @Test
+    void aNewClusterMigratesWithAFiftyMillisecondPauseAndTheDefaultSteps() {
+        DataCenter dc = service.createDataCenter(new DataCenter.Create("dc-m", null));
+        Cluster cluster = service.createCluster(new Cluster.Create("c-m", dc.id(), null, null));
+
+        assertThat(cluster.migrationPolicy()).isEqualTo(io.vireo.model.rpc.MigrationPolicy.defaults());
+        assertThat(cluster.migrationPolicy().maxDowntimeMs()).isEqualTo(50);
+    }
+
+    @Test
     void aTakenNameIsRefusedAndNothingIsWritten() {
         DataCenter first = service.createDataCenter(new DataCenter.Create("dc1", "the first"));
         assertThat(first.name()).isEqualTo("dc1");

@@ -218,6 +218,20 @@ class AgentCallRelayTest {
     }
 
     @Test
+    void aRunningVmsNicChangesAskedOfAFollowerAreMadeByTheLeader() {
+        leader("leader", (hostId, method, params, timeout) -> params().put("changed", true));
+        AgentCallRelay relay = follower();
+
+        for (String method : List.of(AgentMethods.VM_ENSURE_NIC_PLUGGED, AgentMethods.VM_SET_NIC_LINK, AgentMethods.VM_ENSURE_NIC_UNPLUGGED)) {
+            assertThat(relay.call(HOST, method, params().put("vmId", "vm-1"), Duration.ofSeconds(15)).get("changed").asBoolean()).isTrue();
+        }
+
+        assertThat(made).extracting(call -> call.method()).containsExactly(AgentMethods.VM_ENSURE_NIC_PLUGGED,
+                AgentMethods.VM_SET_NIC_LINK, AgentMethods.VM_ENSURE_NIC_UNPLUGGED);
+        assertThat(rowsLeft()).isZero();
+    }
+
+    @Test
     void aLeadersOwnCommandIsNotForwarded() {
         leader("leader", (hostId, method, params, timeout) -> params());
         AgentCallRelay relay = follower();

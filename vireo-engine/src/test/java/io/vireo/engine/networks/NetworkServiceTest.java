@@ -16,6 +16,7 @@ import io.vireo.model.HostStatus;
 import io.vireo.model.Network;
 import io.vireo.model.Vm;
 import io.vireo.model.VmNic;
+import io.vireo.model.VnicProfile;
 import io.vireo.model.rpc.HostNic;
 import io.vireo.model.rpc.NicKind;
 import io.vireo.model.rpc.VmNicSpec;
@@ -35,7 +36,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class NetworkServiceTest {
     private final EngineFixture f = new EngineFixture();
     private final NetworkService networks = f.networks;
-    private final VmNics nics = new VmNics(f.jdbi, f.vms, f.dataCenters, f.networks);
+    /** Not leading and with no leader to relay to: a VM that is Down never needs its host. */
+    private final VmNics nics = new VmNics(f.jdbi, f.vms, f.dataCenters, f.networks, new io.vireo.engine.hostlink.AgentGateway(
+            new io.vireo.engine.leadership.LeadershipLease(f.jdbi, "test", java.time.Duration.ofSeconds(10))));
     private final Cluster cluster = f.cluster("c1");
     private final Cluster otherCluster = f.dataCenters.createCluster(new Cluster.Create("c1b", cluster.dataCenterId(), null, null));
     private final Cluster otherDcCluster = f.cluster("c2");
@@ -166,7 +169,7 @@ class NetworkServiceTest {
     }
 
     @Test
-    void aNicNeedsItsNetworkOnTheVmsClusterAndTheVmDown() {
+    void aNicNeedsItsNetworkOnTheVmsClusterAndTheVmDownOrUp() {
         Network lan = attached("lan", "eth1");
         Network unattached = lan("lan-b", "eth2", null);
         Vm vm = f.vm(cluster, "vm1");
@@ -179,11 +182,13 @@ class NetworkServiceTest {
                 ErrorCode.NETWORK_NOT_IN_CLUSTER, "not attached to cluster c1b");
         VmNic nic = nics.add(vmId, new VmNic.Create("nic1", lan.id(), null, null));
 
-        f.jdbi.useHandle(h -> h.createUpdate("UPDATE vms SET status = 'UP' WHERE id = :id").bind("id", vmId).execute());
+        f.jdbi.useHandle(h -> h.createUpdate("UPDATE vms SET status = 'PAUSED' WHERE id = :id").bind("id", vmId).execute());
         refused(() -> nics.add(vmId, new VmNic.Create("nic2", lan.id(), null, null)), ConflictException.class, ErrorCode.VM_NOT_DOWN,
-                "VM vm1 is UP; stop it to add a NIC to it");
+                "VM vm1 is PAUSED; it must be Down or Up to add a NIC to it");
         refused(() -> nics.remove(vmId, UUID.fromString(nic.id())), ConflictException.class, ErrorCode.VM_NOT_DOWN,
-                "stop it to remove a NIC from it");
+                "it must be Down or Up to remove a NIC from it");
+        refused(() -> nics.update(vmId, UUID.fromString(nic.id()), new VmNic.Update(false)), ConflictException.class,
+                ErrorCode.VM_NOT_DOWN, "it must be Down or Up to change a NIC's link");
         assertThat(f.count("vm_nics")).isEqualTo(1);
 
         f.jdbi.useHandle(h -> h.createUpdate("UPDATE vms SET status = 'DOWN' WHERE id = :id").bind("id", vmId).execute());
@@ -285,6 +290,58 @@ class NetworkServiceTest {
         f.hosts.networkProblem(hostId, Optional.empty());
         assertThat(f.hosts.host(hostId).status()).isEqualTo(HostStatus.NON_OPERATIONAL);
         assertThat(f.hosts.host(hostId).statusDetail()).startsWith("libvirt");
+    }
+
+    @Test
+    void aNicNamesAProfileOrItsNetworksDefaultProfileAndGetsItsMtuAndLink() {
+        Network lan = networks.create(new Network.Create("lan", null, cluster.dataCenterId(), null, 9000, "eth1"));
+        networks.attach(UUID.fromString(cluster.id()), new ClusterNetwork.Attach(lan.id(), false));
+        VnicProfile standard = networks.profiles(Visibility.ALL, Optional.of("network=" + lan.id()), Paging.ALL).getFirst();
+        assertThat(standard.name()).isEqualTo("lan");
+        assertThat(standard.mtu()).isNull();
+        assertThat(standard.linked()).isTrue();
+        VnicProfile narrow = networks.createProfile(new VnicProfile.Create("narrow", lan.id(), "tunnels inside", 1400, false));
+        UUID vm = UUID.fromString(f.vm(cluster, "vm1").id());
+
+        VmNic byNetwork = nics.add(vm, new VmNic.Create("nic1", lan.id(), null, null));
+        VmNic byProfile = nics.add(vm, new VmNic.Create("nic2", null, null, null, narrow.id()));
+        VmNic linkedAnyway = nics.add(vm, new VmNic.Create("nic3", lan.id(), null, true, narrow.id()));
+
+        assertThat(byNetwork.profileId()).isEqualTo(standard.id());
+        assertThat(byProfile.profileId()).isEqualTo(narrow.id());
+        assertThat(byProfile.networkId()).isEqualTo(lan.id());
+        assertThat(byProfile.linked()).isFalse();
+        assertThat(linkedAnyway.linked()).isTrue();
+        assertThat(networks.nicSpecs(vm)).extracting(VmNicSpec::mtu).containsExactly(9000, 1400, 1400);
+        // a network made smaller: no NIC is given more than its network
+        networks.update(id(lan), new Network.Update(null, null, 1300));
+        assertThat(networks.nicSpecs(vm)).extracting(VmNicSpec::mtu).containsExactly(1300, 1300, 1300);
+
+        Network other = attached("other", "eth2");
+        refused(() -> nics.add(vm, new VmNic.Create("nic4", other.id(), null, null, narrow.id())), InvalidInputException.class,
+                ErrorCode.INVALID_FIELD, "vNIC profile narrow is for another network than networkId");
+        refused(() -> nics.add(vm, new VmNic.Create("nic4", null, null, null, UUID.randomUUID().toString())), NotFoundException.class,
+                ErrorCode.VNIC_PROFILE_NOT_FOUND, "No vNIC profile");
+        refused(() -> networks.createProfile(new VnicProfile.Create("big", lan.id(), null, 1500, null)), InvalidInputException.class,
+                ErrorCode.INVALID_FIELD, "mtu must be between 68 and 1300");
+        refused(() -> networks.createProfile(new VnicProfile.Create("narrow", lan.id(), null, null, null)), ConflictException.class,
+                ErrorCode.DUPLICATE_NAME, "A vNIC profile named narrow exists already");
+        refused(() -> networks.deleteProfile(UUID.fromString(narrow.id())), ConflictException.class, ErrorCode.ENTITY_IN_USE,
+                "vNIC profile narrow is in use");
+        refused(() -> networks.updateProfile(UUID.fromString(standard.id()), new VnicProfile.Update("renamed", null, null, null)),
+                InvalidInputException.class, ErrorCode.INVALID_FIELD, "keeps the network's name");
+        assertThat(f.count("vm_nics")).isEqualTo(3);
+
+        // the default profile follows its network's name; profiles go with their network
+        networks.update(id(lan), new Network.Update("lan2", null, null));
+        assertThat(networks.profile(UUID.fromString(standard.id())).name()).isEqualTo("lan2");
+        assertThat(nics.add(vm, new VmNic.Create("nic4", lan.id(), null, null)).profileId()).isEqualTo(standard.id());
+        assertThat(networks.updateProfile(UUID.fromString(narrow.id()), new VnicProfile.Update(null, null, 1000, true)).mtu()).isEqualTo(1000);
+        f.vms.delete(vm, false);
+        networks.deleteProfile(UUID.fromString(narrow.id()));
+        networks.detach(UUID.fromString(cluster.id()), id(lan));
+        networks.delete(id(lan));
+        assertThat(networks.profiles(Visibility.ALL, Optional.empty(), Paging.ALL)).extracting(VnicProfile::name).containsExactly("other");
     }
 
     private Set<String> carried(UUID hostId) {

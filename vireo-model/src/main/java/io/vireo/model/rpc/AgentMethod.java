@@ -84,13 +84,18 @@ public record AgentMethod<P, R>(String name, Class<P> paramsType, Class<R> resul
 
     /**
      * Makes the host carry these networks: for each, the VLAN sub-interface (if tagged), the bridge,
-     * the port, the MTU, all up; idempotent. A network the host cannot carry safely (its port would
-     * be an interface that holds an IP address, a name too long, an interface that does not exist) is
-     * refused in its outcome, and nothing of it is touched.
+     * the port, the MTU, all up; idempotent. A port that holds addresses (the management interface)
+     * gives them and their routes to the bridge, and the host must still reach its engine afterwards,
+     * else that network's change is rolled back. A network the host cannot carry (a name too long, an
+     * interface that does not exist, the engine lost after the change) is refused in its outcome, and
+     * the host is left as it was.
      */
     public static final AgentMethod<EnsureBridgedParams, EnsureBridgedResult> NETWORK_ENSURE_BRIDGED =
             new AgentMethod<>(AgentMethods.NETWORK_ENSURE_BRIDGED, EnsureBridgedParams.class, EnsureBridgedResult.class);
-    /** Removes bridges no network needs (with their VLAN sub-interfaces); one that a VM still uses is kept. */
+    /**
+     * Removes bridges no network needs (with their VLAN sub-interfaces); one that a VM still uses is kept.
+     * A bridge that holds addresses gives them back to its port first, under the same engine check.
+     */
     public static final AgentMethod<EnsureRemovedParams, EnsureRemovedResult> NETWORK_ENSURE_REMOVED =
             new AgentMethod<>(AgentMethods.NETWORK_ENSURE_REMOVED, EnsureRemovedParams.class, EnsureRemovedResult.class);
     /**
@@ -100,9 +105,23 @@ public record AgentMethod<P, R>(String name, Class<P> paramsType, Class<R> resul
     public static final AgentMethod<OverlayState, OverlayConvergeResult> OVERLAY_CONVERGE =
             new AgentMethod<>(AgentMethods.OVERLAY_CONVERGE, OverlayState.class, OverlayConvergeResult.class);
 
+    /**
+     * Plugs a NIC into a running VM (live, and into its persistent definition if it has one); a NIC
+     * with the spec's MAC plugged already is success, unchanged.
+     */
+    public static final AgentMethod<VmNicParams, VmNicResult> VM_ENSURE_NIC_PLUGGED =
+            new AgentMethod<>(AgentMethods.VM_ENSURE_NIC_PLUGGED, VmNicParams.class, VmNicResult.class);
+    /** Unplugs the running VM's NIC with the spec's MAC (the guest's driver lets it go); none with that MAC is success. */
+    public static final AgentMethod<VmNicParams, VmNicResult> VM_ENSURE_NIC_UNPLUGGED =
+            new AgentMethod<>(AgentMethods.VM_ENSURE_NIC_UNPLUGGED, VmNicParams.class, VmNicResult.class);
+    /** Sets the link state the guest sees on the running VM's NIC with the spec's MAC to the spec's linked. */
+    public static final AgentMethod<VmNicParams, VmNicResult> VM_SET_NIC_LINK =
+            new AgentMethod<>(AgentMethods.VM_SET_NIC_LINK, VmNicParams.class, VmNicResult.class);
+
     public static final List<AgentMethod<?, ?>> ALL = List.of(HOST_HELLO, VM_LIST, VM_ENSURE_RUNNING, VM_ENSURE_STOPPED,
             VM_REQUEST_SHUTDOWN, VM_REBOOT, VM_ENSURE_PAUSED, VM_ENSURE_RESUMED, VM_SET_CONSOLE_PASSWORD,
             VM_READ_CONSOLE_LOG, DISK_ENSURE_CREATED, DISK_ENSURE_DELETED, STORAGE_CHECK_PATH, VM_MIGRATE,
             VM_CANCEL_MIGRATION, VM_MIGRATION_STATUS, HOST_RENEW_CERTIFICATE, HOST_INSTALL_CERTIFICATE, STORAGE_LIST_BOOT_FILES,
-            NETWORK_ENSURE_BRIDGED, NETWORK_ENSURE_REMOVED, OVERLAY_CONVERGE);
+            NETWORK_ENSURE_BRIDGED, NETWORK_ENSURE_REMOVED, OVERLAY_CONVERGE, VM_ENSURE_NIC_PLUGGED, VM_ENSURE_NIC_UNPLUGGED,
+            VM_SET_NIC_LINK);
 }

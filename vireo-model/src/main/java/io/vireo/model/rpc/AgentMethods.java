@@ -35,6 +35,9 @@ public final class AgentMethods {
     public static final String NETWORK_ENSURE_BRIDGED = "network.ensureBridged";
     public static final String NETWORK_ENSURE_REMOVED = "network.ensureRemoved";
     public static final String OVERLAY_CONVERGE = "overlay.converge";
+    public static final String VM_ENSURE_NIC_PLUGGED = "vm.ensureNicPlugged";
+    public static final String VM_ENSURE_NIC_UNPLUGGED = "vm.ensureNicUnplugged";
+    public static final String VM_SET_NIC_LINK = "vm.setNicLink";
 
     // agent -> engine (notifications, no reply)
     public static final String EVENT_MIGRATION_PROGRESS = "migration.progress";

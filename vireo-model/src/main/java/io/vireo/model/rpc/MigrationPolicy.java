@@ -5,7 +5,7 @@ import java.util.List;
 /**
  * How a live migration runs and what to do when it does not converge.
  *
- * @param maxDowntimeMs the pause the guest may see at the switch-over (default 100)
+ * @param maxDowntimeMs the pause the guest may see at the switch-over (default 50)
  * @param bandwidthMiBps migration bandwidth limit, 0 for none
  * @param autoConverge let QEMU throttle a guest that dirties memory faster than it can be sent
  * @param postCopy switch to post-copy as the last resort instead of aborting
@@ -24,6 +24,6 @@ public record MigrationPolicy(
     }
 
     public static MigrationPolicy defaults() {
-        return new MigrationPolicy(100, 0, false, false, List.of(200, 500, 1000), 10);
+        return new MigrationPolicy(50, 0, false, false, List.of(100, 200, 500, 1000), 10);
     }
 }

@@ -87,8 +87,8 @@ class AgentContractTest {
                 new PathCheckResult(true, false), "{\"exists\": true, \"writable\": false}");
         method(AgentMethod.VM_MIGRATE, new MigrateParams(VM, "qemu+tls://h2/system", MigrationPolicy.defaults()), """
                 {"vmId": "%s", "destinationUri": "qemu+tls://h2/system",
-                 "policy": {"maxDowntimeMs": 100, "bandwidthMiBps": 0, "autoConverge": false, "postCopy": false,
-                            "downtimeStepsMs": [200, 500, 1000], "stallSeconds": 10}}""".formatted(VM),
+                 "policy": {"maxDowntimeMs": 50, "bandwidthMiBps": 0, "autoConverge": false, "postCopy": false,
+                            "downtimeStepsMs": [100, 200, 500, 1000], "stallSeconds": 10}}""".formatted(VM),
                 new MigrationResult(MigrationOutcome.COMPLETED, 42, 3100, 1 << 20, false, "done"), """
                 {"outcome": "completed", "downtimeMs": 42, "totalMs": 3100, "dataTransferredBytes": 1048576,
                  "postCopy": false, "message": "done"}""");
@@ -157,6 +157,13 @@ class AgentContractTest {
                         new OverlayConvergeResult.Outcome("router", "r1", false, "no bridge vn0123456789"))), """
                 {"outcomes": [{"kind": "segment", "id": "%s", "done": true, "error": null},
                               {"kind": "router", "id": "r1", "done": false, "error": "no bridge vn0123456789"}]}""".formatted(net));
+        VmNicParams nicParams = new VmNicParams(VM, new VmNicSpec("56:6f:00:00:00:01", "vn0123456789", "virtio", 1500, false, null));
+        String nicParamsJson = """
+                {"vmId": "%s", "nic": {"mac": "56:6f:00:00:00:01", "bridge": "vn0123456789", "model": "virtio", "mtu": 1500,
+                                        "linked": false, "tap": null}}""".formatted(VM);
+        method(AgentMethod.VM_ENSURE_NIC_PLUGGED, nicParams, nicParamsJson, new VmNicResult(true), "{\"changed\": true}");
+        method(AgentMethod.VM_ENSURE_NIC_UNPLUGGED, nicParams, nicParamsJson, new VmNicResult(false), "{\"changed\": false}");
+        method(AgentMethod.VM_SET_NIC_LINK, nicParams, nicParamsJson, new VmNicResult(true), "{\"changed\": true}");
         assertThat(tested).containsExactlyInAnyOrderElementsOf(AgentMethod.ALL);
     }
 
