@@ -39,7 +39,7 @@ class ApiFuzzIT extends LabTest {
     /** The lists whose rows are counted before and after. */
     private static final List<String> LISTS = List.of("/api/datacenters", "/api/clusters", "/api/hosts", "/api/storagedomains",
             "/api/disks", "/api/vms", "/api/vmpools", "/api/affinitygroups", "/api/jobs", "/api/users", "/api/groups",
-            "/api/roles", "/api/permissions", "/api/bootfiles", "/api/networks");
+            "/api/roles", "/api/permissions", "/api/bootfiles", "/api/networks", "/api/vnicprofiles");
     /** OpenStack's network API (the built-in provider), which answers in Neutron's error shape. */
     private static final String NEUTRON = "/networking/v2.0";
     private static final List<String> NEUTRON_COLLECTIONS = List.of("networks", "subnets", "ports", "routers",
@@ -73,7 +73,7 @@ class ApiFuzzIT extends LabTest {
             api.delete("/api/vmpools/" + fixtures.get("vmpools"));
             await().atMost(Duration.ofMinutes(1)).until(() -> api.get("/api/vmpools/" + fixtures.get("vmpools")).status() == 404);
         }
-        for (String collection : List.of("affinitygroups", "vms", "networks", "users", "roles", "groups", "hosts", "storagedomains",
+        for (String collection : List.of("affinitygroups", "vms", "vnicprofiles", "networks", "users", "roles", "groups", "hosts", "storagedomains",
                 "clusters", "datacenters")) {
             if (fixtures.containsKey(collection)) {
                 Api.Response removed = api.delete("/api/" + collection + "/" + fixtures.get(collection));
@@ -346,6 +346,8 @@ class ApiFuzzIT extends LabTest {
         fixtures.put("hosts", host);
         fixtures.put("networks", created("/api/networks", Map.of("name", "fuzz-net-" + suffix, "dataCenterId", dataCenter,
                 "hostNic", "eth1")));
+        fixtures.put("vnicprofiles", created("/api/vnicprofiles", Map.of("name", "fuzz-profile-" + suffix, "networkId",
+                fixtures.get("networks"))));
         String disk = scenario.createDisk("fuzz-disk-" + suffix, 1);
         fixtures.put("disks", disk);
         fixtures.put("jobs", api.get("/api/jobs?max=1").body().get(0).get("id").asText());

@@ -237,7 +237,8 @@ class OpenStackNetworkIT extends LabTest {
         made.add(new String[]{user, "badsub-" + s, "router remove subnet badr-" + s});
         ok(openstack(user, "security", "group", "create", "badsg-" + s));
         made.add(new String[]{user, "badsg-" + s, "security group delete"});
-        String portsBefore = ok(openstack(user, "port", "list", "-f", "json"));
+        // ids and addresses: a port's status is the data path's, which binds the ports meanwhile
+        List<String> portsBefore = ports();
         String networksBefore = ok(openstack(user, "network", "list", "-f", "json"));
 
         Result outside = openstack(user, "port", "create", "p2-" + s, "--network", "bad-" + s, "--fixed-ip",
@@ -275,12 +276,21 @@ class OpenStackNetworkIT extends LabTest {
         assertThat(external.exit()).isNotZero();
         assertThat(external.err()).contains("HttpException: 403", "only an admin");
 
-        assertThat(ok(openstack(user, "port", "list", "-f", "json"))).as("no port half-made").isEqualTo(portsBefore);
+        assertThat(ports()).as("no port half-made").isEqualTo(portsBefore);
         assertThat(ok(openstack(user, "network", "list", "-f", "json"))).as("no network half-made").isEqualTo(networksBefore);
         assertThat(lab.engine().logText()).doesNotContain(PASSWORD);
     }
 
     // ------------------------------------------------------------------------------------------ helpers
+
+    /** The user's ports as "id addresses", sorted. */
+    private static List<String> ports() throws Exception {
+        List<String> ports = new ArrayList<>();
+        json(ok(openstack(user, "port", "list", "-f", "json"))).forEach(port -> ports.add(port.get("ID").asText() + " "
+                + port.get("Fixed IP Addresses")));
+        ports.sort(null);
+        return ports;
+    }
 
     private static List<String> names(JsonNode rows, String column) {
         List<String> names = new ArrayList<>();
