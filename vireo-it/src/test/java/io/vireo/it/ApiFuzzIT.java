@@ -309,7 +309,14 @@ class ApiFuzzIT extends LabTest {
         for (String collection : NEUTRON_COLLECTIONS) {
             Api.Response rows = api.get(NEUTRON + "/" + collection);
             assertThat(rows.status()).as(collection).isEqualTo(200);
-            inventory.put(NEUTRON + "/" + collection, rows.body().get(collection.replace('-', '_')).toString());
+            // what a request could change; a port's status and binding are the data path's, which binds ports meanwhile
+            List<String> objects = new ArrayList<>();
+            for (JsonNode row : rows.body().get(collection.replace('-', '_'))) {
+                com.fasterxml.jackson.databind.node.ObjectNode object = row.deepCopy();
+                object.remove(List.of("status", "binding:host_id", "binding:vif_type", "updated_at", "revision_number"));
+                objects.add(object.toString());
+            }
+            inventory.put(NEUTRON + "/" + collection, objects.toString());
         }
         fixtures.forEach((collection, id) -> {
             if (collection.startsWith("neutron:")) {
