@@ -114,8 +114,8 @@ class ApiFuzzIT extends LabTest {
                     // closes while the client may still be sending; the reset can then swallow the answer, a race of
                     // TCP and not of the engine, which a test cannot wait out.
                     String huge = concrete(path.getKey().replace("{id}", "x".repeat(4 * 1024)));
-                    check(method + " " + path.getKey() + " with a 4 KiB id", send(method, huge, null),
-                            new Probe("huge id", null, -1, null), failures);
+                    check(method + " " + path.getKey() + " with a 4 KiB id", send(method, huge, null), new Probe("huge id", null, -1, null),
+                            failures);
                 }
                 if (method.equals("GET")) {
                     // the parameters some operation reads, each wrong: refused or ignored, never a failure
@@ -353,8 +353,8 @@ class ApiFuzzIT extends LabTest {
         fixtures.put("hosts", host);
         fixtures.put("networks", created("/api/networks", Map.of("name", "fuzz-net-" + suffix, "dataCenterId", dataCenter,
                 "hostNic", "eth1")));
-        fixtures.put("vnicprofiles", created("/api/vnicprofiles", Map.of("name", "fuzz-profile-" + suffix, "networkId",
-                fixtures.get("networks"))));
+        fixtures.put("vnicprofiles", created("/api/vnicprofiles", Map.of("name", "fuzz-profile-" + suffix,
+                "networkId", fixtures.get("networks"))));
         String disk = scenario.createDisk("fuzz-disk-" + suffix, 1);
         fixtures.put("disks", disk);
         fixtures.put("jobs", api.get("/api/jobs?max=1").body().get(0).get("id").asText());
