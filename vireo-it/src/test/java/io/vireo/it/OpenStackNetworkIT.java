@@ -227,7 +227,19 @@ class OpenStackNetworkIT extends LabTest {
         ok(openstack(user, "port", "create", "badport-" + s, "--network", "bad-" + s, "--fixed-ip",
                 "subnet=badsub-" + s + ",ip-address=10.1.0.20"));
         made.add(new String[]{user, "badport-" + s, "port delete"});
-        String portsBefore = ok(openstack(user, "port", "list", "-f", "json"));
+        ok(openstack(user, "network", "create", "bad2-" + s));
+        made.add(new String[]{user, "bad2-" + s, "network delete"});
+        ok(openstack(user, "subnet", "create", "badsub2-" + s, "--network", "bad2-" + s, "--subnet-range", "10.1.0.0/16"));
+        made.add(new String[]{user, "badsub2-" + s, "subnet delete"});
+        ok(openstack(user, "router", "create", "badr-" + s));
+        made.add(new String[]{user, "badr-" + s, "router delete"});
+        ok(openstack(user, "router", "add", "subnet", "badr-" + s, "badsub-" + s));
+        made.add(new String[]{user, "badsub-" + s, "router remove subnet badr-" + s});
+        ok(openstack(user, "security", "group", "create", "badsg-" + s));
+        made.add(new String[]{user, "badsg-" + s, "security group delete"});
+        // ids and addresses: a port's status is the data path's, which binds the ports meanwhile
+        List<String> portsBefore = ports();
+        String networksBefore = ok(openstack(user, "network", "list", "-f", "json"));
 
         Result outside = openstack(user, "port", "create", "p2-" + s, "--network", "bad-" + s, "--fixed-ip",
                 "subnet=badsub-" + s + ",ip-address=10.2.0.20");
@@ -239,14 +251,6 @@ class OpenStackNetworkIT extends LabTest {
         assertThat(taken.exit()).isNotZero();
         assertThat(taken.err()).contains("ConflictException: 409", "IP address 10.1.0.20 already allocated in subnet");
 
-        ok(openstack(user, "network", "create", "bad2-" + s));
-        made.add(new String[]{user, "bad2-" + s, "network delete"});
-        ok(openstack(user, "subnet", "create", "badsub2-" + s, "--network", "bad2-" + s, "--subnet-range", "10.1.0.0/16"));
-        made.add(new String[]{user, "badsub2-" + s, "subnet delete"});
-        ok(openstack(user, "router", "create", "badr-" + s));
-        made.add(new String[]{user, "badr-" + s, "router delete"});
-        ok(openstack(user, "router", "add", "subnet", "badr-" + s, "badsub-" + s));
-        made.add(new String[]{user, "badsub-" + s, "router remove subnet badr-" + s});
         Result overlap = openstack(user, "router", "add", "subnet", "badr-" + s, "badsub2-" + s);
         assertThat(overlap.exit()).isNotZero();
         assertThat(overlap.err()).contains("BadRequestException: 400", "Bad router request: Cidr 10.1.0.0/16", "overlaps with "
@@ -260,8 +264,6 @@ class OpenStackNetworkIT extends LabTest {
         assertThat(subnetInUse.exit()).isNotZero();
         assertThat(subnetInUse.err()).contains("ConflictException: 409", "it is an interface of router");
 
-        ok(openstack(user, "security", "group", "create", "badsg-" + s));
-        made.add(new String[]{user, "badsg-" + s, "security group delete"});
         Result protocol = openstack(user, "security", "group", "rule", "create", "badsg-" + s, "--protocol", "teleport");
         assertThat(protocol.exit()).isNotZero();
         assertThat(protocol.err()).contains("BadRequestException: 400", "Security group rule protocol teleport not supported");
@@ -274,12 +276,21 @@ class OpenStackNetworkIT extends LabTest {
         assertThat(external.exit()).isNotZero();
         assertThat(external.err()).contains("HttpException: 403", "only an admin");
 
-        assertThat(ok(openstack(user, "port", "list", "-f", "json"))).as("no port half-made").isEqualTo(portsBefore);
-        assertThat(names(json(ok(openstack(user, "network", "list", "-f", "json"))), "Name")).doesNotContain("badext-" + s);
+        assertThat(ports()).as("no port half-made").isEqualTo(portsBefore);
+        assertThat(ok(openstack(user, "network", "list", "-f", "json"))).as("no network half-made").isEqualTo(networksBefore);
         assertThat(lab.engine().logText()).doesNotContain(PASSWORD);
     }
 
     // ------------------------------------------------------------------------------------------ helpers
+
+    /** The user's ports as "id addresses", sorted. */
+    private static List<String> ports() throws Exception {
+        List<String> ports = new ArrayList<>();
+        json(ok(openstack(user, "port", "list", "-f", "json"))).forEach(port -> ports.add(port.get("ID").asText() + " "
+                + port.get("Fixed IP Addresses")));
+        ports.sort(null);
+        return ports;
+    }
 
     private static List<String> names(JsonNode rows, String column) {
         List<String> names = new ArrayList<>();

@@ -1019,7 +1019,7 @@ public final class NeutronService {
 
     InterfaceInfo removeInterface(Caller caller, String routerId, JsonNode body) {
         Attributes a = Attributes.bare(body, "router interface").only(Set.of("subnet_id", "port_id"));
-        if (!a.has("subnet_id") && !a.has("port_id")) {
+        if (a.string("subnet_id").isEmpty() && a.string("port_id").isEmpty()) {
             throw NeutronErrors.badRequest("BadRequest", "Bad router request: Either subnet_id or port_id must be specified.");
         }
         return jdbi.inTransaction(h -> {

@@ -327,6 +327,8 @@ class NeutronResourceTest {
         assertNeutronError(send("PUT", N + "/routers/" + router + "/add_router_interface", alice,
                 "{\"subnet_id\": \"" + sub + "\"}"), 400, "BadRequest");
         assertNeutronError(send("PUT", N + "/routers/" + router + "/add_router_interface", alice, "{}"), 400, "BadRequest");
+        assertNeutronError(send("PUT", N + "/routers/" + router + "/remove_router_interface", alice, "{\"subnet_id\": null}"),
+                400, "BadRequest");
         assertThat(count("neutron_ports")).as("nothing half-made").isEqualTo(ports);
         assertNeutronError(send("DELETE", N + "/subnets/" + sub, alice, null), 409, "SubnetInUse");
 
