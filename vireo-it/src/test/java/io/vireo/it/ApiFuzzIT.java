@@ -345,6 +345,8 @@ class ApiFuzzIT extends LabTest {
         fixtures.put("hosts", host);
         fixtures.put("networks", created("/api/networks", Map.of("name", "fuzz-net-" + suffix, "dataCenterId", dataCenter,
                 "hostNic", "eth1")));
+        fixtures.put("vnicprofiles", created("/api/vnicprofiles", Map.of("name", "fuzz-profile-" + suffix,
+                "networkId", fixtures.get("networks"))));
         String disk = scenario.createDisk("fuzz-disk-" + suffix, 1);
         fixtures.put("disks", disk);
         fixtures.put("jobs", api.get("/api/jobs?max=1").body().get(0).get("id").asText());

@@ -738,12 +738,32 @@ public final class Overlays {
                 : host.read("ip", "-n", namespace, "-details", "-json", "addr", "show"));
     }
 
+    /**
+     * The host's namespaces. One of ours whose name is left without a namespace behind it (its file under
+     * /run/netns outlived it: a host whose /run is not a tmpfs, or a namespace torn down by hand) cannot be
+     * entered ("Invalid argument"): its name is removed and it is not counted, so that it is made anew.
+     */
     private Set<String> namespaces() {
         Set<String> names = new LinkedHashSet<>();
         for (String line : host.read("ip", "netns", "list").split("\n")) {
-            if (!line.isBlank()) {
-                names.add(line.strip().split("\\s+")[0]);
+            if (line.isBlank()) {
+                continue;
             }
+            String name = line.strip().split("\\s+")[0];
+            if (name.startsWith(OverlayNames.DHCP_NAMESPACE_PREFIX) || name.startsWith(OverlayNames.ROUTER_NAMESPACE_PREFIX)) {
+                try {
+                    host.read("ip", "-n", name, "link", "show", "lo");
+                } catch (NetworkException e) {
+                    log.info("Namespace {} is a name without a namespace ({}); removing the name", name, e.getMessage());
+                    try {
+                        host.change("ip", "netns", "del", name);
+                    } catch (NetworkException gone) {
+                        log.warn("Cannot remove the name of namespace {}: {}", name, gone.getMessage());
+                    }
+                    continue;
+                }
+            }
+            names.add(name);
         }
         return names;
     }
