@@ -2,7 +2,7 @@
 // load charts, and the common actions. Every figure comes from the public API.
 import * as api from '/common/api.js';
 import {LoadHistory, loadView} from './charts.js';
-import {NEUTRON, openAddRouterSubnet, openAttachFloatingIp, openCreateFloatingIp, openCreatePool, openCreateRouter, openCreateVm,
+import {NEUTRON, openAddNic, openAddRouterSubnet, openAttachFloatingIp, openCreateFloatingIp, openCreatePool, openCreateRouter, openCreateVm,
     openMigrate} from './dialogs.js';
 
 const $ = id => document.getElementById(id);
@@ -192,9 +192,9 @@ async function vmsTable() {
 
 function vmActions(vm) {
     switch (vm.status) {
-        case 'DOWN': return [['start', 'Start'], ['delete', 'Remove']];
+        case 'DOWN': return [['start', 'Start'], ['add-nic', 'Add NIC'], ['delete', 'Remove']];
         case 'UP': return [['console', 'Console'], ['shutdown', 'Shut down'], ['stop', 'Power off'], ['migrate', 'Migrate'],
-            ['reboot', 'Reboot'], ['suspend', 'Suspend']];
+            ['reboot', 'Reboot'], ['suspend', 'Suspend'], ['add-nic', 'Add NIC']];
         case 'PAUSED': return [['resume', 'Resume'], ['stop', 'Power off']];
         default: return [['stop', 'Power off']];
     }
@@ -351,6 +351,9 @@ async function onAction(event) {
     }
     if (action === 'migrate') {
         return openMigrate(await api.get('/api/vms/' + row.dataset.id), inventory, afterChange);
+    }
+    if (action === 'add-nic') {
+        return openAddNic({id: row.dataset.id, name: row.dataset.name}, afterChange);
     }
     if (action === 'router-add-subnet') {
         return openAddRouterSubnet(provider.routers.find(r => r.id === row.dataset.id), provider.subnets, afterChange);

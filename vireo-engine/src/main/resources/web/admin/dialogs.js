@@ -112,6 +112,18 @@ export function openAttachFloatingIp(floatingIp, vmPorts, afterChange) {
     });
 }
 
+/** A NIC on a logical network (hot-plugged into an Up VM) or on a network of the built-in provider. */
+export async function openAddNic(vm, afterChange) {
+    const [logical, provider] = await Promise.all([api.get('/api/networks?max=10000'), api.get(NEUTRON + '/networks')]);
+    $('nic-vm').textContent = vm.name;
+    $('nic-network').innerHTML = options(logical.map(n => ({id: n.id, name: n.name + ' (logical)'})))
+        + options(provider.networks.filter(n => !n['router:external']).map(n => ({id: n.id, name: n.name + ' (provider)'})));
+    run($('nic-dialog'), async form => {
+        const nic = await api.post('/api/vms/' + vm.id + '/nics', {name: form.name.value.trim(), networkId: form.networkId.value});
+        afterChange('VM ' + vm.name + ' has a NIC ' + nic.name + ' (' + nic.mac + ').');
+    });
+}
+
 /** Shows the dialog; on submit runs submit(form), keeping the dialog open with the refusal if it fails. */
 function run(dialog, submit) {
     const form = dialog.querySelector('form');

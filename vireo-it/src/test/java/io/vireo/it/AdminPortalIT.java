@@ -81,7 +81,7 @@ class AdminPortalIT extends LabTest {
     }
 
     @Test
-    void anAdministratorMakesARouterJoinsASubnetAndForwardsAFloatingIpToAVmThroughTheNetworksView() throws Exception {
+    void anAdministratorGivesAVmANicMakesARouterJoinsASubnetAndForwardsAFloatingIpToItThroughTheForms() throws Exception {
         String publicNet = neutron("POST", "networks", Map.of("network", Map.of("name", "pt-public", "router:external", true)))
                 .get("network").get("id").asText();
         neutron("POST", "subnets", Map.of("subnet", Map.of("network_id", publicNet, "name", "pt-public-v4", "ip_version", 4,
@@ -93,15 +93,31 @@ class AdminPortalIT extends LabTest {
         neutron("POST", "subnets", Map.of("subnet", Map.of("network_id", clash, "name", "pt-clash-v4", "ip_version", 4,
                 "cidr", "10.78.0.0/25")));
         String vm = scenario.createGuest("pt-vm", List.of());
-        Api.Response nic = api.post("/api/vms/" + vm + "/nics", Map.of("name", "nic1", "networkId", blue));
-        assertThat(nic.status()).as(nic.toString()).isEqualTo(201);
-        String port = nic.body().get("portId").asText();
         String router = null;
         String floatingIp = null;
         try (Browser browser = Browser.start(lab.caFile())) {
             browser.open(api.baseUrl() + "/admin/");
             browser.logIn("admin", LabEnvironment.ADMIN_PASSWORD);
             browser.awaitVisible("#tree", Duration.ofSeconds(30));
+
+            // the Down VM gets a NIC on the overlay through its row's form
+            browser.find("#tabs button[data-view=vms]").click();
+            browser.find("#search").sendKeys("pt-vm");
+            await().atMost(Duration.ofSeconds(30)).ignoreExceptionsInstanceOf(WebDriverException.class).untilAsserted(() ->
+                    browser.find("#vms-table tr[data-name='pt-vm'] button[data-action=add-nic]").click());
+            browser.awaitVisible("#nic-dialog", Duration.ofSeconds(10));
+            await().atMost(Duration.ofSeconds(10)).ignoreExceptionsInstanceOf(WebDriverException.class).untilAsserted(() ->
+                    new Select(browser.find("#nic-network")).selectByValue(blue));
+            browser.find("#nic-submit").click();
+            await().atMost(Duration.ofSeconds(30)).ignoreExceptionsInstanceOf(WebDriverException.class)
+                    .until(() -> !browser.find("#nic-dialog").isDisplayed());
+            JsonNode nics = api.get("/api/vms/" + vm + "/nics").body();
+            assertThat(nics).hasSize(1);
+            assertThat(nics.get(0).get("name").asText()).isEqualTo("nic1");
+            assertThat(nics.get(0).get("networkId").asText()).isEqualTo(blue);
+            String port = nics.get(0).get("portId").asText();
+
+            browser.find("#search").clear();
             browser.find("#tabs button[data-view=networks]").click();
             await().atMost(Duration.ofSeconds(30)).ignoreExceptionsInstanceOf(WebDriverException.class).untilAsserted(() -> {
                 assertThat(browser.find("#overlays-table").getText()).contains("pt-blue", "pt-public");
