@@ -114,7 +114,8 @@ class ApiFuzzIT extends LabTest {
                     // closes while the client may still be sending; the reset can then swallow the answer, a race of
                     // TCP and not of the engine, which a test cannot wait out.
                     String huge = concrete(path.getKey().replace("{id}", "x".repeat(4 * 1024)));
-                    check(method + " with a 4 KiB id", send(method, huge, null), new Probe("huge id", null, -1, null), failures);
+                    check(method + " " + path.getKey() + " with a 4 KiB id", send(method, huge, null), new Probe("huge id", null, -1, null),
+                            failures);
                 }
                 if (method.equals("GET")) {
                     // the parameters some operation reads, each wrong: refused or ignored, never a failure

@@ -20,6 +20,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.BiPredicate;
 
 import static java.util.Objects.requireNonNull;
@@ -49,6 +52,13 @@ public final class AgentLinkServer implements AutoCloseable {
     private final BiPredicate<UUID, String> acceptedSerial;
     private final AgentLinkListener listener;
     private final Map<String, AgentSession> sessionsByWebSocket = new ConcurrentHashMap<>();
+    /**
+     * Each session's notifications, handled in order on a thread of their own: the socket's reader only
+     * completes answers and queues notifications, so that a notification whose handling waits (on a VM's
+     * row, which a request holds while it waits for this very host's answer) never holds back the answer
+     * behind it, nor the frames that keep the connection alive.
+     */
+    private final Map<String, ExecutorService> notificationQueues = new ConcurrentHashMap<>();
     private Javalin app;
 
     public AgentLinkServer(String bindAddress, int port, KeyStore keyStore, char[] keyStorePassword, KeyStore trustStore,
@@ -148,6 +158,8 @@ public final class AgentLinkServer implements AutoCloseable {
         AgentSession session = new AgentSession(UUID.fromString(host), Optional.ofNullable(certificate), ctx::send,
                 ctx::closeSession);
         sessionsByWebSocket.put(ctx.sessionId(), session);
+        notificationQueues.put(ctx.sessionId(), Executors.newSingleThreadExecutor(
+                Thread.ofVirtual().name("agent-notifications-" + host).factory()));
         Thread.ofVirtual().start(() -> listener.connected(session));
     }
 
@@ -157,13 +169,31 @@ public final class AgentLinkServer implements AutoCloseable {
             return;
         }
         AgentSession.Notification notification = session.receive(text);
-        if (notification != null) {
-            listener.notification(session.hostId(), notification.method(), notification.params());
+        ExecutorService queue = notificationQueues.get(ctx.sessionId());
+        if (notification != null && queue != null) {
+            try {
+                queue.execute(() -> {
+                    if (session.isClosed()) {
+                        return; // the session closed meanwhile: what it said no longer counts
+                    }
+                    try {
+                        listener.notification(session.hostId(), notification.method(), notification.params());
+                    } catch (RuntimeException e) {
+                        log.warn("Handling {} from host {} failed: {}", notification.method(), session.hostId(), e.toString());
+                    }
+                });
+            } catch (RejectedExecutionException closed) {
+                // the session closed meanwhile: what it said no longer counts
+            }
         }
     }
 
     private void onClose(WsContext ctx) {
         AgentSession session = sessionsByWebSocket.remove(ctx.sessionId());
+        ExecutorService queue = notificationQueues.remove(ctx.sessionId());
+        if (queue != null) {
+            queue.shutdown();
+        }
         if (session != null) {
             session.closed();
             listener.disconnected(session);

@@ -107,6 +107,77 @@ class AgentLinkServerTest {
         assertThat(notifications).isEmpty();
     }
 
+    /**
+     * A notification whose handling waits for the answer to a call the engine made to the same host (a
+     * request holding a VM's row while the host acts, and the host's report of that VM queued before its
+     * answer) must not hold the answer back: the reader completes answers, notifications wait their turn.
+     */
+    @Test
+    void anAnswerIsNotHeldBackByANotificationWaitingForIt(@TempDir Path directory) throws Exception {
+        CertificateAuthority authority = CertificateAuthority.loadOrCreate(directory);
+        KeyPair keys = CertificateAuthority.newKeyPair();
+        UUID hostId = UUID.randomUUID();
+        X509Certificate certificate = authority.signHost(Pem.write(new JcaPKCS10CertificationRequestBuilder(
+                new X500Name("CN=host"), keys.getPublic()).build(new JcaContentSignerBuilder("SHA256withECDSA")
+                .build(keys.getPrivate()))), hostId.toString(), "127.0.0.1", java.time.Duration.ofDays(1));
+        CompletableFuture<AgentSession> connected = new CompletableFuture<>();
+        java.util.concurrent.CountDownLatch answered = new java.util.concurrent.CountDownLatch(1);
+        AgentLinkListener waiting = new AgentLinkListener() {
+            @Override
+            public void connected(AgentSession session) {
+                connected.complete(session);
+            }
+
+            @Override
+            public void notification(UUID id, String method, JsonNode params) {
+                try {
+                    // like VmMonitor waiting for the VM's row, which the caller holds until the answer came
+                    notifications.add(method + ":" + answered.await(20, TimeUnit.SECONDS));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+
+            @Override
+            public void disconnected(AgentSession session) {
+            }
+        };
+        server = new AgentLinkServer("127.0.0.1", 0, authority.serverKeyStore(List.of("localhost"), List.of("127.0.0.1"),
+                PASSWORD), PASSWORD, authority.trustStore(),
+                (id, serial) -> id.equals(hostId) && serial.equals(certificate.getSerialNumber().toString(16)), waiting);
+        server.start();
+        KeyStore identity = KeyStore.getInstance("PKCS12");
+        identity.load(null, null);
+        identity.setKeyEntry("host", keys.getPrivate(), PASSWORD, new Certificate[]{certificate, authority.certificate()});
+        KeyManagerFactory keyManagers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        keyManagers.init(identity, PASSWORD);
+        TrustManagerFactory trustManagers = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        trustManagers.init(authority.trustStore());
+        SSLContext tls = SSLContext.getInstance("TLS");
+        tls.init(keyManagers.getKeyManagers(), trustManagers.getTrustManagers(), null);
+        // the agent: to each request, first a report, then the answer
+        WebSocket agent = HttpClient.newBuilder().sslContext(tls).build().newWebSocketBuilder()
+                .buildAsync(URI.create("wss://127.0.0.1:" + server.port() + "/agent"), new WebSocket.Listener() {
+                    @Override
+                    public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+                        String id = data.toString().replaceAll(".*\"id\":(\\d+).*", "$1");
+                        webSocket.sendText(notification("vm.stateChanged", 1), true).join();
+                        webSocket.sendText("{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"result\":{\"done\":true}}", true);
+                        webSocket.request(1);
+                        return null;
+                    }
+                }).get(10, TimeUnit.SECONDS);
+
+        AgentSession session = connected.get(10, TimeUnit.SECONDS);
+        JsonNode answer = session.call("vm.setNicLink", new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode(),
+                java.time.Duration.ofSeconds(10));
+        assertThat(answer.path("done").asBoolean()).isTrue();
+        answered.countDown();
+        // the report was handled too, after the answer had come
+        assertThat(notifications.poll(10, TimeUnit.SECONDS)).isEqualTo("vm.stateChanged:true");
+        agent.abort();
+    }
+
     private static String notification(String method, int padding) {
         return "{\"jsonrpc\":\"2.0\",\"method\":\"" + method + "\",\"params\":{\"padding\":\"" + "v".repeat(padding) + "\"}}";
     }
