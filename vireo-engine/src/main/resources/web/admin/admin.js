@@ -2,7 +2,8 @@
 // load charts, and the common actions. Every figure comes from the public API.
 import * as api from '/common/api.js';
 import {LoadHistory, loadView} from './charts.js';
-import {openCreatePool, openCreateVm, openMigrate} from './dialogs.js';
+import {NEUTRON, openAddNic, openAddRouterSubnet, openAttachFloatingIp, openCreateFloatingIp, openCreatePool, openCreateRouter, openCreateVm,
+    openMigrate} from './dialogs.js';
 
 const $ = id => document.getElementById(id);
 const EVENT_POLL_MS = 1500;
@@ -11,6 +12,8 @@ const EVENTS_KEPT = 300;
 const VM_PAGE = 200;
 
 const inventory = {dataCenters: [], clusters: [], hosts: [], storage: [], disks: [], pools: null};
+/** The network provider's objects as last shown in the Networks view. */
+const provider = {networks: [], subnets: [], routers: [], ports: [], floatingIps: [], vmPorts: []};
 const load = new LoadHistory();
 let sampling = false;
 const events = {next: 0, shown: [], reading: false, started: false};
@@ -44,6 +47,8 @@ $('search').addEventListener('input', debounce(() => {
 $('content').addEventListener('click', onAction);
 $('create-vm').addEventListener('click', () => openCreateVm(inventory, afterChange));
 $('create-pool').addEventListener('click', () => openCreatePool(inventory, afterChange));
+$('create-router').addEventListener('click', () => openCreateRouter(provider.networks, afterChange));
+$('create-floating-ip').addEventListener('click', () => openCreateFloatingIp(provider.networks, afterChange));
 
 if (api.token()) {
     enter();
@@ -139,6 +144,7 @@ function searchExpression() {
 async function render() {
     try {
         const html = await ({hosts: hostsTable, vms: vmsTable, pools: poolsTable, storage: storageTable, disks: disksTable,
+            networks: networksView,
             load: () => loadView(load), events: eventsTable})[view]();
         $('content').innerHTML = html;
     } catch (e) {
@@ -186,9 +192,9 @@ async function vmsTable() {
 
 function vmActions(vm) {
     switch (vm.status) {
-        case 'DOWN': return [['start', 'Start'], ['delete', 'Remove']];
+        case 'DOWN': return [['start', 'Start'], ['add-nic', 'Add NIC'], ['delete', 'Remove']];
         case 'UP': return [['console', 'Console'], ['shutdown', 'Shut down'], ['stop', 'Power off'], ['migrate', 'Migrate'],
-            ['reboot', 'Reboot'], ['suspend', 'Suspend']];
+            ['reboot', 'Reboot'], ['suspend', 'Suspend'], ['add-nic', 'Add NIC']];
         case 'PAUSED': return [['resume', 'Resume'], ['stop', 'Power off']];
         default: return [['stop', 'Power off']];
     }
@@ -221,6 +227,48 @@ async function disksTable() {
         '<tr><td>' + api.escape(d.name) + '</td><td>' + api.escape(nameOf(inventory.storage, d.storageDomainId)) + '</td><td>'
         + (d.sizeBytes / 1073741824).toFixed(2) + ' GiB</td><td>' + api.escape(d.format) + '</td><td>' + status(d.status)
         + '</td><td>' + api.escape(d.vmId ?? '') + '</td></tr>'), 'disks-table');
+}
+
+/** Logical networks, then the built-in provider's networks, subnets, routers (with the subnets they join), ports and floating IPs. */
+async function networksView() {
+    const [logical, networks, subnets, routers, ports, floatingIps, vms] = await Promise.all([
+        api.get('/api/networks?max=10000'), api.get(NEUTRON + '/networks'), api.get(NEUTRON + '/subnets'),
+        api.get(NEUTRON + '/routers'), api.get(NEUTRON + '/ports'), api.get(NEUTRON + '/floatingips'),
+        api.get('/api/vms?max=10000')]);
+    Object.assign(provider, {networks: networks.networks, subnets: subnets.subnets, routers: routers.routers, ports: ports.ports,
+        floatingIps: floatingIps.floatingips});
+    const addresses = port => port.fixed_ips.map(ip => ip.ip_address).join(', ');
+    // a VM NIC's port names its VM by id (device_id)
+    const owner = port => port.device_owner.startsWith('compute:') ? 'VM ' + (nameOf(vms, port.device_id) || port.device_id)
+        : port.device_owner.replace(/^network:/, '');
+    provider.vmPorts = provider.ports.filter(p => p.device_owner.startsWith('compute:'))
+        .map(p => ({id: p.id, name: owner(p) + (p.name ? ' ' + p.name : '') + ' (' + addresses(p) + ')'}));
+    const interfaces = router => provider.ports.filter(p => p.device_owner === 'network:router_interface' && p.device_id === router.id)
+        .flatMap(p => p.fixed_ips.map(ip => nameOf(provider.subnets, ip.subnet_id) + ' ' + ip.ip_address)).join(', ');
+    const row = (item, cells, actions) => '<tr data-id="' + api.escape(item.id) + '" data-name="' + api.escape(item.name ?? '')
+        + '">' + cells.map(c => '<td>' + api.escape(c) + '</td>').join('') + (actions ? buttons(actions) : '') + '</tr>';
+    return '<h3>Logical networks</h3>' + table(['Name', 'Data center', 'VLAN', 'Host NIC', 'MTU', 'Bridge'],
+            filtered(logical).map(n => row(n, [n.name, nameOf(inventory.dataCenters, n.dataCenterId), n.vlanId ?? 'untagged',
+                n.hostNic, n.mtu, n.bridge])), 'networks-table')
+        + '<h3>Provider networks</h3>' + table(['Name', 'Type', 'Segment', 'External', 'MTU', 'Subnets', 'Status'],
+            filtered(provider.networks).map(n => row(n, [n.name, n['provider:network_type'] ?? '', n['provider:segmentation_id'] ?? '',
+                n['router:external'] ? 'yes' : 'no', n.mtu, n.subnets.map(id => nameOf(provider.subnets, id)).join(', '),
+                api.statusText(n.status)])), 'overlays-table')
+        + '<h3>Subnets</h3>' + table(['Name', 'Network', 'CIDR', 'Gateway', 'Pools', 'DNS'],
+            filtered(provider.subnets).map(s => row(s, [s.name, nameOf(provider.networks, s.network_id), s.cidr, s.gateway_ip ?? 'none',
+                s.allocation_pools.map(p => p.start + '-' + p.end).join(', '), s.dns_nameservers.join(', ')])), 'subnets-table')
+        + '<h3>Routers</h3>' + table(['Name', 'External gateway', 'Subnets', 'Status', ''],
+            filtered(provider.routers).map(r => row(r, [r.name, r.external_gateway_info
+                ? nameOf(provider.networks, r.external_gateway_info.network_id) : 'none', interfaces(r), api.statusText(r.status)],
+                [['router-add-subnet', 'Add subnet']])), 'routers-table')
+        + '<h3>Floating IPs</h3>' + table(['Address', 'Reaches', 'Fixed address', 'Status', ''],
+            filtered(provider.floatingIps).map(f => row({id: f.id, name: f.floating_ip_address}, [f.floating_ip_address,
+                f.port_id ? owner(provider.ports.find(p => p.id === f.port_id) ?? {device_owner: ''}) : '', f.fixed_ip_address ?? '',
+                api.statusText(f.status)], f.port_id ? [['floating-ip-detach', 'Detach']] : [['floating-ip-attach', 'Attach to a VM']])),
+            'floatingips-table')
+        + '<h3>Ports</h3>' + table(['Name', 'Network', 'MAC', 'Addresses', 'Owner', 'Status'],
+            filtered(provider.ports).map(p => row(p, [p.name, nameOf(provider.networks, p.network_id), p.mac_address, addresses(p),
+                owner(p), api.statusText(p.status)])), 'ports-table');
 }
 
 function eventsTable() {
@@ -304,12 +352,23 @@ async function onAction(event) {
     if (action === 'migrate') {
         return openMigrate(await api.get('/api/vms/' + row.dataset.id), inventory, afterChange);
     }
+    if (action === 'add-nic') {
+        return openAddNic({id: row.dataset.id, name: row.dataset.name}, afterChange);
+    }
+    if (action === 'router-add-subnet') {
+        return openAddRouterSubnet(provider.routers.find(r => r.id === row.dataset.id), provider.subnets, afterChange);
+    }
+    if (action === 'floating-ip-attach') {
+        return openAttachFloatingIp(provider.floatingIps.find(f => f.id === row.dataset.id), provider.vmPorts, afterChange);
+    }
     button.disabled = true;
     try {
         if (action === 'delete') {
             await api.remove('/api/vms/' + row.dataset.id);
         } else if (action === 'delete-pool') {
             await api.remove('/api/vmpools/' + row.dataset.id);
+        } else if (action === 'floating-ip-detach') {
+            await api.put(NEUTRON + '/floatingips/' + row.dataset.id, {floatingip: {port_id: null}});
         } else {
             notice(row.dataset.name + ': ' + action + '…');
             await api.awaitJob(await api.post('/api/vms/' + row.dataset.id + '/' + action));

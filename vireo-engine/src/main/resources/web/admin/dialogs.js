@@ -1,4 +1,5 @@
-// The admin portal's forms: new VM, new desktop pool, migrate. Each stays open with the API's
+// The admin portal's forms: new VM, new desktop pool, migrate, and the network provider's router,
+// router subnet, floating IP and its attachment. Each stays open with the API's
 // sentence when the engine refuses, and closes once the change is made.
 import * as api from '/common/api.js';
 
@@ -66,6 +67,60 @@ export function openMigrate(vm, inventory, afterChange) {
     run($('migrate-dialog'), async form => {
         const job = await api.post('/api/vms/' + vm.id + '/migrate', form.hostId.value ? {hostId: form.hostId.value} : undefined);
         afterChange('VM ' + vm.name + ' is migrating (job ' + job.id + ').');
+    });
+}
+
+/** The built-in network provider's API (Neutron v2.0): it takes the portal's token. */
+export const NEUTRON = '/networking/v2.0';
+
+export function openCreateRouter(networks, afterChange) {
+    $('router-external').innerHTML = '<option value="">None</option>' + options(networks.filter(n => n['router:external']));
+    run($('router-dialog'), async form => {
+        const router = {name: form.name.value.trim()};
+        if (form.external.value) {
+            router.external_gateway_info = {network_id: form.external.value};
+        }
+        const made = (await api.post(NEUTRON + '/routers', {router})).router;
+        afterChange('Router ' + made.name + ' was created.');
+    });
+}
+
+export function openAddRouterSubnet(router, subnets, afterChange) {
+    $('router-subnet-router').textContent = router.name;
+    $('router-subnet').innerHTML = options(subnets.map(s => ({id: s.id, name: s.name + ' (' + s.cidr + ')'})));
+    run($('router-subnet-dialog'), async form => {
+        await api.put(NEUTRON + '/routers/' + router.id + '/add_router_interface', {subnet_id: form.subnetId.value});
+        afterChange('Router ' + router.name + ' has an interface on ' + form.subnetId.selectedOptions[0].textContent + '.');
+    });
+}
+
+export function openCreateFloatingIp(networks, afterChange) {
+    $('floating-ip-network').innerHTML = options(networks.filter(n => n['router:external']));
+    run($('floating-ip-dialog'), async form => {
+        const made = (await api.post(NEUTRON + '/floatingips', {floatingip: {floating_network_id: form.networkId.value}})).floatingip;
+        afterChange('Floating IP ' + made.floating_ip_address + ' was created.');
+    });
+}
+
+/** @param vmPorts [{id: port id, name: "VM nic (fixed address)"}] */
+export function openAttachFloatingIp(floatingIp, vmPorts, afterChange) {
+    $('attach-ip-address').textContent = floatingIp.floating_ip_address;
+    $('attach-ip-port').innerHTML = options(vmPorts);
+    run($('attach-ip-dialog'), async form => {
+        await api.put(NEUTRON + '/floatingips/' + floatingIp.id, {floatingip: {port_id: form.portId.value}});
+        afterChange(floatingIp.floating_ip_address + ' now reaches ' + form.portId.selectedOptions[0].textContent + '.');
+    });
+}
+
+/** A NIC on a logical network (hot-plugged into an Up VM) or on a network of the built-in provider. */
+export async function openAddNic(vm, afterChange) {
+    const [logical, provider] = await Promise.all([api.get('/api/networks?max=10000'), api.get(NEUTRON + '/networks')]);
+    $('nic-vm').textContent = vm.name;
+    $('nic-network').innerHTML = options(logical.map(n => ({id: n.id, name: n.name + ' (logical)'})))
+        + options(provider.networks.filter(n => !n['router:external']).map(n => ({id: n.id, name: n.name + ' (provider)'})));
+    run($('nic-dialog'), async form => {
+        const nic = await api.post('/api/vms/' + vm.id + '/nics', {name: form.name.value.trim(), networkId: form.networkId.value});
+        afterChange('VM ' + vm.name + ' has a NIC ' + nic.name + ' (' + nic.mac + ').');
     });
 }
 

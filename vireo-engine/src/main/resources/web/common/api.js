@@ -144,9 +144,11 @@ async function readBody(response) {
     }
 }
 
+/** Vireo's {error, message}, or the network provider's Neutron body {NeutronError: {type, message}}. */
 function failure(response, body) {
-    const message = body.message || ('The engine answered ' + response.status + ' ' + response.statusText);
-    return new ApiError(response.status, body.error || 'HTTP_' + response.status, message);
+    const neutron = body.NeutronError;
+    const message = (neutron ?? body).message || ('The engine answered ' + response.status + ' ' + response.statusText);
+    return new ApiError(response.status, (neutron ? neutron.type : body.error) || 'HTTP_' + response.status, message);
 }
 
 /**

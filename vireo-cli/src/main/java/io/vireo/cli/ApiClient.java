@@ -143,7 +143,13 @@ public final class ApiClient {
         return body == null || body.isBlank() ? MAPPER.createObjectNode() : MAPPER.readTree(body);
     }
 
+    /** Vireo's error body {@code {"error", "message"}}, or Neutron's {@code {"NeutronError": {"type", "message"}}}. */
     private static ApiError error(HttpResponse<String> response, JsonNode json) {
+        JsonNode neutron = json.path("NeutronError");
+        if (neutron.isObject()) {
+            return new ApiError(response.statusCode(), neutron.path("type").asText("HTTP_" + response.statusCode()),
+                    neutron.path("message").asText(response.body()));
+        }
         return new ApiError(response.statusCode(), json.path("error").asText("HTTP_" + response.statusCode()),
                 json.path("message").asText(response.body()));
     }

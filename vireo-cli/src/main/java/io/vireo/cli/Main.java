@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
                 ClientCommands.Hosts.class,
                 VmCommands.class,
                 PoolCommands.class,
+                NetworkCommands.class,
                 ClientCommands.Events.class,
                 ClientCommands.Jobs.class,
                 AccessCommands.Users.class,

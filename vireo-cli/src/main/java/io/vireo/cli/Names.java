@@ -37,6 +37,47 @@ final class Names {
         return matches.getFirst();
     }
 
+    /**
+     * The id of the built-in provider's object (its Neutron API, under {@value #NEUTRON}) of the collection with that
+     * name, or the argument itself when it is an id; floating IPs are named by their address.
+     */
+    static String resolveNeutron(ApiClient client, String collection, String nameOrId) throws Exception {
+        if (nameOrId == null || UUID.matcher(nameOrId).matches()) {
+            return nameOrId;
+        }
+        String field = collection.equals("floatingips") ? "floating_ip_address" : "name";
+        JsonNode items = client.get(NEUTRON + "/" + collection + "?" + field + "=" + ApiClient.encode(nameOrId))
+                .path(collection.replace('-', '_'));
+        List<String> matches = new ArrayList<>();
+        for (JsonNode item : items) {
+            if (nameOrId.equals(item.path(field).asText())) {
+                matches.add(item.get("id").asText());
+            }
+        }
+        String kind = neutronSingular(collection);
+        if (matches.size() > 1) {
+            throw new IllegalArgumentException(matches.size() + " " + kind + "s are named '" + nameOrId
+                    + "'; give the id instead (" + String.join(", ", matches) + ")");
+        }
+        if (matches.size() != 1) {
+            throw new IllegalArgumentException(collection.equals("floatingips") ? "No floating IP has the address '" + nameOrId + "'"
+                    : "No " + kind + " is named '" + nameOrId + "'");
+        }
+        return matches.getFirst();
+    }
+
+    /** Where the built-in provider's Neutron v2.0 API is: it takes the same bearer token as /api. */
+    static final String NEUTRON = "/networking/v2.0";
+
+    private static String neutronSingular(String collection) {
+        return switch (collection) {
+            case "networks" -> "provider network";
+            case "floatingips" -> "floating IP";
+            case "security-groups" -> "security group";
+            default -> collection.substring(0, collection.length() - 1);
+        };
+    }
+
     static List<String> resolveAll(ApiClient client, String collection, List<String> namesOrIds) throws Exception {
         if (namesOrIds == null) {
             return null;
@@ -59,6 +100,7 @@ final class Names {
             case "storagedomains" -> "storage domain";
             case "vmpools" -> "pool";
             case "bootfiles" -> "boot file";
+            case "vnicprofiles" -> "vNIC profile";
             default -> collection.substring(0, collection.length() - 1);
         };
     }

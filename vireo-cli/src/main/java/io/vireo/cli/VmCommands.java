@@ -12,7 +12,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
 
-@Command(name = "vm", mixinStandardHelpOptions = true, description = "Virtual machines")
+@Command(name = "vm", mixinStandardHelpOptions = true, description = "Virtual machines", subcommands = VmNicCommands.class)
 public final class VmCommands {
     @Command(name = "create", description = "Create a VM")
     int create(@Parameters(paramLabel = "NAME") String name,

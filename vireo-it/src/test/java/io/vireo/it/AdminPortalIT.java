@@ -10,6 +10,7 @@ import org.openqa.selenium.support.ui.Select;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.StreamSupport;
 
@@ -77,6 +78,141 @@ class AdminPortalIT extends LabTest {
 
             createPoolThroughTheForm(browser);
         }
+    }
+
+    @Test
+    void anAdministratorGivesAVmANicMakesARouterJoinsASubnetAndForwardsAFloatingIpToItThroughTheForms() throws Exception {
+        String publicNet = neutron("POST", "networks", Map.of("network", Map.of("name", "pt-public", "router:external", true)))
+                .get("network").get("id").asText();
+        neutron("POST", "subnets", Map.of("subnet", Map.of("network_id", publicNet, "name", "pt-public-v4", "ip_version", 4,
+                "cidr", "198.51.100.0/24")));
+        String blue = neutron("POST", "networks", Map.of("network", Map.of("name", "pt-blue"))).get("network").get("id").asText();
+        String blueSubnet = neutron("POST", "subnets", Map.of("subnet", Map.of("network_id", blue, "name", "pt-blue-v4",
+                "ip_version", 4, "cidr", "10.78.0.0/24"))).get("subnet").get("id").asText();
+        String clash = neutron("POST", "networks", Map.of("network", Map.of("name", "pt-clash"))).get("network").get("id").asText();
+        neutron("POST", "subnets", Map.of("subnet", Map.of("network_id", clash, "name", "pt-clash-v4", "ip_version", 4,
+                "cidr", "10.78.0.0/25")));
+        String vm = scenario.createGuest("pt-vm", List.of());
+        String router = null;
+        String floatingIp = null;
+        try (Browser browser = Browser.start(lab.caFile())) {
+            browser.open(api.baseUrl() + "/admin/");
+            browser.logIn("admin", LabEnvironment.ADMIN_PASSWORD);
+            browser.awaitVisible("#tree", Duration.ofSeconds(30));
+
+            // the Down VM gets a NIC on the overlay through its row's form
+            browser.find("#tabs button[data-view=vms]").click();
+            browser.find("#search").sendKeys("pt-vm");
+            await().atMost(Duration.ofSeconds(30)).ignoreExceptionsInstanceOf(WebDriverException.class).untilAsserted(() ->
+                    browser.find("#vms-table tr[data-name='pt-vm'] button[data-action=add-nic]").click());
+            browser.awaitVisible("#nic-dialog", Duration.ofSeconds(10));
+            await().atMost(Duration.ofSeconds(10)).ignoreExceptionsInstanceOf(WebDriverException.class).untilAsserted(() ->
+                    new Select(browser.find("#nic-network")).selectByValue(blue));
+            browser.find("#nic-submit").click();
+            await().atMost(Duration.ofSeconds(30)).ignoreExceptionsInstanceOf(WebDriverException.class)
+                    .until(() -> !browser.find("#nic-dialog").isDisplayed());
+            JsonNode nics = api.get("/api/vms/" + vm + "/nics").body();
+            assertThat(nics).hasSize(1);
+            assertThat(nics.get(0).get("name").asText()).isEqualTo("nic1");
+            assertThat(nics.get(0).get("networkId").asText()).isEqualTo(blue);
+            String port = nics.get(0).get("portId").asText();
+
+            browser.find("#search").clear();
+            browser.find("#tabs button[data-view=networks]").click();
+            await().atMost(Duration.ofSeconds(30)).ignoreExceptionsInstanceOf(WebDriverException.class).untilAsserted(() -> {
+                assertThat(browser.find("#overlays-table").getText()).contains("pt-blue", "pt-public");
+                assertThat(browser.find("#subnets-table").getText()).contains("pt-blue-v4", "10.78.0.0/24");
+                assertThat(browser.find("#ports-table").getText()).contains("VM pt-vm");
+            });
+
+            // a router with the external network as its gateway, made in the form
+            browser.awaitVisible("#create-router", Duration.ofSeconds(10)).click();
+            browser.awaitVisible("#router-dialog", Duration.ofSeconds(10));
+            browser.find("#router-name").sendKeys("pt-router");
+            new Select(browser.find("#router-external")).selectByValue(publicNet);
+            browser.find("#router-submit").click();
+            await().atMost(Duration.ofSeconds(30)).ignoreExceptionsInstanceOf(WebDriverException.class)
+                    .until(() -> !browser.find("#router-dialog").isDisplayed());
+            JsonNode made = only(neutron("GET", "routers?name=pt-router", null).get("routers"));
+            router = made.get("id").asText();
+            assertThat(made.get("external_gateway_info").get("network_id").asText()).isEqualTo(publicNet);
+
+            // the blue subnet joins it; then a subnet that overlaps it is refused with Neutron's sentence, and not added
+            addSubnetThroughTheForm(browser, blueSubnet);
+            await().atMost(Duration.ofSeconds(30)).ignoreExceptionsInstanceOf(WebDriverException.class)
+                    .until(() -> !browser.find("#router-subnet-dialog").isDisplayed());
+            await().atMost(Duration.ofSeconds(30)).ignoreExceptionsInstanceOf(WebDriverException.class).untilAsserted(() ->
+                    assertThat(browser.find("#routers-table tr[data-name='pt-router']").getText()).contains("pt-blue-v4 10.78.0.1"));
+            String clashSubnet = only(neutron("GET", "subnets?name=pt-clash-v4", null).get("subnets")).get("id").asText();
+            addSubnetThroughTheForm(browser, clashSubnet);
+            WebElement refusal = browser.awaitVisible("#router-subnet-dialog .error", Duration.ofSeconds(30));
+            assertThat(refusal.getText()).contains("overlaps").doesNotContain("The engine answered");
+            browser.find("#router-subnet-dialog button[value=cancel]").click();
+            String routerId = router;
+            assertThat(neutron("GET", "ports?device_id=" + routerId + "&device_owner=network:router_interface", null).get("ports"))
+                    .hasSize(1);
+
+            // a floating IP of the external network, forwarded to the VM's NIC
+            browser.find("#create-floating-ip").click();
+            browser.awaitVisible("#floating-ip-dialog", Duration.ofSeconds(10));
+            new Select(browser.find("#floating-ip-network")).selectByValue(publicNet);
+            browser.find("#floating-ip-submit").click();
+            await().atMost(Duration.ofSeconds(30)).ignoreExceptionsInstanceOf(WebDriverException.class)
+                    .until(() -> !browser.find("#floating-ip-dialog").isDisplayed());
+            JsonNode address = only(neutron("GET", "floatingips?floating_network_id=" + publicNet, null).get("floatingips"));
+            floatingIp = address.get("id").asText();
+            String shown = address.get("floating_ip_address").asText();
+            await().atMost(Duration.ofSeconds(30)).ignoreExceptionsInstanceOf(WebDriverException.class).untilAsserted(() ->
+                    browser.find("#floatingips-table tr[data-name='" + shown + "'] button[data-action=floating-ip-attach]").click());
+            browser.awaitVisible("#attach-ip-dialog", Duration.ofSeconds(10));
+            new Select(browser.find("#attach-ip-port")).selectByValue(port);
+            browser.find("#attach-ip-submit").click();
+            await().atMost(Duration.ofSeconds(30)).ignoreExceptionsInstanceOf(WebDriverException.class)
+                    .until(() -> !browser.find("#attach-ip-dialog").isDisplayed());
+            String floatingId = floatingIp;
+            JsonNode attached = neutron("GET", "floatingips/" + floatingId, null).get("floatingip");
+            assertThat(attached.get("port_id").asText()).isEqualTo(port);
+            assertThat(attached.get("fixed_ip_address").asText()).startsWith("10.78.0.");
+            await().atMost(Duration.ofSeconds(30)).ignoreExceptionsInstanceOf(WebDriverException.class).untilAsserted(() ->
+                    assertThat(browser.find("#floatingips-table tr[data-name='" + shown + "']").getText()).contains("VM pt-vm"));
+            assertThat(browser.shownErrors()).isEmpty();
+        } finally {
+            // what this test made goes, in the order Neutron allows
+            if (floatingIp != null) {
+                api.delete("/networking/v2.0/floatingips/" + floatingIp);
+            }
+            if (router != null) {
+                api.put("/networking/v2.0/routers/" + router + "/remove_router_interface", Map.of("subnet_id", blueSubnet));
+                api.delete("/networking/v2.0/routers/" + router);
+            }
+            api.delete("/api/vms/" + vm);
+            await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1)).until(() ->
+                    api.delete("/networking/v2.0/networks/" + blue).status() != 409);
+            api.delete("/networking/v2.0/networks/" + clash);
+            api.delete("/networking/v2.0/networks/" + publicNet);
+        }
+    }
+
+    private static void addSubnetThroughTheForm(Browser browser, String subnetId) {
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptionsInstanceOf(WebDriverException.class).untilAsserted(() ->
+                browser.find("#routers-table tr[data-name='pt-router'] button[data-action=router-add-subnet]").click());
+        browser.awaitVisible("#router-subnet-dialog", Duration.ofSeconds(10));
+        new Select(browser.find("#router-subnet")).selectByValue(subnetId);
+        browser.find("#router-subnet-submit").click();
+    }
+
+    private static JsonNode only(JsonNode items) {
+        assertThat(items).hasSize(1);
+        return items.get(0);
+    }
+
+    private static JsonNode neutron(String method, String path, Object body) {
+        Api.Response response = switch (method) {
+            case "POST" -> api.post("/networking/v2.0/" + path, body);
+            default -> api.get("/networking/v2.0/" + path);
+        };
+        assertThat(response.status()).as(method + " " + path + ": " + response).isBetween(200, 201);
+        return response.body();
     }
 
     private void createPoolThroughTheForm(Browser browser) {
