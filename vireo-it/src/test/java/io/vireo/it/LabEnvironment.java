@@ -154,7 +154,9 @@ public final class LabEnvironment implements BeforeAllCallback, ExtensionContext
     }
 
     void startAgent(LabHost host) throws IOException {
-        agents.put(host.name(), VireoProcess.start("agent-" + host.name(), List.of("ip", "netns", "exec", host.netns()),
+        // inside the host as its libvirtd sees it (network, mount and UTS namespaces): its /run is the host's own, so
+        // what the agent names there (network namespaces, dnsmasq's files) is this host's, not shared with the others
+        agents.put(host.name(), VireoProcess.start("agent-" + host.name(), host.inHost().command(),
                 List.of("agent", "run", "--state-dir", agentState(host).toString(), "--libvirt-uri", host.libvirtUri(),
                         "--libvirt-pki-dir", host.pkiDir().toString(),
                         "--stats-seconds", "2", "--console-dir", lab.consoleDir().toString()),
