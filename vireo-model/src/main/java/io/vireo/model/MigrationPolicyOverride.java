@@ -15,12 +15,16 @@ public record MigrationPolicyOverride(
 
     /** The base policy with the fields given here replacing its own. */
     public MigrationPolicy applyTo(MigrationPolicy base) {
+        int maxDowntime = maxDowntimeMs != null ? maxDowntimeMs : base.maxDowntimeMs();
+        // a maximum raised above the inherited steps keeps only the steps above it (a step raises the downtime)
+        java.util.List<Integer> steps = downtimeStepsMs != null ? downtimeStepsMs
+                : base.downtimeStepsMs().stream().filter(step -> step > maxDowntime).toList();
         return new MigrationPolicy(
-                maxDowntimeMs != null ? maxDowntimeMs : base.maxDowntimeMs(),
+                maxDowntime,
                 bandwidthMiBps != null ? bandwidthMiBps : base.bandwidthMiBps(),
                 autoConverge != null ? autoConverge : base.autoConverge(),
                 postCopy != null ? postCopy : base.postCopy(),
-                downtimeStepsMs != null ? downtimeStepsMs : base.downtimeStepsMs(),
+                steps,
                 stallSeconds != null ? stallSeconds : base.stallSeconds());
     }
 }

@@ -19,6 +19,20 @@ class ClusterPoliciesTest {
     }
 
     @Test
+    void aMaximumRaisedAboveTheInheritedStepsKeepsOnlyTheStepsAboveIt() {
+        // the agent refuses steps that do not rise above the maximum: 100 with the default steps 100, 200... must not
+        // reach it as it is
+        MigrationPolicy merged = new MigrationPolicyOverride(100, null, null, null, null, null).applyTo(MigrationPolicy.defaults());
+        assertThat(merged.downtimeStepsMs()).containsExactly(200, 500, 1000);
+        MigrationPolicy vmOnTop = new MigrationPolicyOverride(null, 2, null, null, null, null).applyTo(merged);
+        assertThat(vmOnTop.maxDowntimeMs()).isEqualTo(100);
+        assertThat(vmOnTop.downtimeStepsMs()).containsExactly(200, 500, 1000);
+        // steps given with the maximum are the caller's, checked as they are
+        assertThat(new MigrationPolicyOverride(100, null, null, null, List.of(150, 300), null).applyTo(MigrationPolicy.defaults())
+                .downtimeStepsMs()).containsExactly(150, 300);
+    }
+
+    @Test
     void defaultsMatchTheIssue() {
         assertThat(MigrationPolicy.defaults().maxDowntimeMs()).isEqualTo(50);
         assertThat(MigrationPolicy.defaults().downtimeStepsMs()).containsExactly(100, 200, 500, 1000);

@@ -65,26 +65,10 @@ class AgentLinkServerTest {
 
     @Test
     void aHostsLargeReportArrivesAndAnOversizedMessageClosesTheLink(@TempDir Path directory) throws Exception {
-        CertificateAuthority authority = CertificateAuthority.loadOrCreate(directory);
-        KeyPair keys = CertificateAuthority.newKeyPair();
-        UUID hostId = UUID.randomUUID();
-        X509Certificate certificate = authority.signHost(Pem.write(new JcaPKCS10CertificationRequestBuilder(
-                new X500Name("CN=host"), keys.getPublic()).build(new JcaContentSignerBuilder("SHA256withECDSA")
-                .build(keys.getPrivate()))), hostId.toString(), "127.0.0.1", java.time.Duration.ofDays(1));
-        server = new AgentLinkServer("127.0.0.1", 0, authority.serverKeyStore(List.of("localhost"), List.of("127.0.0.1"),
-                PASSWORD), PASSWORD, authority.trustStore(),
-                (id, serial) -> id.equals(hostId) && serial.equals(certificate.getSerialNumber().toString(16)), recorder);
-        server.start();
+        Host host = host(directory);
+        startServer(host, recorder);
 
-        KeyStore identity = KeyStore.getInstance("PKCS12");
-        identity.load(null, null);
-        identity.setKeyEntry("host", keys.getPrivate(), PASSWORD, new Certificate[]{certificate, authority.certificate()});
-        KeyManagerFactory keyManagers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        keyManagers.init(identity, PASSWORD);
-        TrustManagerFactory trustManagers = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        trustManagers.init(authority.trustStore());
-        SSLContext tls = SSLContext.getInstance("TLS");
-        tls.init(keyManagers.getKeyManagers(), trustManagers.getTrustManagers(), null);
+        SSLContext tls = host.tls();
 
         CompletableFuture<Integer> closed = new CompletableFuture<>();
         WebSocket agent = HttpClient.newBuilder().sslContext(tls).build().newWebSocketBuilder()
@@ -114,12 +98,7 @@ class AgentLinkServerTest {
      */
     @Test
     void anAnswerIsNotHeldBackByANotificationWaitingForIt(@TempDir Path directory) throws Exception {
-        CertificateAuthority authority = CertificateAuthority.loadOrCreate(directory);
-        KeyPair keys = CertificateAuthority.newKeyPair();
-        UUID hostId = UUID.randomUUID();
-        X509Certificate certificate = authority.signHost(Pem.write(new JcaPKCS10CertificationRequestBuilder(
-                new X500Name("CN=host"), keys.getPublic()).build(new JcaContentSignerBuilder("SHA256withECDSA")
-                .build(keys.getPrivate()))), hostId.toString(), "127.0.0.1", java.time.Duration.ofDays(1));
+        Host host = host(directory);
         CompletableFuture<AgentSession> connected = new CompletableFuture<>();
         java.util.concurrent.CountDownLatch answered = new java.util.concurrent.CountDownLatch(1);
         AgentLinkListener waiting = new AgentLinkListener() {
@@ -142,19 +121,8 @@ class AgentLinkServerTest {
             public void disconnected(AgentSession session) {
             }
         };
-        server = new AgentLinkServer("127.0.0.1", 0, authority.serverKeyStore(List.of("localhost"), List.of("127.0.0.1"),
-                PASSWORD), PASSWORD, authority.trustStore(),
-                (id, serial) -> id.equals(hostId) && serial.equals(certificate.getSerialNumber().toString(16)), waiting);
-        server.start();
-        KeyStore identity = KeyStore.getInstance("PKCS12");
-        identity.load(null, null);
-        identity.setKeyEntry("host", keys.getPrivate(), PASSWORD, new Certificate[]{certificate, authority.certificate()});
-        KeyManagerFactory keyManagers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        keyManagers.init(identity, PASSWORD);
-        TrustManagerFactory trustManagers = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        trustManagers.init(authority.trustStore());
-        SSLContext tls = SSLContext.getInstance("TLS");
-        tls.init(keyManagers.getKeyManagers(), trustManagers.getTrustManagers(), null);
+        startServer(host, waiting);
+        SSLContext tls = host.tls();
         // the agent: to each request, first a report, then the answer
         WebSocket agent = HttpClient.newBuilder().sslContext(tls).build().newWebSocketBuilder()
                 .buildAsync(URI.create("wss://127.0.0.1:" + server.port() + "/agent"), new WebSocket.Listener() {
@@ -176,6 +144,40 @@ class AgentLinkServerTest {
         // the report was handled too, after the answer had come
         assertThat(notifications.poll(10, TimeUnit.SECONDS)).isEqualTo("vm.stateChanged:true");
         agent.abort();
+    }
+
+    /** An enrolled host: the engine's CA, the host's key and the certificate the CA signed for it. */
+    private record Host(CertificateAuthority authority, KeyPair keys, UUID id, X509Certificate certificate) {
+        /** The host's side of mutual TLS: its key and certificate, and trust in the engine's CA. */
+        SSLContext tls() throws Exception {
+            KeyStore identity = KeyStore.getInstance("PKCS12");
+            identity.load(null, null);
+            identity.setKeyEntry("host", keys.getPrivate(), PASSWORD, new Certificate[]{certificate, authority.certificate()});
+            KeyManagerFactory keyManagers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            keyManagers.init(identity, PASSWORD);
+            TrustManagerFactory trustManagers = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            trustManagers.init(authority.trustStore());
+            SSLContext tls = SSLContext.getInstance("TLS");
+            tls.init(keyManagers.getKeyManagers(), trustManagers.getTrustManagers(), null);
+            return tls;
+        }
+    }
+
+    private static Host host(Path directory) throws Exception {
+        CertificateAuthority authority = CertificateAuthority.loadOrCreate(directory);
+        KeyPair keys = CertificateAuthority.newKeyPair();
+        UUID hostId = UUID.randomUUID();
+        X509Certificate certificate = authority.signHost(Pem.write(new JcaPKCS10CertificationRequestBuilder(
+                new X500Name("CN=host"), keys.getPublic()).build(new JcaContentSignerBuilder("SHA256withECDSA")
+                .build(keys.getPrivate()))), hostId.toString(), "127.0.0.1", java.time.Duration.ofDays(1));
+        return new Host(authority, keys, hostId, certificate);
+    }
+
+    private void startServer(Host host, AgentLinkListener listener) throws Exception {
+        server = new AgentLinkServer("127.0.0.1", 0, host.authority().serverKeyStore(List.of("localhost"), List.of("127.0.0.1"),
+                PASSWORD), PASSWORD, host.authority().trustStore(),
+                (id, serial) -> id.equals(host.id()) && serial.equals(host.certificate().getSerialNumber().toString(16)), listener);
+        server.start();
     }
 
     private static String notification(String method, int padding) {
