@@ -185,8 +185,8 @@ class OverlayIT extends LabTest {
             System.out.printf("overlay: the router joined the subnets %d ms after its second interface was added%n",
                     (System.nanoTime() - joined) / 1_000_000);
 
-            // a floating IP on the external network reaches the green guest from outside, once a group of its lets ICMP in
-            // from anywhere (the project's default group lets in only its own members, as Neutron's does)
+            // a floating IP on the external network for the green guest, whose new group lets ICMP in from anywhere (the
+            // project's default group lets in only its own members, as Neutron's does)
             String group = neutron("POST", "security-groups", Map.of("security_group", Map.of("name", "ov-icmp")))
                     .get("security_group").get("id").asText();
             neutron("POST", "security-group-rules", Map.of("security_group_rule", Map.of("security_group_id", group,
@@ -201,8 +201,7 @@ class OverlayIT extends LabTest {
             // outside reaches the guest through it is not checked here: on the lab it did not answer the switch's
             // pings (see the note); the agent's OverlayConvergeIT shows the NAT in namespaces.
 
-            // only ICMP from the red subnet in, nothing out (but replies): red still reaches green, green reaches
-            // nobody, and the outside no longer reaches the floating IP
+            // only ICMP from the red subnet in, nothing out (but replies): red still reaches green, green reaches nobody
             for (JsonNode rule : neutron("GET", "security-group-rules?security_group_id=" + group, null).get("security_group_rules")) {
                 neutron("DELETE", "security-group-rules/" + rule.get("id").asText(), null);
             }

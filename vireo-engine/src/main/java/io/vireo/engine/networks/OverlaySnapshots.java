@@ -52,6 +52,9 @@ public final class OverlaySnapshots implements OverlayConvergence.Snapshots, Ove
     private final HostService hosts;
     private final VmLocations locations;
     private final Clock clock;
+    /** What the last round read (the timer's thread reads, plans and records in turn): recorded without reading again. */
+    private NeutronService.Snapshot lastProvider;
+    private Map<UUID, VmLocation> lastLocations = Map.of();
 
     public OverlaySnapshots(NeutronService provider, NetworkService networks, HostService hosts, VmLocations locations, Clock clock) {
         this.provider = requireNonNull(provider, "provider");
@@ -65,6 +68,10 @@ public final class OverlaySnapshots implements OverlayConvergence.Snapshots, Ove
     public OverlayPlan.Snapshot read(OverlayConvergence.Placement extra) {
         NeutronService.Snapshot snapshot = provider.snapshot();
         Map<UUID, VmLocation> where = locations.all();
+        if (extra == null) {
+            lastProvider = snapshot;
+            lastLocations = where;
+        }
         List<OverlayPlan.PlanHost> planHosts = new ArrayList<>();
         for (Host host : hosts.withStatus(HostStatus.UP)) {
             Optional<String> vtep = vtepIp(host.address());
@@ -117,10 +124,14 @@ public final class OverlaySnapshots implements OverlayConvergence.Snapshots, Ove
 
     @Override
     public void record(OverlayPlan.Snapshot snapshot, OverlayPlan.Result result) {
-        NeutronService.Snapshot current = provider.snapshot();
+        // the provider's objects and VM locations the round planned from, read once by read(null) just before
+        NeutronService.Snapshot current = lastProvider;
+        if (current == null) {
+            return;
+        }
         Set<UUID> held = networks.portsOfNics();
         Map<String, String> vmHosts = new HashMap<>();
-        locations.all().forEach((vm, location) -> vmHosts.put(vm.toString(), location.hostId().toString()));
+        lastLocations.forEach((vm, location) -> vmHosts.put(vm.toString(), location.hostId().toString()));
         for (NeutronModel.Port port : current.ports()) {
             String host = switch (port.deviceOwner()) {
                 case NeutronModel.OWNER_VIREO_VM -> vmHosts.getOrDefault(port.deviceId(), "");
